@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <libsoup/soup.h>
+#include <json-glib/json-glib.h>
+
+#include "wbps-config.h"
+#include "wbps-account-manager.h"
+
+G_BEGIN_DECLS
+
+/* creator_info/query's data (spec 4.1). */
+typedef struct {
+  char      *avatar_url;
+  char      *username;
+  char      *nickname;
+  GStrv      privacy_level_options;
+  gboolean   comment_disabled;
+  gboolean   duet_disabled;
+  gboolean   stitch_disabled;
+  guint      max_video_post_duration_sec;
+} WbpsCreatorInfo;
+
+/* status/fetch's data (spec 4.7). Post ids are kept as decimal strings, never doubles. */
+typedef struct {
+  char      *status;          /* PROCESSING_UPLOAD, SEND_TO_USER_INBOX, PUBLISH_COMPLETE, FAILED, ... */
+  char      *fail_reason;     /* NULL unless FAILED */
+  GStrv      post_ids;        /* publicaly_available_post_id as strings; never NULL */
+  gint64     uploaded_bytes;  /* -1 when absent */
+} WbpsPublishStatus;
+
+void  wbps_creator_info_free   (WbpsCreatorInfo   *info);
+void  wbps_publish_status_free (WbpsPublishStatus *status);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WbpsCreatorInfo, wbps_creator_info_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WbpsPublishStatus, wbps_publish_status_free)
+
+/* Plain-language explanation of a fail_reason (spec 4.9). */
+const char *wbps_fail_reason_describe (const char *fail_reason);
+
+#define WBPS_TYPE_API_CLIENT (wbps_api_client_get_type ())
+G_DECLARE_FINAL_TYPE (WbpsApiClient, wbps_api_client, WBPS, API_CLIENT, GObject)
+
+/*
+ * TikTok's v2 APIs (user info, content posting) in the v2 envelope. Every
+ * failure is a WBPS_TIKTOK_ERROR keeping code/message/log_id, or
+ * WBPS_ERROR_MALFORMED_REPLY for a body that is not the envelope. Requests are
+ * spaced per token to stay inside the endpoint's documented limit (init 6/min,
+ * creator_info 20/min, status 30/min, user info 600/min) and a 429 is waited
+ * out (Retry-After, else backoff) rather than failed.
+ */
+WbpsApiClient *wbps_api_client_new            (WbpsConfig          *config,
+                                               WbpsAccountManager  *accounts);
+SoupSession   *wbps_api_client_get_session    (WbpsApiClient       *self);
+
+/* Raw call with an explicit access token; returns the "data" object. @body may be NULL. */
+void        wbps_api_client_request_async     (WbpsApiClient       *self,
+                                               const char          *access_token,
+                                               const char          *method,
+                                               const char          *path_and_query,
+                                               JsonNode            *body,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+JsonObject *wbps_api_client_request_finish    (WbpsApiClient       *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+
+/* Same for an account (@open_id NULL = current): token from the account manager,
+ * refreshed and retried once when TikTok says access_token_invalid. */
+void        wbps_api_client_call_async        (WbpsApiClient       *self,
+                                               const char          *open_id,
+                                               const char          *method,
+                                               const char          *path_and_query,
+                                               JsonNode            *body,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+JsonObject *wbps_api_client_call_finish       (WbpsApiClient       *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+
+/* GET /v2/user/info/?fields=open_id,union_id,avatar_url,display_name with a raw token. */
+void        wbps_api_client_user_info_async   (WbpsApiClient       *self,
+                                               const char          *access_token,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+JsonObject *wbps_api_client_user_info_finish  (WbpsApiClient       *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+
+void             wbps_api_client_creator_info_async  (WbpsApiClient       *self,
+                                                      const char          *open_id,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+WbpsCreatorInfo *wbps_api_client_creator_info_finish (WbpsApiClient       *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+
+/* Video init: direct (/v2/post/publish/video/init/) or inbox; @body is the full request JSON. */
+void        wbps_api_client_video_init_async  (WbpsApiClient       *self,
+                                               const char          *open_id,
+                                               gboolean             inbox,
+                                               JsonNode            *body,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gboolean    wbps_api_client_video_init_finish (WbpsApiClient       *self,
+                                               GAsyncResult        *result,
+                                               char               **publish_id,
+                                               char               **upload_url,
+                                               GError             **error);
+
+void               wbps_api_client_status_async  (WbpsApiClient       *self,
+                                                  const char          *open_id,
+                                                  const char          *publish_id,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+WbpsPublishStatus *wbps_api_client_status_finish (WbpsApiClient       *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+
+G_END_DECLS

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/*
+ * One post as the history and the upload checkpoint know it: a row of the
+ * `posts` table. The upload URL is a capability for one upload, never printed.
+ * Post ids are decimal strings (19 digits, beyond a double's precision).
+ */
+typedef struct {
+  gint64   id;                 /* row id; 0 until inserted */
+  char    *file_path;
+  gint64   file_size;
+  gint64   file_mtime;         /* Unix seconds */
+  char    *file_identity;      /* device:inode plus SHA-256 of the first/last MiB */
+  char    *content_type;       /* video/mp4, ... */
+  char    *title;
+  char    *open_id;
+  char    *mode;               /* "direct" or "inbox" */
+  char    *privacy;            /* NULL for inbox */
+  char    *publish_id;         /* NULL until init answered */
+  char    *upload_url;
+  gint64   upload_expires_at;  /* Unix seconds; 0 when unknown */
+  gint64   next_offset;        /* bytes TikTok has confirmed */
+  gint64   chunk_size;
+  gint64   chunk_count;
+  char    *state;              /* wbps_publish_state_to_string () */
+  char    *status;             /* TikTok's last status/fetch status, or NULL */
+  char    *fail_reason;
+  GStrv    post_ids;           /* never NULL once read */
+  gint64   created_at;         /* Unix microseconds */
+  gint64   updated_at;
+} WbpsPostRecord;
+
+#define WBPS_TYPE_POST_RECORD (wbps_post_record_get_type ())
+GType           wbps_post_record_get_type (void) G_GNUC_CONST;
+WbpsPostRecord *wbps_post_record_new      (void);
+WbpsPostRecord *wbps_post_record_copy     (const WbpsPostRecord *record);
+void            wbps_post_record_free     (WbpsPostRecord       *record);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WbpsPostRecord, wbps_post_record_free)
+
+#define WBPS_DATABASE_ERROR (wbps_database_error_quark ())
+typedef enum {
+  WBPS_DATABASE_ERROR_FAILED,     /* SQLite said no (the message names why) */
+  WBPS_DATABASE_ERROR_NOT_FOUND,
+  WBPS_DATABASE_ERROR_TOO_NEW,    /* written by a newer wbps */
+} WbpsDatabaseError;
+GQuark          wbps_database_error_quark (void);
+
+/* Latest schema version (PRAGMA user_version). */
+#define WBPS_DATABASE_SCHEMA_VERSION 2
+
+#define WBPS_TYPE_DATABASE (wbps_database_get_type ())
+G_DECLARE_FINAL_TYPE (WbpsDatabase, wbps_database, WBPS, DATABASE, GObject)
+
+/*
+ * The local SQLite database (history and upload checkpoints). Every statement
+ * runs on one worker thread with one connection, in the order the calls were
+ * made, so a later checkpoint never lands before an earlier one.
+ * @path NULL = $XDG_DATA_HOME/wbps/wbps.db.
+ */
+WbpsDatabase   *wbps_database_new            (const char          *path);
+const char     *wbps_database_get_path       (WbpsDatabase        *self);
+
+/* Creates the directory and the file, enables WAL, migrates the schema. */
+void            wbps_database_open_async     (WbpsDatabase        *self,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+gboolean        wbps_database_open_finish    (WbpsDatabase        *self,
+                                              GAsyncResult        *result,
+                                              GError             **error);
+
+/* Inserts @record (id ignored); returns the new row id (0 on error). */
+void            wbps_database_insert_async   (WbpsDatabase         *self,
+                                              const WbpsPostRecord *record,
+                                              GCancellable         *cancellable,
+                                              GAsyncReadyCallback   callback,
+                                              gpointer              user_data);
+gint64          wbps_database_insert_finish  (WbpsDatabase        *self,
+                                              GAsyncResult        *result,
+                                              GError             **error);
+
+/* Writes every field of the row @record->id (updated_at = now). */
+void            wbps_database_update_async   (WbpsDatabase         *self,
+                                              const WbpsPostRecord *record,
+                                              GCancellable         *cancellable,
+                                              GAsyncReadyCallback   callback,
+                                              gpointer              user_data);
+gboolean        wbps_database_update_finish  (WbpsDatabase        *self,
+                                              GAsyncResult        *result,
+                                              GError             **error);
+
+/* The row of @publish_id; WBPS_DATABASE_ERROR_NOT_FOUND when there is none. */
+void            wbps_database_lookup_async   (WbpsDatabase        *self,
+                                              const char          *publish_id,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+WbpsPostRecord *wbps_database_lookup_finish  (WbpsDatabase        *self,
+                                              GAsyncResult        *result,
+                                              GError             **error);
+
+/* Every row, newest first (WbpsPostRecord*, owned by the array). */
+void            wbps_database_list_async     (WbpsDatabase        *self,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+GPtrArray      *wbps_database_list_finish    (WbpsDatabase        *self,
+                                              GAsyncResult        *result,
+                                              GError             **error);
+
+/* The newest row whose upload stopped midway (UPLOAD or INTERRUPTED, with a publish_id). */
+void            wbps_database_latest_interrupted_async  (WbpsDatabase        *self,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
+WbpsPostRecord *wbps_database_latest_interrupted_finish (WbpsDatabase        *self,
+                                                         GAsyncResult        *result,
+                                                         GError             **error);
+
+G_END_DECLS

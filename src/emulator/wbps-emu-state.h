@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/*
+ * The emulator's world: configured clients and users, issued codes and tokens,
+ * the (compressible) clock, rate windows, fault injection, and the helpers every
+ * endpoint uses to reply in TikTok's two envelopes. Written from
+ * shared/spec/tiktok-api.md alone; it never links wbps core.
+ */
+
+#include <libsoup/soup.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  char      *key;
+  char      *secret;
+  GPtrArray *redirect_uris;        /* char*, registered patterns ("http://127.0.0.1:*\/callback/") */
+  GPtrArray *scopes;               /* char*, scopes approved for the app */
+  gboolean   desktop;              /* PKCE required (default TRUE) */
+  gboolean   sandbox;
+  gboolean   audited;
+  GPtrArray *target_users;         /* char* open_ids allowed when sandbox */
+  GPtrArray *verified_url_prefixes;/* char*, for PULL_FROM_URL */
+} WbpsEmuClient;
+
+typedef struct {
+  char     *open_id;
+  char     *union_id;
+  char     *username;
+  char     *display_name;
+  char     *avatar_url;
+  char     *bio_description;
+  gboolean  is_private;
+  gboolean  banned;
+  gboolean  comment_disabled;
+  gboolean  duet_disabled;
+  gboolean  stitch_disabled;
+  guint     max_video_post_duration_sec;   /* default 600 */
+  guint     daily_post_cap;                /* default 15 */
+  /* creator_info cap state: NULL, "spam_risk_too_many_posts", "spam_risk_user_banned_from_posting", "reached_active_user_cap" */
+  char     *cap_state;
+} WbpsEmuUser;
+
+typedef struct {
+  char     *token;
+  char     *open_id;         /* NULL for a client token (clt.) */
+  char     *client_key;
+  GPtrArray *scopes;         /* char* granted scopes */
+  gint64    expires_at_ms;   /* emulated clock */
+  gboolean  revoked;
+} WbpsEmuAccessToken;
+
+#define WBPS_TYPE_EMU_STATE (wbps_emu_state_get_type ())
+G_DECLARE_FINAL_TYPE (WbpsEmuState, wbps_emu_state, WBPS, EMU_STATE, GObject)
+
+/* Built-in demo world when @key_file is NULL; options from the key file otherwise. */
+WbpsEmuState        *wbps_emu_state_new                 (GKeyFile      *key_file,
+                                                         const char    *data_dir,
+                                                         GError       **error);
+
+/* Emulated clock in milliseconds: real time since start multiplied by clock-scale. */
+gint64               wbps_emu_state_now_ms              (WbpsEmuState  *self);
+double               wbps_emu_state_get_clock_scale     (WbpsEmuState  *self);
+/* Schedule @func after @emulated_ms of emulated time (i.e. emulated_ms / scale real ms). */
+guint                wbps_emu_state_timeout_add         (WbpsEmuState  *self,
+                                                         gint64         emulated_ms,
+                                                         GSourceFunc    func,
+                                                         gpointer       data,
+                                                         GDestroyNotify notify);
+
+const char          *wbps_emu_state_get_data_dir        (WbpsEmuState  *self);
+WbpsEmuClient       *wbps_emu_state_get_client          (WbpsEmuState  *self,
+                                                         const char    *client_key);
+WbpsEmuUser         *wbps_emu_state_get_user            (WbpsEmuState  *self,
+                                                         const char    *open_id);
+
+/* An integer option of the [emulator] group (e.g. "processing-delay-ms"), or @fallback. */
+gint64               wbps_emu_state_get_int             (WbpsEmuState  *self,
+                                                         const char    *key,
+                                                         gint64         fallback);
+gboolean             wbps_emu_state_get_bool            (WbpsEmuState  *self,
+                                                         const char    *key,
+                                                         gboolean       fallback);
+/* An option of the [faults] group, or NULL. */
+const char          *wbps_emu_state_get_fault          (WbpsEmuState  *self,
+                                                         const char    *key);
+
+/* TikTok-format log_id: YYYYMMDDhhmmss + 20 upper-hex = 34 chars. */
+char                *wbps_emu_state_new_log_id          (WbpsEmuState  *self);
+/* Opaque token/code material from a CSPRNG: @prefix + url-safe random chars. */
+char                *wbps_emu_state_new_secret          (WbpsEmuState  *self,
+                                                         const char    *prefix);
+
+/* v2 envelope: {"data": @data or {}, "error": {"code","message","log_id"}}; takes @data. */
+void                 wbps_emu_reply_v2                  (WbpsEmuState      *self,
+                                                         SoupServerMessage *msg,
+                                                         guint              http_status,
+                                                         JsonNode          *data,
+                                                         const char        *code,
+                                                         const char        *message);
+/* OAuth envelope: flat {"error","error_description","log_id"}; status from "oauth-error-status" (default 200). */
+void                 wbps_emu_reply_oauth_error         (WbpsEmuState      *self,
+                                                         SoupServerMessage *msg,
+                                                         const char        *error,
+                                                         const char        *description);
+
+/*
+ * v2 authentication: checks "Authorization: Bearer", token known, not expired,
+ * not revoked, a user token, and holding @scope (any one of a comma-separated
+ * list). On failure it has already replied (401 access_token_invalid /
+ * scope_not_authorized) and returns NULL.
+ */
+WbpsEmuAccessToken  *wbps_emu_authenticate              (WbpsEmuState      *self,
+                                                         SoupServerMessage *msg,
+                                                         const char        *scope);
+
+/* Sliding one-minute (emulated) window per token and @bucket; replies 429 and returns FALSE when exceeded. */
+gboolean             wbps_emu_rate_limit                (WbpsEmuState      *self,
+                                                         SoupServerMessage *msg,
+                                                         const char        *bucket,
+                                                         const char        *token,
+                                                         guint              per_minute);
+
+/* Token lifecycle, shared by the OAuth side (issuing/revoking) and tests. */
+WbpsEmuAccessToken  *wbps_emu_state_lookup_token        (WbpsEmuState  *self,
+                                                         const char    *token);
+WbpsEmuAccessToken  *wbps_emu_state_issue_access_token  (WbpsEmuState  *self,
+                                                         const char    *client_key,
+                                                         const char    *open_id,
+                                                         const char    *scope_csv);
+
+/*
+ * Global fault injection run for every request before any handler:
+ * "fail-request-n" (comma list of 1-based request numbers answered 503),
+ * "fail-path" (only count requests whose path starts with it),
+ * "slow-ms" (delay every reply). Returns TRUE when the request was consumed.
+ */
+gboolean             wbps_emu_state_inject_faults       (WbpsEmuState      *self,
+                                                         SoupServerMessage *msg);
+
+G_END_DECLS

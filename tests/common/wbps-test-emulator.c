@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "wbps-test-emulator.h"
+
+#include <glib/gstdio.h>
+
+static const char *
+emulator_path (void)
+{
+  const char *env = g_getenv ("WBPS_EMULATOR");
+
+  return env != NULL ? env : WBPS_EMULATOR_PATH;
+}
+
+/* Reads stdout until the readiness line and returns the URL it names. */
+static char *
+read_listening_url (GSubprocess *process)
+{
+  g_autoptr(GDataInputStream) out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  g_autoptr(GError) error = NULL;
+
+  for (;;)
+    {
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (line);
+      if (g_str_has_prefix (line, "listening on "))
+        return g_strdup (line + strlen ("listening on "));
+    }
+}
+
+WbpsTestEmulator *
+wbps_test_emulator_start (const char *config_ini)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  WbpsTestEmulator *emu = g_new0 (WbpsTestEmulator, 1);
+
+  emu->data_dir = g_dir_make_tmp ("wbps-emu-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_ptr_array_add (argv, (char *) emulator_path ());
+  g_ptr_array_add (argv, (char *) "--port");
+  g_ptr_array_add (argv, (char *) "0");
+  g_ptr_array_add (argv, (char *) "--data-dir");
+  g_ptr_array_add (argv, emu->data_dir);
+  if (config_ini != NULL)
+    {
+      emu->config_path = g_build_filename (emu->data_dir, "emulator.ini", NULL);
+      g_file_set_contents (emu->config_path, config_ini, -1, &error);
+      g_assert_no_error (error);
+      g_ptr_array_add (argv, (char *) "--config");
+      g_ptr_array_add (argv, emu->config_path);
+    }
+  g_ptr_array_add (argv, NULL);
+
+  emu->process = g_subprocess_newv ((const char * const *) argv->pdata,
+                                    G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_assert_no_error (error);
+  emu->base_url = read_listening_url (emu->process);
+  return emu;
+}
+
+char *
+wbps_test_emulator_url (WbpsTestEmulator *emu,
+                        const char       *path)
+{
+  return g_strconcat (emu->base_url, path, NULL);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+void
+wbps_test_emulator_stop (WbpsTestEmulator *emu)
+{
+  if (emu == NULL)
+    return;
+  if (emu->process != NULL)
+    {
+      g_subprocess_force_exit (emu->process);
+      g_subprocess_wait (emu->process, NULL, NULL);
+      g_object_unref (emu->process);
+    }
+  if (emu->data_dir != NULL)
+    remove_tree (emu->data_dir);
+  g_free (emu->data_dir);
+  g_free (emu->config_path);
+  g_free (emu->base_url);
+  g_free (emu);
+}

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "wbps-test-util.h"
+
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+
+void
+wbps_test_run_free (WbpsTestRun *run)
+{
+  if (run == NULL)
+    return;
+  g_free (run->out);
+  g_free (run->err);
+  g_free (run);
+}
+
+static const char *
+wbps_path (void)
+{
+  const char *env = g_getenv ("WBPS_EXE");
+
+  return env != NULL ? env : WBPS_EXE_PATH;
+}
+
+static GSubprocessLauncher *
+make_launcher (const char * const *envp,
+               GSubprocessFlags    flags)
+{
+  GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
+
+  for (guint i = 0; envp != NULL && envp[i] != NULL; i++)
+    {
+      g_auto(GStrv) kv = g_strsplit (envp[i], "=", 2);
+
+      if (kv[1] == NULL)
+        g_subprocess_launcher_unsetenv (launcher, kv[0]);
+      else
+        g_subprocess_launcher_setenv (launcher, kv[0], kv[1], TRUE);
+    }
+  return launcher;
+}
+
+static GPtrArray *
+full_argv (const char * const *argv)
+{
+  GPtrArray *full = g_ptr_array_new ();
+
+  g_ptr_array_add (full, (char *) wbps_path ());
+  for (guint i = 0; argv != NULL && argv[i] != NULL; i++)
+    g_ptr_array_add (full, (char *) argv[i]);
+  g_ptr_array_add (full, NULL);
+  return full;
+}
+
+GSubprocess *
+wbps_test_spawn_wbps (const char * const *argv,
+                      const char * const *envp,
+                      GError            **error)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    make_launcher (envp, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE |
+                         G_SUBPROCESS_FLAGS_STDIN_PIPE);
+  g_autoptr(GPtrArray) full = full_argv (argv);
+
+  return g_subprocess_launcher_spawnv (launcher, (const char * const *) full->pdata, error);
+}
+
+WbpsTestRun *
+wbps_test_run_wbps (const char * const *argv,
+                    const char * const *envp,
+                    const char         *stdin_text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) process = wbps_test_spawn_wbps (argv, envp, &error);
+  WbpsTestRun *run = g_new0 (WbpsTestRun, 1);
+
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, stdin_text, NULL, &run->out, &run->err, &error);
+  g_assert_no_error (error);
+  run->status = g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : 128;
+  return run;
+}
+
+char *
+wbps_test_last_line (const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text != NULL ? text : "", "\n", -1);
+
+  for (int i = (int) g_strv_length (lines) - 1; i >= 0; i--)
+    if (*g_strstrip (lines[i]) != '\0')
+      return g_strdup (lines[i]);
+  return g_strdup ("");
+}
+
+char *
+wbps_test_mkdtemp (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("wbps-test-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+void
+wbps_test_rmtree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        wbps_test_rmtree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+guint
+wbps_test_http_get (const char  *url,
+                    char       **location,
+                    char       **body)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+
+  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
+  bytes = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  if (location != NULL)
+    *location = g_strdup (soup_message_headers_get_one (soup_message_get_response_headers (msg), "Location"));
+  if (body != NULL)
+    *body = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  return soup_message_get_status (msg);
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* Result of running the wbps command line. */
+typedef struct {
+  int    status;       /* exit status (0 = success) */
+  char  *out;          /* stdout */
+  char  *err;          /* stderr */
+} WbpsTestRun;
+
+void         wbps_test_run_free  (WbpsTestRun *run);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WbpsTestRun, wbps_test_run_free)
+
+/*
+ * Runs the built `wbps` with @argv (NULL-terminated, without the program name),
+ * with @envp additions ("NAME=VALUE", may be NULL) over the current environment,
+ * feeding @stdin_text (may be NULL). Blocks until it exits.
+ */
+WbpsTestRun *wbps_test_run_wbps  (const char * const *argv,
+                                  const char * const *envp,
+                                  const char         *stdin_text);
+
+/* Starts `wbps` without waiting; stdout and stderr are pipes. */
+GSubprocess *wbps_test_spawn_wbps (const char * const *argv,
+                                   const char * const *envp,
+                                   GError            **error);
+
+/* The last non-empty line of @text (newly allocated), or "" */
+char        *wbps_test_last_line (const char *text);
+
+/* A fresh temporary directory, removed recursively by wbps_test_rmtree(). */
+char        *wbps_test_mkdtemp   (void);
+void         wbps_test_rmtree    (const char *path);
+
+/* GET @url following no redirects; returns the HTTP status and Location (may be NULL). */
+guint        wbps_test_http_get  (const char  *url,
+                                  char       **location,
+                                  char       **body);
+
+G_END_DECLS
