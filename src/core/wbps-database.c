@@ -1,1 +1,752 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "wbps-database.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+G_DEFINE_QUARK (wbps-database-error-quark, wbps_database_error)
+
+/* ---- WbpsPostRecord ---------------------------------------------------- */
+
+G_DEFINE_BOXED_TYPE (WbpsPostRecord, wbps_post_record, wbps_post_record_copy, wbps_post_record_free)
+
+WbpsPostRecord *
+wbps_post_record_new (void)
+{
+  WbpsPostRecord *record = g_new0 (WbpsPostRecord, 1);
+
+  record->post_ids = g_new0 (char *, 1);
+  return record;
+}
+
+WbpsPostRecord *
+wbps_post_record_copy (const WbpsPostRecord *record)
+{
+  WbpsPostRecord *copy = g_memdup2 (record, sizeof *record);
+
+  copy->file_path = g_strdup (record->file_path);
+  copy->file_identity = g_strdup (record->file_identity);
+  copy->content_type = g_strdup (record->content_type);
+  copy->title = g_strdup (record->title);
+  copy->open_id = g_strdup (record->open_id);
+  copy->mode = g_strdup (record->mode);
+  copy->privacy = g_strdup (record->privacy);
+  copy->publish_id = g_strdup (record->publish_id);
+  copy->upload_url = g_strdup (record->upload_url);
+  copy->state = g_strdup (record->state);
+  copy->status = g_strdup (record->status);
+  copy->fail_reason = g_strdup (record->fail_reason);
+  copy->post_ids = record->post_ids != NULL ? g_strdupv (record->post_ids) : g_new0 (char *, 1);
+  return copy;
+}
+
+void
+wbps_post_record_free (WbpsPostRecord *record)
+{
+  if (record == NULL)
+    return;
+  g_free (record->file_path);
+  g_free (record->file_identity);
+  g_free (record->content_type);
+  g_free (record->title);
+  g_free (record->open_id);
+  g_free (record->mode);
+  g_free (record->privacy);
+  g_free (record->publish_id);
+  g_free (record->upload_url);
+  g_free (record->state);
+  g_free (record->status);
+  g_free (record->fail_reason);
+  g_strfreev (record->post_ids);
+  g_free (record);
+}
+
+/* ---- schema ------------------------------------------------------------- */
+
+/* migrations[i] takes a database from user_version i to i + 1. */
+static const char * const migrations[WBPS_DATABASE_SCHEMA_VERSION] = {
+  "CREATE TABLE posts ("
+  "  id            INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  file_path     TEXT NOT NULL,"
+  "  file_size     INTEGER NOT NULL DEFAULT 0,"
+  "  file_mtime    INTEGER NOT NULL DEFAULT 0,"
+  "  file_identity TEXT,"
+  "  title         TEXT,"
+  "  open_id       TEXT,"
+  "  mode          TEXT NOT NULL,"
+  "  privacy       TEXT,"
+  "  publish_id    TEXT UNIQUE,"
+  "  upload_url    TEXT,"
+  "  next_offset   INTEGER NOT NULL DEFAULT 0,"
+  "  chunk_size    INTEGER NOT NULL DEFAULT 0,"
+  "  chunk_count   INTEGER NOT NULL DEFAULT 0,"
+  "  state         TEXT NOT NULL,"
+  "  fail_reason   TEXT,"
+  "  post_ids      TEXT NOT NULL DEFAULT '',"
+  "  created_at    INTEGER NOT NULL,"
+  "  updated_at    INTEGER NOT NULL);",
+
+  /* v2: what resume needs without probing again, TikTok's last status, history order. */
+  "ALTER TABLE posts ADD COLUMN content_type TEXT;"
+  "ALTER TABLE posts ADD COLUMN upload_expires_at INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE posts ADD COLUMN status TEXT;"
+  "CREATE INDEX posts_by_created ON posts (created_at DESC, id DESC);",
+};
+
+/* Column order shared by bind_record() and read_record(); id comes last. */
+#define POST_COLUMNS \
+  "file_path, file_size, file_mtime, file_identity, content_type, title, open_id, mode," \
+  " privacy, publish_id, upload_url, upload_expires_at, next_offset, chunk_size," \
+  " chunk_count, state, status, fail_reason, post_ids, created_at, updated_at, id"
+#define POST_BIND_COUNT 21
+
+/* ---- the object ---------------------------------------------------------- */
+
+struct _WbpsDatabase
+{
+  GObject      parent_instance;
+
+  char        *path;
+  sqlite3     *db;       /* touched only on the worker thread */
+  GThreadPool *worker;   /* one thread: statements run in call order */
+};
+
+G_DEFINE_FINAL_TYPE (WbpsDatabase, wbps_database, G_TYPE_OBJECT)
+
+typedef enum {
+  OP_OPEN,
+  OP_INSERT,
+  OP_UPDATE,
+  OP_LOOKUP,
+  OP_LIST,
+  OP_LATEST_INTERRUPTED,
+} OpKind;
+
+typedef struct {
+  OpKind          kind;
+  WbpsPostRecord *record;
+  char           *publish_id;
+} Op;
+
+static void
+op_free (Op *op)
+{
+  wbps_post_record_free (op->record);
+  g_free (op->publish_id);
+  g_free (op);
+}
+
+static GError *
+sqlite_error (sqlite3    *db,
+              const char *what)
+{
+  return g_error_new (WBPS_DATABASE_ERROR, WBPS_DATABASE_ERROR_FAILED,
+                      "Local database: %s failed: %s", what,
+                      db != NULL ? sqlite3_errmsg (db) : "out of memory");
+}
+
+static gboolean
+exec_sql (sqlite3     *db,
+          const char  *sql,
+          GError     **error)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) == SQLITE_OK)
+    return TRUE;
+  g_set_error (error, WBPS_DATABASE_ERROR, WBPS_DATABASE_ERROR_FAILED,
+               "Local database: %s", message != NULL ? message : "unknown error");
+  sqlite3_free (message);
+  return FALSE;
+}
+
+static gint64
+query_user_version (sqlite3 *db)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 version = -1;
+
+  if (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    version = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return version;
+}
+
+/* Runs one migration and bumps user_version in the same transaction. */
+static gboolean
+apply_migration (sqlite3  *db,
+                 guint     from,
+                 GError  **error)
+{
+  g_autofree char *sql = g_strdup_printf ("BEGIN IMMEDIATE;%s PRAGMA user_version = %u; COMMIT;",
+                                          migrations[from], from + 1);
+
+  if (exec_sql (db, sql, error))
+    return TRUE;
+  sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+  return FALSE;
+}
+
+static gboolean
+migrate (sqlite3  *db,
+         GError  **error)
+{
+  gint64 version = query_user_version (db);
+
+  if (version < 0)
+    {
+      g_propagate_error (error, sqlite_error (db, "reading the schema version"));
+      return FALSE;
+    }
+  if (version > WBPS_DATABASE_SCHEMA_VERSION)
+    {
+      g_set_error (error, WBPS_DATABASE_ERROR, WBPS_DATABASE_ERROR_TOO_NEW,
+                   "The local database was written by a newer wbps (schema %" G_GINT64_FORMAT ")",
+                   version);
+      return FALSE;
+    }
+  for (guint v = version; v < WBPS_DATABASE_SCHEMA_VERSION; v++)
+    if (!apply_migration (db, v, error))
+      return FALSE;
+  return TRUE;
+}
+
+/* Upload URLs are capabilities: keep the file (and its WAL, which inherits the mode) private. */
+static gboolean
+create_private_file (const char  *path,
+                     GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  int fd;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "Cannot create %s: %s", dir, g_strerror (saved));
+      return FALSE;
+    }
+  fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "Cannot open %s: %s", path, g_strerror (saved));
+      return FALSE;
+    }
+  return g_close (fd, error);
+}
+
+static gboolean
+do_open (WbpsDatabase  *self,
+         GError       **error)
+{
+  if (self->db != NULL)
+    return TRUE;
+  if (!create_private_file (self->path, error))
+    return FALSE;
+  if (sqlite3_open_v2 (self->path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK)
+    {
+      g_propagate_error (error, sqlite_error (self->db, "opening"));
+      g_clear_pointer (&self->db, sqlite3_close);
+      return FALSE;
+    }
+  /* Another wbps (e.g. `wbps history` during a post) may hold the lock briefly. */
+  sqlite3_busy_timeout (self->db, 5000);
+  if (!exec_sql (self->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;", error) ||
+      !migrate (self->db, error))
+    {
+      g_clear_pointer (&self->db, sqlite3_close);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- rows ----------------------------------------------------------------- */
+
+static void
+bind_text (sqlite3_stmt *stmt,
+           int           index,
+           const char   *text)
+{
+  if (text != NULL)
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+static void
+bind_record (sqlite3_stmt         *stmt,
+             const WbpsPostRecord *r)
+{
+  g_autofree char *post_ids = r->post_ids != NULL ? g_strjoinv (",", r->post_ids) : g_strdup ("");
+
+  bind_text (stmt, 1, r->file_path != NULL ? r->file_path : "");
+  sqlite3_bind_int64 (stmt, 2, r->file_size);
+  sqlite3_bind_int64 (stmt, 3, r->file_mtime);
+  bind_text (stmt, 4, r->file_identity);
+  bind_text (stmt, 5, r->content_type);
+  bind_text (stmt, 6, r->title);
+  bind_text (stmt, 7, r->open_id);
+  bind_text (stmt, 8, r->mode != NULL ? r->mode : "direct");
+  bind_text (stmt, 9, r->privacy);
+  bind_text (stmt, 10, r->publish_id);
+  bind_text (stmt, 11, r->upload_url);
+  sqlite3_bind_int64 (stmt, 12, r->upload_expires_at);
+  sqlite3_bind_int64 (stmt, 13, r->next_offset);
+  sqlite3_bind_int64 (stmt, 14, r->chunk_size);
+  sqlite3_bind_int64 (stmt, 15, r->chunk_count);
+  bind_text (stmt, 16, r->state != NULL ? r->state : "PREFLIGHT");
+  bind_text (stmt, 17, r->status);
+  bind_text (stmt, 18, r->fail_reason);
+  bind_text (stmt, 19, post_ids);
+  sqlite3_bind_int64 (stmt, 20, r->created_at);
+  sqlite3_bind_int64 (stmt, 21, r->updated_at);
+}
+
+static char *
+column_text (sqlite3_stmt *stmt,
+             int           column)
+{
+  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
+}
+
+static GStrv
+split_post_ids (const char *text)
+{
+  if (text == NULL || *text == '\0')
+    return g_new0 (char *, 1);
+  return g_strsplit (text, ",", -1);
+}
+
+static WbpsPostRecord *
+read_record (sqlite3_stmt *stmt)
+{
+  WbpsPostRecord *r = g_new0 (WbpsPostRecord, 1);
+
+  r->file_path = column_text (stmt, 0);
+  r->file_size = sqlite3_column_int64 (stmt, 1);
+  r->file_mtime = sqlite3_column_int64 (stmt, 2);
+  r->file_identity = column_text (stmt, 3);
+  r->content_type = column_text (stmt, 4);
+  r->title = column_text (stmt, 5);
+  r->open_id = column_text (stmt, 6);
+  r->mode = column_text (stmt, 7);
+  r->privacy = column_text (stmt, 8);
+  r->publish_id = column_text (stmt, 9);
+  r->upload_url = column_text (stmt, 10);
+  r->upload_expires_at = sqlite3_column_int64 (stmt, 11);
+  r->next_offset = sqlite3_column_int64 (stmt, 12);
+  r->chunk_size = sqlite3_column_int64 (stmt, 13);
+  r->chunk_count = sqlite3_column_int64 (stmt, 14);
+  r->state = column_text (stmt, 15);
+  r->status = column_text (stmt, 16);
+  r->fail_reason = column_text (stmt, 17);
+  r->post_ids = split_post_ids ((const char *) sqlite3_column_text (stmt, 18));
+  r->created_at = sqlite3_column_int64 (stmt, 19);
+  r->updated_at = sqlite3_column_int64 (stmt, 20);
+  r->id = sqlite3_column_int64 (stmt, 21);
+  return r;
+}
+
+static sqlite3_stmt *
+prepare (WbpsDatabase  *self,
+         const char    *sql,
+         GError       **error)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (!do_open (self, error))
+    return NULL;
+  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      g_propagate_error (error, sqlite_error (self->db, "preparing a statement"));
+      return NULL;
+    }
+  return stmt;
+}
+
+static gint64
+do_insert (WbpsDatabase    *self,
+           WbpsPostRecord  *record,
+           GError         **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "INSERT INTO posts (" POST_COLUMNS ") VALUES "
+                                "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,NULL)", error);
+  gint64 id = 0;
+
+  if (stmt == NULL)
+    return 0;
+  record->created_at = record->updated_at = g_get_real_time ();
+  bind_record (stmt, record);
+  if (sqlite3_step (stmt) == SQLITE_DONE)
+    id = sqlite3_last_insert_rowid (self->db);
+  else
+    g_propagate_error (error, sqlite_error (self->db, "saving the post"));
+  sqlite3_finalize (stmt);
+  return id;
+}
+
+static gboolean
+do_update (WbpsDatabase    *self,
+           WbpsPostRecord  *record,
+           GError         **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "UPDATE posts SET file_path=?1, file_size=?2, file_mtime=?3,"
+                                " file_identity=?4, content_type=?5, title=?6, open_id=?7, mode=?8,"
+                                " privacy=?9, publish_id=?10, upload_url=?11, upload_expires_at=?12,"
+                                " next_offset=?13, chunk_size=?14, chunk_count=?15, state=?16,"
+                                " status=?17, fail_reason=?18, post_ids=?19, updated_at=?21"
+                                " WHERE id=?22", error);
+  gboolean ok = FALSE;
+
+  if (stmt == NULL)
+    return FALSE;
+  record->updated_at = g_get_real_time ();
+  bind_record (stmt, record);
+  sqlite3_bind_int64 (stmt, POST_BIND_COUNT + 1, record->id);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    g_propagate_error (error, sqlite_error (self->db, "saving the post"));
+  else if (sqlite3_changes (self->db) == 0)
+    g_set_error (error, WBPS_DATABASE_ERROR, WBPS_DATABASE_ERROR_NOT_FOUND,
+                 "Post %" G_GINT64_FORMAT " is not in the local history", record->id);
+  else
+    ok = TRUE;
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
+/* Runs a SELECT of POST_COLUMNS; @publish_id (optional) binds ?1. */
+static GPtrArray *
+do_select (WbpsDatabase  *self,
+           const char    *where_and_order,
+           const char    *publish_id,
+           GError       **error)
+{
+  g_autofree char *sql = g_strconcat ("SELECT " POST_COLUMNS " FROM posts ", where_and_order, NULL);
+  sqlite3_stmt *stmt = prepare (self, sql, error);
+  g_autoptr(GPtrArray) rows = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  if (publish_id != NULL)
+    bind_text (stmt, 1, publish_id);
+  rows = g_ptr_array_new_with_free_func ((GDestroyNotify) wbps_post_record_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (rows, read_record (stmt));
+  if (rc != SQLITE_DONE)
+    g_propagate_error (error, sqlite_error (self->db, "reading the history"));
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_DONE ? g_steal_pointer (&rows) : NULL;
+}
+
+static WbpsPostRecord *
+first_or_not_found (GPtrArray   *rows,
+                    const char  *what,
+                    GError     **error)
+{
+  if (rows == NULL)
+    return NULL;
+  if (rows->len == 0)
+    {
+      g_set_error (error, WBPS_DATABASE_ERROR, WBPS_DATABASE_ERROR_NOT_FOUND, "%s", what);
+      return NULL;
+    }
+  return g_ptr_array_steal_index (rows, 0);
+}
+
+/* ---- the worker -------------------------------------------------------------- */
+
+static void
+run_lookup (WbpsDatabase *self,
+            GTask        *task,
+            Op           *op)
+{
+  GError *error = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autofree char *what = NULL;
+  WbpsPostRecord *record;
+
+  if (op->kind == OP_LOOKUP)
+    {
+      rows = do_select (self, "WHERE publish_id = ?1", op->publish_id, &error);
+      what = g_strdup_printf ("%s is not in the local history", op->publish_id);
+    }
+  else
+    {
+      rows = do_select (self, "WHERE publish_id IS NOT NULL AND state IN ('UPLOAD', 'INTERRUPTED')"
+                              " ORDER BY updated_at DESC, id DESC LIMIT 1", NULL, &error);
+      what = g_strdup ("There is no interrupted upload to resume");
+    }
+  record = first_or_not_found (rows, what, &error);
+  if (record != NULL)
+    g_task_return_pointer (task, record, (GDestroyNotify) wbps_post_record_free);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+run_op (WbpsDatabase *self,
+        GTask        *task,
+        Op           *op)
+{
+  GError *error = NULL;
+  GPtrArray *rows;
+  gint64 id;
+
+  switch (op->kind)
+    {
+    case OP_OPEN:
+      if (do_open (self, &error))
+        g_task_return_boolean (task, TRUE);
+      else
+        g_task_return_error (task, error);
+      break;
+    case OP_INSERT:
+      id = do_insert (self, op->record, &error);
+      if (id > 0)
+        g_task_return_int (task, id);
+      else
+        g_task_return_error (task, error);
+      break;
+    case OP_UPDATE:
+      if (do_update (self, op->record, &error))
+        g_task_return_boolean (task, TRUE);
+      else
+        g_task_return_error (task, error);
+      break;
+    case OP_LIST:
+      rows = do_select (self, "ORDER BY created_at DESC, id DESC", NULL, &error);
+      if (rows != NULL)
+        g_task_return_pointer (task, rows, (GDestroyNotify) g_ptr_array_unref);
+      else
+        g_task_return_error (task, error);
+      break;
+    case OP_LOOKUP:
+    case OP_LATEST_INTERRUPTED:
+      run_lookup (self, task, op);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+worker_func (gpointer data,
+             gpointer user_data)
+{
+  g_autoptr(GTask) task = data;
+  WbpsDatabase *self = g_task_get_source_object (task);
+
+  if (!g_task_return_error_if_cancelled (task))
+    run_op (self, task, g_task_get_task_data (task));
+}
+
+static void
+queue_op (WbpsDatabase        *self,
+          Op                  *op,
+          gpointer             source_tag,
+          GCancellable        *cancellable,
+          GAsyncReadyCallback  callback,
+          gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, op, (GDestroyNotify) op_free);
+  g_thread_pool_push (self->worker, task, NULL);
+}
+
+static Op *
+op_new (OpKind                kind,
+        const WbpsPostRecord *record,
+        const char           *publish_id)
+{
+  Op *op = g_new0 (Op, 1);
+
+  op->kind = kind;
+  op->record = record != NULL ? wbps_post_record_copy (record) : NULL;
+  op->publish_id = g_strdup (publish_id);
+  return op;
+}
+
+/* ---- GObject ------------------------------------------------------------------ */
+
+static void
+wbps_database_finalize (GObject *object)
+{
+  WbpsDatabase *self = WBPS_DATABASE (object);
+
+  /* Pending tasks hold a reference, so the queue is empty; this may run on the worker itself. */
+  g_thread_pool_free (self->worker, FALSE, FALSE);
+  g_clear_pointer (&self->db, sqlite3_close);
+  g_free (self->path);
+  G_OBJECT_CLASS (wbps_database_parent_class)->finalize (object);
+}
+
+static void
+wbps_database_class_init (WbpsDatabaseClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = wbps_database_finalize;
+}
+
+static void
+wbps_database_init (WbpsDatabase *self)
+{
+  self->worker = g_thread_pool_new (worker_func, NULL, 1, FALSE, NULL);
+}
+
+WbpsDatabase *
+wbps_database_new (const char *path)
+{
+  WbpsDatabase *self = g_object_new (WBPS_TYPE_DATABASE, NULL);
+
+  self->path = path != NULL ? g_strdup (path)
+                            : g_build_filename (g_get_user_data_dir (), "wbps", "wbps.db", NULL);
+  return self;
+}
+
+const char *
+wbps_database_get_path (WbpsDatabase *self)
+{
+  g_return_val_if_fail (WBPS_IS_DATABASE (self), NULL);
+  return self->path;
+}
+
+/* ---- public async API ------------------------------------------------------------ */
+
+void
+wbps_database_open_async (WbpsDatabase        *self,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_return_if_fail (WBPS_IS_DATABASE (self));
+  queue_op (self, op_new (OP_OPEN, NULL, NULL), wbps_database_open_async,
+            cancellable, callback, user_data);
+}
+
+gboolean
+wbps_database_open_finish (WbpsDatabase  *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+wbps_database_insert_async (WbpsDatabase         *self,
+                            const WbpsPostRecord *record,
+                            GCancellable         *cancellable,
+                            GAsyncReadyCallback   callback,
+                            gpointer              user_data)
+{
+  g_return_if_fail (WBPS_IS_DATABASE (self));
+  g_return_if_fail (record != NULL);
+  queue_op (self, op_new (OP_INSERT, record, NULL), wbps_database_insert_async,
+            cancellable, callback, user_data);
+}
+
+gint64
+wbps_database_insert_finish (WbpsDatabase  *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), 0);
+  return g_task_propagate_int (G_TASK (result), error);
+}
+
+void
+wbps_database_update_async (WbpsDatabase         *self,
+                            const WbpsPostRecord *record,
+                            GCancellable         *cancellable,
+                            GAsyncReadyCallback   callback,
+                            gpointer              user_data)
+{
+  g_return_if_fail (WBPS_IS_DATABASE (self));
+  g_return_if_fail (record != NULL && record->id > 0);
+  queue_op (self, op_new (OP_UPDATE, record, NULL), wbps_database_update_async,
+            cancellable, callback, user_data);
+}
+
+gboolean
+wbps_database_update_finish (WbpsDatabase  *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+wbps_database_lookup_async (WbpsDatabase        *self,
+                            const char          *publish_id,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_return_if_fail (WBPS_IS_DATABASE (self));
+  g_return_if_fail (publish_id != NULL);
+  queue_op (self, op_new (OP_LOOKUP, NULL, publish_id), wbps_database_lookup_async,
+            cancellable, callback, user_data);
+}
+
+WbpsPostRecord *
+wbps_database_lookup_finish (WbpsDatabase  *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+wbps_database_list_async (WbpsDatabase        *self,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_return_if_fail (WBPS_IS_DATABASE (self));
+  queue_op (self, op_new (OP_LIST, NULL, NULL), wbps_database_list_async,
+            cancellable, callback, user_data);
+}
+
+GPtrArray *
+wbps_database_list_finish (WbpsDatabase  *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+wbps_database_latest_interrupted_async (WbpsDatabase        *self,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  g_return_if_fail (WBPS_IS_DATABASE (self));
+  queue_op (self, op_new (OP_LATEST_INTERRUPTED, NULL, NULL),
+            wbps_database_latest_interrupted_async, cancellable, callback, user_data);
+}
+
+WbpsPostRecord *
+wbps_database_latest_interrupted_finish (WbpsDatabase  *self,
+                                         GAsyncResult  *result,
+                                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
