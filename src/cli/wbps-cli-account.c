@@ -1,1 +1,418 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <stdio.h>
+
+#include <glib/gi18n.h>
+
+#include "wbps-cli.h"
+#include "wbps-error.h"
+#include "wbps-sign-in.h"
+
+#define WHOAMI_PATH "/v2/user/info/?fields=open_id,union_id,avatar_url,display_name"
+
+/* What one async step hands back to a verb waiting on it. */
+typedef struct {
+  gboolean  done;
+  gpointer  result;
+  gboolean  ok;
+  gboolean  revoked;
+  GError   *revoke_error;
+  GError   *error;
+} Step;
+
+static void
+step_clear (Step *step)
+{
+  g_clear_error (&step->error);
+  g_clear_error (&step->revoke_error);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Step, step_clear)
+
+static int
+fail (WbpsCli      *cli,
+      const GError *error,
+      gboolean      json)
+{
+  wbps_cli_print_error (cli, error, json);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return WBPS_CLI_EXIT_CANCELLED;
+  return WBPS_CLI_EXIT_FAILURE;
+}
+
+static const char *
+display_name (const WbpsToken *token)
+{
+  return token->display_name != NULL && *token->display_name != '\0'
+         ? token->display_name : token->open_id;
+}
+
+/* ---- login ----------------------------------------------------------- */
+
+static void
+on_authorize_url (WbpsSignIn *sign_in,
+                  const char *url,
+                  gpointer    user_data)
+{
+  gboolean no_browser = GPOINTER_TO_INT (user_data);
+
+  /* The contract: with --no-browser the URL is alone on the first line, at once. */
+  if (no_browser)
+    g_print ("%s\n", url);
+  else
+    g_print ("%s\n", _("Opening TikTok's sign-in page in your browser…"));
+  fflush (stdout);
+}
+
+static void
+on_browser_failed (WbpsSignIn *sign_in,
+                   const char *message,
+                   gpointer    user_data)
+{
+  g_print (_("No browser could be opened (%s). Open this address to sign in:\n%s\n"),
+           message, wbps_sign_in_get_authorize_url (sign_in));
+  fflush (stdout);
+}
+
+static void
+on_signed_in (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Step *step = user_data;
+
+  step->result = wbps_sign_in_run_finish (WBPS_SIGN_IN (source), result, &step->error);
+  step->done = TRUE;
+}
+
+int
+wbps_cli_login (WbpsCli  *cli,
+                int       argc,
+                char    **argv)
+{
+  gboolean no_browser = FALSE;
+  int timeout = 0;
+  const GOptionEntry entries[] = {
+    { "no-browser", 0, 0, G_OPTION_ARG_NONE, &no_browser,
+      N_("Print the sign-in address instead of opening a browser"), NULL },
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout,
+      N_("Give up after this many seconds (default 300)"), N_("SECONDS") },
+    { NULL }
+  };
+  g_autoptr(WbpsSignIn) sign_in = NULL;
+  g_autoptr(WbpsToken) token = NULL;
+  g_auto(Step) step = { 0 };
+  g_autoptr(GError) error = NULL;
+  WbpsAccountManager *accounts;
+  int status;
+
+  if (!wbps_cli_parse_options (cli, NULL, _("Sign in with TikTok."), entries, &argc, &argv, &status))
+    return status;
+  if (timeout < 0 || argc > 1)
+    {
+      g_printerr ("%s\n", _("Usage: wbps login [--no-browser] [--timeout SECONDS]"));
+      return WBPS_CLI_EXIT_USAGE;
+    }
+  if ((accounts = wbps_cli_get_accounts (cli, &error)) == NULL)
+    return fail (cli, error, FALSE);
+
+  sign_in = wbps_sign_in_new (accounts, wbps_cli_get_api (cli));
+  wbps_sign_in_set_open_browser (sign_in, !no_browser);
+  wbps_sign_in_set_timeout (sign_in, (guint) timeout);
+  g_signal_connect (sign_in, "authorize-url", G_CALLBACK (on_authorize_url), GINT_TO_POINTER (no_browser));
+  g_signal_connect (sign_in, "browser-failed", G_CALLBACK (on_browser_failed), NULL);
+  wbps_sign_in_run_async (sign_in, cli->cancellable, on_signed_in, &step);
+  wbps_cli_wait (cli, &step.done);
+
+  if ((token = step.result) == NULL)
+    return fail (cli, step.error, FALSE);
+  g_print (_("Signed in as %s (%s)\n"), display_name (token), token->open_id);
+  return 0;
+}
+
+/* ---- whoami ---------------------------------------------------------- */
+
+static void
+on_user_info (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Step *step = user_data;
+
+  step->result = wbps_api_client_call_finish (WBPS_API_CLIENT (source), result, &step->error);
+  step->done = TRUE;
+}
+
+static void
+on_profile_updated (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Step *step = user_data;
+
+  step->ok = wbps_account_manager_update_profile_finish (WBPS_ACCOUNT_MANAGER (source), result,
+                                                         &step->error);
+  step->done = TRUE;
+}
+
+/* TikTok unreachable, or in trouble: not a reason to hide who is signed in. */
+static gboolean
+is_unreachable (const GError *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return FALSE;
+  return error->domain == G_IO_ERROR || error->domain == G_RESOLVER_ERROR ||
+         wbps_tiktok_error_is_transient (error);
+}
+
+/* Stores a display name or avatar that changed at TikTok since the sign-in. */
+static void
+keep_profile_fresh (WbpsCli    *cli,
+                    const char *open_id,
+                    JsonObject *data)
+{
+  const WbpsToken *account = wbps_account_manager_lookup (cli->accounts, open_id);
+  JsonObject *user = json_object_get_object_member (data, "user");
+  const char *name, *avatar;
+  g_auto(Step) step = { 0 };
+
+  if (account == NULL || user == NULL)
+    return;
+  name = json_object_get_string_member_with_default (user, "display_name", account->display_name);
+  avatar = json_object_get_string_member_with_default (user, "avatar_url", account->avatar_url);
+  if (g_strcmp0 (name, account->display_name) == 0 && g_strcmp0 (avatar, account->avatar_url) == 0)
+    return;
+  wbps_account_manager_update_profile_async (cli->accounts, open_id, name, avatar, cli->cancellable,
+                                             on_profile_updated, &step);
+  wbps_cli_wait (cli, &step.done);
+  if (!step.ok)
+    g_debug ("Could not store the new profile: %s", step.error->message);
+}
+
+static void
+print_account (const WbpsToken *account,
+               gboolean         json)
+{
+  if (json)
+    {
+      g_autoptr(JsonNode) node = wbps_token_profile_to_json (account);
+
+      wbps_cli_print_json (node);
+    }
+  else
+    g_print ("%s (%s)\n", display_name (account), account->open_id);
+}
+
+int
+wbps_cli_whoami (WbpsCli  *cli,
+                 int       argc,
+                 char    **argv)
+{
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print a JSON object"), NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) data = NULL;
+  g_autofree char *open_id = NULL;
+  g_auto(Step) step = { 0 };
+  const WbpsToken *account;
+  int status;
+
+  if (!wbps_cli_parse_options (cli, NULL, _("Show the account in use."), entries, &argc, &argv, &status))
+    return status;
+  if ((open_id = g_strdup (wbps_cli_require_account (cli, &error))) == NULL)
+    return fail (cli, error, json);
+
+  /* Asking TikTok proves the sign-in still works, refreshing the token if due. */
+  wbps_api_client_call_async (wbps_cli_get_api (cli), open_id, "GET", WHOAMI_PATH, NULL,
+                              cli->cancellable, on_user_info, &step);
+  wbps_cli_wait (cli, &step.done);
+  if ((data = step.result) != NULL)
+    keep_profile_fresh (cli, open_id, data);
+  else if (is_unreachable (step.error))
+    {
+      g_autofree char *reason = wbps_error_describe (step.error);
+
+      g_printerr (_("TikTok could not be reached, showing the saved profile: %s\n"), reason);
+    }
+  else
+    return fail (cli, step.error, json);
+
+  if ((account = wbps_account_manager_lookup (cli->accounts, open_id)) == NULL)
+    return fail (cli, error = g_error_new_literal (WBPS_ERROR, WBPS_ERROR_NOT_SIGNED_IN,
+                                                   _("The account was signed out meanwhile.")), json);
+  print_account (account, json);
+  return 0;
+}
+
+/* ---- accounts -------------------------------------------------------- */
+
+static void
+print_accounts (WbpsAccountManager *accounts,
+                gboolean            json)
+{
+  GPtrArray *list = wbps_account_manager_list (accounts);
+  const char *current = wbps_account_manager_get_current (accounts);
+  g_autoptr(JsonArray) array = json_array_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      const WbpsToken *account = g_ptr_array_index (list, i);
+      gboolean is_current = g_strcmp0 (account->open_id, current) == 0;
+      JsonNode *node = wbps_token_profile_to_json (account);
+
+      json_object_set_boolean_member (json_node_get_object (node), "current", is_current);
+      json_array_add_element (array, node);
+      if (!json)
+        g_print ("%s %s (%s)\n", is_current ? "*" : " ", display_name (account), account->open_id);
+    }
+  if (json)
+    {
+      root = json_node_init_array (json_node_alloc (), array);
+      wbps_cli_print_json (root);
+    }
+  else if (list->len == 0)
+    g_print ("%s\n", _("No TikTok account is signed in."));
+}
+
+int
+wbps_cli_accounts (WbpsCli  *cli,
+                   int       argc,
+                   char    **argv)
+{
+  gboolean json = FALSE;
+  g_autofree char *use = NULL;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print a JSON array"), NULL },
+    { "use", 0, 0, G_OPTION_ARG_STRING, &use,
+      N_("Make this account the current one"), N_("OPEN_ID") },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  WbpsAccountManager *accounts;
+  int status;
+
+  if (!wbps_cli_parse_options (cli, NULL,
+                               _("List the signed-in accounts; the current one is marked with *."),
+                               entries, &argc, &argv, &status))
+    return status;
+  if ((accounts = wbps_cli_get_accounts (cli, &error)) == NULL)
+    return fail (cli, error, json);
+  if (use != NULL)
+    {
+      if (!wbps_account_manager_set_current (accounts, use, &error))
+        return fail (cli, error, json);
+      if (!json)
+        {
+          g_print (_("Now using %s (%s)\n"), display_name (wbps_account_manager_lookup (accounts, use)), use);
+          return 0;
+        }
+    }
+  print_accounts (accounts, json);
+  return 0;
+}
+
+/* ---- logout ---------------------------------------------------------- */
+
+static void
+on_signed_out (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Step *step = user_data;
+
+  step->ok = wbps_account_manager_sign_out_finish (WBPS_ACCOUNT_MANAGER (source), result,
+                                                   &step->revoked, &step->revoke_error, &step->error);
+  step->done = TRUE;
+}
+
+static gboolean
+sign_out_one (WbpsCli    *cli,
+              const char *open_id)
+{
+  const WbpsToken *account = wbps_account_manager_lookup (cli->accounts, open_id);
+  g_autofree char *name = g_strdup (account != NULL ? display_name (account) : open_id);
+  g_auto(Step) step = { 0 };
+
+  wbps_account_manager_sign_out_async (cli->accounts, open_id, cli->cancellable, on_signed_out, &step);
+  wbps_cli_wait (cli, &step.done);
+  if (!step.ok)
+    {
+      wbps_cli_print_error (cli, step.error, FALSE);
+      return FALSE;
+    }
+  if (step.revoked)
+    g_print (_("Signed out %s (%s)\n"), name, open_id);
+  else
+    {
+      g_autofree char *reason = step.revoke_error != NULL ? wbps_error_describe (step.revoke_error)
+                                                          : g_strdup (_("no reason given"));
+
+      g_print (_("Signed out %s (%s) on this computer only: TikTok could not be reached to revoke the sign-in (%s)\n"),
+               name, open_id, reason);
+    }
+  return TRUE;
+}
+
+static GPtrArray *
+logout_targets (WbpsCli   *cli,
+                gboolean   all,
+                GError   **error)
+{
+  GPtrArray *targets = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *list = wbps_account_manager_list (cli->accounts);
+  const char *open_id;
+
+  if (all)
+    {
+      for (guint i = 0; i < list->len; i++)
+        g_ptr_array_add (targets, g_strdup (((WbpsToken *) g_ptr_array_index (list, i))->open_id));
+      return targets;
+    }
+  if (list->len == 0)
+    return targets;
+  if ((open_id = wbps_cli_require_account (cli, error)) == NULL)
+    {
+      g_ptr_array_unref (targets);
+      return NULL;
+    }
+  g_ptr_array_add (targets, g_strdup (open_id));
+  return targets;
+}
+
+int
+wbps_cli_logout (WbpsCli  *cli,
+                 int       argc,
+                 char    **argv)
+{
+  gboolean all = FALSE;
+  const GOptionEntry entries[] = {
+    { "all", 0, 0, G_OPTION_ARG_NONE, &all, N_("Sign every account out"), NULL },
+    { NULL }
+  };
+  g_autoptr(GPtrArray) targets = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = TRUE;
+  int status;
+
+  if (!wbps_cli_parse_options (cli, NULL, _("Sign out: revoke the sign-in at TikTok and forget it here."),
+                               entries, &argc, &argv, &status))
+    return status;
+  if (wbps_cli_get_accounts (cli, &error) == NULL ||
+      (targets = logout_targets (cli, all, &error)) == NULL)
+    return fail (cli, error, FALSE);
+  if (targets->len == 0)
+    {
+      g_print ("%s\n", _("No TikTok account is signed in."));
+      return 0;
+    }
+  for (guint i = 0; i < targets->len && !g_cancellable_is_cancelled (cli->cancellable); i++)
+    ok = sign_out_one (cli, g_ptr_array_index (targets, i)) && ok;
+  if (g_cancellable_is_cancelled (cli->cancellable))
+    return WBPS_CLI_EXIT_CANCELLED;
+  return ok ? 0 : WBPS_CLI_EXIT_FAILURE;
+}

@@ -1,1 +1,733 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The posting verbs: post, status, history, resume. All drive WbpsPublishJob and WbpsDatabase. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <unistd.h>
+
+#include "wbps-cli.h"
+#include "wbps-database.h"
+#include "wbps-error.h"
+#include "wbps-media-preflight.h"
+#include "wbps-publish-job.h"
+
+#define EXIT_FAILED      1
+#define EXIT_USAGE       2
+#define EXIT_UNCONFIRMED 3
+#define EXIT_INTERRUPTED 130
+
+/* ---- small helpers ------------------------------------------------------ */
+
+/* Waits for one async result on the default main context. */
+typedef struct {
+  WbpsCli      *cli;
+  GAsyncResult *result;
+  gboolean      done;
+} Waiter;
+
+static void
+waiter_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Waiter *waiter = user_data;
+
+  waiter->result = g_object_ref (result);
+  waiter->done = TRUE;
+}
+
+static GAsyncResult *
+waiter_wait (Waiter *waiter)
+{
+  wbps_cli_wait (waiter->cli, &waiter->done);
+  return waiter->result;
+}
+
+static int
+usage_error (WbpsCli     *cli,
+             gboolean     json,
+             const char  *message)
+{
+  g_autoptr(GError) error = g_error_new_literal (WBPS_ERROR, WBPS_ERROR_INVALID_ARGUMENT, message);
+
+  wbps_cli_print_error (cli, error, json);
+  return EXIT_USAGE;
+}
+
+static gboolean
+parse_options (GOptionContext  *context,
+               int             *argc,
+               char          ***argv,
+               GError         **error)
+{
+  g_option_context_set_help_enabled (context, TRUE);
+  return g_option_context_parse (context, argc, argv, error);
+}
+
+static WbpsDatabase *
+open_database (WbpsCli  *cli,
+               GError  **error)
+{
+  g_autoptr(WbpsDatabase) db = wbps_database_new (NULL);
+  Waiter waiter = { cli, NULL, FALSE };
+  g_autoptr(GAsyncResult) result = NULL;
+
+  wbps_database_open_async (db, cli->cancellable, waiter_cb, &waiter);
+  result = waiter_wait (&waiter);
+  if (!wbps_database_open_finish (db, result, error))
+    return NULL;
+  return g_steal_pointer (&db);
+}
+
+/* The account to post as: --account, else the current one. */
+static char *
+resolve_account (WbpsCli  *cli,
+                 GError  **error)
+{
+  WbpsAccountManager *accounts = wbps_cli_get_accounts (cli, error);
+  const char *current;
+
+  if (accounts == NULL)
+    return NULL;
+  if (cli->account != NULL)
+    {
+      if (wbps_account_manager_lookup (accounts, cli->account) != NULL)
+        return g_strdup (cli->account);
+      g_set_error (error, WBPS_ERROR, WBPS_ERROR_NOT_SIGNED_IN,
+                   _("No signed-in account has the open_id %s. Run “wbps accounts” to list them."), cli->account);
+      return NULL;
+    }
+  current = wbps_account_manager_get_current (accounts);
+  if (current == NULL)
+    {
+      g_set_error (error, WBPS_ERROR, WBPS_ERROR_NOT_SIGNED_IN, _("Nobody is signed in. Run “wbps login” first."));
+      return NULL;
+    }
+  return g_strdup (current);
+}
+
+/* ---- JSON ----------------------------------------------------------------- */
+
+static void
+add_string_or_null (JsonBuilder *builder,
+                    const char  *name,
+                    const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+/* Post ids stay strings: 19-digit numbers do not survive a double. */
+static void
+add_post_ids (JsonBuilder        *builder,
+              const char * const *post_ids)
+{
+  json_builder_set_member_name (builder, "post_ids");
+  json_builder_begin_array (builder);
+  for (guint i = 0; post_ids != NULL && post_ids[i] != NULL; i++)
+    json_builder_add_string_value (builder, post_ids[i]);
+  json_builder_end_array (builder);
+}
+
+static void
+print_json (JsonBuilder *builder)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  g_autofree char *text = json_to_string (root, FALSE);
+
+  g_print ("%s\n", text);
+}
+
+static void
+print_result (const char         *publish_id,
+              const char         *status,
+              const char         *fail_reason,
+              const char * const *post_ids,
+              gint64              uploaded_bytes,
+              gboolean            json)
+{
+  g_autoptr(JsonBuilder) builder = NULL;
+
+  if (!json)
+    {
+      g_print ("%s %s\n", publish_id, status);
+      return;
+    }
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  add_string_or_null (builder, "publish_id", publish_id);
+  add_string_or_null (builder, "status", status);
+  add_string_or_null (builder, "fail_reason", fail_reason);
+  add_post_ids (builder, post_ids);
+  json_builder_set_member_name (builder, "uploaded_bytes");
+  json_builder_add_int_value (builder, uploaded_bytes);
+  json_builder_end_object (builder);
+  print_json (builder);
+}
+
+/* ---- progress on stderr ---------------------------------------------------------- */
+
+typedef struct {
+  gboolean tty;
+  gboolean bar_drawn;
+  gint64   last_line_usec;
+} Progress;
+
+static void
+progress_end_bar (Progress *progress)
+{
+  if (progress->bar_drawn)
+    g_printerr ("\n");
+  progress->bar_drawn = FALSE;
+}
+
+static char *
+format_eta (gint64 eta_seconds)
+{
+  if (eta_seconds < 0)
+    return g_strdup ("--:--");
+  return g_strdup_printf ("%" G_GINT64_FORMAT ":%02" G_GINT64_FORMAT, eta_seconds / 60, eta_seconds % 60);
+}
+
+static void
+progress_cb (WbpsPublishJob *job,
+             guint64         sent,
+             guint64         total,
+             double          rate,
+             gint64          eta_seconds,
+             Progress       *progress)
+{
+  g_autofree char *sent_text = g_format_size (sent);
+  g_autofree char *total_text = g_format_size (total);
+  g_autofree char *rate_text = g_format_size ((guint64) rate);
+  g_autofree char *eta = format_eta (eta_seconds);
+  guint percent = total > 0 ? (guint) (sent * 100 / total) : 0;
+  gint64 now = g_get_monotonic_time ();
+  char bar[31];
+
+  if (progress->tty)
+    {
+      memset (bar, ' ', 30);
+      memset (bar, '#', percent * 30 / 100);
+      bar[30] = '\0';
+      g_printerr ("\r[%s] %3u%%  %s / %s  %s/s  ETA %s\033[K", bar, percent, sent_text, total_text, rate_text, eta);
+      progress->bar_drawn = TRUE;
+      return;
+    }
+  /* Plain lines for logs: at most one a second, and the last one. */
+  if (sent < total && now - progress->last_line_usec < G_USEC_PER_SEC)
+    return;
+  progress->last_line_usec = now;
+  g_printerr ("Uploaded %s of %s (%u%%)\n", sent_text, total_text, percent);
+}
+
+static void
+notice_cb (WbpsPublishJob *job,
+           const char     *text,
+           Progress       *progress)
+{
+  progress_end_bar (progress);
+  g_printerr ("%s\n", text);
+}
+
+/* ---- running a job ------------------------------------------------------------------ */
+
+static int
+report_job (WbpsCli        *cli,
+            WbpsPublishJob *job,
+            const GError   *error,
+            gboolean        json)
+{
+  WbpsPublishState state = wbps_publish_job_get_state (job);
+  const char *publish_id = wbps_publish_job_get_publish_id (job);
+  const char *status = wbps_publish_job_get_status (job);
+
+  if (publish_id != NULL && (error == NULL || state == WBPS_PUBLISH_STATE_FAILED ||
+                             state == WBPS_PUBLISH_STATE_INTERRUPTED))
+    print_result (publish_id, status != NULL ? status : wbps_publish_state_to_string (state),
+                  wbps_publish_job_get_fail_reason (job), wbps_publish_job_get_post_ids (job),
+                  wbps_publish_job_get_uploaded_bytes (job), json);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      if (state == WBPS_PUBLISH_STATE_INTERRUPTED)
+        g_printerr (_("Upload interrupted. Resume it within the hour with: wbps resume %s\n"), publish_id);
+      else
+        g_printerr (_("Cancelled.\n"));
+      return EXIT_INTERRUPTED;
+    }
+  if (error != NULL)
+    {
+      /* A FAILED status already went to stdout as the result; the reason goes to stderr. */
+      wbps_cli_print_error (cli, error, json && publish_id == NULL);
+      return EXIT_FAILED;
+    }
+  if (state == WBPS_PUBLISH_STATE_UNCONFIRMED)
+    {
+      g_printerr (_("TikTok has not confirmed the post yet. Check later with: wbps status %s\n"), publish_id);
+      return EXIT_UNCONFIRMED;
+    }
+  return 0;
+}
+
+static int
+run_job (WbpsCli        *cli,
+         WbpsPublishJob *job,
+         gboolean        json)
+{
+  Progress progress = { isatty (STDERR_FILENO), FALSE, 0 };
+  Waiter waiter = { cli, NULL, FALSE };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_signal_connect (job, "progress", G_CALLBACK (progress_cb), &progress);
+  g_signal_connect (job, "notice", G_CALLBACK (notice_cb), &progress);
+  wbps_publish_job_run_async (job, cli->cancellable, waiter_cb, &waiter);
+  result = waiter_wait (&waiter);
+  wbps_publish_job_run_finish (job, result, &error);
+  progress_end_bar (&progress);
+  g_signal_handlers_disconnect_by_data (job, &progress);
+  return report_job (cli, job, error, json);
+}
+
+static WbpsPublishJob *
+new_job (WbpsCli       *cli,
+         WbpsDatabase  *db,
+         gboolean       with_preflight)
+{
+  g_autoptr(WbpsMediaPreflight) preflight = NULL;
+
+  if (with_preflight)
+    {
+      wbps_media_init ();
+      preflight = wbps_media_preflight_new ();
+    }
+  return wbps_publish_job_new (cli->config, wbps_cli_get_api (cli), db, WBPS_PREFLIGHT (preflight));
+}
+
+/* ---- wbps post ----------------------------------------------------------------------------- */
+
+typedef struct {
+  gboolean  draft;
+  char     *privacy;
+  char     *title;
+  gboolean  allow_comment;
+  gboolean  allow_duet;
+  gboolean  allow_stitch;
+  gint64    cover_ms;
+  gboolean  brand_organic;
+  gboolean  branded_content;
+  gboolean  aigc;
+  gint64    chunk_size;
+  gboolean  no_wait;
+  gboolean  json;
+  GStrv     files;
+} PostOptions;
+
+static void
+post_options_clear (PostOptions *o)
+{
+  g_free (o->privacy);
+  g_free (o->title);
+  g_strfreev (o->files);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PostOptions, post_options_clear)
+
+static GOptionContext *
+post_option_context (PostOptions *o)
+{
+  const GOptionEntry entries[] = {
+    { "draft", 0, 0, G_OPTION_ARG_NONE, &o->draft, N_("Send to the TikTok inbox as a draft"), NULL },
+    { "privacy", 0, 0, G_OPTION_ARG_STRING, &o->privacy, N_("Who can see the post (required for a direct post)"), "LEVEL" },
+    { "title", 0, 0, G_OPTION_ARG_STRING, &o->title, N_("Caption (at most 2200 characters)"), "TEXT" },
+    { "allow-comment", 0, 0, G_OPTION_ARG_NONE, &o->allow_comment, N_("Allow comments"), NULL },
+    { "allow-duet", 0, 0, G_OPTION_ARG_NONE, &o->allow_duet, N_("Allow duets"), NULL },
+    { "allow-stitch", 0, 0, G_OPTION_ARG_NONE, &o->allow_stitch, N_("Allow stitches"), NULL },
+    { "cover-ms", 0, 0, G_OPTION_ARG_INT64, &o->cover_ms, N_("Cover frame time in milliseconds"), "MS" },
+    { "brand-organic", 0, 0, G_OPTION_ARG_NONE, &o->brand_organic, N_("Promotes your own brand"), NULL },
+    { "branded-content", 0, 0, G_OPTION_ARG_NONE, &o->branded_content, N_("Paid partnership with a third-party brand"), NULL },
+    { "aigc", 0, 0, G_OPTION_ARG_NONE, &o->aigc, N_("Label as AI-generated"), NULL },
+    { "chunk-size", 0, 0, G_OPTION_ARG_INT64, &o->chunk_size, N_("Upload chunk size in bytes"), "BYTES" },
+    { "no-wait", 0, 0, G_OPTION_ARG_NONE, &o->no_wait, N_("Do not wait for TikTok to process the video"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, N_("Print the result as JSON"), NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->files, NULL, "FILE" },
+    { NULL }
+  };
+  GOptionContext *context = g_option_context_new (_("FILE — post a video to TikTok"));
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  return context;
+}
+
+static gboolean
+post_json_requested (int    argc,
+                     char **argv)
+{
+  for (int i = 1; i < argc; i++)
+    if (g_str_equal (argv[i], "--json"))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+configure_post_job (WbpsPublishJob    *job,
+                    const PostOptions *o,
+                    const char        *open_id)
+{
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (o->files[0]);
+
+  g_object_set (job,
+                "file", file,
+                "open-id", open_id,
+                "draft", o->draft,
+                "privacy-level", o->privacy,
+                "title", o->title,
+                "allow-comment", o->allow_comment,
+                "allow-duet", o->allow_duet,
+                "allow-stitch", o->allow_stitch,
+                "cover-ms", o->cover_ms,
+                "brand-organic", o->brand_organic,
+                "branded-content", o->branded_content,
+                "aigc", o->aigc,
+                "chunk-size", (guint64) o->chunk_size,
+                "wait", !o->no_wait,
+                NULL);
+}
+
+static int
+post_run (WbpsCli     *cli,
+          PostOptions *o)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WbpsDatabase) db = NULL;
+  g_autoptr(WbpsPublishJob) job = NULL;
+  g_autofree char *open_id = resolve_account (cli, &error);
+
+  if (open_id == NULL || (db = open_database (cli, &error)) == NULL)
+    {
+      wbps_cli_print_error (cli, error, o->json);
+      return EXIT_FAILED;
+    }
+  job = new_job (cli, db, TRUE);
+  configure_post_job (job, o, open_id);
+  return run_job (cli, job, o->json);
+}
+
+int
+wbps_cli_post (WbpsCli  *cli,
+               int       argc,
+               char    **argv)
+{
+  g_auto(PostOptions) o = { .cover_ms = -1 };
+  g_autoptr(GOptionContext) context = post_option_context (&o);
+  g_autoptr(GError) error = NULL;
+
+  if (!parse_options (context, &argc, &argv, &error))
+    return usage_error (cli, post_json_requested (argc, argv), error->message);
+  if (o.files == NULL || o.files[0] == NULL || o.files[1] != NULL)
+    return usage_error (cli, o.json, _("Name exactly one video file: wbps post FILE [OPTIONS]"));
+  if (o.chunk_size < 0 || o.cover_ms < -1 || o.cover_ms > G_MAXINT32)
+    return usage_error (cli, o.json, _("--chunk-size and --cover-ms must be positive numbers."));
+  return post_run (cli, &o);
+}
+
+/* ---- wbps resume ------------------------------------------------------------------------------ */
+
+static WbpsPostRecord *
+find_checkpoint (WbpsCli       *cli,
+                 WbpsDatabase  *db,
+                 const char    *publish_id,
+                 GError       **error)
+{
+  Waiter waiter = { cli, NULL, FALSE };
+  g_autoptr(GAsyncResult) result = NULL;
+
+  if (publish_id != NULL)
+    {
+      wbps_database_lookup_async (db, publish_id, cli->cancellable, waiter_cb, &waiter);
+      result = waiter_wait (&waiter);
+      return wbps_database_lookup_finish (db, result, error);
+    }
+  wbps_database_latest_interrupted_async (db, cli->cancellable, waiter_cb, &waiter);
+  result = waiter_wait (&waiter);
+  return wbps_database_latest_interrupted_finish (db, result, error);
+}
+
+int
+wbps_cli_resume (WbpsCli  *cli,
+                 int       argc,
+                 char    **argv)
+{
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the result as JSON"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("[PUBLISH_ID] — resume an interrupted upload"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WbpsDatabase) db = NULL;
+  g_autoptr(WbpsPostRecord) record = NULL;
+  g_autoptr(WbpsPublishJob) job = NULL;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!parse_options (context, &argc, &argv, &error))
+    return usage_error (cli, json, error->message);
+  if (argc > 2)
+    return usage_error (cli, json, _("Usage: wbps resume [PUBLISH_ID]"));
+  if (wbps_cli_get_accounts (cli, &error) == NULL ||
+      (db = open_database (cli, &error)) == NULL ||
+      (record = find_checkpoint (cli, db, argc == 2 ? argv[1] : NULL, &error)) == NULL)
+    {
+      wbps_cli_print_error (cli, error, json);
+      return EXIT_FAILED;
+    }
+  g_printerr (_("Resuming the upload of %s (%s).\n"), record->file_path, record->publish_id);
+  job = new_job (cli, db, FALSE);
+  wbps_publish_job_set_checkpoint (job, record);
+  return run_job (cli, job, json);
+}
+
+/* ---- wbps status ----------------------------------------------------------------------------- */
+
+/* Keeps the history row in step with what TikTok just said. */
+static void
+update_history (WbpsCli           *cli,
+                WbpsDatabase      *db,
+                WbpsPostRecord    *record,
+                WbpsPublishStatus *status)
+{
+  Waiter waiter = { cli, NULL, FALSE };
+  g_autoptr(GAsyncResult) result = NULL;
+
+  g_free (record->status);
+  record->status = g_strdup (status->status);
+  g_free (record->fail_reason);
+  record->fail_reason = g_strdup (status->fail_reason);
+  g_strfreev (record->post_ids);
+  record->post_ids = g_strdupv (status->post_ids);
+  g_free (record->state);
+  if (g_strcmp0 (status->status, "FAILED") == 0)
+    record->state = g_strdup (wbps_publish_state_to_string (WBPS_PUBLISH_STATE_FAILED));
+  else if (g_strcmp0 (status->status, "PUBLISH_COMPLETE") == 0 || g_strcmp0 (status->status, "SEND_TO_USER_INBOX") == 0)
+    record->state = g_strdup (wbps_publish_state_to_string (WBPS_PUBLISH_STATE_DONE));
+  else
+    record->state = g_strdup (wbps_publish_state_to_string (WBPS_PUBLISH_STATE_PROCESSING));
+  wbps_database_update_async (db, record, NULL, waiter_cb, &waiter);
+  result = waiter_wait (&waiter);
+  wbps_database_update_finish (db, result, NULL);
+}
+
+static WbpsPublishStatus *
+fetch_status (WbpsCli     *cli,
+              const char  *open_id,
+              const char  *publish_id,
+              GError     **error)
+{
+  WbpsApiClient *api = wbps_cli_get_api (cli);
+  Waiter waiter = { cli, NULL, FALSE };
+  g_autoptr(GAsyncResult) result = NULL;
+
+  wbps_api_client_status_async (api, open_id, publish_id, cli->cancellable, waiter_cb, &waiter);
+  result = waiter_wait (&waiter);
+  return wbps_api_client_status_finish (api, result, error);
+}
+
+/* The history row of @publish_id, if this computer posted it. */
+static WbpsPostRecord *
+history_row (WbpsCli    *cli,
+             const char *publish_id,
+             WbpsDatabase **db_out)
+{
+  g_autoptr(WbpsDatabase) db = open_database (cli, NULL);
+  WbpsPostRecord *record = db != NULL ? find_checkpoint (cli, db, publish_id, NULL) : NULL;
+
+  *db_out = g_steal_pointer (&db);
+  return record;
+}
+
+static int
+print_status (WbpsCli           *cli,
+              const char        *publish_id,
+              WbpsPublishStatus *status,
+              gboolean           json)
+{
+  print_result (publish_id, status->status, status->fail_reason, (const char * const *) status->post_ids,
+                status->uploaded_bytes, json);
+  if (g_strcmp0 (status->status, "FAILED") == 0)
+    {
+      g_printerr (_("TikTok could not publish the video: %s (%s)\n"),
+                  wbps_fail_reason_describe (status->fail_reason),
+                  status->fail_reason != NULL ? status->fail_reason : "no reason given");
+      return EXIT_FAILED;
+    }
+  return 0;
+}
+
+int
+wbps_cli_status (WbpsCli  *cli,
+                 int       argc,
+                 char    **argv)
+{
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the result as JSON"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("PUBLISH_ID — show a post's status at TikTok"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WbpsDatabase) db = NULL;
+  g_autoptr(WbpsPostRecord) record = NULL;
+  g_autoptr(WbpsPublishStatus) status = NULL;
+  g_autofree char *open_id = NULL;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!parse_options (context, &argc, &argv, &error))
+    return usage_error (cli, json, error->message);
+  if (argc != 2)
+    return usage_error (cli, json, _("Usage: wbps status PUBLISH_ID"));
+  record = history_row (cli, argv[1], &db);
+  open_id = resolve_account (cli, &error);
+  /* The post belongs to the account that made it, whichever is current now. */
+  if (open_id != NULL && record != NULL && record->open_id != NULL)
+    {
+      g_free (open_id);
+      open_id = g_strdup (record->open_id);
+    }
+  if (open_id == NULL || (status = fetch_status (cli, open_id, argv[1], &error)) == NULL)
+    {
+      wbps_cli_print_error (cli, error, json);
+      return EXIT_FAILED;
+    }
+  if (record != NULL)
+    update_history (cli, db, record, status);
+  return print_status (cli, argv[1], status, json);
+}
+
+/* ---- wbps history ----------------------------------------------------------------------------- */
+
+static char *
+format_time (gint64 usec)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (usec / G_USEC_PER_SEC);
+
+  return g_date_time_format (time, "%Y-%m-%d %H:%M:%S");
+}
+
+static char *
+format_iso (gint64 usec)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
+
+  return g_date_time_format_iso8601 (time);
+}
+
+static void
+add_int_member (JsonBuilder *builder,
+                const char  *name,
+                gint64       value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_int_value (builder, value);
+}
+
+/* Everything but the upload URL, which is a capability and never printed. */
+static void
+add_history_row (JsonBuilder          *builder,
+                 const WbpsPostRecord *r)
+{
+  g_autofree char *created = format_iso (r->created_at);
+  g_autofree char *updated = format_iso (r->updated_at);
+
+  json_builder_begin_object (builder);
+  add_int_member (builder, "id", r->id);
+  add_string_or_null (builder, "file", r->file_path);
+  add_int_member (builder, "file_size", r->file_size);
+  add_string_or_null (builder, "title", r->title);
+  add_string_or_null (builder, "account", r->open_id);
+  add_string_or_null (builder, "mode", r->mode);
+  add_string_or_null (builder, "privacy", r->privacy);
+  add_string_or_null (builder, "publish_id", r->publish_id);
+  add_string_or_null (builder, "state", r->state);
+  add_string_or_null (builder, "status", r->status);
+  add_string_or_null (builder, "fail_reason", r->fail_reason);
+  add_post_ids (builder, (const char * const *) r->post_ids);
+  add_int_member (builder, "uploaded_bytes", r->next_offset);
+  add_string_or_null (builder, "created_at", created);
+  add_string_or_null (builder, "updated_at", updated);
+  json_builder_end_object (builder);
+}
+
+static void
+print_history_json (GPtrArray *rows)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < rows->len; i++)
+    add_history_row (builder, rows->pdata[i]);
+  json_builder_end_array (builder);
+  print_json (builder);
+}
+
+static void
+print_history_text (GPtrArray *rows)
+{
+  if (rows->len == 0)
+    g_print (_("No posts yet.\n"));
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const WbpsPostRecord *r = rows->pdata[i];
+      g_autofree char *when = format_time (r->created_at);
+      g_autofree char *ids = g_strjoinv (",", r->post_ids);
+
+      g_print ("%s  %-11s  %-18s  %s  %s%s%s%s%s\n", when, r->state,
+               r->status != NULL ? r->status : "-",
+               r->publish_id != NULL ? r->publish_id : "-",
+               r->file_path,
+               r->title != NULL ? "  “" : "", r->title != NULL ? r->title : "", r->title != NULL ? "”" : "",
+               *ids != '\0' ? ids : "");
+    }
+}
+
+int
+wbps_cli_history (WbpsCli  *cli,
+                  int       argc,
+                  char    **argv)
+{
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the history as JSON"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("— list the posts made from this computer"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WbpsDatabase) db = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  Waiter waiter = { cli, NULL, FALSE };
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!parse_options (context, &argc, &argv, &error))
+    return usage_error (cli, json, error->message);
+  if (argc != 1)
+    return usage_error (cli, json, _("Usage: wbps history [--json]"));
+  if ((db = open_database (cli, &error)) != NULL)
+    {
+      wbps_database_list_async (db, cli->cancellable, waiter_cb, &waiter);
+      result = waiter_wait (&waiter);
+      rows = wbps_database_list_finish (db, result, &error);
+    }
+  if (rows == NULL)
+    {
+      wbps_cli_print_error (cli, error, json);
+      return EXIT_FAILED;
+    }
+  if (json)
+    print_history_json (rows);
+  else
+    print_history_text (rows);
+  return 0;
+}

@@ -1,1 +1,486 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+
+#include <glib/gi18n.h>
+#include <glib-unix.h>
+
+#include "wbps-cli.h"
+#include "wbps-demo.h"
+#include "wbps-error.h"
+#include "wbps-redact.h"
+#include "wbps-token-store.h"
+
+typedef int (*VerbFunc) (WbpsCli *cli, int argc, char **argv);
+
+typedef struct {
+  const char *name;
+  VerbFunc    func;
+  const char *summary;
+} Verb;
+
+static const Verb verbs[] = {
+  { "login",    wbps_cli_login,    N_("Sign in with TikTok in the browser [--no-browser] [--timeout SECONDS]") },
+  { "whoami",   wbps_cli_whoami,   N_("Show the account in use [--json]") },
+  { "accounts", wbps_cli_accounts, N_("List the signed-in accounts, or switch with --use OPEN_ID [--json]") },
+  { "logout",   wbps_cli_logout,   N_("Sign out and revoke the sign-in at TikTok [--all]") },
+  { "post",     wbps_cli_post,     N_("Post a video, or send it to the TikTok inbox as a draft") },
+  { "status",   wbps_cli_status,   N_("Show a post's publishing status [--json]") },
+  { "history",  wbps_cli_history,  N_("List past posts [--json]") },
+  { "resume",   wbps_cli_resume,   N_("Resume an interrupted upload [PUBLISH_ID]") },
+};
+
+/* Global options, parsed before the verb. */
+typedef struct {
+  char     *auth_url;
+  char     *api_url;
+  char     *client_key;
+  char     *account;
+  gboolean  demo;
+  gboolean  version;
+} GlobalOptions;
+
+static void
+global_options_clear (GlobalOptions *options)
+{
+  g_free (options->auth_url);
+  g_free (options->api_url);
+  g_free (options->client_key);
+  g_free (options->account);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (GlobalOptions, global_options_clear)
+
+/* ---- helpers shared by the verbs ------------------------------------- */
+
+void
+wbps_cli_wait (WbpsCli  *cli,
+               gboolean *done)
+{
+  while (!*done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* One line, whatever the message holds, and never a registered secret. */
+static char *
+one_line (const char *text)
+{
+  g_autofree char *redacted = wbps_redact (text);
+
+  g_strdelimit (redacted, "\r\n", ' ');
+  return g_strstrip (g_steal_pointer (&redacted));
+}
+
+void
+wbps_cli_print_error (WbpsCli      *cli,
+                      const GError *error,
+                      gboolean      json)
+{
+  g_autofree char *text = NULL;
+
+  if (json)
+    {
+      /* Redact the message only: the object's own "code" key is no secret. */
+      g_autoptr(GError) copy = g_error_copy (error);
+
+      g_free (copy->message);
+      copy->message = one_line (error->message);
+      text = wbps_error_to_json (copy);
+      g_print ("%s\n", text);
+      return;
+    }
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    text = g_strdup (_("Cancelled."));
+  else
+    {
+      g_autofree char *described = wbps_error_describe (error);
+
+      text = one_line (described);
+    }
+  g_printerr ("%s\n", text);
+}
+
+void
+wbps_cli_print_json (JsonNode *node)
+{
+  g_autofree char *text = json_to_string (node, FALSE);
+
+  g_print ("%s\n", text);
+}
+
+typedef struct {
+  gboolean  done;
+  gboolean  ok;
+  GError   *error;
+} Wait;
+
+static void
+on_accounts_loaded (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Wait *wait = user_data;
+
+  wait->ok = wbps_account_manager_load_finish (WBPS_ACCOUNT_MANAGER (source), result, &wait->error);
+  wait->done = TRUE;
+}
+
+WbpsAccountManager *
+wbps_cli_get_accounts (WbpsCli  *cli,
+                       GError  **error)
+{
+  g_autoptr(WbpsTokenStore) store = NULL;
+  g_autoptr(WbpsAccountManager) accounts = NULL;
+  Wait wait = { 0 };
+
+  if (cli->accounts != NULL)
+    return cli->accounts;
+  if (!wbps_config_validate (cli->config, error))
+    return NULL;
+
+  store = wbps_token_store_new ();
+  accounts = wbps_account_manager_new (cli->config, store);
+  wbps_account_manager_load_async (accounts, cli->cancellable, on_accounts_loaded, &wait);
+  wbps_cli_wait (cli, &wait.done);
+  if (!wait.ok)
+    {
+      g_propagate_error (error, wait.error);
+      return NULL;
+    }
+  cli->accounts = g_steal_pointer (&accounts);
+  return cli->accounts;
+}
+
+/* Needs the accounts for per-account calls: load them first with wbps_cli_get_accounts(). */
+WbpsApiClient *
+wbps_cli_get_api (WbpsCli *cli)
+{
+  if (cli->api == NULL)
+    cli->api = wbps_api_client_new (cli->config, cli->accounts);
+  return cli->api;
+}
+
+const char *
+wbps_cli_require_account (WbpsCli  *cli,
+                          GError  **error)
+{
+  WbpsAccountManager *accounts = wbps_cli_get_accounts (cli, error);
+  const char *open_id;
+
+  if (accounts == NULL)
+    return NULL;
+  if (cli->account != NULL)
+    {
+      if (wbps_account_manager_lookup (accounts, cli->account) != NULL)
+        return cli->account;
+      g_set_error (error, WBPS_ERROR, WBPS_ERROR_NOT_SIGNED_IN,
+                   _("No signed-in TikTok account has the ID %s. Run “wbps accounts” to list them."),
+                   cli->account);
+      return NULL;
+    }
+  open_id = wbps_account_manager_get_current (accounts);
+  if (open_id == NULL)
+    g_set_error_literal (error, WBPS_ERROR, WBPS_ERROR_NOT_SIGNED_IN,
+                         _("No TikTok account is signed in. Run “wbps login” first."));
+  return open_id;
+}
+
+gboolean
+wbps_cli_parse_options (WbpsCli            *cli,
+                        const char         *parameter_string,
+                        const char         *summary,
+                        const GOptionEntry *entries,
+                        int                *argc,
+                        char             ***argv,
+                        int                *exit_status)
+{
+  g_autofree char *prgname = g_strdup_printf ("wbps %s", (*argv)[0]);
+  g_autoptr(GOptionContext) context = g_option_context_new (parameter_string);
+  g_autoptr(GError) error = NULL;
+
+  g_set_prgname (prgname);
+  g_option_context_set_summary (context, summary);
+  if (entries != NULL)
+    g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (g_option_context_parse (context, argc, argv, &error))
+    return TRUE;
+  g_printerr ("%s\n", error->message);
+  *exit_status = WBPS_CLI_EXIT_USAGE;
+  return FALSE;
+}
+
+/* ---- global options -------------------------------------------------- */
+
+static gboolean
+takes_value (const char *arg)
+{
+  static const char *with_value[] = { "--auth-url", "--api-url", "--client-key", "--account" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (with_value); i++)
+    if (g_str_equal (arg, with_value[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/* Index of the verb: the first argument that is neither an option nor an option's value. */
+static int
+find_verb (int    argc,
+           char **argv)
+{
+  int i = 1;
+
+  while (i < argc)
+    {
+      if (g_str_equal (argv[i], "--"))
+        return i + 1;
+      if (argv[i][0] != '-')
+        return i;
+      i += takes_value (argv[i]) ? 2 : 1;
+    }
+  return argc;
+}
+
+static char *
+verbs_description (void)
+{
+  GString *text = g_string_new (_("Commands:\n"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (verbs); i++)
+    g_string_append_printf (text, "  %-10s %s\n", verbs[i].name, _(verbs[i].summary));
+  g_string_append (text, _("\nRun “wbps COMMAND --help” for a command's options.\n"
+                           "Environment: WBPS_AUTH_URL, WBPS_API_URL, WBPS_CLIENT_KEY, WBPS_CLIENT_SECRET,\n"
+                           "WBPS_SANDBOX. The client secret is only read from the environment."));
+  return g_string_free (text, FALSE);
+}
+
+static GOptionContext *
+global_context (GlobalOptions *options)
+{
+  const GOptionEntry entries[] = {
+    { "auth-url", 0, 0, G_OPTION_ARG_STRING, &options->auth_url,
+      N_("TikTok authorize page (default: WBPS_AUTH_URL, then settings)"), N_("URL") },
+    { "api-url", 0, 0, G_OPTION_ARG_STRING, &options->api_url,
+      N_("TikTok API base URL (default: WBPS_API_URL, then settings)"), N_("URL") },
+    { "client-key", 0, 0, G_OPTION_ARG_STRING, &options->client_key,
+      N_("TikTok client key (default: WBPS_CLIENT_KEY, then settings)"), N_("KEY") },
+    { "account", 0, 0, G_OPTION_ARG_STRING, &options->account,
+      N_("Act as this signed-in account instead of the current one"), N_("OPEN_ID") },
+    { "demo", 0, 0, G_OPTION_ARG_NONE, &options->demo,
+      N_("Use the built-in TikTok emulator with its demo credentials"), NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &options->version, N_("Show the version"), NULL },
+    { NULL }
+  };
+  g_autofree char *description = verbs_description ();
+  GOptionContext *context = g_option_context_new (_("COMMAND [OPTION…]"));
+
+  g_option_context_set_summary (context, _("Sign in with TikTok and post videos."));
+  g_option_context_set_description (context, description);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_strict_posix (context, TRUE);
+  return context;
+}
+
+/* A secret in argv is visible to every user in ps: refuse it with a clear reason. */
+static gboolean
+refuses_secret (int    argc,
+                char **argv)
+{
+  for (int i = 1; i < argc; i++)
+    if (g_str_has_prefix (argv[i], "--client-secret"))
+      {
+        g_printerr ("%s\n", _("The client secret is never accepted on the command line (other users could see it); set WBPS_CLIENT_SECRET in the environment instead."));
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static gboolean
+parse_globals (int            verb_index,
+               char         **argv,
+               GlobalOptions *options,
+               int           *exit_status)
+{
+  g_autoptr(GOptionContext) context = global_context (options);
+  g_autoptr(GError) error = NULL;
+  g_autofree char **args = g_new0 (char *, verb_index + 1);
+  char **parsed = args;
+  int count = verb_index;
+
+  /* Only what precedes the verb: the verb's own options are its business. */
+  memcpy (args, argv, sizeof (char *) * verb_index);
+  if (verb_index > 1 && g_str_equal (args[verb_index - 1], "--"))
+    args[--count] = NULL;
+  if (!g_option_context_parse (context, &count, &parsed, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      *exit_status = WBPS_CLI_EXIT_USAGE;
+      return FALSE;
+    }
+  if (count > 1)
+    {
+      g_printerr (_("Unexpected argument “%s”. Run “wbps --help” to see the commands.\n"), parsed[1]);
+      *exit_status = WBPS_CLI_EXIT_USAGE;
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static int
+print_usage (gboolean to_stderr)
+{
+  GlobalOptions options = { 0 };
+  g_autoptr(GOptionContext) context = global_context (&options);
+  g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+
+  if (to_stderr)
+    g_printerr ("%s", help);
+  else
+    g_print ("%s", help);
+  return to_stderr ? WBPS_CLI_EXIT_USAGE : 0;
+}
+
+static const Verb *
+lookup_verb (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (verbs); i++)
+    if (g_str_equal (verbs[i].name, name))
+      return &verbs[i];
+  return NULL;
+}
+
+/* ---- signals, demo, lifecycle ---------------------------------------- */
+
+static gboolean
+on_terminate_signal (gpointer user_data)
+{
+  WbpsCli *cli = user_data;
+
+  /* A second Ctrl-C means "now": the demo emulator dies with us (PDEATHSIG). */
+  if (g_cancellable_is_cancelled (cli->cancellable))
+    exit (WBPS_CLI_EXIT_CANCELLED);
+  g_debug ("Interrupted: cancelling");
+  g_cancellable_cancel (cli->cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+typedef struct {
+  gboolean    done;
+  WbpsConfig *config;
+  GError     *error;
+} DemoWait;
+
+static void
+on_demo_started (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  DemoWait *wait = user_data;
+
+  wait->config = wbps_demo_start_finish (WBPS_DEMO (source), result, &wait->error);
+  wait->done = TRUE;
+}
+
+static WbpsConfig *
+start_demo (WbpsCli  *cli,
+            GError  **error)
+{
+  WbpsDemo *demo = wbps_demo_new ();
+  DemoWait wait = { 0 };
+
+  cli->demo_emulator = G_OBJECT (demo);
+  wbps_demo_start_async (demo, cli->cancellable, on_demo_started, &wait);
+  wbps_cli_wait (cli, &wait.done);
+  if (wait.config == NULL)
+    g_propagate_error (error, wait.error);
+  return wait.config;
+}
+
+static gboolean
+setup_config (WbpsCli       *cli,
+              GlobalOptions *options,
+              GError       **error)
+{
+  cli->account = g_strdup (options->account);
+  cli->demo = options->demo;
+  if (options->demo)
+    cli->config = start_demo (cli, error);
+  else
+    cli->config = wbps_config_new (options->auth_url, options->api_url, options->client_key);
+  return cli->config != NULL;
+}
+
+static void
+cli_clear (WbpsCli *cli)
+{
+  g_clear_object (&cli->api);
+  g_clear_object (&cli->accounts);
+  if (cli->demo_emulator != NULL)
+    wbps_demo_stop (WBPS_DEMO (cli->demo_emulator));
+  g_clear_object (&cli->demo_emulator);
+  g_clear_object (&cli->config);
+  g_clear_object (&cli->cancellable);
+  g_clear_pointer (&cli->account, g_free);
+}
+
+static int
+run_verb (const Verb    *verb,
+          GlobalOptions *options,
+          int            argc,
+          char         **argv)
+{
+  WbpsCli cli = { 0 };
+  g_autoptr(GError) error = NULL;
+  guint sigint_id, sigterm_id;
+  int status;
+
+  cli.cancellable = g_cancellable_new ();
+  sigint_id = g_unix_signal_add (SIGINT, on_terminate_signal, &cli);
+  sigterm_id = g_unix_signal_add (SIGTERM, on_terminate_signal, &cli);
+
+  if (!setup_config (&cli, options, &error))
+    {
+      wbps_cli_print_error (&cli, error, FALSE);
+      status = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+               ? WBPS_CLI_EXIT_CANCELLED : WBPS_CLI_EXIT_FAILURE;
+    }
+  else
+    status = verb->func (&cli, argc, argv);
+
+  fflush (stdout);
+  cli_clear (&cli);
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+  return status;
+}
+
+int
+wbps_cli_main (int    argc,
+               char **argv)
+{
+  g_auto(GlobalOptions) options = { 0 };
+  int verb_index = find_verb (argc, argv);
+  int status = 0;
+  const Verb *verb;
+
+  g_set_prgname ("wbps");
+  if (refuses_secret (argc, argv) || !parse_globals (verb_index, argv, &options, &status))
+    return status != 0 ? status : WBPS_CLI_EXIT_USAGE;
+  if (options.version)
+    {
+      g_print ("wbps %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  if (verb_index >= argc)
+    return print_usage (TRUE);
+  if (g_str_equal (argv[verb_index], "help"))
+    return print_usage (FALSE);
+  verb = lookup_verb (argv[verb_index]);
+  if (verb == NULL)
+    {
+      g_printerr (_("Unknown command “%s”. Run “wbps --help” to see the commands.\n"), argv[verb_index]);
+      return WBPS_CLI_EXIT_USAGE;
+    }
+  return run_verb (verb, &options, argc - verb_index, argv + verb_index);
+}

@@ -41,6 +41,34 @@ void                wbps_cli_print_error   (WbpsCli      *cli,
                                             const GError *error,
                                             gboolean      json);
 
+/* Exit statuses besides 0 (success). */
+#define WBPS_CLI_EXIT_FAILURE   1
+#define WBPS_CLI_EXIT_USAGE     2
+#define WBPS_CLI_EXIT_CANCELLED 130
+
+/*
+ * The account a verb acts on: --account OPEN_ID, else the current one. Loads the
+ * accounts first; WBPS_ERROR_NOT_SIGNED_IN when there is none or --account names
+ * an unknown one.
+ */
+const char         *wbps_cli_require_account (WbpsCli     *cli,
+                                              GError     **error);
+
+/*
+ * Parses a verb's options (argv[0] is the verb). On a usage error prints one line
+ * on stderr and returns FALSE with *@exit_status set (also for --help, with 0).
+ */
+gboolean            wbps_cli_parse_options (WbpsCli            *cli,
+                                            const char         *parameter_string,
+                                            const char         *summary,
+                                            const GOptionEntry *entries,
+                                            int                *argc,
+                                            char             ***argv,
+                                            int                *exit_status);
+
+/* Prints @node as one line of JSON on stdout. */
+void                wbps_cli_print_json    (JsonNode    *node);
+
 /* Verbs: argv[0] is the verb; each returns the process exit status. */
 int  wbps_cli_login    (WbpsCli *cli, int argc, char **argv);
 int  wbps_cli_whoami   (WbpsCli *cli, int argc, char **argv);

@@ -1,1 +1,906 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "wbps-account-manager.h"
+
+#include "wbps-error.h"
+#include "wbps-oauth-client.h"
+
+/* One refresh in flight for an account, and every caller waiting for it. */
+typedef struct {
+  WbpsAccountManager *self;     /* strong ref while the refresh runs */
+  char               *open_id;
+  GPtrArray          *waiters;  /* GTask*, each completed with a WbpsToken copy */
+  WbpsToken          *fresh;
+} Refresh;
+
+struct _WbpsAccountManager
+{
+  GObject          parent_instance;
+
+  WbpsConfig      *config;
+  WbpsTokenStore  *store;
+  WbpsOAuthClient *oauth;
+  GSettings       *settings;     /* NULL when the schema is not installed */
+  GCancellable    *cancellable;  /* shared refreshes; cancelled on dispose */
+
+  GPtrArray       *accounts;     /* WbpsToken*; the array itself is never replaced */
+  char            *current;      /* chosen open_id, possibly not (yet) loaded */
+  GHashTable      *refreshes;    /* open_id -> Refresh* (key owned by the Refresh) */
+};
+
+G_DEFINE_FINAL_TYPE (WbpsAccountManager, wbps_account_manager, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_CONFIG,
+  PROP_STORE,
+  N_PROPS
+};
+
+enum {
+  ACCOUNTS_CHANGED,
+  CURRENT_CHANGED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static gint64
+now_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+static WbpsToken *
+find_account (WbpsAccountManager *self,
+              const char         *open_id)
+{
+  for (guint i = 0; open_id != NULL && i < self->accounts->len; i++)
+    {
+      WbpsToken *token = g_ptr_array_index (self->accounts, i);
+
+      if (g_strcmp0 (token->open_id, open_id) == 0)
+        return token;
+    }
+  return NULL;
+}
+
+static const char *
+account_name (const WbpsToken *token)
+{
+  return token->display_name != NULL && *token->display_name != '\0'
+    ? token->display_name : token->open_id;
+}
+
+/* current account: GSettings when available, else memory */
+
+static void
+remember_current (WbpsAccountManager *self,
+                  const char         *open_id)
+{
+  if (g_strcmp0 (self->current, open_id) == 0)
+    return;
+
+  g_free (self->current);
+  self->current = g_strdup (open_id);
+  if (self->settings != NULL)
+    g_settings_set_string (self->settings, "current-account", open_id ? open_id : "");
+}
+
+/* Emits the signals for a change made since @old_current was the current account. */
+static void
+announce_changes (WbpsAccountManager *self,
+                  gboolean            accounts_changed,
+                  const char         *old_current)
+{
+  if (accounts_changed)
+    g_signal_emit (self, signals[ACCOUNTS_CHANGED], 0);
+  if (g_strcmp0 (old_current, wbps_account_manager_get_current (self)) != 0)
+    g_signal_emit (self, signals[CURRENT_CHANGED], 0);
+}
+
+/* Another process (the GUI, the command line) switched accounts. */
+static void
+on_current_setting_changed (WbpsAccountManager *self,
+                            const char         *key,
+                            GSettings          *settings)
+{
+  g_autofree char *old_current = g_strdup (wbps_account_manager_get_current (self));
+  g_autofree char *value = g_settings_get_string (settings, "current-account");
+
+  g_free (self->current);
+  self->current = *value != '\0' ? g_steal_pointer (&value) : NULL;
+  announce_changes (self, FALSE, old_current);
+}
+
+/* GObject */
+
+static void
+wbps_account_manager_constructed (GObject *object)
+{
+  WbpsAccountManager *self = WBPS_ACCOUNT_MANAGER (object);
+
+  G_OBJECT_CLASS (wbps_account_manager_parent_class)->constructed (object);
+
+  g_return_if_fail (self->config != NULL);
+  if (self->store == NULL)
+    self->store = wbps_token_store_new ();
+  self->oauth = wbps_oauth_client_new (self->config, NULL);
+
+  self->settings = wbps_config_get_settings ();
+  if (self->settings != NULL)
+    {
+      g_autofree char *current = g_settings_get_string (self->settings, "current-account");
+
+      self->current = *current != '\0' ? g_steal_pointer (&current) : NULL;
+      g_signal_connect_object (self->settings, "changed::current-account",
+                               G_CALLBACK (on_current_setting_changed), self,
+                               G_CONNECT_SWAPPED);
+    }
+}
+
+static void
+wbps_account_manager_dispose (GObject *object)
+{
+  WbpsAccountManager *self = WBPS_ACCOUNT_MANAGER (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->oauth);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->store);
+  g_clear_object (&self->config);
+
+  G_OBJECT_CLASS (wbps_account_manager_parent_class)->dispose (object);
+}
+
+static void
+wbps_account_manager_finalize (GObject *object)
+{
+  WbpsAccountManager *self = WBPS_ACCOUNT_MANAGER (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->accounts, g_ptr_array_unref);
+  g_clear_pointer (&self->refreshes, g_hash_table_unref);
+  g_free (self->current);
+
+  G_OBJECT_CLASS (wbps_account_manager_parent_class)->finalize (object);
+}
+
+static void
+wbps_account_manager_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  WbpsAccountManager *self = WBPS_ACCOUNT_MANAGER (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONFIG:
+      self->config = g_value_dup_object (value);
+      break;
+
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+wbps_account_manager_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  WbpsAccountManager *self = WBPS_ACCOUNT_MANAGER (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONFIG:
+      g_value_set_object (value, self->config);
+      break;
+
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+wbps_account_manager_class_init (WbpsAccountManagerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = wbps_account_manager_constructed;
+  object_class->dispose = wbps_account_manager_dispose;
+  object_class->finalize = wbps_account_manager_finalize;
+  object_class->set_property = wbps_account_manager_set_property;
+  object_class->get_property = wbps_account_manager_get_property;
+
+  properties[PROP_CONFIG] =
+    g_param_spec_object ("config", NULL, NULL, WBPS_TYPE_CONFIG,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, WBPS_TYPE_TOKEN_STORE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[ACCOUNTS_CHANGED] =
+    g_signal_new ("accounts-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[CURRENT_CHANGED] =
+    g_signal_new ("current-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+wbps_account_manager_init (WbpsAccountManager *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->accounts = g_ptr_array_new_with_free_func ((GDestroyNotify) wbps_token_free);
+  self->refreshes = g_hash_table_new (g_str_hash, g_str_equal);
+}
+
+WbpsAccountManager *
+wbps_account_manager_new (WbpsConfig     *config,
+                          WbpsTokenStore *store)
+{
+  g_return_val_if_fail (WBPS_IS_CONFIG (config), NULL);
+  g_return_val_if_fail (store == NULL || WBPS_IS_TOKEN_STORE (store), NULL);
+
+  return g_object_new (WBPS_TYPE_ACCOUNT_MANAGER,
+                       "config", config,
+                       "store", store,
+                       NULL);
+}
+
+WbpsConfig *
+wbps_account_manager_get_config (WbpsAccountManager *self)
+{
+  g_return_val_if_fail (WBPS_IS_ACCOUNT_MANAGER (self), NULL);
+
+  return self->config;
+}
+
+/* load */
+
+static void
+load_listed_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  WbpsAccountManager *self = g_task_get_source_object (task);
+  g_autoptr(GPtrArray) tokens = NULL;
+  g_autofree char *old_current = NULL;
+  GError *error = NULL;
+
+  tokens = wbps_token_store_list_finish (self->store, result, &error);
+  if (tokens == NULL)
+    return g_task_return_error (task, error);
+
+  old_current = g_strdup (wbps_account_manager_get_current (self));
+  g_ptr_array_set_size (self->accounts, 0);
+  g_ptr_array_set_free_func (tokens, NULL);
+  for (guint i = 0; i < tokens->len; i++)
+    g_ptr_array_add (self->accounts, g_ptr_array_index (tokens, i));
+
+  announce_changes (self, TRUE, old_current);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+wbps_account_manager_load_async (WbpsAccountManager  *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (WBPS_IS_ACCOUNT_MANAGER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, wbps_account_manager_load_async);
+
+  wbps_token_store_list_async (self->store, wbps_config_get_client_key (self->config),
+                               cancellable, load_listed_cb, task);
+}
+
+gboolean
+wbps_account_manager_load_finish (WbpsAccountManager  *self,
+                                  GAsyncResult        *result,
+                                  GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* accounts and the current one */
+
+GPtrArray *
+wbps_account_manager_list (WbpsAccountManager *self)
+{
+  g_return_val_if_fail (WBPS_IS_ACCOUNT_MANAGER (self), NULL);
+
+  return self->accounts;
+}
+
+const char *
+wbps_account_manager_get_current (WbpsAccountManager *self)
+{
+  g_return_val_if_fail (WBPS_IS_ACCOUNT_MANAGER (self), NULL);
+
+  if (find_account (self, self->current) != NULL)
+    return self->current;
+  if (self->accounts->len > 0)
+    return ((WbpsToken *) g_ptr_array_index (self->accounts, 0))->open_id;
+  return NULL;
+}
+
+gboolean
+wbps_account_manager_set_current (WbpsAccountManager  *self,
+                                  const char          *open_id,
+                                  GError             **error)
+{
+  g_autofree char *old_current = NULL;
+
+  g_return_val_if_fail (WBPS_IS_ACCOUNT_MANAGER (self), FALSE);
+  g_return_val_if_fail (open_id != NULL, FALSE);
+
+  if (find_account (self, open_id) == NULL)
+    {
+      g_set_error (error, WBPS_ERROR, WBPS_ERROR_NOT_SIGNED_IN,
+                   _("No signed-in TikTok account has the ID %s."), open_id);
+      return FALSE;
+    }
+
+  old_current = g_strdup (wbps_account_manager_get_current (self));
+  remember_current (self, open_id);
+  announce_changes (self, FALSE, old_current);
+  return TRUE;
+}
+
+const WbpsToken *
+wbps_account_manager_lookup (WbpsAccountManager *self,
+                             const char         *open_id)
+{
+  g_return_val_if_fail (WBPS_IS_ACCOUNT_MANAGER (self), NULL);
+
+  return find_account (self, open_id);
+}
+
+/* Copies @src's fields into @dst in place, so pointers handed out stay valid. */
+static void
+token_assign (WbpsToken       *dst,
+              const WbpsToken *src)
+{
+  WbpsToken *copy = wbps_token_copy (src);
+  WbpsToken old = *dst;
+
+  *dst = *copy;
+  *copy = old;
+  wbps_token_free (copy);
+}
+
+/* add */
+
+static void
+add_stored_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  WbpsAccountManager *self = g_task_get_source_object (task);
+  const WbpsToken *token = g_task_get_task_data (task);
+  g_autofree char *old_current = NULL;
+  WbpsToken *existing;
+  GError *error = NULL;
+
+  if (!wbps_token_store_store_finish (self->store, result, &error))
+    return g_task_return_error (task, error);
+
+  old_current = g_strdup (wbps_account_manager_get_current (self));
+  existing = find_account (self, token->open_id);
+  if (existing != NULL)
+    token_assign (existing, token);
+  else
+    g_ptr_array_add (self->accounts, wbps_token_copy (token));
+
+  remember_current (self, token->open_id);
+  announce_changes (self, TRUE, old_current);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+wbps_account_manager_add_async (WbpsAccountManager  *self,
+                                const WbpsToken     *token,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  GTask *task;
+  WbpsToken *copy;
+
+  g_return_if_fail (WBPS_IS_ACCOUNT_MANAGER (self));
+  g_return_if_fail (token != NULL && token->open_id != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, wbps_account_manager_add_async);
+
+  copy = wbps_token_copy (token);
+  if (copy->client_key == NULL)
+    copy->client_key = g_strdup (wbps_config_get_client_key (self->config));
+  g_task_set_task_data (task, copy, (GDestroyNotify) wbps_token_free);
+
+  wbps_token_store_store_async (self->store, copy, cancellable, add_stored_cb, task);
+}
+
+gboolean
+wbps_account_manager_add_finish (WbpsAccountManager  *self,
+                                 GAsyncResult        *result,
+                                 GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* get_token: refresh with at most one request in flight per account */
+
+static GError *
+sign_in_again_error (const char *name,
+                     const char *log_id)
+{
+  if (log_id != NULL && *log_id != '\0')
+    return g_error_new (WBPS_ERROR, WBPS_ERROR_NOT_SIGNED_IN,
+                        _("The sign-in of %s has expired or was revoked; sign in again (log ID %s)."),
+                        name, log_id);
+  return g_error_new (WBPS_ERROR, WBPS_ERROR_NOT_SIGNED_IN,
+                      _("The sign-in of %s has expired or was revoked; sign in again."), name);
+}
+
+/* The account @open_id names (NULL = current), or a NOT_SIGNED_IN error. */
+static WbpsToken *
+resolve_account (WbpsAccountManager  *self,
+                 const char          *open_id,
+                 GError             **error)
+{
+  WbpsToken *token;
+
+  if (open_id == NULL)
+    open_id = wbps_account_manager_get_current (self);
+  if (open_id == NULL)
+    {
+      g_set_error (error, WBPS_ERROR, WBPS_ERROR_NOT_SIGNED_IN,
+                   _("No TikTok account is signed in; sign in first."));
+      return NULL;
+    }
+
+  token = find_account (self, open_id);
+  if (token == NULL)
+    g_set_error (error, WBPS_ERROR, WBPS_ERROR_NOT_SIGNED_IN,
+                 _("The TikTok account %s is not signed in; sign in first."), open_id);
+  return token;
+}
+
+static void
+refresh_free (Refresh *refresh)
+{
+  g_clear_pointer (&refresh->waiters, g_ptr_array_unref);
+  g_clear_pointer (&refresh->fresh, wbps_token_free);
+  g_clear_object (&refresh->self);
+  g_free (refresh->open_id);
+  g_free (refresh);
+}
+
+/* Completes every waiting caller: a copy of the fresh token, or @error (taken). */
+static void
+refresh_complete (Refresh *refresh,
+                  GError  *error)
+{
+  g_autoptr(GPtrArray) waiters = g_steal_pointer (&refresh->waiters);
+
+  /* Unregister first: a caller's callback may start a new get_token at once. */
+  g_hash_table_remove (refresh->self->refreshes, refresh->open_id);
+
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      GTask *task = g_ptr_array_index (waiters, i);
+
+      if (error != NULL)
+        g_task_return_error (task, g_error_copy (error));
+      else
+        g_task_return_pointer (task, wbps_token_copy (refresh->fresh),
+                               (GDestroyNotify) wbps_token_free);
+    }
+
+  g_clear_error (&error);
+  refresh_free (refresh);
+}
+
+/* invalid_grant means the refresh token is dead: the user must sign in again. */
+static GError *
+refresh_error_for_user (const WbpsToken *account,
+                        GError          *error)
+{
+  GError *mapped;
+
+  if (g_error_matches (error, WBPS_TIKTOK_ERROR, WBPS_TIKTOK_ERROR_INVALID_GRANT))
+    {
+      mapped = sign_in_again_error (account_name (account), wbps_tiktok_error_get_log_id (error));
+      g_error_free (error);
+      return mapped;
+    }
+
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_prefix_error (&error, _("Could not renew the sign-in of %s: "), account_name (account));
+  return error;
+}
+
+static void
+refresh_stored_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Refresh *refresh = user_data;
+  WbpsToken *account;
+  GError *error = NULL;
+
+  if (!wbps_token_store_store_finish (WBPS_TOKEN_STORE (source), result, &error))
+    {
+      g_prefix_error (&error, _("The renewed sign-in could not be saved: "));
+      return refresh_complete (refresh, error);
+    }
+
+  /* A load that ran meanwhile may have read the item from before this refresh. */
+  account = find_account (refresh->self, refresh->open_id);
+  if (account != NULL)
+    token_assign (account, refresh->fresh);
+
+  refresh_complete (refresh, NULL);
+}
+
+static void
+refresh_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Refresh *refresh = user_data;
+  WbpsAccountManager *self = refresh->self;
+  g_autoptr(WbpsToken) fresh = NULL;
+  WbpsToken *account;
+  GError *error = NULL;
+
+  fresh = wbps_oauth_client_refresh_finish (WBPS_OAUTH_CLIENT (source), result, &error);
+  account = find_account (self, refresh->open_id);
+  if (account == NULL)
+    {
+      g_clear_error (&error);
+      return refresh_complete (refresh, sign_in_again_error (refresh->open_id, NULL));
+    }
+  if (fresh == NULL)
+    return refresh_complete (refresh, refresh_error_for_user (account, error));
+
+  /* The reply carries tokens only; the profile stays ours. */
+  g_free (fresh->client_key);
+  fresh->client_key = g_strdup (account->client_key);
+  g_free (fresh->display_name);
+  fresh->display_name = g_strdup (account->display_name);
+  g_free (fresh->avatar_url);
+  fresh->avatar_url = g_strdup (account->avatar_url);
+  if (fresh->scope == NULL)
+    fresh->scope = g_strdup (account->scope);
+
+  /* Memory first: the old refresh token may already be dead (rotation), and any
+   * later copy (update_profile) must carry the new one. Callers still wait for
+   * the keyring to have it. */
+  token_assign (account, fresh);
+  refresh->fresh = g_steal_pointer (&fresh);
+  wbps_token_store_store_async (self->store, refresh->fresh, self->cancellable,
+                                refresh_stored_cb, refresh);
+}
+
+static void
+start_refresh (WbpsAccountManager *self,
+               const WbpsToken    *account,
+               GTask              *task)
+{
+  Refresh *refresh = g_new0 (Refresh, 1);
+
+  refresh->self = g_object_ref (self);
+  refresh->open_id = g_strdup (account->open_id);
+  refresh->waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (refresh->waiters, task);
+  g_hash_table_insert (self->refreshes, refresh->open_id, refresh);
+
+  g_debug ("Renewing the access token of %s", account->open_id);
+  /* The manager's cancellable: one caller giving up must not fail the others. */
+  wbps_oauth_client_refresh_async (self->oauth, account->refresh_token, self->cancellable,
+                                   refresh_cb, refresh);
+}
+
+void
+wbps_account_manager_get_token_async (WbpsAccountManager  *self,
+                                      const char          *open_id,
+                                      gboolean             force_refresh,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  WbpsToken *account;
+  Refresh *refresh;
+  GError *error = NULL;
+  gint64 now = now_seconds ();
+
+  g_return_if_fail (WBPS_IS_ACCOUNT_MANAGER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, wbps_account_manager_get_token_async);
+
+  account = resolve_account (self, open_id, &error);
+  if (account == NULL)
+    return g_task_return_error (task, error);
+
+  refresh = g_hash_table_lookup (self->refreshes, account->open_id);
+  if (refresh != NULL)
+    {
+      g_ptr_array_add (refresh->waiters, g_steal_pointer (&task));
+      return;
+    }
+
+  if (!force_refresh && !wbps_token_access_expiring (account, now, WBPS_ACCOUNT_REFRESH_MARGIN))
+    return g_task_return_pointer (task, wbps_token_copy (account),
+                                  (GDestroyNotify) wbps_token_free);
+
+  if (wbps_token_refresh_expired (account, now))
+    return g_task_return_error (task, sign_in_again_error (account_name (account), NULL));
+
+  start_refresh (self, account, g_steal_pointer (&task));
+}
+
+WbpsToken *
+wbps_account_manager_get_token_finish (WbpsAccountManager  *self,
+                                       GAsyncResult        *result,
+                                       GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* update_profile */
+
+static void
+profile_stored_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!wbps_token_store_store_finish (WBPS_TOKEN_STORE (source), result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+wbps_account_manager_update_profile_async (WbpsAccountManager  *self,
+                                           const char          *open_id,
+                                           const char          *display_name,
+                                           const char          *avatar_url,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  g_autoptr(WbpsToken) copy = NULL;
+  WbpsToken *account;
+  GTask *task;
+  GError *error = NULL;
+
+  g_return_if_fail (WBPS_IS_ACCOUNT_MANAGER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, wbps_account_manager_update_profile_async);
+
+  account = resolve_account (self, open_id, &error);
+  if (account == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+
+  /* In memory at once, so a refresh finishing meanwhile stores the new profile too. */
+  g_free (account->display_name);
+  account->display_name = g_strdup (display_name);
+  g_free (account->avatar_url);
+  account->avatar_url = g_strdup (avatar_url);
+  g_signal_emit (self, signals[ACCOUNTS_CHANGED], 0);
+
+  copy = wbps_token_copy (account);
+  wbps_token_store_store_async (self->store, copy, cancellable, profile_stored_cb, task);
+}
+
+gboolean
+wbps_account_manager_update_profile_finish (WbpsAccountManager  *self,
+                                            GAsyncResult        *result,
+                                            GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* sign_out: best token -> revoke -> delete the item whatever the revoke said */
+
+typedef struct {
+  char     *open_id;
+  char     *client_key;
+  gboolean  revoked;
+  GError   *revoke_error;
+} SignOut;
+
+static void
+sign_out_free (SignOut *data)
+{
+  g_free (data->open_id);
+  g_free (data->client_key);
+  g_clear_error (&data->revoke_error);
+  g_free (data);
+}
+
+static void
+forget_account (WbpsAccountManager *self,
+                const char         *open_id)
+{
+  g_autofree char *old_current = g_strdup (wbps_account_manager_get_current (self));
+  WbpsToken *account = find_account (self, open_id);
+
+  if (account != NULL)
+    g_ptr_array_remove (self->accounts, account);
+
+  /* The next account becomes current, and is remembered as such. */
+  if (g_strcmp0 (old_current, open_id) == 0)
+    remember_current (self, wbps_account_manager_get_current (self));
+
+  announce_changes (self, account != NULL, old_current);
+}
+
+static void
+sign_out_deleted_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  WbpsAccountManager *self = g_task_get_source_object (task);
+  SignOut *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!wbps_token_store_delete_finish (self->store, result, NULL, &error))
+    return g_task_return_error (task, error);
+
+  forget_account (self, data->open_id);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+sign_out_delete (GTask *task)
+{
+  WbpsAccountManager *self = g_task_get_source_object (task);
+  SignOut *data = g_task_get_task_data (task);
+
+  wbps_token_store_delete_async (self->store, data->client_key, data->open_id,
+                                 g_task_get_cancellable (task), sign_out_deleted_cb, task);
+}
+
+static void
+sign_out_revoked_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  GTask *task = user_data;
+  SignOut *data = g_task_get_task_data (task);
+
+  data->revoked = wbps_oauth_client_revoke_finish (WBPS_OAUTH_CLIENT (source), result,
+                                                   &data->revoke_error);
+  if (!data->revoked)
+    g_debug ("Revocation failed, deleting the local sign-in anyway: %s",
+             data->revoke_error->message);
+  sign_out_delete (task);
+}
+
+static void
+sign_out_token_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GTask *task = user_data;
+  WbpsAccountManager *self = g_task_get_source_object (task);
+  SignOut *data = g_task_get_task_data (task);
+  g_autoptr(WbpsToken) token = NULL;
+  g_autoptr(GError) error = NULL;
+  const WbpsToken *account;
+
+  token = wbps_account_manager_get_token_finish (self, result, &error);
+  /* No renewed token (offline, expired): revoking the one we have is still worth a try. */
+  account = token != NULL ? token : find_account (self, data->open_id);
+  if (account == NULL || account->access_token == NULL)
+    {
+      data->revoke_error = g_steal_pointer (&error);
+      return sign_out_delete (task);
+    }
+
+  wbps_oauth_client_revoke_async (self->oauth, account->access_token,
+                                  g_task_get_cancellable (task), sign_out_revoked_cb, task);
+}
+
+void
+wbps_account_manager_sign_out_async (WbpsAccountManager  *self,
+                                     const char          *open_id,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  WbpsToken *account;
+  SignOut *data;
+  GTask *task;
+  GError *error = NULL;
+
+  g_return_if_fail (WBPS_IS_ACCOUNT_MANAGER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, wbps_account_manager_sign_out_async);
+
+  account = resolve_account (self, open_id, &error);
+  if (account == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+
+  data = g_new0 (SignOut, 1);
+  data->open_id = g_strdup (account->open_id);
+  data->client_key = g_strdup (account->client_key ? account->client_key
+                                                   : wbps_config_get_client_key (self->config));
+  g_task_set_task_data (task, data, (GDestroyNotify) sign_out_free);
+
+  wbps_account_manager_get_token_async (self, data->open_id, FALSE, cancellable,
+                                        sign_out_token_cb, task);
+}
+
+gboolean
+wbps_account_manager_sign_out_finish (WbpsAccountManager  *self,
+                                      GAsyncResult        *result,
+                                      gboolean            *revoked,
+                                      GError             **revoke_error,
+                                      GError             **error)
+{
+  SignOut *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+
+  data = g_task_get_task_data (G_TASK (result));
+  if (revoked != NULL)
+    *revoked = data->revoked;
+  if (revoke_error != NULL && data->revoke_error != NULL)
+    *revoke_error = g_error_copy (data->revoke_error);
+  return TRUE;
+}

@@ -1,1 +1,1254 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "wbps-uploader"
+
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gio/gfiledescriptorbased.h>
+
+#include "wbps-uploader.h"
+
+/* ------------------------------------------------------------------------ */
+/* WbpsChunkInputStream: one chunk's byte range of the file, read ahead in a
+ * worker thread into two fixed buffers, so memory stays bounded whatever the
+ * chunk size and the main context never blocks on the disk. Private to the
+ * uploader (core's meson.build lists one source per public type).           */
+
+#define CHUNK_STREAM_BUFFER_SIZE (256 * 1024)
+
+#define WBPS_TYPE_CHUNK_INPUT_STREAM (wbps_chunk_input_stream_get_type ())
+G_DECLARE_FINAL_TYPE (WbpsChunkInputStream, wbps_chunk_input_stream, WBPS, CHUNK_INPUT_STREAM, GInputStream)
+
+struct _WbpsChunkInputStream
+{
+  GInputStream  parent_instance;
+
+  GObject      *fd_owner;      /* keeps @fd open */
+  int           fd;
+  guint64       start;         /* file offset of the range */
+  guint64       length;
+  guint64       pos;           /* bytes of the range handed out */
+
+  guint8       *front;         /* being consumed */
+  gsize         front_len;
+  gsize         front_off;
+  guint8       *back;          /* being filled, or ready after front */
+  gsize         back_len;
+  gboolean      back_ready;
+  gboolean      filling;
+  guint         generation;    /* bumped by seek; stale fills are dropped */
+
+  GTask        *pending_read;
+  guint8       *pending_buffer;
+  gsize         pending_count;
+};
+
+static void wbps_chunk_input_stream_seekable_iface_init (GSeekableIface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (WbpsChunkInputStream, wbps_chunk_input_stream, G_TYPE_INPUT_STREAM,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_SEEKABLE,
+                                                      wbps_chunk_input_stream_seekable_iface_init))
+
+typedef struct {
+  int      fd;
+  guint64  offset;
+  guint8  *buffer;
+  gsize    count;
+  guint    generation;
+} FillJob;
+
+/* Reads exactly @count bytes at @offset; a short read means the file shrank. */
+static gssize
+pread_full (int       fd,
+            guint8   *buffer,
+            gsize     count,
+            guint64   offset,
+            GError  **error)
+{
+  gsize done = 0;
+
+  while (done < count)
+    {
+      gssize n = pread (fd, buffer + done, count - done, (off_t) (offset + done));
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved = errno;
+
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                       "Could not read the video: %s", g_strerror (saved));
+          return -1;
+        }
+      if (n == 0)
+        {
+          g_set_error_literal (error, WBPS_UPLOAD_ERROR, WBPS_UPLOAD_ERROR_FILE_CHANGED,
+                               "The video file became shorter during the upload");
+          return -1;
+        }
+      done += n;
+    }
+  return done;
+}
+
+static void
+fill_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  FillJob *job = task_data;
+  GError *error = NULL;
+
+  if (pread_full (job->fd, job->buffer, job->count, job->offset, &error) < 0)
+    g_task_return_error (task, error);
+  else
+    g_task_return_int (task, job->count);
+}
+
+static gsize
+chunk_stream_copy_front (WbpsChunkInputStream *self,
+                         guint8               *buffer,
+                         gsize                 count)
+{
+  gsize n = MIN (count, self->front_len - self->front_off);
+
+  memcpy (buffer, self->front + self->front_off, n);
+  self->front_off += n;
+  self->pos += n;
+  return n;
+}
+
+/* Makes the back buffer the front one when the front is used up. */
+static void
+chunk_stream_swap (WbpsChunkInputStream *self)
+{
+  guint8 *tmp = self->front;
+
+  if (self->front_off < self->front_len || !self->back_ready)
+    return;
+  self->front = self->back;
+  self->front_len = self->back_len;
+  self->front_off = 0;
+  self->back = tmp;
+  self->back_len = 0;
+  self->back_ready = FALSE;
+}
+
+static void chunk_stream_fill_cb (GObject *source, GAsyncResult *result, gpointer user_data);
+
+/* Starts reading the bytes after those already buffered into the back buffer. */
+static void
+chunk_stream_maybe_fill (WbpsChunkInputStream *self)
+{
+  g_autoptr(GTask) task = NULL;
+  guint64 buffered = (self->front_len - self->front_off) + (self->back_ready ? self->back_len : 0);
+  guint64 next = self->pos + buffered;
+  FillJob *job;
+
+  if (self->filling || self->back_ready || next >= self->length)
+    return;
+
+  job = g_new0 (FillJob, 1);
+  job->fd = self->fd;
+  job->offset = self->start + next;
+  job->buffer = self->back;
+  job->count = MIN (CHUNK_STREAM_BUFFER_SIZE, self->length - next);
+  job->generation = self->generation;
+  self->filling = TRUE;
+  task = g_task_new (self, NULL, chunk_stream_fill_cb, NULL);
+  g_task_set_source_tag (task, chunk_stream_maybe_fill);
+  g_task_set_task_data (task, job, g_free);
+  g_task_run_in_thread (task, fill_thread);
+}
+
+static void
+chunk_stream_serve_pending (WbpsChunkInputStream *self,
+                            GError               *error)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->pending_read);
+
+  if (task == NULL)
+    {
+      g_clear_error (&error);
+      return;
+    }
+  if (error != NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  chunk_stream_swap (self);
+  g_task_return_int (task, chunk_stream_copy_front (self, self->pending_buffer, self->pending_count));
+  chunk_stream_maybe_fill (self);
+}
+
+static void
+chunk_stream_fill_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  WbpsChunkInputStream *self = WBPS_CHUNK_INPUT_STREAM (source);
+  FillJob *job = g_task_get_task_data (G_TASK (result));
+  GError *error = NULL;
+  gssize n = g_task_propagate_int (G_TASK (result), &error);
+
+  self->filling = FALSE;
+  if (job->generation != self->generation)
+    {
+      /* A seek happened meanwhile: drop these bytes, read from the new place. */
+      g_clear_error (&error);
+      if (self->pending_read != NULL)
+        chunk_stream_maybe_fill (self);
+      return;
+    }
+  if (n >= 0)
+    {
+      self->back_len = n;
+      self->back_ready = TRUE;
+    }
+  chunk_stream_serve_pending (self, error);
+}
+
+static void
+wbps_chunk_input_stream_read_async (GInputStream        *stream,
+                                    void                *buffer,
+                                    gsize                count,
+                                    int                  io_priority,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  WbpsChunkInputStream *self = WBPS_CHUNK_INPUT_STREAM (stream);
+  g_autoptr(GTask) task = g_task_new (stream, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, wbps_chunk_input_stream_read_async);
+  chunk_stream_swap (self);
+  if (self->front_off < self->front_len || self->pos >= self->length || count == 0)
+    {
+      g_task_return_int (task, chunk_stream_copy_front (self, buffer, count));
+      chunk_stream_maybe_fill (self);
+      return;
+    }
+  self->pending_read = g_steal_pointer (&task);
+  self->pending_buffer = buffer;
+  self->pending_count = count;
+  chunk_stream_maybe_fill (self);
+}
+
+static gssize
+wbps_chunk_input_stream_read_finish (GInputStream  *stream,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  return g_task_propagate_int (G_TASK (result), error);
+}
+
+/* Blocking variant, for completeness: libsoup drives the body asynchronously. */
+static gssize
+wbps_chunk_input_stream_read_fn (GInputStream  *stream,
+                                 void          *buffer,
+                                 gsize          count,
+                                 GCancellable  *cancellable,
+                                 GError       **error)
+{
+  WbpsChunkInputStream *self = WBPS_CHUNK_INPUT_STREAM (stream);
+  gssize n;
+
+  chunk_stream_swap (self);
+  if (self->front_off < self->front_len)
+    return chunk_stream_copy_front (self, buffer, count);
+  if (self->back_ready || self->filling)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PENDING,
+                           "Chunk stream is being read asynchronously");
+      return -1;
+    }
+  count = MIN (count, self->length - self->pos);
+  n = pread_full (self->fd, buffer, count, self->start + self->pos, error);
+  if (n > 0)
+    self->pos += n;
+  return n;
+}
+
+static void
+wbps_chunk_input_stream_close_async (GInputStream        *stream,
+                                     int                  io_priority,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (stream, cancellable, callback, user_data);
+
+  /* Nothing to release: the file descriptor belongs to the uploader. */
+  g_task_set_source_tag (task, wbps_chunk_input_stream_close_async);
+  g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+wbps_chunk_input_stream_close_finish (GInputStream  *stream,
+                                      GAsyncResult  *result,
+                                      GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static goffset
+wbps_chunk_input_stream_tell (GSeekable *seekable)
+{
+  return WBPS_CHUNK_INPUT_STREAM (seekable)->pos;
+}
+
+static gboolean
+wbps_chunk_input_stream_can_seek (GSeekable *seekable)
+{
+  return TRUE;
+}
+
+static gboolean
+wbps_chunk_input_stream_seek (GSeekable     *seekable,
+                              goffset        offset,
+                              GSeekType      type,
+                              GCancellable  *cancellable,
+                              GError       **error)
+{
+  WbpsChunkInputStream *self = WBPS_CHUNK_INPUT_STREAM (seekable);
+  goffset base = type == G_SEEK_SET ? 0 : type == G_SEEK_CUR ? (goffset) self->pos : (goffset) self->length;
+
+  if (base + offset < 0 || (guint64) (base + offset) > self->length)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           "Seek outside the chunk");
+      return FALSE;
+    }
+  /* Lets libsoup rewind the body when it restarts a request on its own. */
+  self->pos = base + offset;
+  self->front_len = self->front_off = 0;
+  self->back_len = 0;
+  self->back_ready = FALSE;
+  self->generation++;
+  return TRUE;
+}
+
+static gboolean
+wbps_chunk_input_stream_can_truncate (GSeekable *seekable)
+{
+  return FALSE;
+}
+
+static gboolean
+wbps_chunk_input_stream_truncate (GSeekable     *seekable,
+                                  goffset        offset,
+                                  GCancellable  *cancellable,
+                                  GError       **error)
+{
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                       "A chunk of the video cannot be truncated");
+  return FALSE;
+}
+
+static void
+wbps_chunk_input_stream_seekable_iface_init (GSeekableIface *iface)
+{
+  iface->tell = wbps_chunk_input_stream_tell;
+  iface->can_seek = wbps_chunk_input_stream_can_seek;
+  iface->seek = wbps_chunk_input_stream_seek;
+  iface->can_truncate = wbps_chunk_input_stream_can_truncate;
+  iface->truncate_fn = wbps_chunk_input_stream_truncate;
+}
+
+static void
+wbps_chunk_input_stream_finalize (GObject *object)
+{
+  WbpsChunkInputStream *self = WBPS_CHUNK_INPUT_STREAM (object);
+
+  g_assert (self->pending_read == NULL);
+  g_free (self->front);
+  g_free (self->back);
+  g_clear_object (&self->fd_owner);
+  G_OBJECT_CLASS (wbps_chunk_input_stream_parent_class)->finalize (object);
+}
+
+static void
+wbps_chunk_input_stream_class_init (WbpsChunkInputStreamClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GInputStreamClass *stream_class = G_INPUT_STREAM_CLASS (klass);
+
+  object_class->finalize = wbps_chunk_input_stream_finalize;
+  stream_class->read_fn = wbps_chunk_input_stream_read_fn;
+  stream_class->read_async = wbps_chunk_input_stream_read_async;
+  stream_class->read_finish = wbps_chunk_input_stream_read_finish;
+  stream_class->close_async = wbps_chunk_input_stream_close_async;
+  stream_class->close_finish = wbps_chunk_input_stream_close_finish;
+}
+
+static void
+wbps_chunk_input_stream_init (WbpsChunkInputStream *self)
+{
+  self->front = g_malloc (CHUNK_STREAM_BUFFER_SIZE);
+  self->back = g_malloc (CHUNK_STREAM_BUFFER_SIZE);
+}
+
+static GInputStream *
+wbps_chunk_input_stream_new (GObject *fd_owner,
+                             int      fd,
+                             guint64  start,
+                             guint64  length)
+{
+  WbpsChunkInputStream *self = g_object_new (WBPS_TYPE_CHUNK_INPUT_STREAM, NULL);
+
+  self->fd_owner = g_object_ref (fd_owner);
+  self->fd = fd;
+  self->start = start;
+  self->length = length;
+  return G_INPUT_STREAM (self);
+}
+
+/* ------------------------------------------------------------------------ */
+/* WbpsUploader                                                              */
+
+#define PROGRESS_INTERVAL_US (100 * G_TIME_SPAN_MILLISECOND)
+#define RATE_INTERVAL_US     (500 * G_TIME_SPAN_MILLISECOND)
+#define MAX_RECONCILE_ROUNDS 3
+
+struct _WbpsUploader
+{
+  GObject                  parent_instance;
+
+  GFile                   *file;
+  char                    *upload_url;
+  char                    *content_type;
+  WbpsChunkPlan            plan;
+  SoupSession             *session;
+
+  WbpsUploadReconcileFunc  reconcile_func;
+  gpointer                 reconcile_data;
+  GDestroyNotify           reconcile_destroy;
+
+  guint                    max_attempts;
+  guint                    base_delay_ms;
+  guint                    max_delay_ms;
+
+  /* State of the running upload. */
+  GTask                   *task;
+  GFileInputStream        *file_stream;
+  SoupMessage             *message;
+  guint64                  index;           /* chunk being sent */
+  guint                    attempt;         /* 1-based, for the current chunk */
+  guint                    reconcile_rounds;
+  char                    *reconcile_reason; /* set while reconciling a lost reply */
+  gboolean                 body_sent;       /* the current chunk's body went out in full */
+  GSource                 *wait_source;
+  GSource                 *wait_cancel_source;
+
+  /* Progress. */
+  guint64                  next_offset;
+  guint64                  in_flight;
+  double                   rate;
+  gint64                   eta_seconds;
+  gint64                   rate_time;
+  guint64                  rate_bytes;
+  gint64                   progress_time;
+};
+
+G_DEFINE_FINAL_TYPE (WbpsUploader, wbps_uploader, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_BYTES_SENT,
+  PROP_TOTAL_BYTES,
+  PROP_RATE,
+  PROP_ETA_SECONDS,
+  PROP_NEXT_OFFSET,
+  N_PROPS
+};
+
+enum {
+  SIGNAL_PROGRESS,
+  SIGNAL_CHUNK_DONE,
+  SIGNAL_RETRYING,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void send_chunk (WbpsUploader *self);
+
+/* ---- progress ---- */
+
+static void
+update_rate (WbpsUploader *self,
+             gint64        now)
+{
+  guint64 sent = wbps_uploader_get_bytes_sent (self);
+  double instant;
+
+  if (self->rate_time == 0 || sent < self->rate_bytes)
+    {
+      self->rate_time = now;
+      self->rate_bytes = sent;
+      return;
+    }
+  if (now - self->rate_time < RATE_INTERVAL_US)
+    return;
+
+  instant = (double) (sent - self->rate_bytes) * G_USEC_PER_SEC / (double) (now - self->rate_time);
+  /* Exponential smoothing: steady ETA, yet follows a real change within seconds. */
+  self->rate = self->rate == 0 ? instant : 0.7 * self->rate + 0.3 * instant;
+  self->rate_time = now;
+  self->rate_bytes = sent;
+  self->eta_seconds = self->rate > 0 ? (gint64) ((self->plan.video_size - sent) / self->rate) : -1;
+}
+
+static void
+emit_progress (WbpsUploader *self,
+               gboolean      force)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  update_rate (self, now);
+  if (!force && now - self->progress_time < PROGRESS_INTERVAL_US)
+    return;
+  self->progress_time = now;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_SENT]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RATE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ETA_SECONDS]);
+  g_object_thaw_notify (G_OBJECT (self));
+  g_signal_emit (self, signals[SIGNAL_PROGRESS], 0,
+                 wbps_uploader_get_bytes_sent (self), self->plan.video_size,
+                 self->rate, self->eta_seconds);
+}
+
+static void
+message_wrote_body_data_cb (SoupMessage  *message,
+                            guint         count,
+                            WbpsUploader *self)
+{
+  self->in_flight += count;
+  emit_progress (self, FALSE);
+}
+
+/* ---- finishing ---- */
+
+static void
+clear_message (WbpsUploader *self)
+{
+  if (self->message == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->message, self);
+  g_clear_object (&self->message);
+}
+
+static void
+finish_upload (WbpsUploader *self,
+               GError       *error)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->task);
+
+  clear_message (self);
+  g_clear_object (&self->file_stream);
+  self->in_flight = 0;
+  if (error != NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  emit_progress (self, TRUE);
+  g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+finish_if_cancelled (WbpsUploader *self)
+{
+  GError *error = NULL;
+
+  if (!g_cancellable_set_error_if_cancelled (g_task_get_cancellable (self->task), &error))
+    return FALSE;
+  finish_upload (self, error);
+  return TRUE;
+}
+
+/* Records that TikTok holds the first @offset bytes (a chunk boundary) and goes on. */
+static void
+advance_to (WbpsUploader *self,
+            guint64       offset)
+{
+  gboolean gained = offset > self->next_offset;
+
+  if (gained)
+    {
+      self->reconcile_rounds = 0;
+      self->attempt = 0;
+    }
+  self->next_offset = offset;
+  self->in_flight = 0;
+  wbps_chunk_plan_index_at_offset (&self->plan, offset, &self->index);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NEXT_OFFSET]);
+  if (gained)
+    g_signal_emit (self, signals[SIGNAL_CHUNK_DONE], 0, self->index - 1, offset);
+  emit_progress (self, TRUE);
+
+  if (self->index >= self->plan.total_chunk_count)
+    finish_upload (self, NULL);
+  else
+    send_chunk (self);
+}
+
+/* ---- retries ---- */
+
+static guint
+backoff_delay_ms (WbpsUploader *self)
+{
+  guint64 delay = self->base_delay_ms;
+
+  for (guint i = 1; i < self->attempt && delay < self->max_delay_ms; i++)
+    delay *= 2;
+  delay = MIN (delay, self->max_delay_ms);
+  /* ±25 % jitter so many clients hitting one outage do not retry in step. */
+  return (guint) (delay * g_random_double_range (0.75, 1.25));
+}
+
+static void
+clear_wait (WbpsUploader *self)
+{
+  if (self->wait_source != NULL)
+    g_source_destroy (self->wait_source);
+  if (self->wait_cancel_source != NULL)
+    g_source_destroy (self->wait_cancel_source);
+  g_clear_pointer (&self->wait_source, g_source_unref);
+  g_clear_pointer (&self->wait_cancel_source, g_source_unref);
+}
+
+static gboolean
+retry_timeout_cb (gpointer user_data)
+{
+  WbpsUploader *self = user_data;
+
+  clear_wait (self);
+  if (!finish_if_cancelled (self))
+    send_chunk (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+retry_cancelled_cb (GCancellable *cancellable,
+                    gpointer      user_data)
+{
+  WbpsUploader *self = user_data;
+
+  clear_wait (self);
+  finish_if_cancelled (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_retry (WbpsUploader *self,
+                const char   *reason)
+{
+  GCancellable *cancellable = g_task_get_cancellable (self->task);
+  guint delay;
+
+  if (self->attempt >= self->max_attempts)
+    {
+      finish_upload (self, g_error_new (WBPS_UPLOAD_ERROR, WBPS_UPLOAD_ERROR_TOO_MANY_RETRIES,
+                                        "Upload of chunk %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+                                        " failed %u times; last problem: %s",
+                                        self->index + 1, self->plan.total_chunk_count,
+                                        self->attempt, reason));
+      return;
+    }
+  delay = backoff_delay_ms (self);
+  g_debug ("Chunk %" G_GUINT64_FORMAT ": %s; retrying in %u ms", self->index, reason, delay);
+  g_signal_emit (self, signals[SIGNAL_RETRYING], 0, self->index, self->attempt, delay, reason);
+  self->in_flight = 0;
+  emit_progress (self, TRUE);
+
+  self->wait_source = g_timeout_source_new (delay);
+  g_source_set_callback (self->wait_source, retry_timeout_cb, self, NULL);
+  g_source_attach (self->wait_source, g_task_get_context (self->task));
+  if (cancellable != NULL)
+    {
+      self->wait_cancel_source = g_cancellable_source_new (cancellable);
+      g_source_set_callback (self->wait_cancel_source, G_SOURCE_FUNC (retry_cancelled_cb), self, NULL);
+      g_source_attach (self->wait_cancel_source, g_task_get_context (self->task));
+    }
+}
+
+/* ---- reconciling ---- */
+
+/* "bytes FIRST-LAST/TOTAL" -> LAST + 1, the number of bytes held; -1 if absent or "*". */
+static gint64
+parse_content_range (SoupMessage *message)
+{
+  const char *value = soup_message_headers_get_one (soup_message_get_response_headers (message),
+                                                    "Content-Range");
+  guint64 first, last;
+  char *end;
+
+  if (value == NULL || !g_str_has_prefix (value, "bytes "))
+    return -1;
+  value += strlen ("bytes ");
+  first = g_ascii_strtoull (value, &end, 10);
+  if (end == value || *end != '-')
+    return -1;
+  value = end + 1;
+  last = g_ascii_strtoull (value, &end, 10);
+  if (end == value || *end != '/' || last < first || last >= G_MAXINT64)
+    return -1;
+  return (gint64) last + 1;
+}
+
+static void
+resume_from_reconciled (WbpsUploader *self,
+                        gint64        held)
+{
+  guint64 index;
+
+  if (held < 0 || (guint64) held > self->plan.video_size ||
+      !wbps_chunk_plan_index_at_offset (&self->plan, held, &index))
+    {
+      finish_upload (self, g_error_new (WBPS_UPLOAD_ERROR, WBPS_UPLOAD_ERROR_RANGE_MISMATCH,
+                                        "TikTok holds %" G_GINT64_FORMAT " of %" G_GUINT64_FORMAT
+                                        " bytes, which is not where a chunk ends",
+                                        held, self->plan.video_size));
+      return;
+    }
+  g_debug ("Reconciled: TikTok holds %" G_GINT64_FORMAT " bytes, resuming at chunk %" G_GUINT64_FORMAT,
+           held, index);
+  /* A lost chunk that did not land is resent like any transient failure. */
+  if ((guint64) held == self->next_offset && self->reconcile_reason != NULL)
+    schedule_retry (self, self->reconcile_reason);
+  else
+    advance_to (self, held);
+}
+
+static void
+reconciled_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  WbpsUploader *self = WBPS_UPLOADER (source);
+  GError *error = NULL;
+  gssize held = g_task_propagate_int (G_TASK (result), &error);
+
+  if (finish_if_cancelled (self))
+    {
+      g_clear_error (&error);
+      return;
+    }
+  if (error != NULL)
+    {
+      finish_upload (self, error);
+      return;
+    }
+  resume_from_reconciled (self, held);
+}
+
+/*
+ * Asks how many bytes TikTok holds. @hint is what a 416 reply said, or -1.
+ * @transient_reason is set for a lost reply (bounded by the retry attempts);
+ * disagreements (416) are bounded by MAX_RECONCILE_ROUNDS instead.
+ */
+static void
+reconcile (WbpsUploader *self,
+           const char   *why,
+           const char   *transient_reason,
+           gint64        hint)
+{
+  GTask *task;
+
+  if (transient_reason == NULL && ++self->reconcile_rounds > MAX_RECONCILE_ROUNDS)
+    {
+      finish_upload (self, g_error_new (WBPS_UPLOAD_ERROR, WBPS_UPLOAD_ERROR_RANGE_MISMATCH,
+                                        "TikTok and wbps keep disagreeing about how much of the "
+                                        "video was received (%s)", why));
+      return;
+    }
+  g_free (self->reconcile_reason);
+  self->reconcile_reason = g_strdup (transient_reason);
+  clear_message (self);
+  self->in_flight = 0;
+  g_debug ("Chunk %" G_GUINT64_FORMAT ": %s; asking TikTok how much it holds", self->index, why);
+
+  if (self->reconcile_func == NULL)
+    {
+      if (hint >= 0)
+        resume_from_reconciled (self, hint);
+      else
+        finish_upload (self, g_error_new (WBPS_UPLOAD_ERROR, WBPS_UPLOAD_ERROR_RANGE_MISMATCH,
+                                          "TikTok did not accept chunk %" G_GUINT64_FORMAT " (%s)",
+                                          self->index + 1, why));
+      return;
+    }
+  task = g_task_new (self, g_task_get_cancellable (self->task), reconciled_cb, NULL);
+  g_task_set_source_tag (task, reconcile);
+  self->reconcile_func (self, task, self->reconcile_data);
+}
+
+/* ---- one chunk ---- */
+
+static char *
+describe_reply (SoupMessage *message,
+                GBytes      *body)
+{
+  gsize len = 0;
+  const char *data = body != NULL ? g_bytes_get_data (body, &len) : NULL;
+  g_autofree char *excerpt = data != NULL ? g_utf8_make_valid (data, MIN (len, 200)) : NULL;
+
+  return g_strdup_printf ("HTTP %u %s%s%s", soup_message_get_status (message),
+                          soup_message_get_reason_phrase (message) ?: "",
+                          excerpt != NULL && *excerpt ? ": " : "", excerpt ?: "");
+}
+
+static gboolean
+is_last_chunk (WbpsUploader *self)
+{
+  return self->index + 1 == self->plan.total_chunk_count;
+}
+
+static void
+handle_accepted (WbpsUploader *self,
+                 guint         status)
+{
+  guint64 last;
+  gint64 held = parse_content_range (self->message);
+
+  wbps_chunk_plan_get_range (&self->plan, self->index, NULL, &last);
+  if ((status == SOUP_STATUS_CREATED) != is_last_chunk (self))
+    {
+      finish_upload (self, g_error_new (WBPS_UPLOAD_ERROR, WBPS_UPLOAD_ERROR_PROTOCOL,
+                                        "TikTok answered HTTP %u to chunk %" G_GUINT64_FORMAT " of %"
+                                        G_GUINT64_FORMAT, status, self->index + 1,
+                                        self->plan.total_chunk_count));
+      return;
+    }
+  /* Content-Range "bytes 0-LAST/TOTAL": some servers send the count instead of LAST. */
+  if (held >= 0 && (guint64) held != last + 1 && (guint64) held != last + 2)
+    {
+      reconcile (self, "the reply's Content-Range disagrees with the chunk sent", NULL, held);
+      return;
+    }
+  advance_to (self, last + 1);
+}
+
+static void
+handle_status (WbpsUploader *self,
+               GBytes       *body)
+{
+  guint status = soup_message_get_status (self->message);
+  g_autofree char *reply = describe_reply (self->message, body);
+
+  if (status == SOUP_STATUS_PARTIAL_CONTENT || status == SOUP_STATUS_CREATED)
+    handle_accepted (self, status);
+  else if (status == SOUP_STATUS_FORBIDDEN)
+    finish_upload (self, g_error_new (WBPS_UPLOAD_ERROR, WBPS_UPLOAD_ERROR_URL_EXPIRED,
+                                      "The upload link has expired (TikTok allows one hour); "
+                                      "start the post again (%s)", reply));
+  else if (status == SOUP_STATUS_NOT_FOUND)
+    finish_upload (self, g_error_new (WBPS_UPLOAD_ERROR, WBPS_UPLOAD_ERROR_URL_UNKNOWN,
+                                      "TikTok does not know this upload link; start the post again (%s)",
+                                      reply));
+  else if (status == SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE)
+    reconcile (self, "TikTok refused the byte range (416)", NULL, parse_content_range (self->message));
+  else if (status >= 500 || status == SOUP_STATUS_REQUEST_TIMEOUT || status == 429)
+    schedule_retry (self, reply);
+  else
+    finish_upload (self, g_error_new (WBPS_UPLOAD_ERROR, WBPS_UPLOAD_ERROR_REJECTED,
+                                      "TikTok rejected chunk %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+                                      " (%s)", self->index + 1, self->plan.total_chunk_count, reply));
+}
+
+static void
+chunk_sent_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(WbpsUploader) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+
+  if (self->task == NULL)
+    return;
+  if (finish_if_cancelled (self))
+    return;
+  if (error == NULL)
+    {
+      handle_status (self, body);
+      return;
+    }
+  /* No reply: network trouble. If the whole body went out, the chunk may have landed. */
+  if (self->body_sent && self->reconcile_func != NULL)
+    reconcile (self, "the connection dropped after the whole chunk was sent",
+               error->message, -1);
+  else
+    schedule_retry (self, error->message);
+}
+
+static void
+message_wrote_body_cb (SoupMessage  *message,
+                       WbpsUploader *self)
+{
+  self->body_sent = TRUE;
+}
+
+static void
+send_chunk (WbpsUploader *self)
+{
+  g_autoptr(GInputStream) body = NULL;
+  g_autofree char *range = NULL;
+  SoupMessageHeaders *headers;
+  guint64 first, last;
+
+  clear_message (self);
+  wbps_chunk_plan_get_range (&self->plan, self->index, &first, &last);
+  self->attempt++;
+  self->in_flight = 0;
+  self->body_sent = FALSE;
+
+  self->message = soup_message_new (SOUP_METHOD_PUT, self->upload_url);
+  soup_message_set_flags (self->message, SOUP_MESSAGE_NO_REDIRECT);
+  headers = soup_message_get_request_headers (self->message);
+  range = g_strdup_printf ("bytes %" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT,
+                           first, last, self->plan.video_size);
+  soup_message_headers_replace (headers, "Content-Range", range);
+  body = wbps_chunk_input_stream_new (G_OBJECT (self->file_stream),
+                                      g_file_descriptor_based_get_fd (G_FILE_DESCRIPTOR_BASED (self->file_stream)),
+                                      first, last - first + 1);
+  soup_message_set_request_body (self->message, self->content_type, body, last - first + 1);
+  g_signal_connect (self->message, "wrote-body-data", G_CALLBACK (message_wrote_body_data_cb), self);
+  g_signal_connect (self->message, "wrote-body", G_CALLBACK (message_wrote_body_cb), self);
+
+  soup_session_send_and_read_async (self->session, self->message, G_PRIORITY_DEFAULT,
+                                    g_task_get_cancellable (self->task),
+                                    chunk_sent_cb, g_object_ref (self));
+}
+
+/* ---- opening the file ---- */
+
+static void
+file_info_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(WbpsUploader) self = user_data;
+  GError *error = NULL;
+  g_autoptr(GFileInfo) info = g_file_input_stream_query_info_finish (G_FILE_INPUT_STREAM (source),
+                                                                     result, &error);
+  guint64 size;
+
+  if (info == NULL)
+    {
+      finish_upload (self, error);
+      return;
+    }
+  size = g_file_info_get_size (info);
+  if (size != self->plan.video_size)
+    {
+      finish_upload (self, g_error_new (WBPS_UPLOAD_ERROR, WBPS_UPLOAD_ERROR_FILE_CHANGED,
+                                        "The video is now %" G_GUINT64_FORMAT " bytes but %"
+                                        G_GUINT64_FORMAT " were announced to TikTok; the file changed",
+                                        size, self->plan.video_size));
+      return;
+    }
+  emit_progress (self, TRUE);
+  send_chunk (self);
+}
+
+static void
+file_opened_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(WbpsUploader) self = user_data;
+  GError *error = NULL;
+
+  self->file_stream = g_file_read_finish (G_FILE (source), result, &error);
+  if (self->file_stream == NULL)
+    {
+      finish_upload (self, error);
+      return;
+    }
+  if (!G_IS_FILE_DESCRIPTOR_BASED (self->file_stream))
+    {
+      finish_upload (self, g_error_new_literal (WBPS_UPLOAD_ERROR, WBPS_UPLOAD_ERROR_NOT_LOCAL,
+                                                "Only videos on a local disk can be uploaded"));
+      return;
+    }
+  g_file_input_stream_query_info_async (self->file_stream, G_FILE_ATTRIBUTE_STANDARD_SIZE,
+                                        G_PRIORITY_DEFAULT, g_task_get_cancellable (self->task),
+                                        file_info_cb, g_object_ref (self));
+}
+
+void
+wbps_uploader_upload_async (WbpsUploader        *self,
+                            guint64              start_offset,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (WBPS_IS_UPLOADER (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, wbps_uploader_upload_async);
+  if (self->task != NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING, "An upload is already running");
+      return;
+    }
+  if (!wbps_chunk_plan_validate (&self->plan, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  self->task = g_steal_pointer (&task);
+  self->index = MIN (start_offset / self->plan.chunk_size, self->plan.total_chunk_count - 1);
+  self->next_offset = self->index * self->plan.chunk_size;
+  self->attempt = 0;
+  self->reconcile_rounds = 0;
+  self->rate = 0;
+  self->rate_time = 0;
+  self->eta_seconds = -1;
+  g_file_read_async (self->file, G_PRIORITY_DEFAULT, cancellable, file_opened_cb, g_object_ref (self));
+}
+
+gboolean
+wbps_uploader_upload_finish (WbpsUploader  *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (WBPS_IS_UPLOADER (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- object ---- */
+
+WbpsUploader *
+wbps_uploader_new (GFile               *file,
+                   const char          *upload_url,
+                   const char          *content_type,
+                   const WbpsChunkPlan *plan)
+{
+  WbpsUploader *self;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+  g_return_val_if_fail (upload_url != NULL, NULL);
+  g_return_val_if_fail (plan != NULL, NULL);
+
+  self = g_object_new (WBPS_TYPE_UPLOADER, NULL);
+  self->file = g_object_ref (file);
+  self->upload_url = g_strdup (upload_url);
+  self->content_type = g_strdup (content_type != NULL ? content_type : "video/mp4");
+  self->plan = *plan;
+  self->next_offset = 0;
+  return self;
+}
+
+void
+wbps_uploader_set_session (WbpsUploader *self,
+                           SoupSession  *session)
+{
+  g_return_if_fail (WBPS_IS_UPLOADER (self));
+  g_return_if_fail (SOUP_IS_SESSION (session));
+
+  g_set_object (&self->session, session);
+}
+
+void
+wbps_uploader_set_reconcile_func (WbpsUploader            *self,
+                                  WbpsUploadReconcileFunc  func,
+                                  gpointer                 user_data,
+                                  GDestroyNotify           destroy)
+{
+  g_return_if_fail (WBPS_IS_UPLOADER (self));
+
+  if (self->reconcile_destroy != NULL)
+    self->reconcile_destroy (self->reconcile_data);
+  self->reconcile_func = func;
+  self->reconcile_data = user_data;
+  self->reconcile_destroy = destroy;
+}
+
+void
+wbps_uploader_set_retry_policy (WbpsUploader *self,
+                                guint         max_attempts,
+                                guint         base_delay_ms,
+                                guint         max_delay_ms)
+{
+  g_return_if_fail (WBPS_IS_UPLOADER (self));
+  g_return_if_fail (max_attempts > 0);
+
+  self->max_attempts = max_attempts;
+  self->base_delay_ms = base_delay_ms;
+  self->max_delay_ms = MAX (max_delay_ms, base_delay_ms);
+}
+
+const WbpsChunkPlan *
+wbps_uploader_get_plan (WbpsUploader *self)
+{
+  g_return_val_if_fail (WBPS_IS_UPLOADER (self), NULL);
+  return &self->plan;
+}
+
+guint64
+wbps_uploader_get_next_offset (WbpsUploader *self)
+{
+  g_return_val_if_fail (WBPS_IS_UPLOADER (self), 0);
+  return self->next_offset;
+}
+
+guint64
+wbps_uploader_get_bytes_sent (WbpsUploader *self)
+{
+  g_return_val_if_fail (WBPS_IS_UPLOADER (self), 0);
+  return MIN (self->next_offset + self->in_flight, self->plan.video_size);
+}
+
+guint64
+wbps_uploader_get_total_bytes (WbpsUploader *self)
+{
+  g_return_val_if_fail (WBPS_IS_UPLOADER (self), 0);
+  return self->plan.video_size;
+}
+
+double
+wbps_uploader_get_rate (WbpsUploader *self)
+{
+  g_return_val_if_fail (WBPS_IS_UPLOADER (self), 0);
+  return self->rate;
+}
+
+gint64
+wbps_uploader_get_eta_seconds (WbpsUploader *self)
+{
+  g_return_val_if_fail (WBPS_IS_UPLOADER (self), -1);
+  return self->eta_seconds;
+}
+
+static void
+wbps_uploader_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  WbpsUploader *self = WBPS_UPLOADER (object);
+
+  switch (prop_id)
+    {
+    case PROP_BYTES_SENT:
+      g_value_set_uint64 (value, wbps_uploader_get_bytes_sent (self));
+      break;
+    case PROP_TOTAL_BYTES:
+      g_value_set_uint64 (value, self->plan.video_size);
+      break;
+    case PROP_RATE:
+      g_value_set_double (value, self->rate);
+      break;
+    case PROP_ETA_SECONDS:
+      g_value_set_int64 (value, self->eta_seconds);
+      break;
+    case PROP_NEXT_OFFSET:
+      g_value_set_uint64 (value, self->next_offset);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+wbps_uploader_constructed (GObject *object)
+{
+  WbpsUploader *self = WBPS_UPLOADER (object);
+
+  G_OBJECT_CLASS (wbps_uploader_parent_class)->constructed (object);
+
+  /* An I/O timeout turns a stalled connection into a retry instead of a hang. */
+  self->session = soup_session_new_with_options ("timeout", 60, "idle-timeout", 60, NULL);
+}
+
+static void
+wbps_uploader_dispose (GObject *object)
+{
+  WbpsUploader *self = WBPS_UPLOADER (object);
+
+  g_assert (self->task == NULL);
+  clear_wait (self);
+  clear_message (self);
+  wbps_uploader_set_reconcile_func (self, NULL, NULL, NULL);
+  g_clear_object (&self->file_stream);
+  g_clear_object (&self->session);
+  g_clear_object (&self->file);
+  G_OBJECT_CLASS (wbps_uploader_parent_class)->dispose (object);
+}
+
+static void
+wbps_uploader_finalize (GObject *object)
+{
+  WbpsUploader *self = WBPS_UPLOADER (object);
+
+  g_free (self->upload_url);
+  g_free (self->reconcile_reason);
+  g_free (self->content_type);
+  G_OBJECT_CLASS (wbps_uploader_parent_class)->finalize (object);
+}
+
+static void
+wbps_uploader_class_init (WbpsUploaderClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = wbps_uploader_constructed;
+  object_class->dispose = wbps_uploader_dispose;
+  object_class->finalize = wbps_uploader_finalize;
+  object_class->get_property = wbps_uploader_get_property;
+
+  properties[PROP_BYTES_SENT] =
+    g_param_spec_uint64 ("bytes-sent", NULL, NULL, 0, G_MAXUINT64, 0,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TOTAL_BYTES] =
+    g_param_spec_uint64 ("total-bytes", NULL, NULL, 0, G_MAXUINT64, 0,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_RATE] =
+    g_param_spec_double ("rate", NULL, NULL, 0, G_MAXDOUBLE, 0,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ETA_SECONDS] =
+    g_param_spec_int64 ("eta-seconds", NULL, NULL, -1, G_MAXINT64, -1,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_NEXT_OFFSET] =
+    g_param_spec_uint64 ("next-offset", NULL, NULL, 0, G_MAXUINT64, 0,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[SIGNAL_PROGRESS] =
+    g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 4, G_TYPE_UINT64, G_TYPE_UINT64, G_TYPE_DOUBLE, G_TYPE_INT64);
+  signals[SIGNAL_CHUNK_DONE] =
+    g_signal_new ("chunk-done", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_UINT64, G_TYPE_UINT64);
+  signals[SIGNAL_RETRYING] =
+    g_signal_new ("retrying", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 4, G_TYPE_UINT64, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_STRING);
+}
+
+static void
+wbps_uploader_init (WbpsUploader *self)
+{
+  self->max_attempts = 6;
+  self->base_delay_ms = 1000;
+  self->max_delay_ms = 30000;
+  self->eta_seconds = -1;
+}

@@ -140,4 +140,120 @@ WbpsEmuAccessToken  *wbps_emu_state_issue_access_token  (WbpsEmuState  *self,
 gboolean             wbps_emu_state_inject_faults       (WbpsEmuState      *self,
                                                          SoupServerMessage *msg);
 
+/* ---- Additions by the OAuth side (E1); everything above is the original contract. ---- */
+
+typedef struct {
+  char     *code;            /* the value (after a restart: its SHA-256 until presented again) */
+  char     *client_key;
+  char     *open_id;
+  char     *scope_csv;       /* granted scopes */
+  char     *redirect_uri;    /* exactly as sent to authorize */
+  char     *code_challenge;  /* NULL for non-desktop clients */
+  gint64    expires_at_ms;   /* emulated clock */
+  gboolean  used;
+} WbpsEmuAuthCode;
+
+typedef struct {
+  char     *token;
+  char     *grant_id;        /* one grant per authorization code exchange */
+  char     *client_key;
+  char     *open_id;
+  char     *scope_csv;
+  gint64    expires_at_ms;   /* emulated clock */
+  gboolean  revoked;
+} WbpsEmuRefreshToken;
+
+/* A webhook event waiting for delivery (spec section 6); @content is JSON text. */
+typedef struct {
+  char     *client_key;
+  char     *event;
+  char     *user_openid;
+  gint64    create_time;     /* Unix seconds, emulated clock */
+  char     *content;
+} WbpsEmuEvent;
+
+/* The key file the emulator was started with (an empty one for the demo world). */
+GKeyFile            *wbps_emu_state_get_config          (WbpsEmuState  *self);
+/* A string option of the [emulator] group, or @fallback. */
+const char          *wbps_emu_state_get_string          (WbpsEmuState  *self,
+                                                         const char    *key,
+                                                         const char    *fallback);
+/* Any key of the [user:OPEN_ID] group (e.g. "fail-reason", "follower-count"), or NULL. */
+const char          *wbps_emu_state_get_user_option     (WbpsEmuState  *self,
+                                                         const char    *open_id,
+                                                         const char    *key);
+/* The user "signed in" in the browser; changeable at runtime (POST /emulator/sign-in?user=ID). */
+const char          *wbps_emu_state_get_signed_in_user  (WbpsEmuState  *self);
+void                 wbps_emu_state_set_signed_in_user  (WbpsEmuState  *self,
+                                                         const char    *open_id);
+/* http://127.0.0.1:PORT once listening; users without avatar-url get BASE/emulator/avatar/ID.svg. */
+const char          *wbps_emu_state_get_base_url        (WbpsEmuState  *self);
+void                 wbps_emu_state_set_base_url        (WbpsEmuState  *self,
+                                                         const char    *base_url);
+/* Converts an emulated duration (seconds) to the real seconds a client will see pass. */
+gint64               wbps_emu_state_to_real_seconds     (WbpsEmuState  *self,
+                                                         gint64         emulated_seconds);
+
+/* Flat JSON success reply (OAuth envelope); takes @node. */
+void                 wbps_emu_reply_json                (WbpsEmuState      *self,
+                                                         SoupServerMessage *msg,
+                                                         guint              http_status,
+                                                         JsonNode          *node);
+
+/*
+ * Counted pause of a reply: the first hold pauses @msg, the last release
+ * unpauses it unless it already finished (slow-ms and persistence share it).
+ */
+void                 wbps_emu_state_hold_reply          (WbpsEmuState      *self,
+                                                         SoupServerMessage *msg);
+void                 wbps_emu_state_release_reply       (WbpsEmuState      *self,
+                                                         SoupServerMessage *msg);
+
+/* Codes, refresh tokens and grants. Lookups return expired/used/revoked entries too (callers check). */
+WbpsEmuAuthCode     *wbps_emu_state_issue_code          (WbpsEmuState  *self,
+                                                         const char    *client_key,
+                                                         const char    *open_id,
+                                                         const char    *scope_csv,
+                                                         const char    *redirect_uri,
+                                                         const char    *code_challenge);
+WbpsEmuAuthCode     *wbps_emu_state_lookup_code         (WbpsEmuState  *self,
+                                                         const char    *code);
+WbpsEmuRefreshToken *wbps_emu_state_issue_refresh_token (WbpsEmuState  *self,
+                                                         const char    *grant_id,
+                                                         const char    *client_key,
+                                                         const char    *open_id,
+                                                         const char    *scope_csv,
+                                                         gint64         expires_at_ms);
+WbpsEmuRefreshToken *wbps_emu_state_lookup_refresh_token (WbpsEmuState *self,
+                                                          const char   *token);
+/* Ties an access token to a grant so revoking one revokes the whole grant. */
+void                 wbps_emu_state_bind_grant          (WbpsEmuState  *self,
+                                                         const char    *access_token,
+                                                         const char    *grant_id);
+const char          *wbps_emu_state_get_grant           (WbpsEmuState  *self,
+                                                         const char    *access_token);
+/* Revokes every access and refresh token of @grant_id. */
+void                 wbps_emu_state_revoke_grant        (WbpsEmuState  *self,
+                                                         const char    *grant_id);
+
+/* Webhook events (delivery comes later); also emitted as the "event-added" signal. */
+void                 wbps_emu_state_add_event           (WbpsEmuState  *self,
+                                                         const char    *client_key,
+                                                         const char    *event,
+                                                         const char    *user_openid,
+                                                         const char    *content_json);
+GPtrArray           *wbps_emu_state_get_events          (WbpsEmuState  *self);
+
+/*
+ * Persistence (persist=true): writes DATA_DIR/state.ini asynchronously, holding
+ * @msg (may be NULL) until the file is written so a killed emulator never
+ * loses what it already answered. Before writing, the "save" signal
+ * (GKeyFile *file) lets other parts add their groups; the groups read at
+ * startup are in wbps_emu_state_get_restored() (NULL when nothing was restored).
+ */
+gboolean             wbps_emu_state_get_persist         (WbpsEmuState      *self);
+void                 wbps_emu_state_persist             (WbpsEmuState      *self,
+                                                         SoupServerMessage *msg);
+GKeyFile            *wbps_emu_state_get_restored        (WbpsEmuState      *self);
+
 G_END_DECLS

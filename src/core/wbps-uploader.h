@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "wbps-chunk-plan.h"
+
+G_BEGIN_DECLS
+
+#define WBPS_TYPE_UPLOADER (wbps_uploader_get_type ())
+G_DECLARE_FINAL_TYPE (WbpsUploader, wbps_uploader, WBPS, UPLOADER, GObject)
+
+/*
+ * Asks TikTok how many bytes of this upload it holds (the publish job answers
+ * with status/fetch's uploaded_bytes). Called on a 416 or when a connection
+ * dropped after a chunk's body was fully sent. The function receives a new
+ * reference to @task (its cancellable is the upload's) and must finish it with
+ * g_task_return_int (task, uploaded_bytes) or g_task_return_error (), then drop
+ * the reference. Without a reconcile function the uploader trusts the
+ * Content-Range of the 416 reply, if any, and otherwise fails.
+ */
+typedef void (*WbpsUploadReconcileFunc) (WbpsUploader *uploader,
+                                         GTask        *task,
+                                         gpointer      user_data);
+
+/*
+ * Streams @file to @upload_url in the chunks of @plan: sequential PUTs with
+ * Content-Type @content_type (video/mp4, video/quicktime, video/webm),
+ * Content-Length and Content-Range, no Authorization header, the body read
+ * through a small bounded buffer. 206 per chunk, 201 at the end. Transient
+ * failures (5xx, timeout, dropped connection) resend the identical range with
+ * jittered exponential backoff; 403 (URL expired) and 404 (unknown URL) fail at
+ * once (WBPS_UPLOAD_ERROR_URL_EXPIRED / _URL_UNKNOWN).
+ */
+WbpsUploader *wbps_uploader_new                (GFile                   *file,
+                                                const char              *upload_url,
+                                                const char              *content_type,
+                                                const WbpsChunkPlan     *plan);
+
+/* Optional: share a session (e.g. the API client's). Default: a private one. */
+void          wbps_uploader_set_session        (WbpsUploader            *self,
+                                                SoupSession             *session);
+void          wbps_uploader_set_reconcile_func (WbpsUploader            *self,
+                                                WbpsUploadReconcileFunc  func,
+                                                gpointer                 user_data,
+                                                GDestroyNotify           destroy);
+/* Defaults: 6 attempts per chunk, delay base 1000 ms doubling, capped at 30000 ms, ±25 % jitter. */
+void          wbps_uploader_set_retry_policy   (WbpsUploader            *self,
+                                                guint                    max_attempts,
+                                                guint                    base_delay_ms,
+                                                guint                    max_delay_ms);
+
+/*
+ * Uploads from @start_offset (0, or a checkpoint's next offset; rounded down to
+ * a chunk boundary) to the end. Cancelling stops promptly with
+ * G_IO_ERROR_CANCELLED; the last "chunk-done" offset is where to resume.
+ */
+void          wbps_uploader_upload_async       (WbpsUploader            *self,
+                                                guint64                  start_offset,
+                                                GCancellable            *cancellable,
+                                                GAsyncReadyCallback      callback,
+                                                gpointer                 user_data);
+gboolean      wbps_uploader_upload_finish      (WbpsUploader            *self,
+                                                GAsyncResult            *result,
+                                                GError                 **error);
+
+const WbpsChunkPlan *wbps_uploader_get_plan    (WbpsUploader            *self);
+/* Bytes TikTok has confirmed (the next chunk's first byte). */
+guint64       wbps_uploader_get_next_offset    (WbpsUploader            *self);
+/* Confirmed bytes plus the bytes of the chunk in flight. */
+guint64       wbps_uploader_get_bytes_sent     (WbpsUploader            *self);
+guint64       wbps_uploader_get_total_bytes    (WbpsUploader            *self);
+/* Smoothed bytes per second; 0 until known. */
+double        wbps_uploader_get_rate           (WbpsUploader            *self);
+/* Seconds left at the current rate; -1 until known. */
+gint64        wbps_uploader_get_eta_seconds    (WbpsUploader            *self);
+
+/*
+ * Properties (read-only, notified): "bytes-sent", "total-bytes", "rate",
+ * "eta-seconds", "next-offset".
+ *
+ * Signals:
+ *   "progress"   (guint64 bytes_sent, guint64 total, gdouble rate, gint64 eta_seconds)
+ *                at most ~10 times a second and after every chunk;
+ *   "chunk-done" (guint64 index, guint64 next_offset) after TikTok accepted
+ *                chunk @index (206, or 201 for the last): checkpoint here;
+ *   "retrying"   (guint64 index, guint attempt, guint delay_ms, const char *reason)
+ *                before waiting to resend a chunk.
+ */
+
+G_END_DECLS

@@ -1,0 +1,656 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * WbpsAccountManager against a real wbps-emulator process and a real
+ * gnome-keyring (run through tests/with-keyring): refresh with rotation under a
+ * compressed clock, one refresh for concurrent callers, expired sign-ins,
+ * sign-out online and offline, and switching the current account.
+ */
+
+#include "config.h"
+
+#include <libsoup/soup.h>
+
+#include "wbps-account-manager.h"
+#include "wbps-error.h"
+#include "wbps-test-emulator.h"
+#include "wbps-test-util.h"
+
+#include "accounts-test-util.h"
+
+#define CLIENT_KEY    "wbps-accounts-test"
+#define CLIENT_SECRET "accounts-test-secret"
+#define REDIRECT_URI  "http://127.0.0.1:8765/callback/"
+#define CREATOR_ID    "oid-test-creator"
+#define SECOND_ID     "oid-test-second"
+
+/* The emulator world of these tests; @emulator_section sets clock and lifetimes. */
+static WbpsTestEmulator *
+start_emulator (const char *signed_in_user,
+                const char *emulator_section)
+{
+  g_autofree char *ini = g_strdup_printf (
+    "[emulator]\n"
+    "auto-approve=true\n"
+    "signed-in-user=%s\n"
+    "rotate-refresh-tokens=true\n"
+    "%s\n"
+    "[client:" CLIENT_KEY "]\n"
+    "secret=" CLIENT_SECRET "\n"
+    "redirect-uris=http://127.0.0.1:*/callback/\n"
+    "scopes=user.info.basic,user.info.profile,video.publish,video.upload\n"
+    "desktop=true\n"
+    "sandbox=false\n"
+    "audited=true\n"
+    "[user:" CREATOR_ID "]\n"
+    "display-name=Test Creator\n"
+    "username=testcreator\n"
+    "[user:" SECOND_ID "]\n"
+    "display-name=Second Account\n"
+    "username=secondaccount\n",
+    signed_in_user, emulator_section ? emulator_section : "");
+
+  return wbps_test_emulator_start (ini);
+}
+
+static WbpsConfig *
+config_for (WbpsTestEmulator *emu)
+{
+  g_autofree char *auth_url = wbps_test_emulator_url (emu, "/v2/auth/authorize/");
+
+  return wbps_config_new_explicit (auth_url, emu->base_url, CLIENT_KEY, CLIENT_SECRET);
+}
+
+/* raw HTTP against the emulator, independent of the code under test */
+
+static JsonObject *
+post_form (WbpsTestEmulator *emu,
+           const char       *path,
+           GHashTable       *form,
+           guint            *status)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = wbps_test_emulator_url (emu, path);
+  g_autoptr(SoupMessage) msg = soup_message_new_from_encoded_form ("POST", url, soup_form_encode_hash (form));
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  if (status != NULL)
+    *status = soup_message_get_status (msg);
+  node = json_from_string (g_bytes_get_data (body, NULL), &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
+  return json_object_ref (json_node_get_object (node));
+}
+
+static GHashTable *
+client_form (void)
+{
+  GHashTable *form = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_hash_table_insert (form, (char *) "client_key", (char *) CLIENT_KEY);
+  g_hash_table_insert (form, (char *) "client_secret", (char *) CLIENT_SECRET);
+  return form;
+}
+
+/* The authorization code from an auto-approved authorize redirect. */
+static char *
+authorize (WbpsTestEmulator *emu,
+           const char       *challenge)
+{
+  g_autofree char *base = wbps_test_emulator_url (emu, "/v2/auth/authorize/");
+  g_autofree char *url = NULL;
+  g_autofree char *redirect = g_uri_escape_string (REDIRECT_URI, NULL, FALSE);
+  g_autofree char *location = NULL;
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GHashTable) params = NULL;
+  g_autoptr(GError) error = NULL;
+  guint status;
+
+  url = g_strdup_printf ("%s?client_key=%s&scope=user.info.basic,user.info.profile"
+                         "&response_type=code&redirect_uri=%s&state=teststate123"
+                         "&code_challenge=%s&code_challenge_method=S256",
+                         base, CLIENT_KEY, redirect, challenge);
+  status = wbps_test_http_get (url, &location, NULL);
+  g_assert_cmpuint (status / 100, ==, 3);
+  g_assert_nonnull (location);
+  g_assert_true (g_str_has_prefix (location, REDIRECT_URI));
+
+  uri = g_uri_parse (location, G_URI_FLAGS_ENCODED_QUERY, &error);
+  g_assert_no_error (error);
+  params = g_uri_parse_params (g_uri_get_query (uri), -1, "&", G_URI_PARAMS_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_hash_table_lookup (params, "state"), ==, "teststate123");
+  g_assert_nonnull (g_hash_table_lookup (params, "code"));
+  return g_strdup (g_hash_table_lookup (params, "code"));
+}
+
+/* A first token bundle: authorize + code exchange with TikTok's hex PKCE. */
+static WbpsToken *
+sign_in_raw (WbpsTestEmulator *emu,
+             const char       *display_name)
+{
+  g_autofree char *verifier = NULL;
+  g_autofree char *challenge = NULL;
+  g_autofree char *code = NULL;
+  g_autoptr(GHashTable) form = client_form ();
+  g_autoptr(JsonObject) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  WbpsToken *token;
+
+  verifier = g_strdup_printf ("%08x%08x%08x%08x%08x%08x", g_random_int (), g_random_int (),
+                              g_random_int (), g_random_int (), g_random_int (), g_random_int ());
+  challenge = g_compute_checksum_for_string (G_CHECKSUM_SHA256, verifier, -1);
+  code = authorize (emu, challenge);
+
+  g_hash_table_insert (form, (char *) "grant_type", (char *) "authorization_code");
+  g_hash_table_insert (form, (char *) "code", code);
+  g_hash_table_insert (form, (char *) "redirect_uri", (char *) REDIRECT_URI);
+  g_hash_table_insert (form, (char *) "code_verifier", verifier);
+  reply = post_form (emu, "/v2/oauth/token/", form, NULL);
+
+  token = wbps_token_new_from_response (reply, CLIENT_KEY, g_get_real_time () / G_USEC_PER_SEC, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (token);
+  token->display_name = g_strdup (display_name);
+  return token;
+}
+
+/* TikTok's `error` field of a refresh with @refresh_token ("" when it worked). */
+static char *
+raw_refresh_error (WbpsTestEmulator *emu,
+                   const char       *refresh_token)
+{
+  g_autoptr(GHashTable) form = client_form ();
+  g_autoptr(JsonObject) reply = NULL;
+
+  g_hash_table_insert (form, (char *) "grant_type", (char *) "refresh_token");
+  g_hash_table_insert (form, (char *) "refresh_token", (char *) refresh_token);
+  reply = post_form (emu, "/v2/oauth/token/", form, NULL);
+  return g_strdup (json_object_has_member (reply, "access_token")
+                     ? "" : json_object_get_string_member_with_default (reply, "error", "?"));
+}
+
+/* HTTP status of GET /v2/user/info/ with @access_token. */
+static guint
+user_info_status (WbpsTestEmulator *emu,
+                  const char       *access_token)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = wbps_test_emulator_url (emu, "/v2/user/info/?fields=open_id,display_name");
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autofree char *bearer = g_strconcat ("Bearer ", access_token, NULL);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", bearer);
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  return soup_message_get_status (msg);
+}
+
+/* the code under test, driven to completion */
+
+static WbpsAccountManager *
+new_manager (WbpsConfig *config)
+{
+  g_autoptr(WbpsTokenStore) store = wbps_token_store_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  WbpsAccountManager *manager = wbps_account_manager_new (config, store);
+
+  wbps_account_manager_load_async (manager, NULL, accounts_test_store_result, &result);
+  ACCOUNTS_TEST_WAIT (result, 20);
+  g_assert_true (wbps_account_manager_load_finish (manager, result, &error));
+  g_assert_no_error (error);
+  return manager;
+}
+
+static void
+add_account (WbpsAccountManager *manager,
+             const WbpsToken    *token)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  wbps_account_manager_add_async (manager, token, NULL, accounts_test_store_result, &result);
+  ACCOUNTS_TEST_WAIT (result, 20);
+  g_assert_true (wbps_account_manager_add_finish (manager, result, &error));
+  g_assert_no_error (error);
+}
+
+static WbpsToken *
+get_token (WbpsAccountManager  *manager,
+           const char          *open_id,
+           gboolean             force,
+           GError             **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  wbps_account_manager_get_token_async (manager, open_id, force, NULL,
+                                        accounts_test_store_result, &result);
+  ACCOUNTS_TEST_WAIT (result, 30);
+  return wbps_account_manager_get_token_finish (manager, result, error);
+}
+
+static gboolean
+sign_out (WbpsAccountManager  *manager,
+          const char          *open_id,
+          gboolean            *revoked,
+          GError             **revoke_error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  wbps_account_manager_sign_out_async (manager, open_id, NULL, accounts_test_store_result, &result);
+  ACCOUNTS_TEST_WAIT (result, 30);
+  ok = wbps_account_manager_sign_out_finish (manager, result, revoked, revoke_error, &error);
+  g_assert_no_error (error);
+  return ok;
+}
+
+/* What the keyring holds for @open_id, or NULL (with the error) when nothing. */
+static WbpsToken *
+keyring_token (const char  *open_id,
+               GError     **error)
+{
+  g_autoptr(WbpsTokenStore) store = wbps_token_store_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+
+  wbps_token_store_lookup_async (store, CLIENT_KEY, open_id, NULL, accounts_test_store_result, &result);
+  ACCOUNTS_TEST_WAIT (result, 20);
+  return wbps_token_store_lookup_finish (store, result, error);
+}
+
+static void
+assert_not_in_keyring (const char *open_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WbpsToken) token = keyring_token (open_id, &error);
+
+  g_assert_null (token);
+  g_assert_error (error, WBPS_ERROR, WBPS_ERROR_NOT_SIGNED_IN);
+}
+
+static void
+sleep_ms (guint ms)
+{
+  g_usleep (ms * 1000);
+}
+
+static void
+count_signal (gpointer  emitter,
+              guint    *counter)
+{
+  (*counter)++;
+}
+
+/* Each test starts with no account of this client in the keyring, nobody current. */
+static void
+reset_world (void)
+{
+  g_autoptr(WbpsTokenStore) store = wbps_token_store_new ();
+  g_autoptr(GSettings) settings = wbps_config_get_settings ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) tokens = NULL;
+  g_autoptr(GError) error = NULL;
+
+  wbps_token_store_list_async (store, CLIENT_KEY, NULL, accounts_test_store_result, &result);
+  ACCOUNTS_TEST_WAIT (result, 20);
+  tokens = wbps_token_store_list_finish (store, result, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < tokens->len; i++)
+    {
+      WbpsToken *token = g_ptr_array_index (tokens, i);
+
+      g_clear_object (&result);
+      wbps_token_store_delete_async (store, CLIENT_KEY, token->open_id, NULL,
+                                     accounts_test_store_result, &result);
+      ACCOUNTS_TEST_WAIT (result, 20);
+      g_assert_true (wbps_token_store_delete_finish (store, result, NULL, &error));
+      g_assert_no_error (error);
+    }
+
+  if (settings != NULL)
+    g_settings_reset (settings, "current-account");
+}
+
+/* Runs a test body on a clean slate. */
+static void
+run_clean (gconstpointer data)
+{
+  void (*test_func) (void) = (void (*) (void)) data;
+
+  reset_world ();
+  test_func ();
+}
+
+static void
+add_test (const char *path,
+          void      (*test_func) (void))
+{
+  g_test_add_data_func (path, (gconstpointer) test_func, run_clean);
+}
+
+/* tests */
+
+static void
+test_fresh_token_not_refreshed (void)
+{
+  g_autoptr(WbpsTestEmulator) emu = start_emulator (CREATOR_ID, "access-lifetime=3600");
+  g_autoptr(WbpsConfig) config = config_for (emu);
+  g_autoptr(WbpsAccountManager) manager = new_manager (config);
+  g_autoptr(WbpsToken) signed_in = sign_in_raw (emu, "Test Creator");
+  g_autoptr(WbpsToken) token = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *old_refresh_error = NULL;
+
+  add_account (manager, signed_in);
+  token = get_token (manager, NULL, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (token->access_token, ==, signed_in->access_token);
+  g_assert_cmpstr (token->refresh_token, ==, signed_in->refresh_token);
+  g_assert_cmpstr (token->display_name, ==, "Test Creator");
+
+  /* Nothing was refreshed: the original refresh token still works at the emulator. */
+  old_refresh_error = raw_refresh_error (emu, signed_in->refresh_token);
+  g_assert_cmpstr (old_refresh_error, ==, "");
+}
+
+static void
+test_refresh_with_rotation (void)
+{
+  /* Compressed clock: 20 emulated seconds of access-token life are 2 real seconds
+   * (the emulator reports expires_in=2), well within wbps's refresh margin. */
+  g_autoptr(WbpsTestEmulator) emu = start_emulator (CREATOR_ID, "clock-scale=10\naccess-lifetime=20");
+  g_autoptr(WbpsConfig) config = config_for (emu);
+  g_autoptr(WbpsAccountManager) manager = new_manager (config);
+  g_autoptr(WbpsToken) signed_in = sign_in_raw (emu, "Test Creator");
+  g_autoptr(WbpsToken) token = NULL;
+  g_autoptr(WbpsToken) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *old_refresh_error = NULL;
+
+  add_account (manager, signed_in);
+  g_assert_cmpuint (user_info_status (emu, signed_in->access_token), ==, 200);
+  sleep_ms (2500);
+  g_assert_cmpuint (user_info_status (emu, signed_in->access_token), ==, 401);
+
+  token = get_token (manager, CREATOR_ID, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (token->access_token, !=, signed_in->access_token);
+  g_assert_cmpstr (token->refresh_token, !=, signed_in->refresh_token);
+  g_assert_cmpstr (token->display_name, ==, "Test Creator");
+  /* Expiry computed from the reply's expires_in, never assumed. */
+  g_assert_cmpint (token->access_expires_at - g_get_real_time () / G_USEC_PER_SEC, >=, 0);
+  g_assert_cmpint (token->access_expires_at - g_get_real_time () / G_USEC_PER_SEC, <=, 3);
+  g_assert_cmpuint (user_info_status (emu, token->access_token), ==, 200);
+
+  /* The rotated refresh token is in the keyring; the old one is refused. */
+  stored = keyring_token (CREATOR_ID, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (stored->refresh_token, ==, token->refresh_token);
+  g_assert_cmpstr (stored->access_token, ==, token->access_token);
+  g_assert_cmpstr (stored->display_name, ==, "Test Creator");
+  old_refresh_error = raw_refresh_error (emu, signed_in->refresh_token);
+  g_assert_cmpstr (old_refresh_error, ==, "invalid_grant");
+}
+
+static void
+test_concurrent_callers_share_one_refresh (void)
+{
+  g_autoptr(WbpsTestEmulator) emu = start_emulator (CREATOR_ID, "access-lifetime=4");
+  g_autoptr(WbpsConfig) config = config_for (emu);
+  g_autoptr(WbpsAccountManager) manager = new_manager (config);
+  g_autoptr(WbpsToken) signed_in = sign_in_raw (emu, "Test Creator");
+  g_autoptr(GAsyncResult) first = NULL;
+  g_autoptr(GAsyncResult) second = NULL;
+  g_autoptr(GAsyncResult) third = NULL;
+  g_autoptr(WbpsToken) a = NULL;
+  g_autoptr(WbpsToken) b = NULL;
+  g_autoptr(WbpsToken) c = NULL;
+  g_autoptr(WbpsToken) stored = NULL;
+  g_autoptr(GError) error = NULL;
+
+  add_account (manager, signed_in);
+
+  /* Three callers at once (one forcing); with rotation, a second refresh with the
+   * same old refresh token would fail with invalid_grant. */
+  wbps_account_manager_get_token_async (manager, NULL, FALSE, NULL, accounts_test_store_result, &first);
+  wbps_account_manager_get_token_async (manager, CREATOR_ID, FALSE, NULL, accounts_test_store_result, &second);
+  wbps_account_manager_get_token_async (manager, CREATOR_ID, TRUE, NULL, accounts_test_store_result, &third);
+  ACCOUNTS_TEST_WAIT (first, 30);
+  ACCOUNTS_TEST_WAIT (second, 30);
+  ACCOUNTS_TEST_WAIT (third, 30);
+
+  a = wbps_account_manager_get_token_finish (manager, first, &error);
+  g_assert_no_error (error);
+  b = wbps_account_manager_get_token_finish (manager, second, &error);
+  g_assert_no_error (error);
+  c = wbps_account_manager_get_token_finish (manager, third, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpstr (a->access_token, !=, signed_in->access_token);
+  g_assert_cmpstr (a->access_token, ==, b->access_token);
+  g_assert_cmpstr (a->access_token, ==, c->access_token);
+  g_assert_cmpstr (a->refresh_token, ==, b->refresh_token);
+  g_assert_cmpstr (a->refresh_token, ==, c->refresh_token);
+
+  stored = keyring_token (CREATOR_ID, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (stored->refresh_token, ==, a->refresh_token);
+  g_assert_cmpuint (user_info_status (emu, a->access_token), ==, 200);
+}
+
+static void
+assert_sign_in_again (GError *error)
+{
+  g_assert_error (error, WBPS_ERROR, WBPS_ERROR_NOT_SIGNED_IN);
+  g_assert_nonnull (strstr (error->message, "sign in again"));
+  g_assert_nonnull (strstr (error->message, "Test Creator"));
+}
+
+static void
+test_refresh_token_refused_by_tiktok (void)
+{
+  g_autoptr(WbpsTestEmulator) emu = start_emulator (CREATOR_ID, NULL);
+  g_autoptr(WbpsConfig) config = config_for (emu);
+  g_autoptr(WbpsAccountManager) manager = new_manager (config);
+  g_autoptr(WbpsToken) signed_in = sign_in_raw (emu, "Test Creator");
+  g_autoptr(WbpsToken) token = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *other_refresh = NULL;
+
+  add_account (manager, signed_in);
+  /* Someone else used the refresh token: rotation killed the copy wbps holds,
+   * which wbps cannot know before TikTok says invalid_grant. */
+  other_refresh = raw_refresh_error (emu, signed_in->refresh_token);
+  g_assert_cmpstr (other_refresh, ==, "");
+
+  token = get_token (manager, NULL, TRUE, &error);
+  g_assert_null (token);
+  assert_sign_in_again (error);
+}
+
+static void
+test_refresh_token_expired_locally (void)
+{
+  g_autoptr(WbpsTestEmulator) emu = start_emulator (CREATOR_ID, "access-lifetime=1\nrefresh-lifetime=1");
+  g_autoptr(WbpsConfig) config = config_for (emu);
+  g_autoptr(WbpsAccountManager) manager = new_manager (config);
+  g_autoptr(WbpsToken) signed_in = sign_in_raw (emu, "Test Creator");
+  g_autoptr(WbpsToken) token = NULL;
+  g_autoptr(GError) error = NULL;
+
+  add_account (manager, signed_in);
+  /* With TikTok gone, any attempt to refresh would fail with a connection error. */
+  g_clear_pointer (&emu, wbps_test_emulator_stop);
+  sleep_ms (2100);
+  token = get_token (manager, NULL, FALSE, &error);
+  g_assert_null (token);
+  assert_sign_in_again (error);
+}
+
+static void
+test_sign_out_revokes (void)
+{
+  g_autoptr(WbpsTestEmulator) emu = start_emulator (CREATOR_ID, NULL);
+  g_autoptr(WbpsConfig) config = config_for (emu);
+  g_autoptr(WbpsAccountManager) manager = new_manager (config);
+  g_autoptr(WbpsToken) signed_in = sign_in_raw (emu, "Test Creator");
+  g_autoptr(GError) revoke_error = NULL;
+  gboolean revoked = FALSE;
+  guint accounts_changed = 0, current_changed = 0;
+
+  add_account (manager, signed_in);
+  g_assert_cmpstr (wbps_account_manager_get_current (manager), ==, CREATOR_ID);
+  g_signal_connect (manager, "accounts-changed", G_CALLBACK (count_signal), &accounts_changed);
+  g_signal_connect (manager, "current-changed", G_CALLBACK (count_signal), &current_changed);
+
+  g_assert_true (sign_out (manager, NULL, &revoked, &revoke_error));
+  g_assert_no_error (revoke_error);
+  g_assert_true (revoked);
+
+  g_assert_cmpuint (user_info_status (emu, signed_in->access_token), ==, 401);
+  assert_not_in_keyring (CREATOR_ID);
+  g_assert_cmpuint (wbps_account_manager_list (manager)->len, ==, 0);
+  g_assert_null (wbps_account_manager_get_current (manager));
+  g_assert_null (wbps_account_manager_lookup (manager, CREATOR_ID));
+  g_assert_cmpuint (accounts_changed, ==, 1);
+  g_assert_cmpuint (current_changed, ==, 1);
+}
+
+static void
+test_sign_out_offline (void)
+{
+  g_autoptr(WbpsTestEmulator) emu = start_emulator (CREATOR_ID, NULL);
+  g_autoptr(WbpsConfig) config = config_for (emu);
+  g_autoptr(WbpsAccountManager) manager = new_manager (config);
+  g_autoptr(WbpsToken) signed_in = sign_in_raw (emu, "Test Creator");
+  g_autoptr(WbpsToken) token = NULL;
+  g_autoptr(GError) revoke_error = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean revoked = TRUE;
+
+  add_account (manager, signed_in);
+  g_clear_pointer (&emu, wbps_test_emulator_stop);
+
+  g_assert_true (sign_out (manager, CREATOR_ID, &revoked, &revoke_error));
+  g_assert_false (revoked);
+  g_assert_nonnull (revoke_error);
+  g_test_message ("offline revoke said: %s", revoke_error->message);
+
+  assert_not_in_keyring (CREATOR_ID);
+  g_assert_cmpuint (wbps_account_manager_list (manager)->len, ==, 0);
+  token = get_token (manager, NULL, FALSE, &error);
+  g_assert_null (token);
+  g_assert_error (error, WBPS_ERROR, WBPS_ERROR_NOT_SIGNED_IN);
+}
+
+/* Current account of a new manager, as a new process (e.g. `wbps whoami`) would see it. */
+static char *
+current_after_reload (WbpsConfig *config)
+{
+  g_autoptr(WbpsAccountManager) manager = new_manager (config);
+
+  return g_strdup (wbps_account_manager_get_current (manager));
+}
+
+static void
+test_current_switching (void)
+{
+  g_autoptr(WbpsTestEmulator) emu_a = start_emulator (CREATOR_ID, NULL);
+  g_autoptr(WbpsTestEmulator) emu_b = start_emulator (SECOND_ID, NULL);
+  g_autoptr(WbpsConfig) config = config_for (emu_a);
+  g_autoptr(WbpsAccountManager) manager = new_manager (config);
+  g_autoptr(WbpsToken) creator = sign_in_raw (emu_a, "Test Creator");
+  g_autoptr(WbpsToken) second = sign_in_raw (emu_b, "Second Account");
+  g_autoptr(GSettings) settings = wbps_config_get_settings ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) revoke_error = NULL;
+  g_autofree char *reloaded = NULL;
+  gboolean persisted = settings != NULL;
+  gboolean revoked;
+  guint current_changed = 0;
+
+  g_assert_cmpstr (creator->open_id, ==, CREATOR_ID);
+  g_assert_cmpstr (second->open_id, ==, SECOND_ID);
+  g_assert_null (wbps_account_manager_get_current (manager));
+  g_signal_connect (manager, "current-changed", G_CALLBACK (count_signal), &current_changed);
+
+  /* A new sign-in becomes current. */
+  add_account (manager, creator);
+  add_account (manager, second);
+  g_assert_cmpuint (wbps_account_manager_list (manager)->len, ==, 2);
+  g_assert_cmpstr (wbps_account_manager_get_current (manager), ==, SECOND_ID);
+  g_assert_cmpuint (current_changed, ==, 2);
+
+  g_assert_true (wbps_account_manager_set_current (manager, CREATOR_ID, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (wbps_account_manager_get_current (manager), ==, CREATOR_ID);
+  g_assert_cmpuint (current_changed, ==, 3);
+
+  g_assert_false (wbps_account_manager_set_current (manager, "oid-nobody", &error));
+  g_assert_error (error, WBPS_ERROR, WBPS_ERROR_NOT_SIGNED_IN);
+  g_clear_error (&error);
+  g_assert_cmpstr (wbps_account_manager_get_current (manager), ==, CREATOR_ID);
+
+  /* Without the GSettings schema the choice lives in memory; a new process falls
+   * back to the first account (sorted by display name: Second Account < Test Creator). */
+  reloaded = current_after_reload (config);
+  g_assert_cmpstr (reloaded, ==, persisted ? CREATOR_ID : SECOND_ID);
+  g_clear_pointer (&reloaded, g_free);
+
+  /* Signing out the current account makes the other one current. */
+  g_assert_true (sign_out (manager, CREATOR_ID, &revoked, &revoke_error));
+  g_assert_true (revoked);
+  g_assert_cmpstr (wbps_account_manager_get_current (manager), ==, SECOND_ID);
+  g_assert_cmpuint (current_changed, ==, 4);
+  reloaded = current_after_reload (config);
+  g_assert_cmpstr (reloaded, ==, SECOND_ID);
+  if (persisted)
+    {
+      g_autofree char *value = g_settings_get_string (settings, "current-account");
+
+      g_assert_cmpstr (value, ==, SECOND_ID);
+    }
+
+  /* The last account goes, and nobody is current any more. */
+  g_assert_true (sign_out (manager, NULL, NULL, NULL));
+  g_assert_null (wbps_account_manager_get_current (manager));
+  assert_not_in_keyring (SECOND_ID);
+}
+
+static void
+test_settings_as_expected (void)
+{
+  g_autoptr(GSettings) settings = wbps_config_get_settings ();
+  gboolean expect_schema = g_getenv ("WBPS_TEST_NO_SCHEMA") == NULL;
+
+  /* Guards the two registrations of this program: persisted and in-memory. */
+  g_assert_cmpint (settings != NULL, ==, expect_schema);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/accounts/settings-as-expected", test_settings_as_expected);
+  add_test ("/accounts/fresh-token-not-refreshed", test_fresh_token_not_refreshed);
+  add_test ("/accounts/refresh-with-rotation", test_refresh_with_rotation);
+  add_test ("/accounts/concurrent-callers-share-one-refresh",
+            test_concurrent_callers_share_one_refresh);
+  add_test ("/accounts/refresh-token-refused-by-tiktok", test_refresh_token_refused_by_tiktok);
+  add_test ("/accounts/refresh-token-expired-locally", test_refresh_token_expired_locally);
+  add_test ("/accounts/sign-out-revokes", test_sign_out_revokes);
+  add_test ("/accounts/sign-out-offline", test_sign_out_offline);
+  add_test ("/accounts/current-switching", test_current_switching);
+
+  return g_test_run ();
+}

@@ -1,0 +1,735 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * WbpsApiClient. TikTok's envelope corner cases that the emulator never sends
+ * (unreadable bodies, a 19-digit post id, both invalid_param spellings, a 429
+ * with Retry-After) come from a small in-process SoupServer; the rest runs
+ * against a real wbps-emulator, signed in through WbpsSignIn with auto-approve.
+ * Needs the Secret Service: run through with-keyring.
+ */
+#include "config.h"
+
+#include "wbps-api-client.h"
+#include "wbps-error.h"
+#include "wbps-sign-in.h"
+#include "wbps-test-emulator.h"
+#include "wbps-token-store.h"
+
+/* ---- waiting --------------------------------------------------------- */
+
+static gboolean
+on_deadline (gpointer user_data)
+{
+  g_error ("timed out waiting for an asynchronous operation");
+  return G_SOURCE_REMOVE;
+}
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_result (GAsyncResult **slot)
+{
+  guint deadline = g_timeout_add_seconds (30, on_deadline, NULL);
+
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (deadline);
+  return *slot;
+}
+
+/* ---- the in-process fake --------------------------------------------- */
+
+typedef struct _Fake Fake;
+typedef void (*FakeHandler) (Fake *fake, SoupServerMessage *msg, const char *path, const char *bearer);
+
+struct _Fake {
+  SoupServer         *server;
+  char               *base_url;
+  FakeHandler         handler;
+  guint               api_requests;
+  guint               token_requests;
+  GPtrArray          *bearers;
+  char               *last_path;
+  char               *last_body;
+  WbpsConfig         *config;
+  WbpsAccountManager *accounts;
+  WbpsApiClient      *api;
+};
+
+static void
+reply (SoupServerMessage *msg,
+       guint              status,
+       const char        *body)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
+}
+
+static void
+reply_v2_error (SoupServerMessage *msg,
+                guint              status,
+                const char        *code)
+{
+  g_autofree char *body =
+    g_strdup_printf ("{\"data\":{},\"error\":{\"code\":\"%s\",\"message\":\"Told by the fake.\","
+                     "\"log_id\":\"20240101000000ABCDEF0123456789ABCDEF\"}}", code);
+
+  reply (msg, status, body);
+}
+
+#define OK_ENVELOPE(data) "{\"data\":" data ",\"error\":{\"code\":\"ok\",\"message\":\"\",\"log_id\":\"L\"}}"
+
+static void
+fake_refresh_reply (SoupServerMessage *msg)
+{
+  reply (msg, 200, "{\"access_token\":\"act.fresh\",\"expires_in\":86400,\"open_id\":\"user-1\","
+                   "\"refresh_expires_in\":31536000,\"refresh_token\":\"rft.fresh\","
+                   "\"scope\":\"user.info.basic,video.publish,video.upload\",\"token_type\":\"Bearer\"}");
+}
+
+static void
+fake_callback (SoupServer        *server,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  Fake *fake = user_data;
+  const char *authorization = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                            "Authorization");
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+
+  if (g_str_equal (path, "/v2/oauth/token/"))
+    {
+      fake->token_requests++;
+      fake_refresh_reply (msg);
+      return;
+    }
+  fake->api_requests++;
+  g_free (fake->last_path);
+  fake->last_path = g_strdup (path);
+  g_free (fake->last_body);
+  fake->last_body = g_strndup (body->data, body->length);
+  g_ptr_array_add (fake->bearers, g_strdup (authorization != NULL && g_str_has_prefix (authorization, "Bearer ")
+                                            ? authorization + 7 : ""));
+  fake->handler (fake, msg, path, g_ptr_array_index (fake->bearers, fake->bearers->len - 1));
+}
+
+static void
+on_account_added (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (wbps_account_manager_add_finish (WBPS_ACCOUNT_MANAGER (source), result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* A signed-in account whose tokens the fake knows: act.stale / rft.stale, valid for a day. */
+static void
+fake_add_account (Fake *fake)
+{
+  g_autoptr(WbpsToken) token = wbps_token_new ();
+  gboolean done = FALSE;
+
+  token->client_key = g_strdup ("fake-client");
+  token->open_id = g_strdup ("user-1");
+  token->access_token = g_strdup ("act.stale");
+  token->refresh_token = g_strdup ("rft.stale");
+  token->scope = g_strdup ("user.info.basic,video.publish,video.upload");
+  token->display_name = g_strdup ("Fake User");
+  token->access_expires_at = g_get_real_time () / G_USEC_PER_SEC + 86400;
+  token->refresh_expires_at = g_get_real_time () / G_USEC_PER_SEC + 31536000;
+  wbps_account_manager_add_async (fake->accounts, token, NULL, on_account_added, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+fake_setup (Fake          *fake,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WbpsTokenStore) store = wbps_token_store_new ();
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autofree char *auth_url = NULL;
+  GSList *uris;
+
+  fake->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (fake->server, NULL, fake_callback, fake, NULL);
+  soup_server_listen (fake->server, address, 0, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (fake->server);
+  fake->base_url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  fake->bearers = g_ptr_array_new_with_free_func (g_free);
+
+  auth_url = g_strconcat (fake->base_url, "/v2/auth/authorize/", NULL);
+  fake->config = wbps_config_new_explicit (auth_url, fake->base_url, "fake-client", "fake-secret");
+  fake->accounts = wbps_account_manager_new (fake->config, store);
+  fake->api = wbps_api_client_new (fake->config, fake->accounts);
+  fake_add_account (fake);
+}
+
+static void
+fake_teardown (Fake          *fake,
+               gconstpointer  data)
+{
+  g_clear_object (&fake->api);
+  g_clear_object (&fake->accounts);
+  g_clear_object (&fake->config);
+  soup_server_disconnect (fake->server);
+  g_clear_object (&fake->server);
+  g_ptr_array_unref (fake->bearers);
+  g_free (fake->base_url);
+  g_free (fake->last_path);
+  g_free (fake->last_body);
+}
+
+/* A raw request through the fake with access token "act.raw". */
+static JsonObject *
+fake_request (Fake        *fake,
+              const char  *path,
+              GError     **error)
+{
+  GAsyncResult *result = NULL;
+  JsonObject *data;
+
+  wbps_api_client_request_async (fake->api, "act.raw", "POST", path, NULL, NULL, store_result, &result);
+  data = wbps_api_client_request_finish (fake->api, wait_result (&result), error);
+  g_object_unref (result);
+  return data;
+}
+
+/* ---- envelope -------------------------------------------------------- */
+
+static void
+handle_by_path (Fake              *fake,
+                SoupServerMessage *msg,
+                const char        *path,
+                const char        *bearer)
+{
+  if (g_str_equal (path, "/ok"))
+    reply (msg, 200, OK_ENVELOPE ("{\"answer\":42}"));
+  else if (g_str_equal (path, "/ok-without-data"))
+    reply (msg, 200, "{\"error\":{\"code\":\"ok\",\"message\":\"\",\"log_id\":\"L\"}}");
+  else if (g_str_equal (path, "/spam-at-200"))
+    reply_v2_error (msg, 200, "spam_risk_too_many_posts");
+  else if (g_str_equal (path, "/invalid-param"))
+    reply_v2_error (msg, 400, "invalid_param");
+  else if (g_str_equal (path, "/invalid-params"))
+    reply_v2_error (msg, 400, "invalid_params");
+  else if (g_str_equal (path, "/html"))
+    reply (msg, 200, "<html><body>Hello</body></html>");
+  else if (g_str_equal (path, "/not-envelope"))
+    reply (msg, 200, "{\"access_token\":\"x\"}");
+  else if (g_str_equal (path, "/array"))
+    reply (msg, 200, "[1,2,3]");
+  else if (g_str_equal (path, "/bare-503"))
+    reply (msg, 503, "");
+  else
+    reply (msg, 404, "{}");
+}
+
+static void
+test_envelope_ok (Fake          *fake,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) object = NULL;
+
+  fake->handler = handle_by_path;
+  object = fake_request (fake, "/ok", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_object_get_int_member (object, "answer"), ==, 42);
+  g_assert_cmpstr (g_ptr_array_index (fake->bearers, 0), ==, "act.raw");
+
+  g_clear_pointer (&object, json_object_unref);
+  object = fake_request (fake, "/ok-without-data", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_object_get_size (object), ==, 0);
+}
+
+/* creator_info's caps come with HTTP 200: still a failure, with code and log_id kept. */
+static void
+test_envelope_error_at_200 (Fake          *fake,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) object = NULL;
+
+  fake->handler = handle_by_path;
+  object = fake_request (fake, "/spam-at-200", &error);
+  g_assert_null (object);
+  g_assert_error (error, WBPS_TIKTOK_ERROR, WBPS_TIKTOK_ERROR_SPAM_RISK_TOO_MANY_POSTS);
+  g_assert_cmpstr (wbps_tiktok_error_get_code (error), ==, "spam_risk_too_many_posts");
+  g_assert_cmpstr (wbps_tiktok_error_get_log_id (error), ==, "20240101000000ABCDEF0123456789ABCDEF");
+  g_assert_cmpuint (wbps_tiktok_error_get_http_status (error), ==, 200);
+}
+
+static void
+test_envelope_invalid_param_spellings (Fake          *fake,
+                                       gconstpointer  data)
+{
+  const char *paths[] = { "/invalid-param", "/invalid-params" };
+
+  fake->handler = handle_by_path;
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonObject) object = fake_request (fake, paths[i], &error);
+
+      g_assert_null (object);
+      g_assert_error (error, WBPS_TIKTOK_ERROR, WBPS_TIKTOK_ERROR_INVALID_PARAMS);
+    }
+}
+
+static void
+test_envelope_malformed (Fake          *fake,
+                         gconstpointer  data)
+{
+  const char *paths[] = { "/html", "/not-envelope", "/array" };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) object = NULL;
+
+  fake->handler = handle_by_path;
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(JsonObject) reply_object = fake_request (fake, paths[i], &local_error);
+
+      g_assert_null (reply_object);
+      g_assert_error (local_error, WBPS_ERROR, WBPS_ERROR_MALFORMED_REPLY);
+    }
+
+  /* An empty 5xx is TikTok's trouble, worth a retry, not a malformed reply. */
+  object = fake_request (fake, "/bare-503", &error);
+  g_assert_null (object);
+  g_assert_true (error->domain == WBPS_TIKTOK_ERROR);
+  g_assert_cmpuint (wbps_tiktok_error_get_http_status (error), ==, 503);
+  g_assert_true (wbps_tiktok_error_is_transient (error));
+}
+
+/* ---- 429 ------------------------------------------------------------- */
+
+static void
+handle_429_once (Fake              *fake,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 const char        *bearer)
+{
+  if (fake->api_requests == 1)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", "1");
+      reply_v2_error (msg, 429, "rate_limit_exceeded");
+    }
+  else
+    reply (msg, 200, OK_ENVELOPE ("{}"));
+}
+
+static void
+test_429_waited_out (Fake          *fake,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  fake->handler = handle_429_once;
+  object = fake_request (fake, "/v2/post/publish/status/fetch/", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (object);
+  g_assert_cmpuint (fake->api_requests, ==, 2);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, G_USEC_PER_SEC);
+}
+
+/* ---- access_token_invalid -> one forced refresh ---------------------- */
+
+static void
+handle_only_fresh_token (Fake              *fake,
+                         SoupServerMessage *msg,
+                         const char        *path,
+                         const char        *bearer)
+{
+  if (g_str_equal (bearer, "act.fresh"))
+    reply (msg, 200, OK_ENVELOPE ("{\"user\":{\"open_id\":\"user-1\"}}"));
+  else
+    reply_v2_error (msg, 401, "access_token_invalid");
+}
+
+static JsonObject *
+fake_call (Fake        *fake,
+           GError     **error)
+{
+  GAsyncResult *result = NULL;
+  JsonObject *object;
+
+  wbps_api_client_call_async (fake->api, NULL, "GET", "/v2/user/info/?fields=open_id", NULL, NULL,
+                              store_result, &result);
+  object = wbps_api_client_call_finish (fake->api, wait_result (&result), error);
+  g_object_unref (result);
+  return object;
+}
+
+static void
+test_forced_refresh (Fake          *fake,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  const WbpsToken *account;
+
+  fake->handler = handle_only_fresh_token;
+  object = fake_call (fake, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (object);
+  g_assert_cmpuint (fake->token_requests, ==, 1);
+  g_assert_cmpuint (fake->api_requests, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (fake->bearers, 0), ==, "act.stale");
+  g_assert_cmpstr (g_ptr_array_index (fake->bearers, 1), ==, "act.fresh");
+  account = wbps_account_manager_lookup (fake->accounts, "user-1");
+  g_assert_cmpstr (account->refresh_token, ==, "rft.fresh");
+}
+
+static void
+handle_always_invalid (Fake              *fake,
+                       SoupServerMessage *msg,
+                       const char        *path,
+                       const char        *bearer)
+{
+  reply_v2_error (msg, 401, "access_token_invalid");
+}
+
+static void
+test_refresh_only_once (Fake          *fake,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) object = NULL;
+
+  fake->handler = handle_always_invalid;
+  object = fake_call (fake, &error);
+  g_assert_null (object);
+  g_assert_error (error, WBPS_TIKTOK_ERROR, WBPS_TIKTOK_ERROR_ACCESS_TOKEN_INVALID);
+  g_assert_cmpuint (fake->token_requests, ==, 1);
+  g_assert_cmpuint (fake->api_requests, ==, 2);
+}
+
+/* ---- typed helpers --------------------------------------------------- */
+
+static void
+handle_status (Fake              *fake,
+               SoupServerMessage *msg,
+               const char        *path,
+               const char        *bearer)
+{
+  /* 2^53 + 1 and a 19-digit id: a double would round both. */
+  reply (msg, 200, OK_ENVELOPE ("{\"status\":\"PUBLISH_COMPLETE\",\"fail_reason\":\"\","
+                                "\"publicaly_available_post_id\":[7261463769757501445,\"9007199254740993\"],"
+                                "\"uploaded_bytes\":10000}"));
+}
+
+static void
+test_status_post_ids_exact (Fake          *fake,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WbpsPublishStatus) status = NULL;
+  GAsyncResult *result = NULL;
+
+  fake->handler = handle_status;
+  wbps_api_client_status_async (fake->api, NULL, "v_pub_file~v2-1.123", NULL, store_result, &result);
+  status = wbps_api_client_status_finish (fake->api, wait_result (&result), &error);
+  g_object_unref (result);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (fake->last_path, ==, "/v2/post/publish/status/fetch/");
+  g_assert_cmpstr (fake->last_body, ==, "{\"publish_id\":\"v_pub_file~v2-1.123\"}");
+  g_assert_cmpstr (status->status, ==, "PUBLISH_COMPLETE");
+  g_assert_null (status->fail_reason);
+  g_assert_cmpuint (g_strv_length (status->post_ids), ==, 2);
+  g_assert_cmpstr (status->post_ids[0], ==, "7261463769757501445");
+  g_assert_cmpstr (status->post_ids[1], ==, "9007199254740993");
+  g_assert_cmpint (status->uploaded_bytes, ==, 10000);
+}
+
+static void
+handle_init (Fake              *fake,
+             SoupServerMessage *msg,
+             const char        *path,
+             const char        *bearer)
+{
+  if (g_str_equal (path, "/v2/post/publish/inbox/video/init/"))
+    reply (msg, 200, OK_ENVELOPE ("{\"publish_id\":\"v_inbox_file~v2.7\",\"upload_url\":\"http://u/?upload_id=1\"}"));
+  else
+    reply (msg, 200, OK_ENVELOPE ("{\"publish_id\":\"v_pub_file~v2-1.8\",\"upload_url\":\"http://u/?upload_id=2\"}"));
+}
+
+static void
+test_video_init_paths (Fake          *fake,
+                       gconstpointer  data)
+{
+  g_autoptr(JsonNode) body = json_from_string ("{\"source_info\":{\"source\":\"FILE_UPLOAD\"}}", NULL);
+  gboolean inbox_values[] = { FALSE, TRUE };
+
+  fake->handler = handle_init;
+  for (guint i = 0; i < G_N_ELEMENTS (inbox_values); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *publish_id = NULL;
+      g_autofree char *upload_url = NULL;
+      GAsyncResult *result = NULL;
+
+      wbps_api_client_video_init_async (fake->api, "user-1", inbox_values[i], body, NULL, store_result, &result);
+      g_assert_true (wbps_api_client_video_init_finish (fake->api, wait_result (&result),
+                                                        &publish_id, &upload_url, &error));
+      g_object_unref (result);
+      g_assert_no_error (error);
+      g_assert_cmpstr (fake->last_body, ==, "{\"source_info\":{\"source\":\"FILE_UPLOAD\"}}");
+      g_assert_cmpstr (fake->last_path, ==, inbox_values[i] ? "/v2/post/publish/inbox/video/init/"
+                                                            : "/v2/post/publish/video/init/");
+      g_assert_cmpstr (publish_id, ==, inbox_values[i] ? "v_inbox_file~v2.7" : "v_pub_file~v2-1.8");
+      g_assert_nonnull (upload_url);
+    }
+}
+
+static void
+test_fail_reasons (void)
+{
+  const char *reasons[] = {
+    "file_format_check_failed", "duration_check_failed", "frame_rate_check_failed",
+    "picture_size_check_failed", "internal", "video_pull_failed", "photo_pull_failed",
+    "publish_cancelled", "auth_removed", "spam_risk_too_many_posts",
+    "spam_risk_user_banned_from_posting", "spam_risk_text", "spam_risk",
+  };
+  const char *fallback = wbps_fail_reason_describe ("no_such_reason");
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_assert_nonnull (fallback);
+  g_assert_true (wbps_fail_reason_describe (NULL) == fallback);
+  for (guint i = 0; i < G_N_ELEMENTS (reasons); i++)
+    {
+      const char *text = wbps_fail_reason_describe (reasons[i]);
+
+      g_assert_true (text != fallback);
+      g_assert_false (g_hash_table_contains (seen, text));
+      g_hash_table_add (seen, (gpointer) text);
+    }
+}
+
+/* ---- against the real emulator --------------------------------------- */
+
+typedef struct {
+  WbpsTestEmulator   *emu;
+  WbpsConfig         *config;
+  WbpsAccountManager *accounts;
+  WbpsApiClient      *api;
+  SoupSession        *browser;
+} Emu;
+
+static void
+emu_setup (Emu           *emu,
+           gconstpointer  data)
+{
+  g_autoptr(WbpsTokenStore) store = wbps_token_store_new ();
+  g_autofree char *auth_url = NULL;
+
+  emu->emu = wbps_test_emulator_start (data);
+  auth_url = wbps_test_emulator_url (emu->emu, "/v2/auth/authorize/");
+  emu->config = wbps_config_new_explicit (auth_url, emu->emu->base_url, "api-test", "api-test-secret");
+  emu->accounts = wbps_account_manager_new (emu->config, store);
+  emu->api = wbps_api_client_new (emu->config, emu->accounts);
+  emu->browser = soup_session_new ();
+}
+
+static void
+emu_teardown (Emu           *emu,
+              gconstpointer  data)
+{
+  g_clear_object (&emu->browser);
+  g_clear_object (&emu->api);
+  g_clear_object (&emu->accounts);
+  g_clear_object (&emu->config);
+  wbps_test_emulator_stop (emu->emu);
+}
+
+static void
+on_browser_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+}
+
+/* Plays the browser: auto-approve redirects into the loopback server of the same process. */
+static void
+on_authorize_url (WbpsSignIn *sign_in,
+                  const char *url,
+                  gpointer    user_data)
+{
+  Emu *emu = user_data;
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+
+  soup_session_send_and_read_async (emu->browser, msg, G_PRIORITY_DEFAULT, NULL, on_browser_done, NULL);
+}
+
+static WbpsToken *
+emu_sign_in (Emu     *emu,
+             GError **error)
+{
+  g_autoptr(WbpsSignIn) sign_in = wbps_sign_in_new (emu->accounts, emu->api);
+  GAsyncResult *result = NULL;
+  WbpsToken *token;
+
+  wbps_sign_in_set_open_browser (sign_in, FALSE);
+  wbps_sign_in_set_timeout (sign_in, 20);
+  g_signal_connect (sign_in, "authorize-url", G_CALLBACK (on_authorize_url), emu);
+  wbps_sign_in_run_async (sign_in, NULL, store_result, &result);
+  token = wbps_sign_in_run_finish (sign_in, wait_result (&result), error);
+  g_object_unref (result);
+  return token;
+}
+
+#define EMU_CLIENT \
+  "[client:api-test]\n" \
+  "secret=api-test-secret\n" \
+  "redirect-uris=http://127.0.0.1:*/callback/\n" \
+  "scopes=user.info.basic,user.info.profile,video.publish,video.upload\n"
+
+static const char capped_world[] =
+  "[emulator]\n"
+  "auto-approve=true\n"
+  "signed-in-user=capped\n"
+  EMU_CLIENT
+  "[user:capped]\n"
+  "display-name=Capped Creator\n"
+  "cap-state=spam_risk_too_many_posts\n";
+
+/* Sign-in stores the account as current; creator_info's HTTP-200 cap is an error. */
+static void
+test_emulator_sign_in_and_cap (Emu           *emu,
+                               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WbpsToken) token = emu_sign_in (emu, &error);
+  g_autoptr(WbpsCreatorInfo) info = NULL;
+  GAsyncResult *result = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (token->open_id, ==, "capped");
+  g_assert_cmpstr (token->display_name, ==, "Capped Creator");
+  g_assert_cmpstr (wbps_account_manager_get_current (emu->accounts), ==, "capped");
+
+  wbps_api_client_creator_info_async (emu->api, NULL, NULL, store_result, &result);
+  info = wbps_api_client_creator_info_finish (emu->api, wait_result (&result), &error);
+  g_object_unref (result);
+  g_assert_null (info);
+  g_assert_error (error, WBPS_TIKTOK_ERROR, WBPS_TIKTOK_ERROR_SPAM_RISK_TOO_MANY_POSTS);
+  g_assert_cmpuint (wbps_tiktok_error_get_http_status (error), ==, 200);
+  g_assert_cmpuint (strlen (wbps_tiktok_error_get_log_id (error)), ==, 34);
+}
+
+static const char private_world[] =
+  "[emulator]\n"
+  "auto-approve=true\n"
+  "signed-in-user=shy\n"
+  EMU_CLIENT
+  "[user:shy]\n"
+  "display-name=Shy Creator\n"
+  "username=shy\n"
+  "private=true\n"
+  "max-video-post-duration-sec=300\n";
+
+static void
+test_emulator_creator_info (Emu           *emu,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WbpsToken) token = emu_sign_in (emu, &error);
+  g_autoptr(WbpsCreatorInfo) info = NULL;
+  GAsyncResult *result = NULL;
+
+  g_assert_no_error (error);
+  wbps_api_client_creator_info_async (emu->api, "shy", NULL, store_result, &result);
+  info = wbps_api_client_creator_info_finish (emu->api, wait_result (&result), &error);
+  g_object_unref (result);
+  g_assert_no_error (error);
+  g_assert_cmpstr (info->nickname, ==, "Shy Creator");
+  g_assert_cmpstr (info->username, ==, "shy");
+  g_assert_cmpuint (info->max_video_post_duration_sec, ==, 300);
+  g_assert_true (info->duet_disabled);
+  g_assert_true (info->stitch_disabled);
+  g_assert_true (g_strv_contains ((const char * const *) info->privacy_level_options, "FOLLOWER_OF_CREATOR"));
+  g_assert_false (g_strv_contains ((const char * const *) info->privacy_level_options, "PUBLIC_TO_EVERYONE"));
+}
+
+/* The server's clock runs 100x: a 400 s token lasts 4 real seconds, inside wbps's refresh margin. */
+static const char fast_clock_world[] =
+  "[emulator]\n"
+  "auto-approve=true\n"
+  "clock-scale=100\n"
+  "access-lifetime=400\n"
+  "signed-in-user=busy\n"
+  EMU_CLIENT
+  "[user:busy]\n"
+  "display-name=Busy Creator\n";
+
+static void
+test_emulator_expiring_token_refreshed (Emu           *emu,
+                                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WbpsToken) token = emu_sign_in (emu, &error);
+  g_autoptr(WbpsPublishStatus) status = NULL;
+  g_autofree char *old_access = NULL;
+  const WbpsToken *account;
+  GAsyncResult *result = NULL;
+
+  g_assert_no_error (error);
+  old_access = g_strdup (token->access_token);
+
+  /* Any authenticated call: an unknown publish_id is TikTok's answer once the token works. */
+  wbps_api_client_status_async (emu->api, NULL, "v_pub_file~v2-1.999", NULL, store_result, &result);
+  status = wbps_api_client_status_finish (emu->api, wait_result (&result), &error);
+  g_object_unref (result);
+  g_assert_null (status);
+  g_assert_error (error, WBPS_TIKTOK_ERROR, WBPS_TIKTOK_ERROR_INVALID_PUBLISH_ID);
+  account = wbps_account_manager_lookup (emu->accounts, "busy");
+  g_assert_cmpstr (account->access_token, !=, old_access);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define FAKE_TEST(path, func) \
+  g_test_add (path, Fake, NULL, fake_setup, func, fake_teardown)
+  FAKE_TEST ("/api-client/envelope/ok", test_envelope_ok);
+  FAKE_TEST ("/api-client/envelope/error-at-http-200", test_envelope_error_at_200);
+  FAKE_TEST ("/api-client/envelope/invalid-param-spellings", test_envelope_invalid_param_spellings);
+  FAKE_TEST ("/api-client/envelope/malformed", test_envelope_malformed);
+  FAKE_TEST ("/api-client/rate/429-waited-out", test_429_waited_out);
+  FAKE_TEST ("/api-client/call/forced-refresh", test_forced_refresh);
+  FAKE_TEST ("/api-client/call/refresh-only-once", test_refresh_only_once);
+  FAKE_TEST ("/api-client/status/post-ids-exact", test_status_post_ids_exact);
+  FAKE_TEST ("/api-client/video-init/paths", test_video_init_paths);
+  g_test_add_func ("/api-client/fail-reasons", test_fail_reasons);
+  g_test_add ("/api-client/emulator/sign-in-and-cap", Emu, capped_world,
+              emu_setup, test_emulator_sign_in_and_cap, emu_teardown);
+  g_test_add ("/api-client/emulator/creator-info", Emu, private_world,
+              emu_setup, test_emulator_creator_info, emu_teardown);
+  g_test_add ("/api-client/emulator/expiring-token-refreshed", Emu, fast_clock_world,
+              emu_setup, test_emulator_expiring_token_refreshed, emu_teardown);
+
+  return g_test_run ();
+}

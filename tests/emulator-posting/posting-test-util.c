@@ -1,0 +1,414 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "posting-test-util.h"
+
+#include <string.h>
+
+#include "wbps-test-util.h"
+
+#define REDIRECT_URI  "http://127.0.0.1:45678/callback/"
+#define CALLS_PER_TOKEN 5
+
+static const char base_world[] =
+  "[emulator]\n"
+  "auto-approve=true\n"
+  "signed-in-user=creator\n"
+  "processing-delay-ms=500\n"
+  "[client:posting-test]\n"
+  "secret=posting-test-secret\n"
+  "redirect-uris=http://127.0.0.1:*/callback/\n"
+  "scopes=user.info.basic,video.publish,video.upload\n"
+  "desktop=true\n"
+  "audited=true\n"
+  "verified-url-prefixes=https://media.example.com/v/\n"
+  "[user:creator]\n"
+  "display-name=Test Creator\n"
+  "username=testcreator\n"
+  "private=false\n"
+  "[user:hidden]\n"
+  "display-name=Hidden Creator\n"
+  "username=hiddencreator\n"
+  "private=true\n"
+  "comment-disabled=true\n";
+
+PostingFixture *
+posting_fixture_new (const char *extra_ini)
+{
+  PostingFixture *fx = g_new0 (PostingFixture, 1);
+  g_autofree char *ini = g_strconcat (base_world, extra_ini != NULL ? extra_ini : "", NULL);
+
+  fx->emu = wbps_test_emulator_start (ini);
+  fx->session = soup_session_new_with_options ("timeout", 30, NULL);
+  fx->client_key = g_strdup ("posting-test");
+  fx->client_secret = g_strdup ("posting-test-secret");
+  return fx;
+}
+
+void
+posting_fixture_free (PostingFixture *fx)
+{
+  g_clear_pointer (&fx->emu, wbps_test_emulator_stop);
+  g_clear_object (&fx->session);
+  g_free (fx->client_key);
+  g_free (fx->client_secret);
+  g_free (fx->user);
+  g_free (fx->token);
+  g_free (fx);
+}
+
+static void
+sign_in_as (PostingFixture *fx,
+            const char     *open_id)
+{
+  g_autofree char *escaped = g_uri_escape_string (open_id, NULL, TRUE);
+  g_autofree char *path = g_strconcat ("/emulator/sign-in?user=", escaped, NULL);
+  g_autofree char *url = wbps_test_emulator_url (fx->emu, path);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reply = soup_session_send_and_read (fx->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg) / 100, ==, 2);
+}
+
+static char *
+authorize_code (PostingFixture *fx,
+                const char     *challenge)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *location = NULL;
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GHashTable) query = NULL;
+
+  path = g_strdup_printf ("/v2/auth/authorize/?client_key=%s&scope=%s&response_type=code"
+                          "&redirect_uri=%s&state=posting-state&code_challenge=%s"
+                          "&code_challenge_method=S256",
+                          fx->client_key, "user.info.basic%2Cvideo.publish%2Cvideo.upload",
+                          "http%3A%2F%2F127.0.0.1%3A45678%2Fcallback%2F", challenge);
+  url = wbps_test_emulator_url (fx->emu, path);
+  g_assert_cmpuint (wbps_test_http_get (url, &location, NULL), ==, 302);
+  g_assert_nonnull (location);
+  uri = g_uri_parse (location, G_URI_FLAGS_ENCODED_QUERY, NULL);
+  g_assert_nonnull (uri);
+  g_assert_nonnull (g_uri_get_query (uri));
+  query = soup_form_decode (g_uri_get_query (uri));
+  g_assert_nonnull (g_hash_table_lookup (query, "code"));
+  return g_strdup (g_hash_table_lookup (query, "code"));
+}
+
+char *
+posting_fixture_login (PostingFixture *fx,
+                       const char     *open_id)
+{
+  g_autofree char *verifier = NULL;
+  g_autofree char *challenge = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *url = wbps_test_emulator_url (fx->emu, "/v2/oauth/token/");
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *root;
+  char *form;
+
+  if (open_id != NULL)
+    sign_in_as (fx, open_id);
+  verifier = g_strdup_printf ("%08x%08x%08x%08x%08x%08x", g_random_int (), g_random_int (),
+                              g_random_int (), g_random_int (), g_random_int (), g_random_int ());
+  challenge = g_compute_checksum_for_string (G_CHECKSUM_SHA256, verifier, -1);
+  code = authorize_code (fx, challenge);
+
+  form = soup_form_encode ("client_key", fx->client_key, "client_secret", fx->client_secret,
+                           "code", code, "grant_type", "authorization_code",
+                           "redirect_uri", REDIRECT_URI, "code_verifier", verifier, NULL);
+  msg = soup_message_new_from_encoded_form ("POST", url, form);
+  reply = soup_session_send_and_read (fx->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  json_parser_load_from_data (parser, g_bytes_get_data (reply, NULL), g_bytes_get_size (reply), &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_true (json_object_has_member (root, "access_token"));
+  return g_strdup (json_object_get_string_member (root, "access_token"));
+}
+
+void
+posting_fixture_use (PostingFixture *fx,
+                     const char     *client_key,
+                     const char     *client_secret,
+                     const char     *open_id)
+{
+  g_free (fx->client_key);
+  fx->client_key = g_strdup (client_key);
+  g_free (fx->client_secret);
+  fx->client_secret = g_strdup (client_secret);
+  g_free (fx->user);
+  fx->user = g_strdup (open_id);
+  g_clear_pointer (&fx->token, g_free);
+}
+
+const char *
+posting_fixture_token (PostingFixture *fx)
+{
+  if (fx->token == NULL || fx->token_uses >= CALLS_PER_TOKEN)
+    {
+      g_free (fx->token);
+      fx->token = posting_fixture_login (fx, fx->user);
+      fx->token_uses = 0;
+    }
+  fx->token_uses++;
+  return fx->token;
+}
+
+JsonObject *
+posting_api (PostingFixture *fx,
+             const char     *token,
+             const char     *path,
+             const char     *body,
+             guint          *http_status,
+             char          **raw)
+{
+  g_autofree char *url = wbps_test_emulator_url (fx->emu, path);
+  g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+
+  soup_message_headers_append (soup_message_get_request_headers (msg), "Authorization", auth);
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json; charset=UTF-8", bytes);
+    }
+  reply = soup_session_send_and_read (fx->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  *http_status = soup_message_get_status (msg);
+  if (raw != NULL)
+    *raw = g_strndup (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply));
+  json_parser_load_from_data (parser, g_bytes_get_data (reply, NULL), g_bytes_get_size (reply), &error);
+  g_assert_no_error (error);
+  root = json_parser_get_root (parser);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
+  g_assert_true (json_object_has_member (json_node_get_object (root), "error"));
+  g_assert_true (json_object_has_member (json_node_get_object (root), "data"));
+  return json_object_ref (json_node_get_object (root));
+}
+
+JsonObject *
+posting_call (PostingFixture *fx,
+              const char     *path,
+              const char     *body,
+              guint          *http_status)
+{
+  return posting_api (fx, posting_fixture_token (fx), path, body, http_status, NULL);
+}
+
+const char *
+posting_error_code (JsonObject *root)
+{
+  return json_object_get_string_member (json_object_get_object_member (root, "error"), "code");
+}
+
+const char *
+posting_error_message (JsonObject *root)
+{
+  return json_object_get_string_member (json_object_get_object_member (root, "error"), "message");
+}
+
+JsonObject *
+posting_data (JsonObject *root)
+{
+  return json_object_get_object_member (root, "data");
+}
+
+void
+posting_assert_error (JsonObject *root,
+                      guint       http_status,
+                      guint       expected_status,
+                      const char *expected_code)
+{
+  g_assert_cmpstr (posting_error_code (root), ==, expected_code);
+  g_assert_cmpuint (http_status, ==, expected_status);
+  g_assert_cmpuint (strlen (json_object_get_string_member (json_object_get_object_member (root, "error"),
+                                                           "log_id")), ==, 34);
+}
+
+char *
+posting_file_body (gint64      size,
+                   gint64      chunk,
+                   gint64      count,
+                   const char *privacy)
+{
+  g_autofree char *post_info = NULL;
+
+  if (privacy != NULL)
+    post_info = g_strdup_printf ("\"post_info\":{\"privacy_level\":\"%s\",\"title\":\"test #wbps\"},", privacy);
+  return g_strdup_printf ("{%s\"source_info\":{\"source\":\"FILE_UPLOAD\",\"video_size\":%" G_GINT64_FORMAT
+                          ",\"chunk_size\":%" G_GINT64_FORMAT ",\"total_chunk_count\":%" G_GINT64_FORMAT "}}",
+                          post_info != NULL ? post_info : "", size, chunk, count);
+}
+
+char *
+posting_init_file (PostingFixture *fx,
+                   gint64          size,
+                   gint64          chunk,
+                   gint64          count,
+                   const char     *privacy,
+                   char          **upload_url)
+{
+  g_autofree char *body = posting_file_body (size, chunk, count, privacy);
+  const char *path = privacy != NULL ? "/v2/post/publish/video/init/" : "/v2/post/publish/inbox/video/init/";
+  guint status;
+  g_autoptr(JsonObject) root = posting_call (fx, path, body, &status);
+  JsonObject *data = posting_data (root);
+
+  g_assert_cmpstr (posting_error_code (root), ==, "ok");
+  g_assert_cmpuint (status, ==, 200);
+  if (upload_url != NULL)
+    *upload_url = g_strdup (json_object_get_string_member (data, "upload_url"));
+  return g_strdup (json_object_get_string_member (data, "publish_id"));
+}
+
+guint
+posting_put (const char  *upload_url,
+             const char  *content_type,
+             GBytes      *body,
+             const char  *range,
+             char       **response_range,
+             GError     **error)
+{
+  /* A fresh session per PUT: libsoup would silently resend on a reused connection that drops. */
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 60, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("PUT", upload_url);
+  g_autoptr(GBytes) reply = NULL;
+  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
+
+  soup_message_set_request_body_from_bytes (msg, NULL, body);
+  if (content_type != NULL)
+    soup_message_headers_replace (headers, "Content-Type", content_type);
+  if (range != NULL)
+    soup_message_headers_replace (headers, "Content-Range", range);
+  reply = soup_session_send_and_read (session, msg, NULL, error);
+  if (reply == NULL)
+    return 0;
+  if (response_range != NULL)
+    *response_range = g_strdup (soup_message_headers_get_one (soup_message_get_response_headers (msg),
+                                                              "Content-Range"));
+  return soup_message_get_status (msg);
+}
+
+guint
+posting_put_chunk (const char  *upload_url,
+                   GBytes      *video,
+                   gint64       first,
+                   gint64       last,
+                   char       **response_range)
+{
+  g_autoptr(GBytes) part = g_bytes_new_from_bytes (video, first, last - first + 1);
+  g_autofree char *range = g_strdup_printf ("bytes %" G_GINT64_FORMAT "-%" G_GINT64_FORMAT "/%" G_GSIZE_FORMAT,
+                                            first, last, g_bytes_get_size (video));
+  g_autoptr(GError) error = NULL;
+  guint status = posting_put (upload_url, "video/mp4", part, range, response_range, &error);
+
+  g_assert_no_error (error);
+  return status;
+}
+
+void
+posting_upload_all (const char *upload_url,
+                    GBytes     *video,
+                    gint64      chunk,
+                    gint64      count)
+{
+  gint64 size = g_bytes_get_size (video);
+
+  for (gint64 i = 0; i < count; i++)
+    {
+      gint64 first = i * chunk;
+      gint64 last = i == count - 1 ? size - 1 : first + chunk - 1;
+
+      g_assert_cmpuint (posting_put_chunk (upload_url, video, first, last, NULL), ==,
+                        i == count - 1 ? 201 : 206);
+    }
+}
+
+GBytes *
+posting_make_video (gsize   size,
+                    guint32 seed)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  guint8 *data = g_malloc (size);
+
+  for (gsize i = 0; i < size; i++)
+    data[i] = (guint8) g_rand_int (rand);
+  return g_bytes_new_take (data, size);
+}
+
+char *
+posting_stored_path (PostingFixture *fx,
+                     const char     *publish_id)
+{
+  g_autofree char *name = g_strconcat (publish_id, ".bin", NULL);
+
+  for (char *p = name; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '.' && *p != '_' && *p != '-')
+      *p = '_';
+  return g_build_filename (fx->emu->data_dir, "uploads", name, NULL);
+}
+
+char *
+posting_sha256_of_file (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMappedFile) file = g_mapped_file_new (path, FALSE, &error);
+
+  g_assert_no_error (error);
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256,
+                                      (const guchar *) g_mapped_file_get_contents (file),
+                                      g_mapped_file_get_length (file));
+}
+
+JsonObject *
+posting_status (PostingFixture *fx,
+                const char     *publish_id,
+                guint          *http_status,
+                char          **raw)
+{
+  g_autofree char *body = g_strdup_printf ("{\"publish_id\":\"%s\"}", publish_id);
+
+  return posting_api (fx, posting_fixture_token (fx), "/v2/post/publish/status/fetch/", body,
+                      http_status, raw);
+}
+
+JsonObject *
+posting_wait_status (PostingFixture *fx,
+                     const char     *publish_id,
+                     const char     *status,
+                     guint           timeout_ms,
+                     char          **raw)
+{
+  gint64 deadline = g_get_monotonic_time () + timeout_ms * G_TIME_SPAN_MILLISECOND;
+
+  for (;;)
+    {
+      g_autofree char *text = NULL;
+      guint http_status;
+      g_autoptr(JsonObject) root = posting_status (fx, publish_id, &http_status, &text);
+      JsonObject *data = posting_data (root);
+
+      g_assert_cmpstr (posting_error_code (root), ==, "ok");
+      if (g_strcmp0 (json_object_get_string_member (data, "status"), status) == 0)
+        {
+          if (raw != NULL)
+            *raw = g_steal_pointer (&text);
+          return json_object_ref (data);
+        }
+      if (g_get_monotonic_time () > deadline)
+        g_error ("%s still %s after %u ms, expected %s", publish_id,
+                 json_object_get_string_member (data, "status"), timeout_ms, status);
+      g_usleep (50 * G_TIME_SPAN_MILLISECOND);
+    }
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "wbps-test-emulator.h"
+#include "wbps-test-util.h"
+
+G_BEGIN_DECLS
+
+/*
+ * One posting world: a real emulator (auto-approve on, plus @extra_ini), a
+ * signed-in `wbps` (the keyring of the with-keyring wrapper), and a private
+ * XDG_DATA_HOME so the history database belongs to this test alone.
+ */
+typedef struct {
+  WbpsTestEmulator *emu;
+  char             *data_home;
+  GPtrArray        *env;       /* NAME=VALUE, NULL-terminated */
+} PostingWorld;
+
+PostingWorld *posting_world_new        (const char   *extra_ini);
+void          posting_world_free       (PostingWorld *world);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PostingWorld, posting_world_free)
+
+/* Adds NAME=VALUE to the environment of every later wbps run. */
+void          posting_world_setenv     (PostingWorld *world,
+                                        const char   *name,
+                                        const char   *value);
+
+/* Runs `wbps ARGS...` (NULL-terminated) and fails the test if it takes over 60 s. */
+WbpsTestRun  *posting_run              (PostingWorld *world,
+                                        ...) G_GNUC_NULL_TERMINATED;
+WbpsTestRun  *posting_runv             (PostingWorld       *world,
+                                        const char * const *argv);
+GSubprocess  *posting_spawn            (PostingWorld *world,
+                                        const char * const *argv);
+
+/* `wbps history --json`, parsed. */
+JsonArray    *posting_history          (PostingWorld *world);
+/* Number of DATA_DIR/uploads/\*.bin files of the emulator. */
+guint         posting_upload_count     (PostingWorld *world);
+/* SHA-256 of what the emulator received for @publish_id, or NULL. */
+char         *posting_received_sha256  (PostingWorld *world,
+                                        const char   *publish_id);
+
+/*
+ * A real H.264 MP4 of @frames frames of noise at 25 fps, 640x360, high bitrate
+ * (about 218 KB a frame), made once per test program with gst-launch-1.0.
+ */
+char         *posting_make_video       (const char   *dir,
+                                        const char   *name,
+                                        guint         frames);
+char         *posting_file_sha256      (const char   *path);
+
+/* The "PUBLISH_ID STATUS" last line of @run's stdout, split. */
+gboolean      posting_parse_result     (WbpsTestRun  *run,
+                                        char        **publish_id,
+                                        char        **status);
+
+/*
+ * Asserts @run failed and the last stderr line (the error; earlier lines are
+ * progress and notices) contains @needle, with no "CRITICAL"/"WARNING" anywhere.
+ */
+void          posting_assert_error_line (WbpsTestRun *run,
+                                         const char  *needle);
+
+G_END_DECLS

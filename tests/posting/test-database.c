@@ -1,0 +1,398 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The history/checkpoint database on a real SQLite file in a temporary directory. */
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "wbps-database.h"
+#include "wbps-test-util.h"
+
+typedef struct {
+  char         *dir;
+  char         *path;
+  WbpsDatabase *db;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  f->dir = wbps_test_mkdtemp ();
+  /* A directory that does not exist yet: open must create it. */
+  f->path = g_build_filename (f->dir, "nested", "wbps.db", NULL);
+  f->db = wbps_database_new (f->path);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_clear_object (&f->db);
+  wbps_test_rmtree (f->dir);
+  g_free (f->path);
+  g_free (f->dir);
+}
+
+/* Runs the main context until *@result is set, failing after 10 s. */
+static GAsyncResult *
+wait_result (GAsyncResult **result)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (*result == NULL)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (1000);
+    }
+  return *result;
+}
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+db_open (WbpsDatabase  *db,
+         GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  wbps_database_open_async (db, NULL, store_result, &result);
+  return wbps_database_open_finish (db, wait_result (&result), error);
+}
+
+static gint64
+db_insert (WbpsDatabase         *db,
+           const WbpsPostRecord *record,
+           GError              **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  wbps_database_insert_async (db, record, NULL, store_result, &result);
+  return wbps_database_insert_finish (db, wait_result (&result), error);
+}
+
+static gboolean
+db_update (WbpsDatabase         *db,
+           const WbpsPostRecord *record,
+           GError              **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  wbps_database_update_async (db, record, NULL, store_result, &result);
+  return wbps_database_update_finish (db, wait_result (&result), error);
+}
+
+static WbpsPostRecord *
+db_lookup (WbpsDatabase  *db,
+           const char    *publish_id,
+           GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  wbps_database_lookup_async (db, publish_id, NULL, store_result, &result);
+  return wbps_database_lookup_finish (db, wait_result (&result), error);
+}
+
+static GPtrArray *
+db_list (WbpsDatabase  *db,
+         GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  wbps_database_list_async (db, NULL, store_result, &result);
+  return wbps_database_list_finish (db, wait_result (&result), error);
+}
+
+static char *
+sqlite_query_text (const char *path,
+                   const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *text = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return text;
+}
+
+static void
+sqlite_exec (const char *path,
+             const char *sql)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static WbpsPostRecord *
+sample_record (const char *title)
+{
+  WbpsPostRecord *r = wbps_post_record_new ();
+
+  r->file_path = g_strdup ("/videos/clip.mp4");
+  r->file_size = 12582912;
+  r->file_mtime = 1700000000;
+  r->file_identity = g_strdup ("2049:1234:abcdef");
+  r->content_type = g_strdup ("video/mp4");
+  r->title = g_strdup (title);
+  r->open_id = g_strdup ("open-id-1");
+  r->mode = g_strdup ("direct");
+  r->privacy = g_strdup ("SELF_ONLY");
+  r->state = g_strdup ("PREFLIGHT");
+  return r;
+}
+
+static void
+test_fresh_schema (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *version = NULL;
+  g_autofree char *mode = NULL;
+  GStatBuf st;
+
+  g_assert_true (db_open (f->db, &error));
+  g_assert_no_error (error);
+  version = sqlite_query_text (f->path, "PRAGMA user_version");
+  g_assert_cmpstr (version, ==, G_STRINGIFY (WBPS_DATABASE_SCHEMA_VERSION));
+  mode = sqlite_query_text (f->path, "PRAGMA journal_mode");
+  g_assert_cmpstr (mode, ==, "wal");
+  /* Upload URLs are capabilities: the file is private to the user. */
+  g_assert_cmpint (g_stat (f->path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0077, ==, 0);
+}
+
+static void
+test_migrates_v1 (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WbpsPostRecord) row = NULL;
+  g_autofree char *dir = g_path_get_dirname (f->path);
+  g_autofree char *version = NULL;
+
+  /* A database as the first schema left it, with one finished post. */
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  sqlite_exec (f->path,
+               "CREATE TABLE posts (id INTEGER PRIMARY KEY AUTOINCREMENT, file_path TEXT NOT NULL,"
+               " file_size INTEGER NOT NULL DEFAULT 0, file_mtime INTEGER NOT NULL DEFAULT 0,"
+               " file_identity TEXT, title TEXT, open_id TEXT, mode TEXT NOT NULL, privacy TEXT,"
+               " publish_id TEXT UNIQUE, upload_url TEXT, next_offset INTEGER NOT NULL DEFAULT 0,"
+               " chunk_size INTEGER NOT NULL DEFAULT 0, chunk_count INTEGER NOT NULL DEFAULT 0,"
+               " state TEXT NOT NULL, fail_reason TEXT, post_ids TEXT NOT NULL DEFAULT '',"
+               " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+               "INSERT INTO posts (file_path, file_size, mode, publish_id, state, post_ids, created_at, updated_at)"
+               " VALUES ('/old.mp4', 10, 'direct', 'v_pub_file~v2-1.1', 'DONE', '7300000000000000001', 1, 1);"
+               "PRAGMA user_version = 1;");
+
+  g_assert_true (db_open (f->db, &error));
+  g_assert_no_error (error);
+  version = sqlite_query_text (f->path, "PRAGMA user_version");
+  g_assert_cmpstr (version, ==, G_STRINGIFY (WBPS_DATABASE_SCHEMA_VERSION));
+  row = db_lookup (f->db, "v_pub_file~v2-1.1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (row->file_path, ==, "/old.mp4");
+  g_assert_cmpstr (row->post_ids[0], ==, "7300000000000000001");
+  g_assert_null (row->content_type);
+  g_assert_cmpint (row->upload_expires_at, ==, 0);
+}
+
+static void
+test_refuses_newer (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_path_get_dirname (f->path);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  sqlite_exec (f->path, "PRAGMA user_version = 99;");
+  g_assert_false (db_open (f->db, &error));
+  g_assert_error (error, WBPS_DATABASE_ERROR, WBPS_DATABASE_ERROR_TOO_NEW);
+}
+
+static void
+test_checkpoint_round_trip (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WbpsPostRecord) r = sample_record ("caption #tag");
+  g_autoptr(WbpsPostRecord) back = NULL;
+  g_autoptr(WbpsDatabase) reopened = NULL;
+  const char * const ids[] = { "7311111111111111111", "7322222222222222222", NULL };
+
+  r->id = db_insert (f->db, r, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (r->id, >, 0);
+
+  g_free (r->state);
+  r->state = g_strdup ("UPLOAD");
+  r->publish_id = g_strdup ("v_pub_file~v2-1.7312345678901234567");
+  r->upload_url = g_strdup ("http://127.0.0.1:1/upload/?upload_id=1&upload_token=t");
+  r->upload_expires_at = 1700003600;
+  r->chunk_size = 5242880;
+  r->chunk_count = 2;
+  r->next_offset = 5242880;
+  g_strfreev (r->post_ids);
+  r->post_ids = g_strdupv ((char **) ids);
+  g_assert_true (db_update (f->db, r, &error));
+  g_assert_no_error (error);
+
+  /* A second process (new object, new connection) sees the checkpoint. */
+  reopened = wbps_database_new (f->path);
+  back = db_lookup (reopened, r->publish_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (back->id, ==, r->id);
+  g_assert_cmpstr (back->file_identity, ==, r->file_identity);
+  g_assert_cmpstr (back->upload_url, ==, r->upload_url);
+  g_assert_cmpint (back->upload_expires_at, ==, 1700003600);
+  g_assert_cmpint (back->next_offset, ==, 5242880);
+  g_assert_cmpint (back->chunk_size, ==, 5242880);
+  g_assert_cmpint (back->chunk_count, ==, 2);
+  g_assert_cmpint (back->file_size, ==, 12582912);
+  g_assert_cmpstr (back->title, ==, "caption #tag");
+  g_assert_cmpstr (back->state, ==, "UPLOAD");
+  g_assert_cmpstrv (back->post_ids, ids);
+  g_assert_cmpint (back->created_at, <=, back->updated_at);
+}
+
+static void
+test_unique_publish_id (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WbpsPostRecord) a = sample_record ("a");
+  g_autoptr(WbpsPostRecord) b = sample_record ("b");
+
+  a->publish_id = g_strdup ("v_inbox_file~v2.42");
+  b->publish_id = g_strdup ("v_inbox_file~v2.42");
+  g_assert_cmpint (db_insert (f->db, a, &error), >, 0);
+  g_assert_no_error (error);
+  g_assert_cmpint (db_insert (f->db, b, &error), ==, 0);
+  g_assert_error (error, WBPS_DATABASE_ERROR, WBPS_DATABASE_ERROR_FAILED);
+}
+
+static void
+test_history_order (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  const char *titles[] = { "first", "second", "third" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
+    {
+      g_autoptr(WbpsPostRecord) r = sample_record (titles[i]);
+
+      g_assert_cmpint (db_insert (f->db, r, &error), >, 0);
+      g_assert_no_error (error);
+    }
+  rows = db_list (f->db, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 3);
+  g_assert_cmpstr (((WbpsPostRecord *) rows->pdata[0])->title, ==, "third");
+  g_assert_cmpstr (((WbpsPostRecord *) rows->pdata[1])->title, ==, "second");
+  g_assert_cmpstr (((WbpsPostRecord *) rows->pdata[2])->title, ==, "first");
+}
+
+/* Updates queued back to back without waiting land in call order. */
+static void
+test_updates_in_order (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WbpsPostRecord) r = sample_record ("ordered");
+  g_autoptr(WbpsPostRecord) back = NULL;
+  GAsyncResult *results[50] = { NULL, };
+
+  r->publish_id = g_strdup ("v_pub_file~v2-1.99");
+  r->id = db_insert (f->db, r, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    {
+      r->next_offset = (i + 1) * 1000;
+      wbps_database_update_async (f->db, r, NULL, store_result, &results[i]);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    {
+      g_assert_true (wbps_database_update_finish (f->db, wait_result (&results[i]), &error));
+      g_assert_no_error (error);
+      g_object_unref (results[i]);
+    }
+  back = db_lookup (f->db, r->publish_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (back->next_offset, ==, 50000);
+}
+
+static void
+test_latest_interrupted (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) result2 = NULL;
+  g_autoptr(WbpsPostRecord) found = NULL;
+  g_autoptr(WbpsPostRecord) none = NULL;
+  const char *states[] = { "INTERRUPTED", "DONE", "FAILED" };
+
+  wbps_database_latest_interrupted_async (f->db, NULL, store_result, &result2);
+  none = wbps_database_latest_interrupted_finish (f->db, wait_result (&result2), &error);
+  g_assert_null (none);
+  g_assert_error (error, WBPS_DATABASE_ERROR, WBPS_DATABASE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (states); i++)
+    {
+      g_autoptr(WbpsPostRecord) r = sample_record (states[i]);
+
+      r->state = (g_free (r->state), g_strdup (states[i]));
+      r->publish_id = g_strdup_printf ("v_pub_file~v2-1.%u", i);
+      g_assert_cmpint (db_insert (f->db, r, &error), >, 0);
+    }
+  wbps_database_latest_interrupted_async (f->db, NULL, store_result, &result);
+  found = wbps_database_latest_interrupted_finish (f->db, wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (found->publish_id, ==, "v_pub_file~v2-1.0");
+}
+
+static void
+test_lookup_missing (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WbpsPostRecord) r = db_lookup (f->db, "v_pub_file~v2-1.404", &error);
+
+  g_assert_null (r);
+  g_assert_error (error, WBPS_DATABASE_ERROR, WBPS_DATABASE_ERROR_NOT_FOUND);
+}
+
+#define ADD(name, func) \
+  g_test_add ("/database/" name, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  ADD ("fresh-schema", test_fresh_schema);
+  ADD ("migrates-v1", test_migrates_v1);
+  ADD ("refuses-newer", test_refuses_newer);
+  ADD ("checkpoint-round-trip", test_checkpoint_round_trip);
+  ADD ("unique-publish-id", test_unique_publish_id);
+  ADD ("history-order", test_history_order);
+  ADD ("updates-in-order", test_updates_in_order);
+  ADD ("latest-interrupted", test_latest_interrupted);
+  ADD ("lookup-missing", test_lookup_missing);
+  return g_test_run ();
+}

@@ -1,0 +1,339 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * `wbps post`, `status` and `history` against a real emulator: a direct post
+ * and a draft of a multi-chunk file, and TikTok's posting rules.
+ */
+#include <glib/gstdio.h>
+
+#include "posting-fixture.h"
+
+#define CHUNK "5242880"
+/* No TikTok listens here: a rule broken locally must fail before any request. */
+#define DEAD_API "http://127.0.0.1:9"
+
+static char *video_dir;
+static char *big_video;    /* ~13 MB: two chunks of 5 MiB, the last one larger */
+static char *small_video;  /* ~2 MB: one chunk */
+
+static const char creator_ini[] =
+  "[user:demo-creator]\n"
+  "display-name=Demo Creator\n"
+  "username=democreator\n";
+
+static gint64
+file_size (const char *path)
+{
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  return st.st_size;
+}
+
+static JsonObject *
+history_row (JsonArray  *history,
+             guint       index)
+{
+  g_assert_cmpuint (json_array_get_length (history), >, index);
+  return json_array_get_object_element (history, index);
+}
+
+static void
+assert_post_id_strings (JsonArray *ids)
+{
+  g_assert_cmpuint (json_array_get_length (ids), >=, 1);
+  for (guint i = 0; i < json_array_get_length (ids); i++)
+    {
+      JsonNode *node = json_array_get_element (ids, i);
+      const char *id;
+
+      g_assert_cmpint (json_node_get_value_type (node), ==, G_TYPE_STRING);
+      id = json_node_get_string (node);
+      g_assert_cmpuint (strlen (id), ==, 19);
+      for (const char *p = id; *p != '\0'; p++)
+        g_assert_true (g_ascii_isdigit (*p));
+    }
+}
+
+static JsonObject *
+parse_object (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *last = wbps_test_last_line (text);
+
+  json_parser_load_from_data (parser, last, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+/* A direct post of a multi-chunk file: byte-identical, one publish_id, history and status agree. */
+static void
+test_direct_post (void)
+{
+  g_autoptr(PostingWorld) world = posting_world_new (NULL);
+  g_autoptr(WbpsTestRun) run = NULL;
+  g_autoptr(WbpsTestRun) status = NULL;
+  g_autoptr(JsonArray) history = NULL;
+  g_autoptr(JsonObject) status_json = NULL;
+  g_autofree char *publish_id = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *sent = posting_file_sha256 (big_video);
+  g_autofree char *received = NULL;
+  JsonObject *row;
+
+  run = posting_run (world, "post", big_video, "--privacy", "PUBLIC_TO_EVERYONE", "--title", "first #wbps",
+                     "--allow-comment", "--cover-ms", "500", "--chunk-size", CHUNK, NULL);
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_true (posting_parse_result (run, &publish_id, &state));
+  g_assert_cmpstr (state, ==, "PUBLISH_COMPLETE");
+  g_assert_nonnull (strstr (run->err, "Demo Creator"));
+  received = posting_received_sha256 (world, publish_id);
+  g_assert_cmpstr (received, ==, sent);
+  g_assert_cmpuint (posting_upload_count (world), ==, 1);
+
+  history = posting_history (world);
+  g_assert_cmpuint (json_array_get_length (history), ==, 1);
+  row = history_row (history, 0);
+  g_assert_cmpstr (json_object_get_string_member (row, "publish_id"), ==, publish_id);
+  g_assert_cmpstr (json_object_get_string_member (row, "state"), ==, "DONE");
+  g_assert_cmpstr (json_object_get_string_member (row, "title"), ==, "first #wbps");
+  g_assert_cmpstr (json_object_get_string_member (row, "privacy"), ==, "PUBLIC_TO_EVERYONE");
+  g_assert_false (json_object_has_member (row, "upload_url"));
+  assert_post_id_strings (json_object_get_array_member (row, "post_ids"));
+
+  status = posting_run (world, "status", publish_id, "--json", NULL);
+  g_assert_cmpint (status->status, ==, 0);
+  status_json = parse_object (status->out);
+  g_assert_cmpstr (json_object_get_string_member (status_json, "status"), ==, "PUBLISH_COMPLETE");
+  assert_post_id_strings (json_object_get_array_member (status_json, "post_ids"));
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (status_json, "post_ids"), 0), ==,
+                   json_array_get_string_element (json_object_get_array_member (row, "post_ids"), 0));
+}
+
+/* --draft goes to the inbox with source_info only; --json prints one object. */
+static void
+test_draft (void)
+{
+  g_autoptr(PostingWorld) world = posting_world_new (NULL);
+  g_autoptr(WbpsTestRun) run = NULL;
+  g_autoptr(JsonObject) result = NULL;
+  g_autoptr(JsonArray) history = NULL;
+  g_autofree char *sent = posting_file_sha256 (big_video);
+  g_autofree char *received = NULL;
+  const char *publish_id;
+
+  run = posting_run (world, "post", big_video, "--draft", "--chunk-size", CHUNK, "--json", NULL);
+  g_assert_cmpint (run->status, ==, 0);
+  result = parse_object (run->out);
+  publish_id = json_object_get_string_member (result, "publish_id");
+  g_assert_true (g_str_has_prefix (publish_id, "v_inbox_file"));
+  g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "SEND_TO_USER_INBOX");
+  g_assert_true (json_object_get_null_member (result, "fail_reason"));
+  g_assert_cmpint (json_object_get_int_member (result, "uploaded_bytes"), ==, file_size (big_video));
+  g_assert_nonnull (strstr (run->err, "inbox notification"));
+  received = posting_received_sha256 (world, publish_id);
+  g_assert_cmpstr (received, ==, sent);
+  g_assert_cmpuint (posting_upload_count (world), ==, 1);
+  history = posting_history (world);
+  g_assert_cmpuint (json_array_get_length (history), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (history_row (history, 0), "mode"), ==, "inbox");
+}
+
+/* Rules broken locally: an error, no request (TikTok is unreachable), nothing recorded. */
+static void
+assert_refused_locally (PostingWorld *world,
+                        const char   *needle,
+                        ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(WbpsTestRun) run = NULL;
+  g_autoptr(JsonArray) history = NULL;
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) "post");
+  g_ptr_array_add (argv, small_video);
+  va_start (args, needle);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  posting_world_setenv (world, "WBPS_API_URL", DEAD_API);
+  run = posting_runv (world, (const char * const *) argv->pdata);
+  posting_assert_error_line (run, needle);
+  g_assert_null (strstr (run->err, "127.0.0.1:9"));
+  g_assert_cmpstr (run->out, ==, "");
+  /* A pre-flight failure may be in the history, but never with a publish_id. */
+  history = posting_history (world);
+  for (guint i = 0; i < json_array_get_length (history); i++)
+    g_assert_true (json_object_get_null_member (json_array_get_object_element (history, i), "publish_id"));
+  g_assert_cmpuint (posting_upload_count (world), ==, 0);
+}
+
+static void
+test_local_rules (void)
+{
+  g_autoptr(PostingWorld) world = posting_world_new (NULL);
+  g_autoptr(GString) title = g_string_new (NULL);
+
+  assert_refused_locally (world, "--privacy", NULL);
+  assert_refused_locally (world, "Branded content", "--privacy", "SELF_ONLY", "--branded-content", NULL);
+  /* 2199 units + one emoji (two UTF-16 units) = 2201. */
+  for (guint i = 0; i < 2199; i++)
+    g_string_append_c (title, 'a');
+  g_string_append (title, "🎬");
+  assert_refused_locally (world, "2201", "--privacy", "SELF_ONLY", "--title", title->str, NULL);
+  assert_refused_locally (world, "chunk", "--privacy", "SELF_ONLY", "--chunk-size", "1000", NULL);
+}
+
+/* Exactly 2200 UTF-16 units (with a surrogate pair) is accepted by us and by TikTok. */
+static void
+test_title_limit (void)
+{
+  g_autoptr(PostingWorld) world = posting_world_new (NULL);
+  g_autoptr(GString) title = g_string_new (NULL);
+  g_autoptr(WbpsTestRun) run = NULL;
+
+  for (guint i = 0; i < 2198; i++)
+    g_string_append_c (title, 'a');
+  g_string_append (title, "🎬");
+  run = posting_run (world, "post", small_video, "--privacy", "SELF_ONLY", "--title", title->str, NULL);
+  g_assert_cmpint (run->status, ==, 0);
+}
+
+/* A rule that needs creator_info: refused after it, before init (no upload, no publish_id). */
+static void
+assert_refused_by_creator (PostingWorld *world,
+                           const char   *needle,
+                           WbpsTestRun  *run)
+{
+  g_autoptr(JsonArray) history = posting_history (world);
+
+  posting_assert_error_line (run, needle);
+  g_assert_cmpuint (posting_upload_count (world), ==, 0);
+  g_assert_cmpuint (json_array_get_length (history), ==, 1);
+  g_assert_true (json_object_get_null_member (history_row (history, 0), "publish_id"));
+  g_assert_cmpstr (json_object_get_string_member (history_row (history, 0), "state"), ==, "FAILED");
+}
+
+static void
+test_privacy_not_offered (void)
+{
+  g_autoptr(PostingWorld) world = posting_world_new (NULL);
+  g_autoptr(WbpsTestRun) run = NULL;
+
+  /* FOLLOWER_OF_CREATOR exists only for private accounts; demo-creator is public. */
+  run = posting_run (world, "post", small_video, "--privacy", "FOLLOWER_OF_CREATOR", NULL);
+  assert_refused_by_creator (world, "PUBLIC_TO_EVERYONE", run);
+}
+
+static void
+test_comment_disabled (void)
+{
+  g_autofree char *ini = g_strconcat (creator_ini, "comment-disabled=true\n", NULL);
+  g_autoptr(PostingWorld) world = posting_world_new (ini);
+  g_autoptr(WbpsTestRun) run = NULL;
+
+  run = posting_run (world, "post", small_video, "--privacy", "SELF_ONLY", "--allow-comment", NULL);
+  assert_refused_by_creator (world, "Comments cannot be allowed", run);
+}
+
+/* TikTok's cap codes arrive with HTTP 200 on creator_info: stop with a plain explanation. */
+static void
+test_cap_state (void)
+{
+  g_autofree char *ini = g_strconcat (creator_ini, "cap-state=spam_risk_too_many_posts\n", NULL);
+  g_autoptr(PostingWorld) world = posting_world_new (ini);
+  g_autoptr(WbpsTestRun) run = NULL;
+
+  run = posting_run (world, "post", small_video, "--privacy", "SELF_ONLY", NULL);
+  assert_refused_by_creator (world, "daily limit", run);
+}
+
+static void
+test_sandbox_forces_self_only (void)
+{
+  g_autoptr(PostingWorld) world = posting_world_new (NULL);
+  g_autoptr(WbpsTestRun) run = NULL;
+  g_autoptr(WbpsTestRun) no_privacy = NULL;
+  g_autoptr(JsonArray) history = NULL;
+
+  posting_world_setenv (world, "WBPS_SANDBOX", "1");
+  run = posting_run (world, "post", small_video, "--privacy", "PUBLIC_TO_EVERYONE", NULL);
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_nonnull (strstr (run->err, "sandbox"));
+  g_assert_nonnull (strstr (run->err, "SELF_ONLY"));
+  /* In a sandbox --privacy is not needed. */
+  no_privacy = posting_run (world, "post", small_video, "--no-wait", NULL);
+  g_assert_cmpint (no_privacy->status, ==, 0);
+  history = posting_history (world);
+  g_assert_cmpuint (json_array_get_length (history), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (history_row (history, 0), "privacy"), ==, "SELF_ONLY");
+  g_assert_cmpstr (json_object_get_string_member (history_row (history, 1), "privacy"), ==, "SELF_ONLY");
+}
+
+static void
+test_failed_with_reason (void)
+{
+  g_autofree char *ini = g_strconcat (creator_ini, "fail-reason=picture_size_check_failed\n", NULL);
+  g_autoptr(PostingWorld) world = posting_world_new (ini);
+  g_autoptr(WbpsTestRun) run = NULL;
+  g_autoptr(JsonArray) history = NULL;
+  g_autofree char *publish_id = NULL;
+  g_autofree char *state = NULL;
+
+  run = posting_run (world, "post", small_video, "--privacy", "SELF_ONLY", NULL);
+  posting_assert_error_line (run, "width or height");
+  g_assert_true (posting_parse_result (run, &publish_id, &state));
+  g_assert_cmpstr (state, ==, "FAILED");
+  history = posting_history (world);
+  g_assert_cmpstr (json_object_get_string_member (history_row (history, 0), "state"), ==, "FAILED");
+  g_assert_cmpstr (json_object_get_string_member (history_row (history, 0), "fail_reason"), ==,
+                   "picture_size_check_failed");
+}
+
+/* No final status before the give-up time: unconfirmed, not failed. */
+static void
+test_give_up_unconfirmed (void)
+{
+  g_autoptr(PostingWorld) world = posting_world_new ("processing-delay-ms=600000\n");
+  g_autoptr(WbpsTestRun) run = NULL;
+  g_autoptr(JsonArray) history = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  posting_world_setenv (world, "WBPS_STATUS_GIVE_UP", "3");
+  run = posting_run (world, "post", small_video, "--privacy", "SELF_ONLY", NULL);
+  g_assert_cmpint (run->status, !=, 0);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 30 * G_USEC_PER_SEC);
+  g_assert_nonnull (strstr (run->err, "not confirmed"));
+  g_assert_null (strstr (run->err, "could not publish"));
+  history = posting_history (world);
+  g_assert_cmpstr (json_object_get_string_member (history_row (history, 0), "state"), ==, "UNCONFIRMED");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  video_dir = wbps_test_mkdtemp ();
+  big_video = posting_make_video (video_dir, "big.mp4", 60);
+  small_video = posting_make_video (video_dir, "small.mp4", 10);
+
+  g_test_add_func ("/post/direct", test_direct_post);
+  g_test_add_func ("/post/draft", test_draft);
+  g_test_add_func ("/post/local-rules", test_local_rules);
+  g_test_add_func ("/post/title-limit", test_title_limit);
+  g_test_add_func ("/post/privacy-not-offered", test_privacy_not_offered);
+  g_test_add_func ("/post/comment-disabled", test_comment_disabled);
+  g_test_add_func ("/post/cap-state", test_cap_state);
+  g_test_add_func ("/post/sandbox", test_sandbox_forces_self_only);
+  g_test_add_func ("/post/failed-reason", test_failed_with_reason);
+  g_test_add_func ("/post/give-up", test_give_up_unconfirmed);
+  status = g_test_run ();
+  wbps_test_rmtree (video_dir);
+  return status;
+}
