@@ -43,9 +43,11 @@ typedef enum {
 GQuark          wbps_preflight_error_quark (void);
 
 /*
- * TikTok's media rules (spec 4.10) applied to probed facts: each violation is a
- * message naming the rule and the file's actual value. @max_duration_sec 0 skips
- * the duration-vs-creator check; @cover_ms < 0 means no cover chosen.
+ * TikTok's media rules (spec 4.10) applied to probed facts. Every violated rule
+ * is reported in one message (a sentence each, naming the rule and the file's
+ * actual value); the error code is the first violation's. @max_duration_sec 0
+ * skips the creator's limit but still applies the API's 10-minute cap;
+ * @cover_ms < 0 means no cover chosen.
  */
 gboolean        wbps_media_info_check    (const WbpsMediaInfo *info,
                                           guint                max_duration_sec,
