@@ -174,6 +174,8 @@ typedef struct {
   gboolean tty;
   gboolean bar_drawn;
   gint64   last_line_usec;
+  guint    last_percent;
+  guint64  last_sent;
 } Progress;
 
 static void
@@ -182,6 +184,16 @@ progress_end_bar (Progress *progress)
   if (progress->bar_drawn)
     g_printerr ("\n");
   progress->bar_drawn = FALSE;
+}
+
+/* g_format_size() puts a no-break space before the unit; keep the line plain ASCII. */
+static char *
+format_size (guint64 bytes)
+{
+  g_autofree char *text = g_format_size (bytes);
+  g_auto(GStrv) parts = g_strsplit (text, "\u00a0", -1);
+
+  return g_strjoinv (" ", parts);
 }
 
 static char *
@@ -193,6 +205,42 @@ format_eta (gint64 eta_seconds)
 }
 
 static void
+draw_bar (Progress   *progress,
+          guint       percent,
+          const char *sent,
+          const char *total,
+          const char *rate,
+          const char *eta)
+{
+  char bar[31];
+
+  memset (bar, ' ', 30);
+  memset (bar, '#', MIN (percent, 100) * 30 / 100);
+  bar[30] = '\0';
+  g_printerr ("\r[%s] %3u%%  %s / %s  %s/s  ETA %s\033[K", bar, percent, sent, total, rate, eta);
+  progress->bar_drawn = TRUE;
+}
+
+/* Plain lines for logs: every 10 %, at most one a second otherwise, and the end once. */
+static gboolean
+plain_line_due (Progress *progress,
+                guint64   sent,
+                guint64   total,
+                guint     percent)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (sent == progress->last_sent)
+    return FALSE;
+  if (sent < total && percent < progress->last_percent + 10 && now - progress->last_line_usec < G_USEC_PER_SEC)
+    return FALSE;
+  progress->last_line_usec = now;
+  progress->last_percent = percent;
+  progress->last_sent = sent;
+  return TRUE;
+}
+
+static void
 progress_cb (WbpsPublishJob *job,
              guint64         sent,
              guint64         total,
@@ -200,28 +248,16 @@ progress_cb (WbpsPublishJob *job,
              gint64          eta_seconds,
              Progress       *progress)
 {
-  g_autofree char *sent_text = g_format_size (sent);
-  g_autofree char *total_text = g_format_size (total);
-  g_autofree char *rate_text = g_format_size ((guint64) rate);
+  g_autofree char *sent_text = format_size (sent);
+  g_autofree char *total_text = format_size (total);
+  g_autofree char *rate_text = format_size ((guint64) rate);
   g_autofree char *eta = format_eta (eta_seconds);
   guint percent = total > 0 ? (guint) (sent * 100 / total) : 0;
-  gint64 now = g_get_monotonic_time ();
-  char bar[31];
 
   if (progress->tty)
-    {
-      memset (bar, ' ', 30);
-      memset (bar, '#', percent * 30 / 100);
-      bar[30] = '\0';
-      g_printerr ("\r[%s] %3u%%  %s / %s  %s/s  ETA %s\033[K", bar, percent, sent_text, total_text, rate_text, eta);
-      progress->bar_drawn = TRUE;
-      return;
-    }
-  /* Plain lines for logs: at most one a second, and the last one. */
-  if (sent < total && now - progress->last_line_usec < G_USEC_PER_SEC)
-    return;
-  progress->last_line_usec = now;
-  g_printerr ("Uploaded %s of %s (%u%%)\n", sent_text, total_text, percent);
+    draw_bar (progress, percent, sent_text, total_text, rate_text, eta);
+  else if (plain_line_due (progress, sent, total, percent))
+    g_printerr ("Uploaded %s of %s (%u%%)\n", sent_text, total_text, percent);
 }
 
 static void
@@ -277,7 +313,7 @@ run_job (WbpsCli        *cli,
          WbpsPublishJob *job,
          gboolean        json)
 {
-  Progress progress = { isatty (STDERR_FILENO), FALSE, 0 };
+  Progress progress = { isatty (STDERR_FILENO), FALSE, 0, 0, G_MAXUINT64 };
   Waiter waiter = { cli, NULL, FALSE };
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
@@ -683,12 +719,12 @@ print_history_text (GPtrArray *rows)
       g_autofree char *when = format_time (r->created_at);
       g_autofree char *ids = g_strjoinv (",", r->post_ids);
 
-      g_print ("%s  %-11s  %-18s  %s  %s%s%s%s%s\n", when, r->state,
+      g_print ("%s  %-11s  %-18s  %s  %s%s%s%s%s%s\n", when, r->state,
                r->status != NULL ? r->status : "-",
                r->publish_id != NULL ? r->publish_id : "-",
                r->file_path,
                r->title != NULL ? "  “" : "", r->title != NULL ? r->title : "", r->title != NULL ? "”" : "",
-               *ids != '\0' ? ids : "");
+               *ids != '\0' ? "  post " : "", ids);
     }
 }
 

@@ -45,7 +45,7 @@ parse_options (int       *argc,
     return FALSE;
   if (options->port < 0 || options->port > 65535)
     {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--port must be 0–65535");
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--port must be between 0 and 65535");
       return FALSE;
     }
   return TRUE;
@@ -61,7 +61,10 @@ load_config (const char  *path,
     return NULL;
   key_file = g_key_file_new ();
   if (!g_key_file_load_from_file (key_file, path, G_KEY_FILE_NONE, error))
-    return NULL;
+    {
+      g_prefix_error (error, "Cannot read %s: ", path);
+      return NULL;
+    }
   return g_steal_pointer (&key_file);
 }
 
@@ -80,6 +83,25 @@ prepare_data_dir (const char  *requested,
       return NULL;
     }
   return g_strdup (requested);
+}
+
+/* Only for a directory we created ourselves; the main loop has stopped, so blocking is fine. */
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
 }
 
 /* Runs before any handler: the global faults of the [faults] group. */
@@ -179,6 +201,8 @@ main (int    argc,
       || (state = wbps_emu_state_new (config, data_dir, &error)) == NULL)
     {
       g_printerr ("wbps-emulator: %s\n", error->message);
+      if (data_dir != NULL && options.data_dir == NULL)
+        remove_tree (data_dir);
       return 2;
     }
 
@@ -201,6 +225,8 @@ main (int    argc,
   g_main_loop_run (loop);
 
   soup_server_disconnect (server);
+  if (options.data_dir == NULL)
+    remove_tree (data_dir);
   g_free (options.config_path);
   g_free (options.data_dir);
   return 0;

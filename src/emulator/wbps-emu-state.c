@@ -1,4 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Key-file options beyond the team contract (all optional):
+ *   [emulator] client-token-lifetime=7200, refresh-revokes-access=false (a refresh
+ *     kills the grant's older access tokens), refresh-lifetime-resets=false (a
+ *     refresh restarts refresh-lifetime instead of keeping the first expiry).
+ *   [client:KEY] name= (shown on the consent page).
+ *   [user:ID] union-id, avatar-url, bio-description, verified, follower-count,
+ *     following-count, likes-count, video-count.
+ * Durations the clients see (expires_in, refresh_expires_in) are converted to
+ * real seconds, so a compressed clock also compresses what clients plan with.
+ */
 #include "wbps-emu-state.h"
 
 #include <errno.h>
@@ -39,6 +50,7 @@ struct _WbpsEmuState
   GKeyFile   *restored;
   char       *data_dir;
   char       *signed_in_user;
+  gboolean    signed_in_switched;  /* changed at runtime: worth persisting */
   char       *base_url;
 
   GHashTable *options;         /* [emulator] key -> value */
@@ -465,7 +477,7 @@ parse_clock_scale (WbpsEmuState  *self,
   if (end == value || *end != '\0' || !(self->clock_scale > 0))
     {
       g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-                   "clock-scale must be a positive number, not “%s”", value);
+                   "clock-scale must be a positive number, not '%s'", value);
       return FALSE;
     }
   return TRUE;
@@ -488,6 +500,7 @@ wbps_emu_state_new (GKeyFile    *key_file,
     return NULL;
   load_world (self);
   self->signed_in_user = g_strdup (wbps_emu_state_get_string (self, "signed-in-user", "demo-creator"));
+  self->signed_in_switched = FALSE;
   self->persist = wbps_emu_state_get_bool (self, "persist", FALSE);
   if (self->persist)
     restore_state (self);
@@ -619,6 +632,7 @@ wbps_emu_state_set_signed_in_user (WbpsEmuState *self,
 {
   g_free (self->signed_in_user);
   self->signed_in_user = g_strdup (open_id);
+  self->signed_in_switched = TRUE;
 }
 
 const char *
@@ -1300,7 +1314,8 @@ build_state_file (WbpsEmuState *self)
 
   g_key_file_set_int64 (kf, "clock", "emulated-ms", now);
   g_key_file_set_int64 (kf, "clock", "real-us", g_get_real_time ());
-  g_key_file_set_string (kf, "session", "signed-in-user", self->signed_in_user);
+  if (self->signed_in_switched)
+    g_key_file_set_string (kf, "session", "signed-in-user", self->signed_in_user);
   save_access_tokens (self, kf, now);
   save_refresh_tokens (self, kf, now);
   save_codes (self, kf, now);
