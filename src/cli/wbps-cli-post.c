@@ -250,7 +250,7 @@ progress_cb (WbpsPublishJob *job,
 {
   g_autofree char *sent_text = format_size (sent);
   g_autofree char *total_text = format_size (total);
-  g_autofree char *rate_text = format_size ((guint64) rate);
+  g_autofree char *rate_text = rate > 0 ? format_size ((guint64) rate) : g_strdup ("--");
   g_autofree char *eta = format_eta (eta_seconds);
   guint percent = total > 0 ? (guint) (sent * 100 / total) : 0;
 
@@ -282,7 +282,7 @@ report_job (WbpsCli        *cli,
   const char *status = wbps_publish_job_get_status (job);
 
   if (publish_id != NULL && (error == NULL || state == WBPS_PUBLISH_STATE_FAILED ||
-                             state == WBPS_PUBLISH_STATE_INTERRUPTED))
+                             state == WBPS_PUBLISH_STATE_INTERRUPTED || state == WBPS_PUBLISH_STATE_PROCESSING))
     print_result (publish_id, status != NULL ? status : wbps_publish_state_to_string (state),
                   wbps_publish_job_get_fail_reason (job), wbps_publish_job_get_post_ids (job),
                   wbps_publish_job_get_uploaded_bytes (job), json);
@@ -290,6 +290,8 @@ report_job (WbpsCli        *cli,
     {
       if (state == WBPS_PUBLISH_STATE_INTERRUPTED)
         g_printerr (_("Upload interrupted. Resume it within the hour with: wbps resume %s\n"), publish_id);
+      else if (state == WBPS_PUBLISH_STATE_PROCESSING)
+        g_printerr (_("Stopped waiting; TikTok is still processing the video. Check with: wbps status %s\n"), publish_id);
       else
         g_printerr (_("Cancelled.\n"));
       return EXIT_INTERRUPTED;
@@ -302,7 +304,11 @@ report_job (WbpsCli        *cli,
     }
   if (state == WBPS_PUBLISH_STATE_UNCONFIRMED)
     {
-      g_printerr (_("TikTok has not confirmed the post yet. Check later with: wbps status %s\n"), publish_id);
+      guint seconds = 0;
+
+      g_object_get (job, "give-up-seconds", &seconds, NULL);
+      g_printerr (_("TikTok has not confirmed the post within %u seconds; it may still appear. Check later with: wbps status %s\n"),
+                  seconds, publish_id);
       return EXIT_UNCONFIRMED;
     }
   return 0;

@@ -372,7 +372,7 @@ check_direct_options (WbpsPublishJob  *self,
   if (effective_privacy (self) == NULL || *effective_privacy (self) == '\0')
     {
       g_set_error (error, WBPS_PUBLISH_ERROR, WBPS_PUBLISH_ERROR_INVALID_OPTION,
-                   _("Choose who can see the post (--privacy): TikTok requires an explicit choice and has no default."));
+                   _("Choose who can see the post: TikTok requires an explicit privacy level and has no default."));
       return FALSE;
     }
   if (self->branded_content && g_str_equal (effective_privacy (self), "SELF_ONLY"))
@@ -515,8 +515,13 @@ job_finish (WbpsPublishJob   *self,
     {
       g_clear_error (&self->error);
       self->error = error;
-      if (self->record->fail_reason == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        self->record->fail_reason = g_strdup (error->message);
+      /* TikTok's own fail_reason stays; otherwise the history keeps why the job stopped. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+          !g_error_matches (error, WBPS_PUBLISH_ERROR, WBPS_PUBLISH_ERROR_PUBLISH_FAILED))
+        {
+          g_free (self->record->fail_reason);
+          self->record->fail_reason = g_strdup (error->message);
+        }
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
     }
   if (self->record->id > 0)
@@ -643,8 +648,6 @@ poll_wake_cb (GObject      *source,
     }
   if (g_get_monotonic_time () >= self->poll_deadline)
     {
-      notice (self, _("TikTok has not confirmed the post within %u seconds; it may still appear. Check its status later."),
-              self->give_up_seconds);
       job_finish (self, WBPS_PUBLISH_STATE_UNCONFIRMED, NULL);
       return;
     }
@@ -725,6 +728,8 @@ progress_cb (WbpsUploader   *uploader,
   self->eta_seconds = eta_seconds;
   g_signal_emit (self, signals[SIGNAL_PROGRESS], 0, bytes_sent, total, rate, eta_seconds);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_SENT]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RATE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ETA_SECONDS]);
 }
 
 static void

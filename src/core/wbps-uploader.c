@@ -899,32 +899,54 @@ message_wrote_body_cb (SoupMessage  *message,
   self->body_sent = TRUE;
 }
 
+/* A fresh body stream for the current chunk; sets Content-Length too. */
+static void
+attach_body (WbpsUploader *self)
+{
+  g_autoptr(GInputStream) body = NULL;
+  guint64 first, last;
+  int fd = g_file_descriptor_based_get_fd (G_FILE_DESCRIPTOR_BASED (self->file_stream));
+
+  wbps_chunk_plan_get_range (&self->plan, self->index, &first, &last);
+  body = wbps_chunk_input_stream_new (G_OBJECT (self->file_stream), fd, first, last - first + 1);
+  soup_message_set_request_body (self->message, self->content_type, body, last - first + 1);
+  self->in_flight = 0;
+  self->body_sent = FALSE;
+}
+
+/* libsoup resends an idempotent PUT by itself when a reused connection drops:
+ * the spent body stream must be replaced, or a short body would go out. */
+static void
+message_restarted_cb (SoupMessage  *message,
+                      WbpsUploader *self)
+{
+  const char *reason = "the connection was lost; sending the chunk again";
+
+  g_debug ("Chunk %" G_GUINT64_FORMAT ": %s", self->index, reason);
+  self->attempt++;
+  attach_body (self);
+  g_signal_emit (self, signals[SIGNAL_RETRYING], 0, self->index, self->attempt - 1, 0, reason);
+}
+
 static void
 send_chunk (WbpsUploader *self)
 {
-  g_autoptr(GInputStream) body = NULL;
   g_autofree char *range = NULL;
-  SoupMessageHeaders *headers;
   guint64 first, last;
 
   clear_message (self);
   wbps_chunk_plan_get_range (&self->plan, self->index, &first, &last);
   self->attempt++;
-  self->in_flight = 0;
-  self->body_sent = FALSE;
 
   self->message = soup_message_new (SOUP_METHOD_PUT, self->upload_url);
   soup_message_set_flags (self->message, SOUP_MESSAGE_NO_REDIRECT);
-  headers = soup_message_get_request_headers (self->message);
   range = g_strdup_printf ("bytes %" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT,
                            first, last, self->plan.video_size);
-  soup_message_headers_replace (headers, "Content-Range", range);
-  body = wbps_chunk_input_stream_new (G_OBJECT (self->file_stream),
-                                      g_file_descriptor_based_get_fd (G_FILE_DESCRIPTOR_BASED (self->file_stream)),
-                                      first, last - first + 1);
-  soup_message_set_request_body (self->message, self->content_type, body, last - first + 1);
+  soup_message_headers_replace (soup_message_get_request_headers (self->message), "Content-Range", range);
+  attach_body (self);
   g_signal_connect (self->message, "wrote-body-data", G_CALLBACK (message_wrote_body_data_cb), self);
   g_signal_connect (self->message, "wrote-body", G_CALLBACK (message_wrote_body_cb), self);
+  g_signal_connect (self->message, "restarted", G_CALLBACK (message_restarted_cb), self);
 
   soup_session_send_and_read_async (self->session, self->message, G_PRIORITY_DEFAULT,
                                     g_task_get_cancellable (self->task),

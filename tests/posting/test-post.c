@@ -177,7 +177,7 @@ test_local_rules (void)
   g_autoptr(PostingWorld) world = posting_world_new (NULL);
   g_autoptr(GString) title = g_string_new (NULL);
 
-  assert_refused_locally (world, "--privacy", NULL);
+  assert_refused_locally (world, "privacy level", NULL);
   assert_refused_locally (world, "Branded content", "--privacy", "SELF_ONLY", "--branded-content", NULL);
   /* 2199 units + one emoji (two UTF-16 units) = 2201. */
   for (guint i = 0; i < 2199; i++)
@@ -249,6 +249,23 @@ test_cap_state (void)
 
   run = posting_run (world, "post", small_video, "--privacy", "SELF_ONLY", NULL);
   assert_refused_by_creator (world, "daily limit", run);
+}
+
+/* TikTok's 403 for an unaudited client, explained in plain words. */
+static void
+test_unaudited_client (void)
+{
+  g_autoptr(PostingWorld) world =
+    posting_world_new ("[client:wbps-demo]\n"
+                       "secret=wbps-demo-secret\n"
+                       "redirect-uris=http://127.0.0.1:*/callback/;http://localhost:*/callback/\n"
+                       "scopes=user.info.basic,user.info.profile,user.info.stats,video.publish,video.upload\n"
+                       "desktop=true\n"
+                       "audited=false\n");
+  g_autoptr(WbpsTestRun) run = NULL;
+
+  run = posting_run (world, "post", small_video, "--privacy", "PUBLIC_TO_EVERYONE", NULL);
+  assert_refused_by_creator (world, "audit", run);
 }
 
 static void
@@ -330,6 +347,7 @@ main (int   argc,
   g_test_add_func ("/post/privacy-not-offered", test_privacy_not_offered);
   g_test_add_func ("/post/comment-disabled", test_comment_disabled);
   g_test_add_func ("/post/cap-state", test_cap_state);
+  g_test_add_func ("/post/unaudited", test_unaudited_client);
   g_test_add_func ("/post/sandbox", test_sandbox_forces_self_only);
   g_test_add_func ("/post/failed-reason", test_failed_with_reason);
   g_test_add_func ("/post/give-up", test_give_up_unconfirmed);
