@@ -422,6 +422,8 @@ cli_clear (WbpsCli *cli)
   g_clear_object (&cli->config);
   g_clear_object (&cli->cancellable);
   g_clear_pointer (&cli->account, g_free);
+  /* GSettings writes lazily: without this a new current account may be lost at exit. */
+  g_settings_sync ();
 }
 
 static int

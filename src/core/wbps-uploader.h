@@ -85,7 +85,8 @@ gint64        wbps_uploader_get_eta_seconds    (WbpsUploader            *self);
  *   "chunk-done" (guint64 index, guint64 next_offset) after TikTok accepted
  *                chunk @index (206, or 201 for the last): checkpoint here;
  *   "retrying"   (guint64 index, guint attempt, guint delay_ms, const char *reason)
- *                before waiting to resend a chunk.
+ *                before waiting to resend a chunk (delay_ms 0: resent at once
+ *                after a dropped keep-alive connection).
  */
 
 G_END_DECLS

@@ -31,7 +31,7 @@ typedef struct {
   char     *client_key;
   char     *privacy_level;      /* NULL for inbox shares */
   char     *upload_id;          /* NULL for PULL_FROM_URL */
-  char     *upload_token;
+  char     *upload_token_sha256;/* the token itself is never kept */
   char     *path;               /* where the received bytes go */
   char     *fail_reason;        /* decided once all media arrived */
   gboolean  inbox;
@@ -95,7 +95,7 @@ post_task_free (PostTask *task)
   g_free (task->client_key);
   g_free (task->privacy_level);
   g_free (task->upload_id);
-  g_free (task->upload_token);
+  g_free (task->upload_token_sha256);
   g_free (task->path);
   g_free (task->fail_reason);
   g_free (task);
@@ -173,6 +173,84 @@ task_status (Posting  *self,
   return task->inbox ? "SEND_TO_USER_INBOX" : "PUBLISH_COMPLETE";
 }
 
+/* ---------------------------------------------------------------- events */
+
+typedef struct {
+  Posting *posting;
+  char    *publish_id;
+} FinalTimer;
+
+static void
+final_timer_free (FinalTimer *timer)
+{
+  g_free (timer->publish_id);
+  g_free (timer);
+}
+
+/* Queues a webhook event (spec 6.2); delivery is the state's business. */
+static void
+task_add_event (Posting    *self,
+                PostTask   *task,
+                const char *event,
+                gboolean    with_post_id)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *content = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "publish_id");
+  json_builder_add_string_value (builder, task->publish_id);
+  if (task->fail_reason != NULL)
+    {
+      json_builder_set_member_name (builder, "reason");
+      json_builder_add_string_value (builder, task->fail_reason);
+    }
+  if (with_post_id)
+    {
+      json_builder_set_member_name (builder, "post_id");
+      json_builder_add_int_value (builder, (gint64) task->post_id);
+    }
+  json_builder_set_member_name (builder, "publish_type");
+  json_builder_add_string_value (builder, task->inbox ? "INBOX_SHARE" : "DIRECT_PUBLISH");
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  content = json_to_string (root, FALSE);
+  wbps_emu_state_add_event (self->state, task->client_key, event, task->open_id, content);
+}
+
+static gboolean
+task_final_cb (gpointer data)
+{
+  FinalTimer *timer = data;
+  PostTask *task = g_hash_table_lookup (timer->posting->tasks, timer->publish_id);
+
+  if (task == NULL)
+    return G_SOURCE_REMOVE;
+  if (task->fail_reason != NULL)
+    task_add_event (timer->posting, task, "post.publish.failed", FALSE);
+  else if (task->inbox)
+    task_add_event (timer->posting, task, "post.publish.inbox_delivered", FALSE);
+  else
+    task_add_event (timer->posting, task, "post.publish.complete", FALSE);
+  if (task->fail_reason == NULL && task->post_id != 0)
+    task_add_event (timer->posting, task, "post.publish.publicly_available", TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+/* Status is computed from the clock; the timer only announces the outcome. */
+static void
+task_schedule_final (Posting  *self,
+                     PostTask *task)
+{
+  FinalTimer *timer = g_new0 (FinalTimer, 1);
+
+  timer->posting = self;
+  timer->publish_id = g_strdup (task->publish_id);
+  wbps_emu_state_timeout_add (self->state, MAX (task->final_ms - posting_now (self), 0),
+                              task_final_cb, timer, (GDestroyNotify) final_timer_free);
+}
+
 /* All media is there: processing starts, and its outcome is fixed now. */
 static void
 task_media_done (Posting  *self,
@@ -188,6 +266,7 @@ task_media_done (Posting  *self,
   if (!task->inbox && task->fail_reason == NULL &&
       g_strcmp0 (task->privacy_level, "PUBLIC_TO_EVERYONE") == 0)
     task->post_id = ID_BASE + 1000000000000 + ++self->serial;
+  task_schedule_final (self, task);
 }
 
 /* ---------------------------------------------------------------- replies */
@@ -587,40 +666,47 @@ posting_add_task (Posting            *self,
 /* Upload URLs live on the same host and port the client used to reach us. */
 static char *
 upload_url_for (SoupServerMessage *msg,
-                PostTask          *task)
+                PostTask          *task,
+                const char        *upload_token)
 {
   GUri *request_uri = soup_server_message_get_uri (msg);
   g_autofree char *query = NULL;
   g_autoptr(GUri) uri = NULL;
 
-  query = g_strdup_printf ("upload_id=%s&upload_token=%s", task->upload_id, task->upload_token);
+  query = g_strdup_printf ("upload_id=%s&upload_token=%s", task->upload_id, upload_token);
   uri = g_uri_build (G_URI_FLAGS_ENCODED, g_uri_get_scheme (request_uri), NULL,
                      g_uri_get_host (request_uri), g_uri_get_port (request_uri),
                      UPLOAD_PATH, query, NULL);
   return g_uri_to_string (uri);
 }
 
-static gboolean
+/* Returns the new upload token (the task keeps only its hash), or NULL. */
+static char *
 task_prepare_upload (Posting  *self,
                      PostTask *task,
                      Refusal  *refusal)
 {
   g_autoptr(GError) error = NULL;
   gint64 lifetime_s = wbps_emu_state_get_int (self->state, "upload-url-lifetime", 3600);
+  g_autofree char *upload_token = wbps_emu_state_new_secret (self->state, "");
 
   task->upload_id = g_strdup_printf ("%" G_GUINT64_FORMAT, ID_BASE + ++self->serial);
-  task->upload_token = wbps_emu_state_new_secret (self->state, "");
+  task->upload_token_sha256 = g_compute_checksum_for_string (G_CHECKSUM_SHA256, upload_token, -1);
   task->upload_expires_ms = task->created_ms + lifetime_s * 1000;
   task->path = posting_upload_file (self, task->publish_id);
   if (!g_file_set_contents (task->path, "", 0, &error))
-    return refuse (refusal, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal_error", error->message);
+    {
+      refuse (refusal, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal_error", error->message);
+      return NULL;
+    }
   g_hash_table_insert (self->uploads, task->upload_id, task);
-  return TRUE;
+  return g_steal_pointer (&upload_token);
 }
 
 static JsonNode *
 init_data (SoupServerMessage *msg,
-           PostTask          *task)
+           PostTask          *task,
+           const char        *upload_token)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
@@ -629,7 +715,7 @@ init_data (SoupServerMessage *msg,
   json_builder_add_string_value (builder, task->publish_id);
   if (!task->pull)
     {
-      g_autofree char *url = upload_url_for (msg, task);
+      g_autofree char *url = upload_url_for (msg, task, upload_token);
 
       json_builder_set_member_name (builder, "upload_url");
       json_builder_add_string_value (builder, url);
@@ -671,19 +757,21 @@ init_reply (Posting            *self,
 {
   Refusal refusal = { 0 };
   PostTask *task = posting_add_task (self, token, req, inbox);
+  g_autofree char *upload_token = NULL;
 
   if (req->pull)
     {
       /* The download is simulated: it starts now and lasts the processing delay. */
       task_media_done (self, task);
     }
-  else if (!task_prepare_upload (self, task, &refusal))
+  else if ((upload_token = task_prepare_upload (self, task, &refusal)) == NULL)
     {
       g_hash_table_remove (self->tasks, task->publish_id);
       reply_refusal (self, msg, &refusal);
       return;
     }
-  wbps_emu_reply_v2 (self->state, msg, SOUP_STATUS_OK, init_data (msg, task), "ok", "");
+  wbps_emu_reply_v2 (self->state, msg, SOUP_STATUS_OK, init_data (msg, task, upload_token), "ok", "");
+  wbps_emu_state_persist (self->state, msg);
 }
 
 static void
@@ -809,7 +897,7 @@ status_fetch_handler (SoupServer        *server,
 
 /* ---------------------------------------------------------------- upload PUT */
 
-/* Undo a chunk that did not make it: its bytes and its writer claim. */
+/* Ends a PUT's claim on its task: the chunk counts (@commit), or its bytes are cut away. */
 static void
 upload_close (UploadCtx *ctx,
               gboolean   commit)
@@ -855,15 +943,16 @@ upload_find_task (Posting           *self,
   const char *id = form != NULL ? g_hash_table_lookup (form, "upload_id") : NULL;
   const char *token = form != NULL ? g_hash_table_lookup (form, "upload_token") : NULL;
   PostTask *task = id != NULL ? g_hash_table_lookup (self->uploads, id) : NULL;
+  g_autofree char *hash = NULL;
   guint diff = 0;
-  gsize len;
 
-  if (task == NULL || token == NULL || (len = strlen (token)) != strlen (task->upload_token))
+  if (task == NULL || token == NULL)
     return NULL;
-  /* Constant-time: the token is a secret. */
-  for (gsize i = 0; i < len; i++)
-    diff |= (guchar) token[i] ^ (guchar) task->upload_token[i];
-  return diff == 0 ? task : NULL;
+  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, token, -1);
+  /* Constant-time over the fixed-length hashes: the token is a secret. */
+  for (gsize i = 0; hash[i] != '\0' && task->upload_token_sha256[i] != '\0'; i++)
+    diff |= (guchar) hash[i] ^ (guchar) task->upload_token_sha256[i];
+  return diff == 0 && strlen (hash) == strlen (task->upload_token_sha256) ? task : NULL;
 }
 
 /* 0 when the headers describe the next chunk of a live upload, else the HTTP status. */
@@ -1087,7 +1176,112 @@ upload_handler (SoupServer        *server,
       if (ctx->task != NULL)
         upload_set_progress (msg, ctx->task);
       upload_reply (msg, status);
+      if (SOUP_STATUS_IS_SUCCESSFUL (status))
+        wbps_emu_state_persist (self->state, msg);
     }
+}
+
+/* ---------------------------------------------------------------- persistence */
+
+static void
+key_file_set_optional (GKeyFile   *key_file,
+                       const char *group,
+                       const char *key,
+                       const char *value)
+{
+  if (value != NULL)
+    g_key_file_set_string (key_file, group, key, value);
+}
+
+static void
+task_save (PostTask *task,
+           GKeyFile *key_file)
+{
+  g_autofree char *group = g_strconcat ("post-task:", task->publish_id, NULL);
+
+  g_key_file_set_string (key_file, group, "open-id", task->open_id);
+  g_key_file_set_string (key_file, group, "client-key", task->client_key);
+  key_file_set_optional (key_file, group, "privacy-level", task->privacy_level);
+  key_file_set_optional (key_file, group, "upload-id", task->upload_id);
+  key_file_set_optional (key_file, group, "upload-token-sha256", task->upload_token_sha256);
+  key_file_set_optional (key_file, group, "fail-reason", task->fail_reason);
+  g_key_file_set_boolean (key_file, group, "inbox", task->inbox);
+  g_key_file_set_boolean (key_file, group, "pull", task->pull);
+  g_key_file_set_int64 (key_file, group, "created-ms", task->created_ms);
+  g_key_file_set_int64 (key_file, group, "upload-expires-ms", task->upload_expires_ms);
+  g_key_file_set_int64 (key_file, group, "video-size", task->video_size);
+  g_key_file_set_int64 (key_file, group, "received", task->received);
+  g_key_file_set_int64 (key_file, group, "media-done-ms", task->media_done_ms);
+  g_key_file_set_int64 (key_file, group, "final-ms", task->final_ms);
+  g_key_file_set_uint64 (key_file, group, "post-id", task->post_id);
+}
+
+static void
+posting_save_cb (WbpsEmuState *state,
+                 GKeyFile     *key_file,
+                 Posting      *self)
+{
+  GHashTableIter iter;
+  PostTask *task;
+
+  g_key_file_set_uint64 (key_file, "posting", "serial", self->serial);
+  g_hash_table_iter_init (&iter, self->tasks);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &task))
+    task_save (task, key_file);
+}
+
+static void
+task_restore (Posting    *self,
+              GKeyFile   *key_file,
+              const char *group)
+{
+  PostTask *task = g_new0 (PostTask, 1);
+
+  task->publish_id = g_strdup (group + strlen ("post-task:"));
+  task->open_id = g_key_file_get_string (key_file, group, "open-id", NULL);
+  task->client_key = g_key_file_get_string (key_file, group, "client-key", NULL);
+  task->privacy_level = g_key_file_get_string (key_file, group, "privacy-level", NULL);
+  task->upload_id = g_key_file_get_string (key_file, group, "upload-id", NULL);
+  task->upload_token_sha256 = g_key_file_get_string (key_file, group, "upload-token-sha256", NULL);
+  task->fail_reason = g_key_file_get_string (key_file, group, "fail-reason", NULL);
+  task->inbox = g_key_file_get_boolean (key_file, group, "inbox", NULL);
+  task->pull = g_key_file_get_boolean (key_file, group, "pull", NULL);
+  task->created_ms = g_key_file_get_int64 (key_file, group, "created-ms", NULL);
+  task->upload_expires_ms = g_key_file_get_int64 (key_file, group, "upload-expires-ms", NULL);
+  task->video_size = g_key_file_get_int64 (key_file, group, "video-size", NULL);
+  task->received = g_key_file_get_int64 (key_file, group, "received", NULL);
+  task->media_done_ms = g_key_file_get_int64 (key_file, group, "media-done-ms", NULL);
+  task->final_ms = g_key_file_get_int64 (key_file, group, "final-ms", NULL);
+  task->post_id = g_key_file_get_uint64 (key_file, group, "post-id", NULL);
+  if (task->open_id == NULL || task->client_key == NULL)
+    {
+      post_task_free (task);
+      return;
+    }
+  g_hash_table_replace (self->tasks, task->publish_id, task);
+  if (task->upload_id != NULL && task->upload_token_sha256 != NULL)
+    {
+      task->path = posting_upload_file (self, task->publish_id);
+      g_hash_table_replace (self->uploads, task->upload_id, task);
+    }
+  if (task->media_done_ms >= 0 && task->final_ms > posting_now (self))
+    task_schedule_final (self, task);
+}
+
+/* Demo mode (persist=true): tasks survive a restart, so `wbps resume` can finish them. */
+static void
+posting_restore (Posting *self)
+{
+  GKeyFile *key_file = wbps_emu_state_get_restored (self->state);
+  g_auto(GStrv) groups = NULL;
+
+  if (key_file == NULL)
+    return;
+  self->serial = g_key_file_get_uint64 (key_file, "posting", "serial", NULL);
+  groups = g_key_file_get_groups (key_file, NULL);
+  for (guint i = 0; groups[i] != NULL; i++)
+    if (g_str_has_prefix (groups[i], "post-task:"))
+      task_restore (self, key_file, groups[i]);
 }
 
 /* ---------------------------------------------------------------- setup */
@@ -1103,6 +1297,8 @@ wbps_emu_posting_register (SoupServer   *server,
   self->tasks = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) post_task_free);
   self->uploads = g_hash_table_new (g_str_hash, g_str_equal);
   g_object_set_data_full (G_OBJECT (state), POSTING_DATA_KEY, self, (GDestroyNotify) posting_free);
+  posting_restore (self);
+  g_signal_connect (state, "save", G_CALLBACK (posting_save_cb), self);
   if (g_mkdir_with_parents (uploads, 0700) != 0)
     g_warning ("Cannot create %s", uploads);
 

@@ -46,8 +46,8 @@ uploaded_bytes (PostingFixture *fx,
 static void
 test_rule_38_unknown_and_expired (void)
 {
-  /* 3000 emulated seconds per real second: the 3600 s upload URL lives 1.2 s. */
-  g_autoptr(PostingFixture) fx = posting_fixture_new ("[emulator]\nclock-scale=3000\n");
+  /* 1200 emulated seconds per real second: the 3600 s upload URL lives 3 s. */
+  g_autoptr(PostingFixture) fx = posting_fixture_new ("[emulator]\nclock-scale=1200\n");
   g_autoptr(GBytes) video = posting_make_video (2000, 38);
   g_autofree char *url = NULL;
   g_autofree char *publish_id = posting_init_file (fx, 2000, 2000, 1, "SELF_ONLY", &url);
@@ -62,7 +62,7 @@ test_rule_38_unknown_and_expired (void)
   g_assert_cmpuint (posting_put (wrong_token->str, "video/mp4", part, "bytes 0-999/2000", NULL, NULL), ==, 404);
   g_assert_cmpuint (posting_put_chunk (url, video, 0, 999, NULL), ==, 206);
 
-  g_usleep (1500 * G_TIME_SPAN_MILLISECOND);
+  g_usleep (3300 * G_TIME_SPAN_MILLISECOND);
   g_assert_cmpuint (posting_put_chunk (url, video, 1000, 1999, NULL), ==, 403);
   g_assert_cmpint (uploaded_bytes (fx, publish_id), ==, 1000);
 }
@@ -162,8 +162,8 @@ check_partial_then_created (PostingFixture *fx,
 static void
 test_rule_41_partial_then_created (void)
 {
-  /* 10 emulated seconds of processing, one real second. */
-  g_autoptr(PostingFixture) fx = posting_fixture_new ("[emulator]\nclock-scale=10\nprocessing-delay-ms=10000\n");
+  /* 20 emulated seconds of processing, two real seconds. */
+  g_autoptr(PostingFixture) fx = posting_fixture_new ("[emulator]\nclock-scale=10\nprocessing-delay-ms=20000\n");
 
   check_partial_then_created (fx, "SELF_ONLY", "PUBLISH_COMPLETE");
   check_partial_then_created (fx, NULL, "SEND_TO_USER_INBOX");
@@ -266,7 +266,7 @@ test_rule_44_status_json (void)
 static void
 test_pull_from_url_progress (void)
 {
-  g_autoptr(PostingFixture) fx = posting_fixture_new ("[emulator]\nprocessing-delay-ms=800\n");
+  g_autoptr(PostingFixture) fx = posting_fixture_new ("[emulator]\nprocessing-delay-ms=2000\n");
   guint status;
   g_autoptr(JsonObject) root = posting_call (fx, "/v2/post/publish/video/init/",
                                              "{\"post_info\":{\"privacy_level\":\"SELF_ONLY\"},"
@@ -360,11 +360,66 @@ test_fault_5xx_upload (void)
   assert_stored_equals (fx, publish_id, video);
 }
 
+/* Kills the emulator outright and starts a new one on the same data directory. */
+static void
+restart_emulator (PostingFixture *fx)
+{
+  WbpsTestEmulator *emu = fx->emu;
+  const char *path = g_getenv ("WBPS_EMULATOR");
+  const char *argv[] = { path, "--port", "0", "--data-dir", emu->data_dir, "--config", emu->config_path, NULL };
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+
+  g_assert_nonnull (path);
+  g_subprocess_force_exit (emu->process);
+  g_subprocess_wait (emu->process, NULL, NULL);
+  g_clear_object (&emu->process);
+  emu->process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (emu->process));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (line, "listening on "));
+  g_free (emu->base_url);
+  emu->base_url = g_strdup (line + strlen ("listening on "));
+}
+
+static void
+test_persist_across_restart (void)
+{
+  gint64 size = 10 * MIB;
+  g_autoptr(PostingFixture) fx = posting_fixture_new ("[emulator]\npersist=true\nprocessing-delay-ms=200\n");
+  g_autoptr(GBytes) video = posting_make_video (size, 99);
+  g_autofree char *url = NULL;
+  g_autofree char *publish_id = posting_init_file (fx, size, 5 * MIB, 2, "PUBLIC_TO_EVERYONE", &url);
+  g_autofree char *old_base = g_strdup (fx->emu->base_url);
+  g_autofree char *token = g_strdup (posting_fixture_token (fx));
+  g_autofree char *new_url = NULL;
+  g_autofree char *body = g_strdup_printf ("{\"publish_id\":\"%s\"}", publish_id);
+  g_autoptr(JsonObject) root = NULL;
+  g_autoptr(JsonObject) done = NULL;
+  guint status;
+
+  g_assert_cmpuint (posting_put_chunk (url, video, 0, 5 * MIB - 1, NULL), ==, 206);
+  restart_emulator (fx);
+
+  root = posting_api (fx, token, "/v2/post/publish/status/fetch/", body, &status, NULL);
+  g_assert_cmpstr (posting_error_code (root), ==, "ok");
+  g_assert_cmpint (json_object_get_int_member (posting_data (root), "uploaded_bytes"), ==, 5 * MIB);
+  /* Same upload id and token; only the emulator's port changed. */
+  new_url = g_strconcat (fx->emu->base_url, url + strlen (old_base), NULL);
+  g_assert_cmpuint (posting_put_chunk (new_url, video, 5 * MIB, size - 1, NULL), ==, 201);
+  assert_stored_equals (fx, publish_id, video);
+  done = posting_wait_status (fx, publish_id, "PUBLISH_COMPLETE", 10000, NULL);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (done, "publicaly_available_post_id")), ==, 1);
+}
+
 static void
 test_status_compressed_clock (void)
 {
-  /* Two emulated minutes of processing pass in one real second. */
-  g_autoptr(PostingFixture) fx = posting_fixture_new ("[emulator]\nclock-scale=120\nprocessing-delay-ms=120000\n");
+  /* Four emulated minutes of processing pass in two real seconds. */
+  g_autoptr(PostingFixture) fx = posting_fixture_new ("[emulator]\nclock-scale=120\nprocessing-delay-ms=240000\n");
   g_autoptr(GBytes) video = posting_make_video (1000, 120);
   g_autofree char *url = NULL;
   g_autofree char *publish_id = posting_init_file (fx, 1000, 1000, 1, "PUBLIC_TO_EVERYONE", &url);
@@ -374,11 +429,11 @@ test_status_compressed_clock (void)
 
   posting_upload_all (url, video, 1000, 1);
   start = g_get_monotonic_time ();
-  processing = posting_wait_status (fx, publish_id, "PROCESSING_UPLOAD", 500, NULL);
+  processing = posting_wait_status (fx, publish_id, "PROCESSING_UPLOAD", 1000, NULL);
   done = posting_wait_status (fx, publish_id, "PUBLISH_COMPLETE", 10000, NULL);
   elapsed_ms = (g_get_monotonic_time () - start) / 1000;
   g_test_message ("processing took %" G_GINT64_FORMAT " real ms", elapsed_ms);
-  g_assert_cmpint (elapsed_ms, >=, 700);
+  g_assert_cmpint (elapsed_ms, >=, 1500);
   g_assert_cmpint (elapsed_ms, <, 8000);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (done, "publicaly_available_post_id")), ==, 1);
 }
@@ -401,6 +456,7 @@ main (int    argc,
   g_test_add_func ("/emulator/posting/fault-drop-small-upload", test_fault_drop_small_upload);
   g_test_add_func ("/emulator/posting/fault-5xx-upload", test_fault_5xx_upload);
   g_test_add_func ("/emulator/posting/status-compressed-clock", test_status_compressed_clock);
+  g_test_add_func ("/emulator/posting/persist-across-restart", test_persist_across_restart);
 
   return g_test_run ();
 }
