@@ -22,6 +22,8 @@ By hand, from a build directory:
       [--size BYTES] [--chunk-size BYTES] [--rounds N]
 Or: meson test -C BUILD --benchmark --suite upload-bench -v
 
+WBPS_BENCH_VERBOSE=1 also prints the full GNU time reports.
+
 Upload URLs carry a token: they go to the tools through stdin and a 0600
 config file, never argv, and are never printed.
 """
