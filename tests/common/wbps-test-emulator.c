@@ -2,6 +2,8 @@
 #include "wbps-test-emulator.h"
 
 #include <glib/gstdio.h>
+#include <signal.h>
+#include <sys/prctl.h>
 
 static const char *
 emulator_path (void)
@@ -29,11 +31,19 @@ read_listening_url (GSubprocess *process)
     }
 }
 
+/* A test that aborts must not leave its emulator holding the TAP pipe open. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 WbpsTestEmulator *
 wbps_test_emulator_start (const char *config_ini)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   WbpsTestEmulator *emu = g_new0 (WbpsTestEmulator, 1);
 
   emu->data_dir = g_dir_make_tmp ("wbps-emu-XXXXXX", &error);
@@ -53,8 +63,9 @@ wbps_test_emulator_start (const char *config_ini)
     }
   g_ptr_array_add (argv, NULL);
 
-  emu->process = g_subprocess_newv ((const char * const *) argv->pdata,
-                                    G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  emu->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
   emu->base_url = read_listening_url (emu->process);
   return emu;
