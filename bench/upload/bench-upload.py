@@ -258,6 +258,9 @@ def report(results, size):
     print()
     print("wbps/curl throughput ratio: best runs %.3f, medians %.3f  (target >= 0.9: %s)" % (
         ratio, median["curl"] / median["wbps"], "met" if ratio >= 0.9 else "NOT met"))
+    cpu = {label: statistics.median(r["cpu"] for r in results[label]) for label in results}
+    print("CPU seconds (medians): wbps %.2f, curl %.2f  (wbps/curl %.2f)" % (
+        cpu["wbps"], cpu["curl"], cpu["wbps"] / cpu["curl"] if cpu["curl"] > 0 else float("inf")))
     print("wbps peak RSS: %.1f MiB  (target <= 48 MiB: %s)" % (
         wbps_rss, "met" if wbps_rss <= 48 else "NOT met"))
 
@@ -268,7 +271,8 @@ def main():
     parser.add_argument("--emulator", required=True)
     parser.add_argument("--size", type=int, default=1024 * MIB)
     parser.add_argument("--chunk-size", type=int, default=0, help="0 = wbps's default plan")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds + warm-up at most 7 (daily post cap)")
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="rounds + warm-up at most 7 (daily post cap); medians need a few")
     parser.add_argument("--warmup", type=int, default=1, choices=(0, 1))
     args = parser.parse_args()
 

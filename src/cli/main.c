@@ -17,7 +17,9 @@ main (int    argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  /* Before anything can log: every message goes through the redaction. */
+  /* Before anything can log: every message goes through the redaction, and to
+   * stderr, so stdout stays what scripts parse (the URL, the result lines). */
+  g_log_writer_default_set_use_stderr (TRUE);
   wbps_redact_install_log_writer ();
 
   return wbps_cli_main (argc, argv);

@@ -352,8 +352,13 @@ sign_out_one (WbpsCli    *cli,
       g_autofree char *reason = step.revoke_error != NULL ? wbps_error_describe (step.revoke_error)
                                                           : g_strdup (_("no reason given"));
 
-      g_print (_("Signed out %s (%s) on this computer only: TikTok could not be reached to revoke the sign-in (%s)\n"),
-               name, open_id, reason);
+      if (step.revoke_error != NULL && step.revoke_error->domain == WBPS_TIKTOK_ERROR &&
+          !wbps_tiktok_error_is_transient (step.revoke_error))
+        g_print (_("Signed out %s (%s) on this computer only: TikTok did not confirm the revocation (%s)\n"),
+                 name, open_id, reason);
+      else
+        g_print (_("Signed out %s (%s) on this computer only: TikTok could not be reached to revoke the sign-in (%s)\n"),
+                 name, open_id, reason);
     }
   return TRUE;
 }

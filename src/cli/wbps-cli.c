@@ -153,12 +153,20 @@ wbps_cli_get_accounts (WbpsCli  *cli,
   return cli->accounts;
 }
 
-/* Needs the accounts for per-account calls: load them first with wbps_cli_get_accounts(). */
+/* Loads the accounts too if nobody did: a failure then shows on the first per-account call. */
 WbpsApiClient *
 wbps_cli_get_api (WbpsCli *cli)
 {
-  if (cli->api == NULL)
-    cli->api = wbps_api_client_new (cli->config, cli->accounts);
+  if (cli->api != NULL)
+    return cli->api;
+  if (cli->accounts == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (wbps_cli_get_accounts (cli, &error) == NULL)
+        g_debug ("No accounts for the API client: %s", error->message);
+    }
+  cli->api = wbps_api_client_new (cli->config, cli->accounts);
   return cli->api;
 }
 

@@ -156,7 +156,7 @@ write_config_in_thread (GTask        *task,
                                self->data_dir, g_strerror (saved_errno));
       return;
     }
-  if (!g_file_set_contents_full (text, path, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+  if (!g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, g_steal_pointer (&path), g_free);

@@ -1,7 +1,47 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "cli-test-util.h"
 
+#include <signal.h>
+#include <stdlib.h>
+
 #define STEP_TIMEOUT_SEC 40
+#define MAX_EMULATORS    16
+
+static volatile pid_t emulator_pids[MAX_EMULATORS];
+
+static void
+kill_emulators_and_die (int signum)
+{
+  for (guint i = 0; i < MAX_EMULATORS; i++)
+    if (emulator_pids[i] > 0)
+      kill (emulator_pids[i], SIGKILL);
+  signal (signum, SIG_DFL);
+  raise (signum);
+}
+
+void
+cli_test_kill_on_abort (GSubprocess *process)
+{
+  const char *id = g_subprocess_get_identifier (process);
+
+  signal (SIGABRT, kill_emulators_and_die);
+  signal (SIGTRAP, kill_emulators_and_die);
+  for (guint i = 0; id != NULL && i < MAX_EMULATORS; i++)
+    if (emulator_pids[i] <= 0 || kill (emulator_pids[i], 0) != 0)
+      {
+        emulator_pids[i] = atoi (id);
+        break;
+      }
+}
+
+WbpsTestEmulator *
+cli_test_emulator_start (const char *config_ini)
+{
+  WbpsTestEmulator *emu = wbps_test_emulator_start (config_ini);
+
+  cli_test_kill_on_abort (emu->process);
+  return emu;
+}
 
 GStrv
 cli_test_env (WbpsTestEmulator   *emu,

@@ -9,6 +9,14 @@
 
 G_BEGIN_DECLS
 
+/*
+ * wbps_test_emulator_start() that also kills the emulator if the test aborts
+ * (a failed assertion), so no orphan keeps the test harness's pipes open.
+ */
+WbpsTestEmulator *cli_test_emulator_start (const char *config_ini);
+/* Same for any helper process. */
+void              cli_test_kill_on_abort  (GSubprocess *process);
+
 /* Environment pointing wbps at @emu with @client_key/@secret, plus @extra ("NAME=VALUE", NULL-terminated). */
 GStrv        cli_test_env            (WbpsTestEmulator   *emu,
                                       const char         *client_key,

@@ -125,7 +125,7 @@ revoke_event_seen (WbpsTestEmulator *emu,
 static void
 test_lifecycle (void)
 {
-  g_autoptr(WbpsTestEmulator) emu = wbps_test_emulator_start (auto_world);
+  g_autoptr(WbpsTestEmulator) emu = cli_test_emulator_start (auto_world);
   g_auto(GStrv) env = cli_test_env (emu, CLIENT_KEY, CLIENT_SECRET, NULL);
   g_autoptr(WbpsTestRun) login = cli_test_login (NO_ARGS, ENV (env));
   g_autoptr(WbpsTestRun) whoami = NULL;
@@ -215,7 +215,7 @@ check_accounts_json (const char *out,
 static void
 test_accounts_switch (void)
 {
-  g_autoptr(WbpsTestEmulator) emu = wbps_test_emulator_start (auto_world);
+  g_autoptr(WbpsTestEmulator) emu = cli_test_emulator_start (auto_world);
   g_auto(GStrv) env = cli_test_env (emu, CLIENT_KEY, CLIENT_SECRET, NULL);
   g_autoptr(WbpsTestRun) alice = cli_test_login (NO_ARGS, ENV (env));
   g_autoptr(WbpsTestRun) bob = NULL;
@@ -235,7 +235,6 @@ test_accounts_switch (void)
 
   /* The latest sign-in is the current account. */
   listed = cli_test_run (NO_ARGS, ARGS ("accounts"), ENV (env));
-  g_test_message ("accounts: %s", listed->out);
   g_assert_cmpint (listed->status, ==, 0);
   g_assert_nonnull (strstr (listed->out, "* Bob Example (bob)\n"));
   g_assert_nonnull (strstr (listed->out, "  Alice Example (alice)\n"));
@@ -266,7 +265,7 @@ test_accounts_switch (void)
 static void
 test_logout_offline (void)
 {
-  WbpsTestEmulator *emu = wbps_test_emulator_start (auto_world);
+  WbpsTestEmulator *emu = cli_test_emulator_start (auto_world);
   g_auto(GStrv) env = cli_test_env (emu, CLIENT_KEY, CLIENT_SECRET, NULL);
   g_autoptr(WbpsTestRun) login = cli_test_login (NO_ARGS, ENV (env));
   g_autoptr(WbpsTestRun) logout = NULL;
@@ -299,7 +298,7 @@ consent_request_id (const char *html)
 static void
 test_user_denies (void)
 {
-  g_autoptr(WbpsTestEmulator) emu = wbps_test_emulator_start (consent_world);
+  g_autoptr(WbpsTestEmulator) emu = cli_test_emulator_start (consent_world);
   g_auto(GStrv) env = cli_test_env (emu, CLIENT_KEY, CLIENT_SECRET, NULL);
   CliRunning *running = cli_test_spawn (ARGS ("login", "--no-browser", "--timeout", "30"), ENV (env));
   g_autoptr(WbpsTestRun) run = NULL;
@@ -323,7 +322,7 @@ test_user_denies (void)
 static void
 test_non_sandbox_target (void)
 {
-  g_autoptr(WbpsTestEmulator) emu = wbps_test_emulator_start (sandbox_world);
+  g_autoptr(WbpsTestEmulator) emu = cli_test_emulator_start (sandbox_world);
   g_auto(GStrv) env = cli_test_env (emu, CLIENT_KEY, CLIENT_SECRET, NULL);
   CliRunning *running = cli_test_spawn (ARGS ("login", "--no-browser", "--timeout", "30"), ENV (env));
   g_autoptr(WbpsTestRun) run = NULL;
@@ -338,7 +337,7 @@ test_non_sandbox_target (void)
 static void
 test_wrong_secret (void)
 {
-  g_autoptr(WbpsTestEmulator) emu = wbps_test_emulator_start (auto_world);
+  g_autoptr(WbpsTestEmulator) emu = cli_test_emulator_start (auto_world);
   g_auto(GStrv) env = cli_test_env (emu, CLIENT_KEY, "not-the-secret", NULL);
   CliRunning *running = cli_test_spawn (ARGS ("login", "--no-browser", "--timeout", "30"), ENV (env));
   g_autoptr(WbpsTestRun) run = NULL;
@@ -353,7 +352,7 @@ test_wrong_secret (void)
 static void
 test_timeout (void)
 {
-  g_autoptr(WbpsTestEmulator) emu = wbps_test_emulator_start (auto_world);
+  g_autoptr(WbpsTestEmulator) emu = cli_test_emulator_start (auto_world);
   g_auto(GStrv) env = cli_test_env (emu, CLIENT_KEY, CLIENT_SECRET, NULL);
   gint64 start = g_get_monotonic_time ();
   g_autoptr(WbpsTestRun) run = cli_test_run (NO_ARGS, ARGS ("login", "--no-browser", "--timeout", "1"), ENV (env));
@@ -367,7 +366,7 @@ test_timeout (void)
 static void
 test_interrupt (void)
 {
-  g_autoptr(WbpsTestEmulator) emu = wbps_test_emulator_start (auto_world);
+  g_autoptr(WbpsTestEmulator) emu = cli_test_emulator_start (auto_world);
   g_auto(GStrv) env = cli_test_env (emu, CLIENT_KEY, CLIENT_SECRET, NULL);
   CliRunning *running = cli_test_spawn (ARGS ("login", "--no-browser"), ENV (env));
   g_autoptr(WbpsTestRun) run = NULL;
@@ -385,7 +384,7 @@ test_interrupt (void)
 static void
 test_option_beats_env (void)
 {
-  g_autoptr(WbpsTestEmulator) emu = wbps_test_emulator_start (auto_world);
+  g_autoptr(WbpsTestEmulator) emu = cli_test_emulator_start (auto_world);
   g_autofree char *auth_option = g_strdup_printf ("--auth-url=%s/v2/auth/authorize/", emu->base_url);
   g_autofree char *api_option = g_strdup_printf ("--api-url=%s", emu->base_url);
   const char *dead_env[] = {
