@@ -177,27 +177,22 @@ query_user_version (sqlite3 *db)
   return version;
 }
 
-/* Runs one migration and bumps user_version in the same transaction. */
+/* Runs one migration and bumps user_version (inside the caller's transaction). */
 static gboolean
 apply_migration (sqlite3  *db,
                  guint     from,
                  GError  **error)
 {
-  g_autofree char *sql = g_strdup_printf ("BEGIN IMMEDIATE;%s PRAGMA user_version = %u; COMMIT;",
-                                          migrations[from], from + 1);
+  g_autofree char *sql = g_strdup_printf ("%s PRAGMA user_version = %u;", migrations[from], from + 1);
 
-  if (exec_sql (db, sql, error))
-    return TRUE;
-  sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
-  return FALSE;
+  return exec_sql (db, sql, error);
 }
 
 static gboolean
-migrate (sqlite3  *db,
-         GError  **error)
+check_version (sqlite3  *db,
+               gint64    version,
+               GError  **error)
 {
-  gint64 version = query_user_version (db);
-
   if (version < 0)
     {
       g_propagate_error (error, sqlite_error (db, "reading the schema version"));
@@ -210,10 +205,30 @@ migrate (sqlite3  *db,
                    version);
       return FALSE;
     }
+  return TRUE;
+}
+
+/* Another wbps process (a `wbps history` beside a `wbps post`) may open the database at the
+ * same moment: the version is read and migrated under one write lock. */
+static gboolean
+migrate (sqlite3  *db,
+         GError  **error)
+{
+  gint64 version;
+
+  if (!exec_sql (db, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  version = query_user_version (db);
+  if (!check_version (db, version, error))
+    goto fail;
   for (guint v = version; v < WBPS_DATABASE_SCHEMA_VERSION; v++)
     if (!apply_migration (db, v, error))
-      return FALSE;
-  return TRUE;
+      goto fail;
+  return exec_sql (db, "COMMIT", error);
+
+fail:
+  sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+  return FALSE;
 }
 
 /* Upload URLs are capabilities: keep the file (and its WAL, which inherits the mode) private. */

@@ -377,6 +377,33 @@ test_lookup_missing (Fixture       *f,
   g_assert_error (error, WBPS_DATABASE_ERROR, WBPS_DATABASE_ERROR_NOT_FOUND);
 }
 
+/* `wbps history` beside a running `wbps post`: two processes create the schema at once. */
+static void
+test_concurrent_first_open (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GPtrArray) dbs = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
+  GAsyncResult *slots[6] = { NULL, };
+
+  for (guint i = 0; i < G_N_ELEMENTS (slots); i++)
+    {
+      WbpsDatabase *db = wbps_database_new (f->path);
+
+      g_ptr_array_add (dbs, db);
+      wbps_database_open_async (db, NULL, store_result, &slots[i]);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (slots); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      wait_result (&slots[i]);
+      g_ptr_array_add (results, slots[i]);
+      g_assert_true (wbps_database_open_finish (dbs->pdata[i], slots[i], &error));
+      g_assert_no_error (error);
+    }
+}
+
 #define ADD(name, func) \
   g_test_add ("/database/" name, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
@@ -394,5 +421,6 @@ main (int   argc,
   ADD ("updates-in-order", test_updates_in_order);
   ADD ("latest-interrupted", test_latest_interrupted);
   ADD ("lookup-missing", test_lookup_missing);
+  ADD ("concurrent-first-open", test_concurrent_first_open);
   return g_test_run ();
 }
