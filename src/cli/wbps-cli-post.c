@@ -60,6 +60,10 @@ parse_options (GOptionContext  *context,
                char          ***argv,
                GError         **error)
 {
+  g_autofree char *prgname = g_strdup_printf ("wbps %s", (*argv)[0]);
+
+  /* Usage lines read "wbps post [OPTION…] FILE", not the bare program name. */
+  g_set_prgname (prgname);
   g_option_context_set_help_enabled (context, TRUE);
   return g_option_context_parse (context, argc, argv, error);
 }
@@ -398,8 +402,9 @@ post_option_context (PostOptions *o)
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->files, NULL, "FILE" },
     { NULL }
   };
-  GOptionContext *context = g_option_context_new (_("FILE — post a video to TikTok"));
+  GOptionContext *context = g_option_context_new (NULL);
 
+  g_option_context_set_summary (context, _("Post a video to TikTok, or send it to the TikTok inbox as a draft."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   return context;
 }
@@ -508,7 +513,7 @@ wbps_cli_resume (WbpsCli  *cli,
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the result as JSON"), NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new (_("[PUBLISH_ID] — resume an interrupted upload"));
+  g_autoptr(GOptionContext) context = g_option_context_new (_("[PUBLISH_ID]"));
   g_autoptr(GError) error = NULL;
   g_autoptr(WbpsDatabase) db = NULL;
   g_autoptr(WbpsPostRecord) record = NULL;
@@ -618,7 +623,7 @@ wbps_cli_status (WbpsCli  *cli,
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the result as JSON"), NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new (_("PUBLISH_ID — show a post's status at TikTok"));
+  g_autoptr(GOptionContext) context = g_option_context_new (_("PUBLISH_ID"));
   g_autoptr(GError) error = NULL;
   g_autoptr(WbpsDatabase) db = NULL;
   g_autoptr(WbpsPostRecord) record = NULL;
@@ -744,7 +749,7 @@ wbps_cli_history (WbpsCli  *cli,
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the history as JSON"), NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new (_("— list the posts made from this computer"));
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(WbpsDatabase) db = NULL;
   g_autoptr(GPtrArray) rows = NULL;
