@@ -256,8 +256,10 @@ def report(results, size):
     ratio = best["curl"] / best["wbps"]
     wbps_rss = max(r["rss_kib"] for r in results["wbps"]) / 1024
     print()
+    median_ratio = median["curl"] / median["wbps"]
+    # Judged on both: a lucky best run alone says little on a shared machine.
     print("wbps/curl throughput ratio: best runs %.3f, medians %.3f  (target >= 0.9: %s)" % (
-        ratio, median["curl"] / median["wbps"], "met" if ratio >= 0.9 else "NOT met"))
+        ratio, median_ratio, "met" if min(ratio, median_ratio) >= 0.9 else "NOT met"))
     cpu = {label: statistics.median(r["cpu"] for r in results[label]) for label in results}
     print("CPU seconds (medians): wbps %.2f, curl %.2f  (wbps/curl %.2f)" % (
         cpu["wbps"], cpu["curl"], cpu["wbps"] / cpu["curl"] if cpu["curl"] > 0 else float("inf")))
