@@ -7,6 +7,7 @@
 
 #include "wbps-cli.h"
 #include "wbps-error.h"
+#include "wbps-json.h"
 #include "wbps-sign-in.h"
 
 #define WHOAMI_PATH "/v2/user/info/?fields=open_id,union_id,avatar_url,display_name"
@@ -173,14 +174,17 @@ keep_profile_fresh (WbpsCli    *cli,
                     JsonObject *data)
 {
   const WbpsToken *account = wbps_account_manager_lookup (cli->accounts, open_id);
-  JsonObject *user = json_object_get_object_member (data, "user");
+  JsonObject *user = wbps_json_get_object (data, "user");
   const char *name, *avatar;
   g_auto(Step) step = { 0 };
 
+  /* TikTok's reply is not trusted to have the shape asked for. */
   if (account == NULL || user == NULL)
     return;
-  name = json_object_get_string_member_with_default (user, "display_name", account->display_name);
-  avatar = json_object_get_string_member_with_default (user, "avatar_url", account->avatar_url);
+  if ((name = wbps_json_get_string (user, "display_name")) == NULL)
+    name = account->display_name;
+  if ((avatar = wbps_json_get_string (user, "avatar_url")) == NULL)
+    avatar = account->avatar_url;
   if (g_strcmp0 (name, account->display_name) == 0 && g_strcmp0 (avatar, account->avatar_url) == 0)
     return;
   wbps_account_manager_update_profile_async (cli->accounts, open_id, name, avatar, cli->cancellable,
@@ -234,7 +238,7 @@ wbps_cli_whoami (WbpsCli  *cli,
     keep_profile_fresh (cli, open_id, data);
   else if (is_unreachable (step.error))
     {
-      g_autofree char *reason = wbps_error_describe (step.error);
+      g_autofree char *reason = wbps_cli_describe_error (step.error);
 
       g_printerr (_("TikTok could not be reached, showing the saved profile: %s\n"), reason);
     }
@@ -349,7 +353,7 @@ sign_out_one (WbpsCli    *cli,
     g_print (_("Signed out %s (%s)\n"), name, open_id);
   else
     {
-      g_autofree char *reason = step.revoke_error != NULL ? wbps_error_describe (step.revoke_error)
+      g_autofree char *reason = step.revoke_error != NULL ? wbps_cli_describe_error (step.revoke_error)
                                                           : g_strdup (_("no reason given"));
 
       if (step.revoke_error != NULL && step.revoke_error->domain == WBPS_TIKTOK_ERROR &&

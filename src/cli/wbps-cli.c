@@ -73,6 +73,14 @@ one_line (const char *text)
   return g_strstrip (g_steal_pointer (&redacted));
 }
 
+char *
+wbps_cli_describe_error (const GError *error)
+{
+  g_autofree char *described = wbps_error_describe (error);
+
+  return one_line (described);
+}
+
 void
 wbps_cli_print_error (WbpsCli      *cli,
                       const GError *error,
@@ -94,11 +102,7 @@ wbps_cli_print_error (WbpsCli      *cli,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     text = g_strdup (_("Cancelled."));
   else
-    {
-      g_autofree char *described = wbps_error_describe (error);
-
-      text = one_line (described);
-    }
+    text = wbps_cli_describe_error (error);
   g_printerr ("%s\n", text);
 }
 

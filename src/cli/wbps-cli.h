@@ -41,6 +41,9 @@ void                wbps_cli_print_error   (WbpsCli      *cli,
                                             const GError *error,
                                             gboolean      json);
 
+/* wbps_error_describe() on one line, with every secret TikTok may have quoted redacted. */
+char               *wbps_cli_describe_error (const GError *error);
+
 /* Exit statuses besides 0 (success). */
 #define WBPS_CLI_EXIT_FAILURE   1
 #define WBPS_CLI_EXIT_USAGE     2

@@ -5,6 +5,7 @@
 
 #include "wbps-api-client.h"
 #include "wbps-error.h"
+#include "wbps-json.h"
 #include "wbps-rate-limiter.h"
 #include "wbps-redact.h"
 
@@ -183,17 +184,6 @@ malformed_reply (guint http_status)
                       _("TikTok sent a reply wbps cannot read (HTTP %u)."), http_status);
 }
 
-static const char *
-member_string (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
 /* The error object of a parsed body, or NULL when the body is not a v2 envelope. */
 static JsonObject *
 envelope_error (JsonNode *root)
@@ -205,7 +195,7 @@ envelope_error (JsonNode *root)
   error_node = json_object_get_member (json_node_get_object (root), "error");
   if (error_node == NULL || !JSON_NODE_HOLDS_OBJECT (error_node))
     return NULL;
-  if (member_string (json_node_get_object (error_node), "code") == NULL)
+  if (wbps_json_get_string (json_node_get_object (error_node), "code") == NULL)
     return NULL;
   return json_node_get_object (error_node);
 }
@@ -244,14 +234,14 @@ parse_envelope (GBytes  *bytes,
       return NULL;
     }
 
-  code = member_string (err, "code");
+  code = wbps_json_get_string (err, "code");
   if (g_str_equal (code, "ok"))
     return envelope_data (json_parser_get_root (parser));
 
-  log_id = member_string (err, "log_id");
+  log_id = wbps_json_get_string (err, "log_id");
   if (log_id == NULL)
-    log_id = member_string (err, "logid");
-  *error = wbps_tiktok_error_new (code, member_string (err, "message"), log_id, http_status);
+    log_id = wbps_json_get_string (err, "logid");
+  *error = wbps_tiktok_error_new (code, wbps_json_get_string (err, "message"), log_id, http_status);
   return NULL;
 }
 
@@ -605,15 +595,6 @@ wbps_api_client_call_finish (WbpsApiClient  *self,
 
 /* ---- typed helpers --------------------------------------------------- */
 
-static JsonObject *
-member_object (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
 static gboolean
 member_boolean (JsonObject *object,
                 const char *name)
@@ -653,8 +634,8 @@ on_user_info_reply (GObject      *source,
       g_task_return_error (task, error);
       return;
     }
-  user = member_object (data, "user");
-  if (user == NULL || member_string (user, "open_id") == NULL)
+  user = wbps_json_get_object (data, "user");
+  if (user == NULL || wbps_json_get_string (user, "open_id") == NULL)
     g_task_return_error (task, malformed_reply (200));
   else
     g_task_return_pointer (task, json_object_ref (user), (GDestroyNotify) json_object_unref);
@@ -711,9 +692,9 @@ creator_info_from_data (JsonObject *data)
 {
   WbpsCreatorInfo *info = g_new0 (WbpsCreatorInfo, 1);
 
-  info->avatar_url = g_strdup (member_string (data, "creator_avatar_url"));
-  info->username = g_strdup (member_string (data, "creator_username"));
-  info->nickname = g_strdup (member_string (data, "creator_nickname"));
+  info->avatar_url = g_strdup (wbps_json_get_string (data, "creator_avatar_url"));
+  info->username = g_strdup (wbps_json_get_string (data, "creator_username"));
+  info->nickname = g_strdup (wbps_json_get_string (data, "creator_nickname"));
   info->privacy_level_options = member_strv (data, "privacy_level_options");
   info->comment_disabled = member_boolean (data, "comment_disabled");
   info->duet_disabled = member_boolean (data, "duet_disabled");
@@ -792,14 +773,14 @@ on_video_init_reply (GObject      *source,
       g_task_return_error (task, error);
       return;
     }
-  if (member_string (data, "publish_id") == NULL)
+  if (wbps_json_get_string (data, "publish_id") == NULL)
     {
       g_task_return_error (task, malformed_reply (200));
       return;
     }
   init = g_new0 (InitResult, 1);
-  init->publish_id = g_strdup (member_string (data, "publish_id"));
-  init->upload_url = g_strdup (member_string (data, "upload_url"));
+  init->publish_id = g_strdup (wbps_json_get_string (data, "publish_id"));
+  init->upload_url = g_strdup (wbps_json_get_string (data, "upload_url"));
   g_task_return_pointer (task, init, (GDestroyNotify) init_result_free);
 }
 
@@ -884,9 +865,9 @@ static WbpsPublishStatus *
 publish_status_from_data (JsonObject *data)
 {
   WbpsPublishStatus *status = g_new0 (WbpsPublishStatus, 1);
-  const char *fail_reason = member_string (data, "fail_reason");
+  const char *fail_reason = wbps_json_get_string (data, "fail_reason");
 
-  status->status = g_strdup (member_string (data, "status"));
+  status->status = g_strdup (wbps_json_get_string (data, "status"));
   status->fail_reason = fail_reason != NULL && *fail_reason != '\0' ? g_strdup (fail_reason) : NULL;
   status->post_ids = post_ids_from_data (data);
   status->uploaded_bytes = member_int (data, "uploaded_bytes", -1);
@@ -905,7 +886,7 @@ on_status_reply (GObject      *source,
   data = wbps_api_client_call_finish (WBPS_API_CLIENT (source), result, &error);
   if (data == NULL)
     g_task_return_error (task, error);
-  else if (member_string (data, "status") == NULL)
+  else if (wbps_json_get_string (data, "status") == NULL)
     g_task_return_error (task, malformed_reply (200));
   else
     g_task_return_pointer (task, publish_status_from_data (data), (GDestroyNotify) wbps_publish_status_free);

@@ -194,28 +194,28 @@ static void on_output_line (GObject *source, GAsyncResult *result, gpointer user
 
 /* Keeps draining a pipe into the debug log so the emulator never blocks on it. */
 static void
-drain_lines (WbpsDemo         *self,
-             GDataInputStream *stream)
+drain_lines (GDataInputStream *stream,
+             GCancellable     *cancellable)
 {
-  g_data_input_stream_read_line_async (stream, G_PRIORITY_LOW, self->io_cancellable,
-                                       on_output_line, NULL);
+  g_data_input_stream_read_line_async (stream, G_PRIORITY_LOW, cancellable,
+                                       on_output_line, g_object_ref (cancellable));
 }
 
+/* Holds the cancellable, not the demo: a line read just before the demo died may come late. */
 static void
 on_output_line (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
+  g_autoptr(GCancellable) cancellable = user_data;
   GDataInputStream *stream = G_DATA_INPUT_STREAM (source);
   g_autofree char *line = g_data_input_stream_read_line_finish_utf8 (stream, result, NULL, NULL);
-  WbpsDemo *self;
 
   if (line == NULL)
     return;
   g_debug ("emulator: %s", line);
-  self = g_object_get_data (G_OBJECT (stream), "wbps-demo");
-  if (self != NULL)
-    drain_lines (self, stream);
+  if (!g_cancellable_is_cancelled (cancellable))
+    drain_lines (stream, cancellable);
 }
 
 static void
@@ -226,9 +226,8 @@ start_draining (WbpsDemo     *self,
                                        ? g_object_ref (G_DATA_INPUT_STREAM (pipe))
                                        : g_data_input_stream_new (pipe);
 
-  /* The stream lives as long as its pending read; the demo is not owned by it. */
-  g_object_set_data (G_OBJECT (stream), "wbps-demo", self);
-  drain_lines (self, stream);
+  /* The pending read keeps the stream alive. */
+  drain_lines (stream, self->io_cancellable);
 }
 
 static void read_ready_line (GTask *task);

@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 
 #include "wbps-error.h"
+#include "wbps-json.h"
 #include "wbps-oauth-client.h"
 #include "wbps-redact.h"
 
@@ -110,23 +111,12 @@ wbps_oauth_client_build_authorize_url (WbpsOAuthClient *self,
 /* ---- the flat OAuth envelope --------------------------------------------- */
 
 static const char *
-object_string (JsonObject *object,
-               const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static const char *
 object_log_id (JsonObject *object)
 {
-  const char *log_id = object_string (object, "log_id");
+  const char *log_id = wbps_json_get_string (object, "log_id");
 
   /* TikTok's tables write "logid" although its examples use "log_id". */
-  return log_id != NULL ? log_id : object_string (object, "logid");
+  return log_id != NULL ? log_id : wbps_json_get_string (object, "logid");
 }
 
 /* The flat `error` string, or (defensively) a v2-style `error` object not "ok". */
@@ -135,18 +125,18 @@ error_from_reply (JsonObject *reply,
                   guint       http_status)
 {
   JsonNode *node = json_object_get_member (reply, "error");
-  const char *code = object_string (reply, "error");
+  const char *code = wbps_json_get_string (reply, "error");
 
   if (code != NULL && *code != '\0')
-    return wbps_tiktok_error_new (code, object_string (reply, "error_description"),
+    return wbps_tiktok_error_new (code, wbps_json_get_string (reply, "error_description"),
                                   object_log_id (reply), http_status);
   if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
     {
       JsonObject *inner = json_node_get_object (node);
 
-      code = object_string (inner, "code");
+      code = wbps_json_get_string (inner, "code");
       if (code != NULL && *code != '\0' && g_strcmp0 (code, "ok") != 0)
-        return wbps_tiktok_error_new (code, object_string (inner, "message"),
+        return wbps_tiktok_error_new (code, wbps_json_get_string (inner, "message"),
                                       object_log_id (inner), http_status);
     }
   return NULL;
@@ -213,7 +203,7 @@ static gboolean
 has_string_member (JsonObject *object,
                    const char *member)
 {
-  const char *value = object_string (object, member);
+  const char *value = wbps_json_get_string (object, member);
 
   return value != NULL && *value != '\0';
 }
@@ -248,8 +238,8 @@ token_from_reply (WbpsOAuthClient  *self,
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   WbpsToken *token;
 
-  wbps_redact_register (object_string (reply, "access_token"));
-  wbps_redact_register (object_string (reply, "refresh_token"));
+  wbps_redact_register (wbps_json_get_string (reply, "access_token"));
+  wbps_redact_register (wbps_json_get_string (reply, "refresh_token"));
   if (!check_token_reply (reply, error))
     return NULL;
   token = wbps_token_new_from_response (reply, wbps_config_get_client_key (self->config), now, error);

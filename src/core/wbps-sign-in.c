@@ -4,6 +4,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "wbps-error.h"
+#include "wbps-json.h"
 #include "wbps-loopback-server.h"
 #include "wbps-oauth-client.h"
 #include "wbps-pkce.h"
@@ -78,7 +79,8 @@ wbps_sign_in_finalize (GObject *object)
   g_clear_object (&self->accounts);
   g_clear_object (&self->api);
   g_clear_object (&self->oauth);
-  g_clear_pointer (&self->authorize_url, g_free);
+  /* It holds the state. */
+  g_clear_pointer (&self->authorize_url, wbps_secret_free);
   G_OBJECT_CLASS (wbps_sign_in_parent_class)->finalize (object);
 }
 
@@ -265,12 +267,12 @@ on_user_info (GObject      *source,
       g_task_return_error (task, error);
       return;
     }
-  display_name = json_object_get_string_member_with_default (user, "display_name", NULL);
+  display_name = wbps_json_get_string (user, "display_name");
   g_free (run->token->display_name);
   run->token->display_name = g_strdup (display_name != NULL && *display_name != '\0'
                                        ? display_name : run->token->open_id);
   g_free (run->token->avatar_url);
-  run->token->avatar_url = g_strdup (json_object_get_string_member_with_default (user, "avatar_url", NULL));
+  run->token->avatar_url = g_strdup (wbps_json_get_string (user, "avatar_url"));
   wbps_account_manager_add_async (self->accounts, run->token, g_task_get_cancellable (task),
                                   on_account_added, g_object_ref (task));
 }

@@ -4,6 +4,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "wbps-error.h"
+#include "wbps-json.h"
 #include "wbps-redact.h"
 #include "wbps-token.h"
 
@@ -56,17 +57,6 @@ malformed (GError     **error,
   return FALSE;
 }
 
-static const char *
-member_string (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
 /* expires_in must be a positive integer number of seconds. */
 static gboolean
 member_seconds (JsonObject *object,
@@ -87,8 +77,8 @@ read_reply (WbpsToken   *token,
             gint64       now,
             GError     **error)
 {
-  const char *access = member_string (reply, "access_token");
-  const char *refresh = member_string (reply, "refresh_token");
+  const char *access = wbps_json_get_string (reply, "access_token");
+  const char *refresh = wbps_json_get_string (reply, "refresh_token");
   gint64 expires_in, refresh_expires_in;
 
   if (access == NULL || *access == '\0')
@@ -107,10 +97,10 @@ read_reply (WbpsToken   *token,
   token->refresh_token = g_strdup (refresh);
   token->access_expires_at = now + expires_in;
   token->refresh_expires_at = now + refresh_expires_in;
-  if (member_string (reply, "scope") != NULL)
+  if (wbps_json_get_string (reply, "scope") != NULL)
     {
       g_free (token->scope);
-      token->scope = g_strdup (member_string (reply, "scope"));
+      token->scope = g_strdup (wbps_json_get_string (reply, "scope"));
     }
   return TRUE;
 }
@@ -122,7 +112,7 @@ wbps_token_new_from_response (JsonObject  *reply,
                               GError     **error)
 {
   g_autoptr(WbpsToken) token = wbps_token_new ();
-  const char *open_id = member_string (reply, "open_id");
+  const char *open_id = wbps_json_get_string (reply, "open_id");
 
   if (open_id == NULL || *open_id == '\0')
     return (malformed (error, _("no open_id")), NULL);
@@ -139,7 +129,7 @@ wbps_token_update_from_response (WbpsToken   *token,
                                  gint64       now,
                                  GError     **error)
 {
-  const char *open_id = member_string (reply, "open_id");
+  const char *open_id = wbps_json_get_string (reply, "open_id");
 
   if (open_id != NULL && token->open_id != NULL && !g_str_equal (open_id, token->open_id))
     return malformed (error, _("the refreshed token belongs to another account"));
@@ -195,23 +185,25 @@ wbps_token_deserialize (const char  *json,
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(WbpsToken) token = wbps_token_new ();
+  JsonNode *root;
   JsonObject *object;
 
+  /* An empty or blank text parses fine, to no root node at all. */
   if (json == NULL || !json_parser_load_from_data (parser, json, -1, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error_literal (error, WBPS_ERROR, WBPS_ERROR_FAILED,
                            _("The stored sign-in is damaged; please sign in again."));
       return NULL;
     }
-  object = json_node_get_object (json_parser_get_root (parser));
-  token->client_key = g_strdup (member_string (object, "client_key"));
-  token->open_id = g_strdup (member_string (object, "open_id"));
-  token->access_token = g_strdup (member_string (object, "access_token"));
-  token->refresh_token = g_strdup (member_string (object, "refresh_token"));
-  token->scope = g_strdup (member_string (object, "scope"));
-  token->display_name = g_strdup (member_string (object, "display_name"));
-  token->avatar_url = g_strdup (member_string (object, "avatar_url"));
+  object = json_node_get_object (root);
+  token->client_key = g_strdup (wbps_json_get_string (object, "client_key"));
+  token->open_id = g_strdup (wbps_json_get_string (object, "open_id"));
+  token->access_token = g_strdup (wbps_json_get_string (object, "access_token"));
+  token->refresh_token = g_strdup (wbps_json_get_string (object, "refresh_token"));
+  token->scope = g_strdup (wbps_json_get_string (object, "scope"));
+  token->display_name = g_strdup (wbps_json_get_string (object, "display_name"));
+  token->avatar_url = g_strdup (wbps_json_get_string (object, "avatar_url"));
   token->access_expires_at = json_object_get_int_member_with_default (object, "access_expires_at", 0);
   token->refresh_expires_at = json_object_get_int_member_with_default (object, "refresh_expires_at", 0);
   if (token->open_id == NULL || token->access_token == NULL || token->refresh_token == NULL)

@@ -21,6 +21,8 @@ typedef struct {
   char        *upstream;
   char        *base_url;
   GString     *wire;       /* every request and reply body/credential that passed */
+  gboolean     echo;       /* answer user info and revoke itself, quoting the token back */
+  gboolean     no_user;    /* answer user info "ok" but without the user object */
 } Proxy;
 
 typedef struct {
@@ -50,6 +52,47 @@ on_forwarded (GObject      *source,
   g_free (forward);
 }
 
+/* A misbehaving TikTok that quotes the token it got in its error message. */
+static gboolean
+echo_reply (Proxy             *proxy,
+            SoupServerMessage *msg,
+            const char        *path)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  const char *authorization = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                            "Authorization");
+  g_autofree char *text = NULL;
+  g_autoptr(GHashTable) form = NULL;
+  guint status = 200;
+
+  if (proxy->no_user && g_str_has_prefix (path, "/v2/user/info/"))
+    text = g_strdup ("{\"data\":{},\"error\":{\"code\":\"ok\",\"message\":\"\",\"log_id\":\"x\"}}");
+  else if (!proxy->echo)
+    return FALSE;
+  else if (g_str_equal (path, "/v2/oauth/revoke/"))
+    {
+      g_autofree char *data = g_strndup (body->data, body->length);
+
+      form = soup_form_decode (data);
+      g_string_append_printf (proxy->wire, "%s\n", data);
+      text = g_strdup_printf ("{\"error\":\"invalid_request\",\"error_description\":\"Token %s is not valid.\","
+                              "\"log_id\":\"202601010000002CB9319E1FB30C1073F3\"}",
+                              (char *) g_hash_table_lookup (form, "token"));
+    }
+  else if (g_str_has_prefix (path, "/v2/user/info/") && authorization != NULL)
+    {
+      g_string_append_printf (proxy->wire, "Authorization: %s\n", authorization);
+      text = g_strdup_printf ("{\"data\":{},\"error\":{\"code\":\"internal_error\","
+                              "\"message\":\"Could not check %s.\",\"log_id\":\"x\"}}", authorization);
+      status = 500;
+    }
+  else
+    return FALSE;
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, text, strlen (text));
+  return TRUE;
+}
+
 static void
 proxy_cb (SoupServer        *server,
           SoupServerMessage *msg,
@@ -67,8 +110,11 @@ proxy_cb (SoupServer        *server,
   SoupMessageBody *body = soup_server_message_get_request_body (msg);
   const char *authorization = soup_message_headers_get_one (in, "Authorization");
   const char *type = soup_message_headers_get_one (in, "Content-Type");
-  Forward *forward = g_new0 (Forward, 1);
+  Forward *forward;
 
+  if (echo_reply (proxy, msg, path))
+    return;
+  forward = g_new0 (Forward, 1);
   g_string_append_printf (proxy->wire, "%s\nAuthorization: %s\n", url, authorization != NULL ? authorization : "");
   g_string_append_len (proxy->wire, body->data, body->length);
   g_string_append_c (proxy->wire, '\n');
@@ -319,21 +365,34 @@ run_wbps (Proxy              *proxy,
   return run;
 }
 
+/* One auto-approving client with @secret and one signed-in user. */
+static char *
+emulator_config (const char *emulator_extra,
+                 const char *client_key,
+                 const char *secret,
+                 const char *user,
+                 const char *display_name)
+{
+  return g_strdup_printf ("[emulator]\n"
+                          "auto-approve=true\n"
+                          "%s"
+                          "signed-in-user=%s\n"
+                          "[client:%s]\n"
+                          "secret=%s\n"
+                          "redirect-uris=http://127.0.0.1:*/callback/\n"
+                          "scopes=user.info.basic,user.info.profile,video.publish,video.upload\n"
+                          "[user:%s]\n"
+                          "display-name=%s\n",
+                          emulator_extra, user, client_key, secret, user, display_name);
+}
+
 static void
 test_no_secret_leaks (void)
 {
   g_autofree char *uuid = g_uuid_string_random ();
   g_autofree char *secret = g_strconcat ("scan-", uuid, NULL);
-  g_autofree char *config = g_strdup_printf ("[emulator]\n"
-                                             "auto-approve=true\n"
-                                             "access-lifetime=60\n"
-                                             "signed-in-user=scanned\n"
-                                             "[client:scan-client]\n"
-                                             "secret=%s\n"
-                                             "redirect-uris=http://127.0.0.1:*/callback/\n"
-                                             "scopes=user.info.basic,user.info.profile,video.publish,video.upload\n"
-                                             "[user:scanned]\n"
-                                             "display-name=Scanned Creator\n", secret);
+  g_autofree char *config = emulator_config ("access-lifetime=60\n", "scan-client", secret,
+                                             "scanned", "Scanned Creator");
   g_autoptr(GString) output = g_string_new (NULL);
   g_autoptr(GPtrArray) secrets = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *emulator_output = NULL;
@@ -386,6 +445,76 @@ test_no_secret_leaks (void)
   proxy_stop (&proxy);
 }
 
+/*
+ * Whatever TikTok writes in an error is shown to the user: never a secret it quotes.
+ * And a reply without the object asked for is no reason to crash or warn.
+ */
+static void
+test_echoed_secrets_redacted (void)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *secret = g_strconcat ("echo-", uuid, NULL);
+  g_autofree char *config = emulator_config ("", "echo-client", secret, "echoed", "Echoed Creator");
+  g_autoptr(GString) output = g_string_new (NULL);
+  g_autoptr(GPtrArray) secrets = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *auth_env = NULL;
+  g_autofree char *api_env = NULL;
+  g_autofree char *secret_env = g_strconcat ("WBPS_CLIENT_SECRET=", secret, NULL);
+  const char *login[] = { "login", "--no-browser", NULL };
+  const char *whoami[] = { "whoami", NULL };
+  const char *logout[] = { "logout", NULL };
+  g_autoptr(WbpsTestRun) run = NULL;
+  g_autofree char *emulator_output = NULL;
+  Emulator emu = { 0 };
+  Proxy proxy = { 0 };
+
+  emulator_start (&emu, config);
+  proxy_start (&proxy, emu.base_url);
+  auth_env = g_strdup_printf ("WBPS_AUTH_URL=%s/v2/auth/authorize/", emu.base_url);
+  api_env = g_strdup_printf ("WBPS_API_URL=%s", proxy.base_url);
+  {
+    const char *env[] = { auth_env, api_env, "WBPS_CLIENT_KEY=echo-client", secret_env, NULL };
+    g_autoptr(GString) login_output = g_string_new (NULL);
+
+    run = run_wbps (&proxy, env, login, login_output);
+    g_assert_cmpstr (run->err, ==, "");
+    g_assert_cmpint (run->status, ==, 0);
+    g_clear_pointer (&run, wbps_test_run_free);
+    proxy.echo = TRUE;
+    run = run_wbps (&proxy, env, whoami, output);
+    g_assert_cmpint (run->status, ==, 0);
+    g_assert_nonnull (strstr (run->err, "Could not check"));
+    g_clear_pointer (&run, wbps_test_run_free);
+    run = run_wbps (&proxy, env, logout, output);
+    g_assert_cmpint (run->status, ==, 0);
+    g_assert_nonnull (strstr (run->out, "on this computer only"));
+    g_assert_nonnull (strstr (run->out, "is not valid"));
+    g_clear_pointer (&run, wbps_test_run_free);
+
+    /* A reply of an unexpected shape: the saved profile, and no critical on stderr. */
+    proxy.echo = FALSE;
+    run = run_wbps (&proxy, env, login, login_output);
+    g_assert_cmpstr (run->err, ==, "");
+    g_assert_cmpint (run->status, ==, 0);
+    g_clear_pointer (&run, wbps_test_run_free);
+    proxy.no_user = TRUE;
+    run = run_wbps (&proxy, env, whoami, output);
+    g_assert_cmpstr (run->err, ==, "");
+    g_assert_cmpstr (run->out, ==, "Echoed Creator (echoed)\n");
+    g_assert_cmpint (run->status, ==, 0);
+    g_clear_pointer (&run, wbps_test_run_free);
+    proxy.no_user = FALSE;
+    run = run_wbps (&proxy, env, logout, output);
+    g_assert_cmpint (run->status, ==, 0);
+  }
+  emulator_output = emulator_stop (&emu);
+
+  collect_wire_secrets (secrets, proxy.wire->str);
+  g_assert_cmpuint (secrets->len, >=, 1);
+  assert_clean ("wbps stdout/stderr", output->str, secrets);
+  proxy_stop (&proxy);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -393,6 +522,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/cli/no-secret-leaks", test_no_secret_leaks);
+  g_test_add_func ("/cli/echoed-secrets-redacted", test_echoed_secrets_redacted);
 
   return g_test_run ();
 }

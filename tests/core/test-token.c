@@ -102,6 +102,21 @@ test_serialize_round_trip (void)
   g_assert_null (wbps_token_deserialize ("{not json", &error) );
 }
 
+/* An empty keyring secret parses to no root node at all: an error, not a critical. */
+static void
+test_deserialize_empty (void)
+{
+  const char *texts[] = { "", "   \n", "[]" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_null (wbps_token_deserialize (texts[i], &error));
+      g_assert_error (error, WBPS_ERROR, WBPS_ERROR_FAILED);
+    }
+}
+
 static void
 test_profile_json_has_no_tokens (void)
 {
@@ -123,6 +138,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/token/malformed-replies", test_malformed_replies);
   g_test_add_func ("/core/token/refresh-rotation", test_refresh_rotation);
   g_test_add_func ("/core/token/serialize-round-trip", test_serialize_round_trip);
+  g_test_add_func ("/core/token/deserialize-empty", test_deserialize_empty);
   g_test_add_func ("/core/token/profile-json-has-no-tokens", test_profile_json_has_no_tokens);
   return g_test_run ();
 }
