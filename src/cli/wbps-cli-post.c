@@ -539,6 +539,14 @@ wbps_cli_resume (WbpsCli  *cli,
 
 /* ---- wbps status ----------------------------------------------------------------------------- */
 
+static void
+set_record_state (WbpsPostRecord   *record,
+                  WbpsPublishState  state)
+{
+  g_free (record->state);
+  record->state = g_strdup (wbps_publish_state_to_string (state));
+}
+
 /* Keeps the history row in step with what TikTok just said. */
 static void
 update_history (WbpsCli           *cli,
@@ -555,13 +563,11 @@ update_history (WbpsCli           *cli,
   record->fail_reason = g_strdup (status->fail_reason);
   g_strfreev (record->post_ids);
   record->post_ids = g_strdupv (status->post_ids);
-  g_free (record->state);
+  /* Only a final status changes the state: an interrupted upload must stay resumable. */
   if (g_strcmp0 (status->status, "FAILED") == 0)
-    record->state = g_strdup (wbps_publish_state_to_string (WBPS_PUBLISH_STATE_FAILED));
+    set_record_state (record, WBPS_PUBLISH_STATE_FAILED);
   else if (g_strcmp0 (status->status, "PUBLISH_COMPLETE") == 0 || g_strcmp0 (status->status, "SEND_TO_USER_INBOX") == 0)
-    record->state = g_strdup (wbps_publish_state_to_string (WBPS_PUBLISH_STATE_DONE));
-  else
-    record->state = g_strdup (wbps_publish_state_to_string (WBPS_PUBLISH_STATE_PROCESSING));
+    set_record_state (record, WBPS_PUBLISH_STATE_DONE);
   wbps_database_update_async (db, record, NULL, waiter_cb, &waiter);
   result = waiter_wait (&waiter);
   wbps_database_update_finish (db, result, NULL);

@@ -922,12 +922,20 @@ static void
 init_start (WbpsPublishJob *self)
 {
   g_autoptr(JsonNode) body = build_init_body (self);
+  GError *error = NULL;
 
+  if (g_cancellable_set_error_if_cancelled (job_cancellable (self), &error))
+    {
+      job_finish (self, WBPS_PUBLISH_STATE_FAILED, error);
+      return;
+    }
   set_state (self, WBPS_PUBLISH_STATE_INIT);
   if (self->draft && (self->title != NULL || self->privacy_level != NULL))
     notice (self, _("Drafts go to the TikTok inbox without caption or settings; set them in TikTok."));
+  /* Not cancellable: TikTok may create the publish_id anyway, and it must reach the
+   * checkpoint; a cancel then stops the upload, which `resume` can finish. */
   wbps_api_client_video_init_async (self->api, self->record->open_id, self->draft, body,
-                                    job_cancellable (self), init_cb, self);
+                                    NULL, init_cb, self);
 }
 
 /* ---- creator info --------------------------------------------------------------------- */
@@ -1104,6 +1112,11 @@ resume_identity_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autofree char *identity = g_task_propagate_pointer (G_TASK (result), &error);
 
+  if (identity == NULL && is_cancelled (error))
+    {
+      job_finish (self, WBPS_PUBLISH_STATE_INTERRUPTED, g_steal_pointer (&error));
+      return;
+    }
   if (identity == NULL || g_strcmp0 (identity, self->record->file_identity) != 0)
     {
       job_finish (self, WBPS_PUBLISH_STATE_INTERRUPTED,
@@ -1176,8 +1189,10 @@ database_opened_cb (GObject      *source,
   WbpsPublishJob *self = user_data;
   GError *error = NULL;
 
+  /* A resume that could not start leaves its checkpoint resumable. */
   if (!wbps_database_open_finish (WBPS_DATABASE (source), result, &error))
-    job_finish (self, WBPS_PUBLISH_STATE_FAILED, error);
+    job_finish (self, self->checkpoint != NULL ? WBPS_PUBLISH_STATE_INTERRUPTED : WBPS_PUBLISH_STATE_FAILED,
+                error);
   else if (self->checkpoint != NULL)
     resume_start (self);
   else

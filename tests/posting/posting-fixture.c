@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "posting-fixture.h"
 
+#include <signal.h>
+#include <string.h>
+
 #include <glib/gstdio.h>
 
 #define RUN_TIMEOUT_SEC 60
@@ -253,4 +256,58 @@ posting_assert_error_line (WbpsTestRun *run,
   g_assert_nonnull (strstr (last, needle));
   g_assert_null (strstr (run->err, "CRITICAL"));
   g_assert_null (strstr (run->err, "WARNING"));
+}
+
+/* ---- interrupting a post ------------------------------------------------------------ */
+
+JsonObject *
+posting_only_row (PostingWorld *world)
+{
+  g_autoptr(JsonArray) history = posting_history (world);
+
+  g_assert_cmpuint (json_array_get_length (history), ==, 1);
+  return json_object_ref (json_array_get_object_element (history, 0));
+}
+
+static gboolean
+first_chunk_checkpointed (PostingWorld *world)
+{
+  g_autoptr(JsonArray) history = posting_history (world);
+  JsonObject *row;
+
+  if (json_array_get_length (history) == 0)
+    return FALSE;
+  row = json_array_get_object_element (history, 0);
+  return json_object_get_int_member (row, "uploaded_bytes") > 0;
+}
+
+char *
+posting_interrupt_after_first_chunk (PostingWorld *world,
+                                     const char   *path,
+                                     const char   *chunk_size)
+{
+  const char * const argv[] = { "post", path, "--privacy", "SELF_ONLY", "--chunk-size", chunk_size, NULL };
+  g_autoptr(GSubprocess) post = posting_spawn (world, argv);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonObject) row = NULL;
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (!first_chunk_checkpointed (world))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (100 * 1000);
+    }
+  g_subprocess_send_signal (post, SIGINT);
+  g_subprocess_communicate_utf8 (post, NULL, NULL, &out, &err, NULL);
+  g_test_message ("interrupted post: %s\n%s", out, err);
+  g_assert_true (g_subprocess_get_if_exited (post));
+  g_assert_cmpint (g_subprocess_get_exit_status (post), !=, 0);
+  g_assert_nonnull (strstr (err, "wbps resume"));
+
+  row = posting_only_row (world);
+  g_assert_cmpstr (json_object_get_string_member (row, "state"), ==, "INTERRUPTED");
+  g_assert_cmpuint (json_object_get_int_member (row, "uploaded_bytes"), <,
+                    2 * g_ascii_strtoull (chunk_size, NULL, 10));
+  return g_strdup (json_object_get_string_member (row, "publish_id"));
 }

@@ -65,4 +65,16 @@ gboolean      posting_parse_result     (WbpsTestRun  *run,
 void          posting_assert_error_line (WbpsTestRun *run,
                                          const char  *needle);
 
+/* The one row of `wbps history --json`; fails the test if there are more or none. */
+JsonObject   *posting_only_row         (PostingWorld *world);
+
+/*
+ * Runs `wbps post @path --privacy SELF_ONLY --chunk-size @chunk_size`, sends it
+ * SIGINT once the first chunk is in the checkpoint, checks the row is INTERRUPTED
+ * and returns its publish_id.
+ */
+char         *posting_interrupt_after_first_chunk (PostingWorld *world,
+                                                   const char   *path,
+                                                   const char   *chunk_size);
+
 G_END_DECLS

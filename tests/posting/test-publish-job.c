@@ -237,6 +237,24 @@ lookup (Core       *core,
   return record;
 }
 
+/* A resume cancelled before it got anywhere leaves the checkpoint resumable. */
+static void
+assert_cancelled_resume_keeps_checkpoint (Core                 *core,
+                                          const WbpsPostRecord *checkpoint)
+{
+  g_autoptr(WbpsPublishJob) job = wbps_publish_job_new (core->config, core->api, core->database, NULL);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(WbpsPostRecord) row = NULL;
+  g_autoptr(GError) error = NULL;
+
+  wbps_publish_job_set_checkpoint (job, checkpoint);
+  g_cancellable_cancel (cancellable);
+  g_assert_false (run_job (job, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  row = lookup (core, checkpoint->publish_id);
+  g_assert_cmpstr (row->state, ==, "INTERRUPTED");
+}
+
 /* Cancelling mid-upload leaves INTERRUPTED; a new job resumes it, same publish_id. */
 static void
 test_cancel_then_resume (void)
@@ -267,6 +285,7 @@ test_cancel_then_resume (void)
   checkpoint = lookup (&core, wbps_publish_job_get_publish_id (job));
   g_assert_cmpstr (checkpoint->state, ==, "INTERRUPTED");
   g_assert_cmpint (checkpoint->next_offset, <, checkpoint->file_size);
+  assert_cancelled_resume_keeps_checkpoint (&core, checkpoint);
 
   resumed = wbps_publish_job_new (core.config, core.api, core.database, NULL);
   wbps_publish_job_set_checkpoint (resumed, checkpoint);

@@ -4,7 +4,6 @@
  * finishes with the same publish_id; a checkpoint that expired, or a file that
  * changed, is refused clearly and never re-initialised.
  */
-#include <signal.h>
 #include <sqlite3.h>
 #include <glib/gstdio.h>
 
@@ -17,64 +16,13 @@ static char *video;   /* ~17.5 MB: three chunks of 5 MiB, the last one larger */
 
 /* ---- Ctrl-C and resume ---------------------------------------------------- */
 
-static JsonObject *
-only_row (PostingWorld *world)
-{
-  g_autoptr(JsonArray) history = posting_history (world);
-
-  g_assert_cmpuint (json_array_get_length (history), ==, 1);
-  return json_object_ref (json_array_get_object_element (history, 0));
-}
-
-static gboolean
-first_chunk_checkpointed (PostingWorld *world)
-{
-  g_autoptr(JsonArray) history = posting_history (world);
-  JsonObject *row;
-
-  if (json_array_get_length (history) == 0)
-    return FALSE;
-  row = json_array_get_object_element (history, 0);
-  return json_object_get_int_member (row, "uploaded_bytes") > 0;
-}
-
-/* SIGINT to `wbps post` once the first chunk is in the checkpoint; returns the publish_id. */
-static char *
-interrupt_after_first_chunk (PostingWorld *world,
-                             const char   *path)
-{
-  const char * const argv[] = { "post", path, "--privacy", "SELF_ONLY", "--chunk-size", CHUNK, NULL };
-  g_autoptr(GSubprocess) post = posting_spawn (world, argv);
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  g_autoptr(JsonObject) row = NULL;
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  while (!first_chunk_checkpointed (world))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_usleep (100 * 1000);
-    }
-  g_subprocess_send_signal (post, SIGINT);
-  g_subprocess_communicate_utf8 (post, NULL, NULL, &out, &err, NULL);
-  g_test_message ("interrupted post: %s\n%s", out, err);
-  g_assert_true (g_subprocess_get_if_exited (post));
-  g_assert_cmpint (g_subprocess_get_exit_status (post), !=, 0);
-  g_assert_nonnull (strstr (err, "wbps resume"));
-
-  row = only_row (world);
-  g_assert_cmpstr (json_object_get_string_member (row, "state"), ==, "INTERRUPTED");
-  g_assert_cmpint (json_object_get_int_member (row, "uploaded_bytes"), <, 2 * 5242880);
-  return g_strdup (json_object_get_string_member (row, "publish_id"));
-}
-
 static void
 test_interrupt_then_resume (void)
 {
   g_autoptr(PostingWorld) world = posting_world_new ("processing-delay-ms=500\n[faults]\nslow-ms=600\n");
   g_autoptr(WbpsTestRun) resume = NULL;
   g_autoptr(JsonObject) row = NULL;
-  g_autofree char *publish_id = interrupt_after_first_chunk (world, video);
+  g_autofree char *publish_id = posting_interrupt_after_first_chunk (world, video, CHUNK);
   g_autofree char *resumed_id = NULL;
   g_autofree char *state = NULL;
   g_autofree char *sent = posting_file_sha256 (video);
@@ -91,7 +39,7 @@ test_interrupt_then_resume (void)
   received = posting_received_sha256 (world, publish_id);
   g_assert_cmpstr (received, ==, sent);
   g_assert_cmpuint (posting_upload_count (world), ==, 1);
-  row = only_row (world);
+  row = posting_only_row (world);
   g_assert_cmpstr (json_object_get_string_member (row, "state"), ==, "DONE");
 }
 
@@ -114,12 +62,12 @@ test_resume_expired (void)
   g_autoptr(PostingWorld) world = posting_world_new ("[faults]\nslow-ms=600\n");
   g_autoptr(WbpsTestRun) resume = NULL;
   g_autoptr(JsonObject) row = NULL;
-  g_autofree char *publish_id = interrupt_after_first_chunk (world, video);
+  g_autofree char *publish_id = posting_interrupt_after_first_chunk (world, video, CHUNK);
 
   expire_checkpoint (world);
   resume = posting_run (world, "resume", publish_id, NULL);
   posting_assert_error_line (resume, "expired");
-  row = only_row (world);
+  row = posting_only_row (world);
   g_assert_cmpstr (json_object_get_string_member (row, "publish_id"), ==, publish_id);
   g_assert_cmpuint (posting_upload_count (world), <=, 1);
 }
@@ -141,14 +89,14 @@ test_resume_changed_file (void)
   g_assert_no_error (error);
   g_file_set_contents (copy, contents, length, &error);
   g_assert_no_error (error);
-  publish_id = interrupt_after_first_chunk (world, copy);
+  publish_id = posting_interrupt_after_first_chunk (world, copy, CHUNK);
 
   contents[length - 1] ^= 0x55;
   g_file_set_contents (copy, contents, length, &error);
   g_assert_no_error (error);
   resume = posting_run (world, "resume", NULL);
   posting_assert_error_line (resume, "not the file");
-  row = only_row (world);
+  row = posting_only_row (world);
   g_assert_cmpstr (json_object_get_string_member (row, "publish_id"), ==, publish_id);
   g_assert_cmpuint (posting_upload_count (world), <=, 1);
 }

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Interruptions that must never lose a publish_id: Ctrl-C while init is in
+ * flight, and `wbps status` asked about an interrupted upload before resuming.
+ */
+#include <signal.h>
+
+#include "posting-fixture.h"
+
+#define CHUNK "5242880"
+
+static char *video_dir;
+static char *video;   /* ~17.5 MB: three chunks of 5 MiB, the last one larger */
+
+/* `wbps status` on an interrupted upload must leave it resumable. */
+static void
+test_status_then_resume (void)
+{
+  g_autoptr(PostingWorld) world = posting_world_new ("processing-delay-ms=500\n[faults]\nslow-ms=600\n");
+  g_autoptr(WbpsTestRun) status = NULL;
+  g_autoptr(WbpsTestRun) resume = NULL;
+  g_autoptr(JsonObject) row = NULL;
+  g_autofree char *publish_id = posting_interrupt_after_first_chunk (world, video, CHUNK);
+  g_autofree char *resumed_id = NULL;
+  g_autofree char *state = NULL;
+
+  status = posting_run (world, "status", publish_id, NULL);
+  g_assert_cmpint (status->status, ==, 0);
+  row = posting_only_row (world);
+  g_assert_cmpstr (json_object_get_string_member (row, "state"), ==, "INTERRUPTED");
+
+  resume = posting_run (world, "resume", NULL);
+  g_assert_cmpint (resume->status, ==, 0);
+  g_assert_true (posting_parse_result (resume, &resumed_id, &state));
+  g_assert_cmpstr (resumed_id, ==, publish_id);
+  g_assert_cmpstr (state, ==, "PUBLISH_COMPLETE");
+  g_assert_cmpuint (posting_upload_count (world), ==, 1);
+}
+
+static gboolean
+history_state_is (PostingWorld *world,
+                  const char   *state)
+{
+  g_autoptr(JsonArray) history = posting_history (world);
+
+  return json_array_get_length (history) == 1 &&
+         g_strcmp0 (json_object_get_string_member (json_array_get_object_element (history, 0), "state"),
+                    state) == 0;
+}
+
+/* Ctrl-C while init is in flight: TikTok made a publish_id, so it must be kept and resumable. */
+static void
+test_interrupt_during_init (void)
+{
+  g_autoptr(PostingWorld) world = posting_world_new ("processing-delay-ms=500\n[faults]\nslow-ms=1500\n");
+  const char * const argv[] = { "post", video, "--privacy", "SELF_ONLY", "--chunk-size", CHUNK, NULL };
+  g_autoptr(GSubprocess) post = NULL;
+  g_autoptr(WbpsTestRun) resume = NULL;
+  g_autoptr(JsonObject) row = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *resumed_id = NULL;
+  g_autofree char *state = NULL;
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  post = posting_spawn (world, argv);
+  while (!history_state_is (world, "INIT"))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (50 * 1000);
+    }
+  g_subprocess_send_signal (post, SIGINT);
+  g_subprocess_communicate_utf8 (post, NULL, NULL, &out, &err, NULL);
+  g_test_message ("interrupted post: %s\n%s", out, err);
+  g_assert_cmpint (g_subprocess_get_exit_status (post), !=, 0);
+
+  row = posting_only_row (world);
+  g_assert_nonnull (json_object_get_string_member (row, "publish_id"));
+  g_assert_cmpstr (json_object_get_string_member (row, "state"), ==, "INTERRUPTED");
+  resume = posting_run (world, "resume", NULL);
+  g_assert_cmpint (resume->status, ==, 0);
+  g_assert_true (posting_parse_result (resume, &resumed_id, &state));
+  g_assert_cmpstr (resumed_id, ==, json_object_get_string_member (row, "publish_id"));
+  g_assert_cmpstr (state, ==, "PUBLISH_COMPLETE");
+  g_assert_cmpuint (posting_upload_count (world), ==, 1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  video_dir = wbps_test_mkdtemp ();
+  video = posting_make_video (video_dir, "video.mp4", 80);
+
+  g_test_add_func ("/interrupt/status-then-resume", test_status_then_resume);
+  g_test_add_func ("/interrupt/during-init", test_interrupt_during_init);
+  status = g_test_run ();
+  wbps_test_rmtree (video_dir);
+  return status;
+}
