@@ -78,18 +78,6 @@ oauth_free (OAuth *oauth)
 /* ---- small helpers ---- */
 
 static gboolean
-secure_equal (const char *a,
-              const char *b)
-{
-  gsize len_a = strlen (a), len_b = strlen (b);
-  guint8 diff = len_a != len_b;
-
-  for (gsize i = 0; i < len_a; i++)
-    diff |= (guint8) a[i] ^ (guint8) b[i % MAX (len_b, 1)];
-  return diff == 0;
-}
-
-static gboolean
 list_contains (GPtrArray  *list,
                const char *item)
 {
@@ -148,17 +136,6 @@ read_form (SoupServerMessage *msg)
   g_autofree char *text = g_strndup (data != NULL ? data : "", size);
 
   return soup_form_decode (text);
-}
-
-static gboolean
-require_method (SoupServerMessage *msg,
-                const char        *method)
-{
-  if (g_str_equal (soup_server_message_get_method (msg), method))
-    return TRUE;
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", method);
-  soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
-  return FALSE;
 }
 
 /* ---- redirect URI rules (spec 1.1) ---- */
@@ -542,7 +519,7 @@ decide (OAuth             *oauth,
   PendingAuth *request;
   g_autofree char *granted = NULL;
 
-  if (!require_method (msg, "POST"))
+  if (!wbps_emu_require_method (oauth->state, msg, "POST"))
     return;
   request = is_empty (request_id) ? NULL : g_hash_table_lookup (oauth->pending, request_id);
   if (request == NULL)
@@ -572,7 +549,7 @@ authorize_cb (SoupServer        *server,
     decide (user_data, msg);
   else if (!g_str_equal (path, "/v2/auth/authorize/") && !g_str_equal (path, "/v2/auth/authorize"))
     soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
-  else if (require_method (msg, "GET"))
+  else if (wbps_emu_require_method (((OAuth *) user_data)->state, msg, "GET"))
     authorize (user_data, msg, query);
 }
 
@@ -591,7 +568,7 @@ check_client (OAuth             *oauth,
     wbps_emu_reply_oauth_error (oauth->state, msg, "invalid_client", "Client key is invalid or missing.");
   else if (is_empty (secret))
     wbps_emu_reply_oauth_error (oauth->state, msg, "invalid_request", "Client secret is missed in request.");
-  else if (client->secret == NULL || !secure_equal (secret, client->secret))
+  else if (client->secret == NULL || !wbps_emu_secure_equal (secret, client->secret))
     wbps_emu_reply_oauth_error (oauth->state, msg, "invalid_client", "Client key and secret do not match.");
   else
     return client;
@@ -684,12 +661,12 @@ challenge_matches (OAuth      *oauth,
   g_autofree char *hex = g_compute_checksum_for_string (G_CHECKSUM_SHA256, verifier, -1);
   g_autofree char *b64 = NULL;
 
-  if (secure_equal (hex, challenge))
+  if (wbps_emu_secure_equal (hex, challenge))
     return TRUE;
   if (!wbps_emu_state_get_bool (oauth->state, "accept-base64url-challenge", FALSE))
     return FALSE;
   b64 = base64url_challenge (verifier);
-  return secure_equal (b64, challenge);
+  return wbps_emu_secure_equal (b64, challenge);
 }
 
 /* Rules 13-14: desktop codes need the verifier whose lowercase hex SHA-256 is the challenge. */
@@ -839,7 +816,7 @@ token_cb (SoupServer        *server,
   WbpsEmuClient *client;
   const char *grant_type;
 
-  if (!require_method (msg, "POST"))
+  if (!wbps_emu_require_method (oauth->state, msg, "POST"))
     return;
   form = read_form (msg);
   if ((client = check_client (oauth, msg, form)) == NULL)
@@ -900,7 +877,7 @@ revoke_cb (SoupServer        *server,
   g_autoptr(GHashTable) form = NULL;
   WbpsEmuClient *client;
 
-  if (!require_method (msg, "POST"))
+  if (!wbps_emu_require_method (oauth->state, msg, "POST"))
     return;
   form = read_form (msg);
   if ((client = check_client (oauth, msg, form)) == NULL)
@@ -984,7 +961,7 @@ check_fields (OAuth              *oauth,
   if (fields->len == 0)
     {
       wbps_emu_reply_v2 (oauth->state, msg, SOUP_STATUS_BAD_REQUEST, NULL, "invalid_params",
-                  "The fields parameter is required.");
+                         "The fields parameter is required.");
       return FALSE;
     }
   for (guint i = 0; i < fields->len; i++)
@@ -992,29 +969,32 @@ check_fields (OAuth              *oauth,
       const char *scope = field_scope (g_ptr_array_index (fields, i));
 
       if (scope == NULL)
- {
-   message = g_strdup_printf ("Unknown field: %s.", (char *) g_ptr_array_index (fields, i));
-   wbps_emu_reply_v2 (oauth->state, msg, SOUP_STATUS_BAD_REQUEST, NULL, "invalid_params", message);
-   return FALSE;
- }
+        {
+          /* The name comes from the query: never echo invalid UTF-8 into JSON. */
+          g_autofree char *name = g_utf8_make_valid (g_ptr_array_index (fields, i), -1);
+
+          message = g_strdup_printf ("Unknown field: %s.", name);
+          wbps_emu_reply_v2 (oauth->state, msg, SOUP_STATUS_BAD_REQUEST, NULL, "invalid_params", message);
+          return FALSE;
+        }
       if (!list_contains (token->scopes, scope) && !list_contains (missing, scope))
- g_ptr_array_add (missing, g_strdup (scope));
+        g_ptr_array_add (missing, g_strdup (scope));
     }
   if (missing->len == 0)
     return TRUE;
   missing_csv = join_csv (missing);
   message = g_strdup_printf ("Some fields need additional scopes: %s.", missing_csv);
   wbps_emu_reply_v2 (oauth->state, msg, as_401 ? SOUP_STATUS_UNAUTHORIZED : SOUP_STATUS_BAD_REQUEST, NULL,
-              as_401 ? "scope_not_authorized" : "scope_permission_missed", message);
+                     as_401 ? "scope_not_authorized" : "scope_permission_missed", message);
   return FALSE;
 }
 
 static void
 user_info_cb (SoupServer        *server,
-       SoupServerMessage *msg,
-       const char        *path,
-       GHashTable        *query,
-       gpointer           user_data)
+              SoupServerMessage *msg,
+              const char        *path,
+              GHashTable        *query,
+              gpointer           user_data)
 {
   OAuth *oauth = user_data;
   WbpsEmuAccessToken *token;
@@ -1022,7 +1002,7 @@ user_info_cb (SoupServer        *server,
   g_autoptr(GPtrArray) fields = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
-  if (!require_method (msg, "GET"))
+  if (!wbps_emu_require_method (oauth->state, msg, "GET"))
     return;
   if ((token = wbps_emu_authenticate (oauth->state, msg, "user.info.basic")) == NULL)
     return;
@@ -1097,7 +1077,7 @@ sign_in_cb (SoupServer        *server,
   const char *open_id;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
-  if (!require_method (msg, "POST"))
+  if (!wbps_emu_require_method (oauth->state, msg, "POST"))
     return;
   form = read_form (msg);
   open_id = param (query, "user") != NULL ? param (query, "user") : param (form, "user");
@@ -1127,7 +1107,7 @@ events_cb (SoupServer        *server,
   GPtrArray *events = wbps_emu_state_get_events (oauth->state);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
-  if (!require_method (msg, "GET"))
+  if (!wbps_emu_require_method (oauth->state, msg, "GET"))
     return;
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "events");

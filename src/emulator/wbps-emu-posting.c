@@ -24,6 +24,9 @@
 #define POSTING_DATA_KEY    "wbps-emu-posting"
 #define UPLOAD_DATA_KEY     "wbps-emu-upload"
 #define ID_BASE             G_GUINT64_CONSTANT (7300000000000000000)
+#define MAX_JSON_BODY       (64 * 1024)   /* a 2200-unit title, fully escaped, is about 13 KiB */
+#define MAX_JSON_DEPTH      32
+#define MAX_API_BODY        (1024 * 1024)
 
 typedef struct {
   char     *publish_id;
@@ -300,6 +303,33 @@ reply_invalid (Posting           *self,
   wbps_emu_reply_v2 (self->state, msg, SOUP_STATUS_BAD_REQUEST, NULL, "invalid_params", message);
 }
 
+/* json-glib parses recursively: a deeply nested body would overflow our stack. */
+static gboolean
+json_depth_ok (const char *data,
+               gsize       size)
+{
+  guint depth = 0;
+  gboolean in_string = FALSE;
+
+  for (gsize i = 0; i < size; i++)
+    {
+      if (in_string)
+        {
+          if (data[i] == '\\')
+            i++;
+          else if (data[i] == '"')
+            in_string = FALSE;
+        }
+      else if (data[i] == '"')
+        in_string = TRUE;
+      else if ((data[i] == '{' || data[i] == '[') && ++depth > MAX_JSON_DEPTH)
+        return FALSE;
+      else if ((data[i] == '}' || data[i] == ']') && depth > 0)
+        depth--;
+    }
+  return TRUE;
+}
+
 static JsonObject *
 read_json_body (SoupServerMessage *msg)
 {
@@ -309,7 +339,8 @@ read_json_body (SoupServerMessage *msg)
   const char *data = g_bytes_get_data (body, &size);
   JsonNode *root;
 
-  if (size == 0 || !json_parser_load_from_data (parser, data, size, NULL))
+  if (size == 0 || size > MAX_JSON_BODY || !json_depth_ok (data, size) ||
+      !json_parser_load_from_data (parser, data, size, NULL))
     return NULL;
   root = json_parser_get_root (parser);
   if (!JSON_NODE_HOLDS_OBJECT (root))
@@ -463,7 +494,8 @@ creator_info_handler (SoupServer        *server,
   WbpsEmuUser *user;
   const char *cap;
 
-  if ((token = wbps_emu_authenticate (self->state, msg, "video.publish")) == NULL)
+  if (!wbps_emu_require_method (self->state, msg, SOUP_METHOD_POST) ||
+      (token = wbps_emu_authenticate (self->state, msg, "video.publish")) == NULL)
     return;
   if (!wbps_emu_rate_limit (self->state, msg, "creator_info", token->token, 20))
     return;
@@ -785,6 +817,8 @@ init_handle (Posting           *self,
   InitRequest req = { 0 };
   Refusal refusal = { 0 };
 
+  if (!wbps_emu_require_method (self->state, msg, SOUP_METHOD_POST))
+    return;
   token = wbps_emu_authenticate (self->state, msg, inbox ? "video.upload" : "video.publish");
   if (token == NULL)
     return;
@@ -874,7 +908,8 @@ status_fetch_handler (SoupServer        *server,
   const char *publish_id;
   PostTask *task;
 
-  if ((token = wbps_emu_authenticate (self->state, msg, "video.upload,video.publish")) == NULL)
+  if (!wbps_emu_require_method (self->state, msg, SOUP_METHOD_POST) ||
+      (token = wbps_emu_authenticate (self->state, msg, "video.upload,video.publish")) == NULL)
     return;
   if (!wbps_emu_rate_limit (self->state, msg, "status_fetch", token->token, 30))
     return;
@@ -929,9 +964,11 @@ upload_ctx_free (UploadCtx *ctx)
 static gboolean
 is_video_content_type (const char *type)
 {
-  return g_strcmp0 (type, "video/mp4") == 0 ||
-         g_strcmp0 (type, "video/quicktime") == 0 ||
-         g_strcmp0 (type, "video/webm") == 0;
+  /* MIME types are case-insensitive (RFC 2045). */
+  return type != NULL &&
+         (g_ascii_strcasecmp (type, "video/mp4") == 0 ||
+          g_ascii_strcasecmp (type, "video/quicktime") == 0 ||
+          g_ascii_strcasecmp (type, "video/webm") == 0);
 }
 
 static PostTask *
@@ -944,15 +981,11 @@ upload_find_task (Posting           *self,
   const char *token = form != NULL ? g_hash_table_lookup (form, "upload_token") : NULL;
   PostTask *task = id != NULL ? g_hash_table_lookup (self->uploads, id) : NULL;
   g_autofree char *hash = NULL;
-  guint diff = 0;
 
   if (task == NULL || token == NULL)
     return NULL;
   hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, token, -1);
-  /* Constant-time over the fixed-length hashes: the token is a secret. */
-  for (gsize i = 0; hash[i] != '\0' && task->upload_token_sha256[i] != '\0'; i++)
-    diff |= (guchar) hash[i] ^ (guchar) task->upload_token_sha256[i];
-  return diff == 0 && strlen (hash) == strlen (task->upload_token_sha256) ? task : NULL;
+  return wbps_emu_secure_equal (hash, task->upload_token_sha256) ? task : NULL;
 }
 
 /* 0 when the headers describe the next chunk of a live upload, else the HTTP status. */
@@ -1059,15 +1092,20 @@ upload_finished_cb (SoupServerMessage *msg,
   upload_close (ctx, FALSE);
 }
 
+/* Upload PUTs stream to disk from here on; any other body is only size-checked. */
 static void
-upload_got_headers_cb (SoupServerMessage *msg,
-                       Posting           *self)
+got_headers_cb (SoupServerMessage *msg,
+                Posting           *self)
 {
   UploadCtx *ctx;
 
   if (soup_server_message_get_method (msg) != SOUP_METHOD_PUT ||
       g_strcmp0 (g_uri_get_path (soup_server_message_get_uri (msg)), UPLOAD_PATH) != 0)
-    return;
+    {
+      /* API bodies are small JSON or forms: refuse a huge one before it is buffered. */
+      wbps_emu_refuse_large_body (self->state, msg, MAX_API_BODY);
+      return;
+    }
 
   /* Stream the body to disk instead of holding chunks of up to 128 MiB in memory. */
   soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
@@ -1091,7 +1129,7 @@ request_started_cb (SoupServer        *server,
                     SoupServerMessage *msg,
                     Posting           *self)
 {
-  g_signal_connect (msg, "got-headers", G_CALLBACK (upload_got_headers_cb), self);
+  g_signal_connect (msg, "got-headers", G_CALLBACK (got_headers_cb), self);
 }
 
 static void
@@ -1164,10 +1202,7 @@ upload_handler (SoupServer        *server,
   guint status;
 
   if (ctx == NULL)
-    {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", "PUT");
-      upload_reply (msg, SOUP_STATUS_METHOD_NOT_ALLOWED);
-    }
+    wbps_emu_reply_method_not_allowed (self->state, msg, SOUP_METHOD_PUT);
   else if (ctx->drop && !self->drop_done)
     upload_drop_late (ctx, msg);
   else

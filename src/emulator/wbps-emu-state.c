@@ -663,6 +663,21 @@ wbps_emu_state_set_base_url (WbpsEmuState *self,
     }
 }
 
+/* ---- comparisons ---- */
+
+gboolean
+wbps_emu_secure_equal (const char *a,
+                       const char *b)
+{
+  gsize len_a = strlen (a), len_b = strlen (b);
+  guint8 diff = len_a != len_b;
+
+  /* Always walks all of @a, whatever matches, so timing tells nothing about @b. */
+  for (gsize i = 0; i < len_a; i++)
+    diff |= (guint8) a[i] ^ (guint8) b[i % MAX (len_b, 1)];
+  return diff == 0;
+}
+
 /* ---- random material ---- */
 
 char *
@@ -800,6 +815,63 @@ wbps_emu_reply_json (WbpsEmuState      *self,
   g_autofree char *log_id = wbps_emu_state_new_log_id (self);
 
   set_json_body (self, msg, http_status, owned, log_id);
+}
+
+/* A refusal in the envelope of the endpoint family of @msg's path. */
+static void
+reply_refusal_for_path (WbpsEmuState      *self,
+                        SoupServerMessage *msg,
+                        guint              http_status,
+                        const char        *message)
+{
+  const char *path = g_uri_get_path (soup_server_message_get_uri (msg));
+
+  if (g_str_has_prefix (path, "/v2/oauth/"))
+    reply_oauth_error_status (self, msg, http_status, "invalid_request", message);
+  else if (g_str_has_prefix (path, "/v2/") && !g_str_has_prefix (path, "/v2/auth/"))
+    wbps_emu_reply_v2 (self, msg, http_status, NULL, "invalid_params", message);
+  else
+    {
+      soup_server_message_set_status (msg, http_status, NULL);
+      soup_server_message_set_response (msg, "text/plain; charset=UTF-8", SOUP_MEMORY_COPY,
+                                        message, strlen (message));
+    }
+}
+
+void
+wbps_emu_reply_method_not_allowed (WbpsEmuState      *self,
+                                   SoupServerMessage *msg,
+                                   const char        *allowed)
+{
+  g_autofree char *message = g_strdup_printf ("This endpoint only accepts %s requests.", allowed);
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", allowed);
+  reply_refusal_for_path (self, msg, SOUP_STATUS_METHOD_NOT_ALLOWED, message);
+}
+
+gboolean
+wbps_emu_refuse_large_body (WbpsEmuState      *self,
+                            SoupServerMessage *msg,
+                            goffset            limit)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH ||
+      soup_message_headers_get_content_length (headers) <= limit)
+    return FALSE;
+  reply_refusal_for_path (self, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "The request body is too large.");
+  return TRUE;
+}
+
+gboolean
+wbps_emu_require_method (WbpsEmuState      *self,
+                         SoupServerMessage *msg,
+                         const char        *method)
+{
+  if (g_str_equal (soup_server_message_get_method (msg), method))
+    return TRUE;
+  wbps_emu_reply_method_not_allowed (self, msg, method);
+  return FALSE;
 }
 
 /* ---- tokens, codes, grants ---- */

@@ -87,6 +87,9 @@ gboolean             wbps_emu_state_get_bool            (WbpsEmuState  *self,
 const char          *wbps_emu_state_get_fault          (WbpsEmuState  *self,
                                                          const char    *key);
 
+/* Constant-time string comparison, for secrets (client secrets, PKCE, upload tokens). */
+gboolean             wbps_emu_secure_equal              (const char    *a,
+                                                         const char    *b);
 /* TikTok-format log_id: YYYYMMDDhhmmss + 20 upper-hex = 34 chars. */
 char                *wbps_emu_state_new_log_id          (WbpsEmuState  *self);
 /* Opaque token/code material from a CSPRNG: @prefix + url-safe random chars. */
@@ -105,6 +108,25 @@ void                 wbps_emu_reply_oauth_error         (WbpsEmuState      *self
                                                          SoupServerMessage *msg,
                                                          const char        *error,
                                                          const char        *description);
+
+/*
+ * 405 for a wrong method, in the envelope of the endpoint family: flat OAuth
+ * error under /v2/oauth/, v2 envelope under the other /v2/ APIs, plain otherwise.
+ */
+void                 wbps_emu_reply_method_not_allowed  (WbpsEmuState      *self,
+                                                         SoupServerMessage *msg,
+                                                         const char        *allowed);
+/*
+ * Early handler check: a request body declared larger than @limit bytes is
+ * answered 413 (in the endpoint's envelope) before libsoup buffers it.
+ */
+gboolean             wbps_emu_refuse_large_body         (WbpsEmuState      *self,
+                                                         SoupServerMessage *msg,
+                                                         goffset            limit);
+/* Whether @msg uses @method; otherwise replies 405 (as above) and returns FALSE. */
+gboolean             wbps_emu_require_method            (WbpsEmuState      *self,
+                                                         SoupServerMessage *msg,
+                                                         const char        *method);
 
 /*
  * v2 authentication: checks "Authorization: Bearer", token known, not expired,

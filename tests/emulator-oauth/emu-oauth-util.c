@@ -344,13 +344,13 @@ EmuReply *
 emu_sign_in (WbpsTestEmulator *emu,
              const char       *scope)
 {
-  g_autofree char *verifier = emu_new_verifier ();
-  g_autofree char *challenge = emu_hex_challenge (verifier);
-  g_autofree char *code = emu_obtain_code (emu, DEMO_KEY, scope, DEMO_REDIRECT, challenge);
-  EmuReply *reply = emu_exchange_code (emu, DEMO_KEY, DEMO_SECRET, code, DEMO_REDIRECT, verifier);
+  g_autoptr(JsonObject) tokens = wbps_test_emulator_sign_in (emu, DEMO_KEY, DEMO_SECRET, scope, NULL);
+  EmuReply *reply = g_new0 (EmuReply, 1);
 
-  g_assert_cmpuint (reply->status, ==, 200);
-  g_assert_nonnull (emu_reply_string (reply, "access_token"));
+  reply->status = SOUP_STATUS_OK;
+  reply->content_type = g_strdup ("application/json");
+  reply->json = json_node_init_object (json_node_alloc (), tokens);
+  reply->body = json_to_string (reply->json, FALSE);
   return reply;
 }
 

@@ -7,6 +7,7 @@
 #include <libsoup/soup.h>
 
 #include "wbps-test-emulator.h"
+#include "wbps-test-oauth.h"
 
 G_BEGIN_DECLS
 
@@ -85,7 +86,7 @@ EmuReply   *emu_exchange_code     (WbpsTestEmulator *emu,
                                    const char       *code,
                                    const char       *redirect_uri,
                                    const char       *verifier);
-/* Full demo sign-in for @scope; returns the token reply (asserted successful). */
+/* Full demo sign-in for @scope (wbps_test_emulator_sign_in); returns the token reply. */
 EmuReply   *emu_sign_in           (WbpsTestEmulator *emu,
                                    const char       *scope);
 

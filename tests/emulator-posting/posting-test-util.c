@@ -3,9 +3,9 @@
 
 #include <string.h>
 
+#include "wbps-test-oauth.h"
 #include "wbps-test-util.h"
 
-#define REDIRECT_URI  "http://127.0.0.1:45678/callback/"
 #define CALLS_PER_TOKEN 5
 
 static const char base_world[] =
@@ -55,81 +55,15 @@ posting_fixture_free (PostingFixture *fx)
   g_free (fx);
 }
 
-static void
-sign_in_as (PostingFixture *fx,
-            const char     *open_id)
-{
-  g_autofree char *escaped = g_uri_escape_string (open_id, NULL, TRUE);
-  g_autofree char *path = g_strconcat ("/emulator/sign-in?user=", escaped, NULL);
-  g_autofree char *url = wbps_test_emulator_url (fx->emu, path);
-  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
-  g_autoptr(GBytes) reply = NULL;
-  g_autoptr(GError) error = NULL;
-
-  reply = soup_session_send_and_read (fx->session, msg, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (soup_message_get_status (msg) / 100, ==, 2);
-}
-
-static char *
-authorize_code (PostingFixture *fx,
-                const char     *challenge)
-{
-  g_autofree char *path = NULL;
-  g_autofree char *url = NULL;
-  g_autofree char *location = NULL;
-  g_autoptr(GUri) uri = NULL;
-  g_autoptr(GHashTable) query = NULL;
-
-  path = g_strdup_printf ("/v2/auth/authorize/?client_key=%s&scope=%s&response_type=code"
-                          "&redirect_uri=%s&state=posting-state&code_challenge=%s"
-                          "&code_challenge_method=S256",
-                          fx->client_key, "user.info.basic%2Cvideo.publish%2Cvideo.upload",
-                          "http%3A%2F%2F127.0.0.1%3A45678%2Fcallback%2F", challenge);
-  url = wbps_test_emulator_url (fx->emu, path);
-  g_assert_cmpuint (wbps_test_http_get (url, &location, NULL), ==, 302);
-  g_assert_nonnull (location);
-  uri = g_uri_parse (location, G_URI_FLAGS_ENCODED_QUERY, NULL);
-  g_assert_nonnull (uri);
-  g_assert_nonnull (g_uri_get_query (uri));
-  query = soup_form_decode (g_uri_get_query (uri));
-  g_assert_nonnull (g_hash_table_lookup (query, "code"));
-  return g_strdup (g_hash_table_lookup (query, "code"));
-}
-
 char *
 posting_fixture_login (PostingFixture *fx,
                        const char     *open_id)
 {
-  g_autofree char *verifier = NULL;
-  g_autofree char *challenge = NULL;
-  g_autofree char *code = NULL;
-  g_autofree char *url = wbps_test_emulator_url (fx->emu, "/v2/oauth/token/");
-  g_autoptr(SoupMessage) msg = NULL;
-  g_autoptr(GBytes) reply = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonObject *root;
-  char *form;
+  g_autoptr(JsonObject) reply = wbps_test_emulator_sign_in (fx->emu, fx->client_key, fx->client_secret,
+                                                            "user.info.basic,video.publish,video.upload",
+                                                            open_id);
 
-  if (open_id != NULL)
-    sign_in_as (fx, open_id);
-  verifier = g_strdup_printf ("%08x%08x%08x%08x%08x%08x", g_random_int (), g_random_int (),
-                              g_random_int (), g_random_int (), g_random_int (), g_random_int ());
-  challenge = g_compute_checksum_for_string (G_CHECKSUM_SHA256, verifier, -1);
-  code = authorize_code (fx, challenge);
-
-  form = soup_form_encode ("client_key", fx->client_key, "client_secret", fx->client_secret,
-                           "code", code, "grant_type", "authorization_code",
-                           "redirect_uri", REDIRECT_URI, "code_verifier", verifier, NULL);
-  msg = soup_message_new_from_encoded_form ("POST", url, form);
-  reply = soup_session_send_and_read (fx->session, msg, NULL, &error);
-  g_assert_no_error (error);
-  json_parser_load_from_data (parser, g_bytes_get_data (reply, NULL), g_bytes_get_size (reply), &error);
-  g_assert_no_error (error);
-  root = json_node_get_object (json_parser_get_root (parser));
-  g_assert_true (json_object_has_member (root, "access_token"));
-  return g_strdup (json_object_get_string_member (root, "access_token"));
+  return g_strdup (json_object_get_string_member (reply, "access_token"));
 }
 
 void
