@@ -4,6 +4,10 @@
 #include "wbps-publish-job.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "wbps-chunk-plan.h"
 #include "wbps-error.h"
@@ -77,6 +81,7 @@ struct _WbpsPublishJob
   guint             running : 1;
 
   WbpsPostRecord   *checkpoint;   /* resume source, or NULL */
+  int               upload_lock;  /* flock()ed file while this process owns the upload, or -1 */
 
   /* progress */
   WbpsPublishState  state;
@@ -479,6 +484,43 @@ sleep_async (WbpsPublishJob      *self,
   g_object_unref (task);
 }
 
+/* ---- one uploader per post ------------------------------------------------------ */
+
+/* Two processes must never send chunks of one upload at once (`wbps resume` beside a
+ * `wbps post` still running): an advisory lock per publish_id, released with the process. */
+static gboolean
+claim_upload (WbpsPublishJob  *self,
+              GError         **error)
+{
+  g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, self->record->publish_id, -1);
+  g_autofree char *dir = g_build_filename (g_get_user_runtime_dir (), "wbps", NULL);
+  g_autofree char *path = NULL;
+  int fd;
+
+  g_mkdir_with_parents (dir, 0700);
+  path = g_strdup_printf ("%s/upload-%.32s.lock", dir, digest);
+  fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd >= 0 && flock (fd, LOCK_EX | LOCK_NB) == 0)
+    {
+      self->upload_lock = fd;
+      return TRUE;
+    }
+  if (fd >= 0)
+    close (fd);
+  g_set_error (error, WBPS_PUBLISH_ERROR, WBPS_PUBLISH_ERROR_BUSY,
+               _("The upload of %s (publish ID %s) is already running in another wbps process."),
+               self->record->file_path, self->record->publish_id);
+  return FALSE;
+}
+
+static void
+release_upload (WbpsPublishJob *self)
+{
+  if (self->upload_lock >= 0)
+    close (self->upload_lock);
+  self->upload_lock = -1;
+}
+
 /* ---- the end ------------------------------------------------------------------- */
 
 static void
@@ -508,6 +550,7 @@ job_finish (WbpsPublishJob   *self,
   GTask *task = g_steal_pointer (&self->task);
 
   g_clear_object (&self->uploader);
+  release_upload (self);
   self->state = state;
   g_free (self->record->state);
   self->record->state = g_strdup (wbps_publish_state_to_string (state));
@@ -535,6 +578,19 @@ job_finish (WbpsPublishJob   *self,
   else
     g_task_return_boolean (task, TRUE);
   g_object_unref (task);
+}
+
+/* Stops without touching the history row: it belongs to the process that owns the upload. */
+static void
+job_abandon (WbpsPublishJob *self,
+             GError         *error)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->task);
+
+  g_clear_error (&self->error);
+  self->error = error;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
+  g_task_return_error (task, g_error_copy (error));
 }
 
 static gboolean
@@ -889,6 +945,11 @@ init_saved_cb (GObject      *source,
     notice (self, _("Warning: the upload checkpoint could not be saved (%s); an interrupted upload cannot be resumed."),
             error->message);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PUBLISH_ID]);
+  if (!claim_upload (self, &error))
+    {
+      job_finish (self, WBPS_PUBLISH_STATE_INTERRUPTED, g_steal_pointer (&error));
+      return;
+    }
   upload_start (self, 0);
 }
 
@@ -1145,6 +1206,11 @@ resume_start (WbpsPublishJob *self)
   self->total_bytes = r->file_size;
   self->state = wbps_publish_state_from_string (r->state);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PUBLISH_ID]);
+  if (!claim_upload (self, &error))
+    {
+      job_abandon (self, error);
+      return;
+    }
   if (r->upload_url == NULL || now >= r->upload_expires_at)
     {
       g_autoptr(GDateTime) until = g_date_time_new_from_unix_local (r->upload_expires_at);
@@ -1420,6 +1486,7 @@ wbps_publish_job_finalize (GObject *object)
   g_clear_object (&self->preflight);
   g_clear_object (&self->file);
   g_clear_object (&self->uploader);
+  release_upload (self);
   g_free (self->open_id);
   g_free (self->privacy_level);
   g_free (self->title);
@@ -1497,6 +1564,7 @@ static void
 wbps_publish_job_init (WbpsPublishJob *self)
 {
   self->record = wbps_post_record_new ();
+  self->upload_lock = -1;
   self->eta_seconds = -1;
   self->give_up_seconds = default_give_up_seconds ();
 }

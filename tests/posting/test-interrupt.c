@@ -85,6 +85,51 @@ test_interrupt_during_init (void)
   g_assert_cmpuint (posting_upload_count (world), ==, 1);
 }
 
+static char *
+upload_row_publish_id (PostingWorld *world)
+{
+  g_autoptr(JsonArray) history = posting_history (world);
+  JsonObject *row;
+
+  if (json_array_get_length (history) != 1)
+    return NULL;
+  row = json_array_get_object_element (history, 0);
+  if (g_strcmp0 (json_object_get_string_member (row, "state"), "UPLOAD") != 0)
+    return NULL;
+  return g_strdup (json_object_get_string_member (row, "publish_id"));
+}
+
+/* `wbps resume` beside the `wbps post` still uploading must not send chunks of the same post. */
+static void
+test_resume_refused_while_uploading (void)
+{
+  g_autoptr(PostingWorld) world = posting_world_new ("processing-delay-ms=500\n[faults]\nslow-ms=800\n");
+  const char * const argv[] = { "post", video, "--privacy", "SELF_ONLY", "--chunk-size", CHUNK, NULL };
+  g_autoptr(GSubprocess) post = posting_spawn (world, argv);
+  g_autoptr(WbpsTestRun) resume = NULL;
+  g_autofree char *publish_id = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *expected = posting_file_sha256 (video);
+  g_autofree char *received = NULL;
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while ((publish_id = upload_row_publish_id (world)) == NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (50 * 1000);
+    }
+  resume = posting_run (world, "resume", publish_id, NULL);
+  posting_assert_error_line (resume, "already running in another wbps process");
+
+  g_subprocess_communicate_utf8 (post, NULL, NULL, &out, &err, NULL);
+  g_test_message ("post: %s\n%s", out, err);
+  g_assert_cmpint (g_subprocess_get_exit_status (post), ==, 0);
+  received = posting_received_sha256 (world, publish_id);
+  g_assert_cmpstr (received, ==, expected);
+  g_assert_cmpuint (posting_upload_count (world), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -97,6 +142,7 @@ main (int   argc,
 
   g_test_add_func ("/interrupt/status-then-resume", test_status_then_resume);
   g_test_add_func ("/interrupt/during-init", test_interrupt_during_init);
+  g_test_add_func ("/interrupt/resume-refused-while-uploading", test_resume_refused_while_uploading);
   status = g_test_run ();
   wbps_test_rmtree (video_dir);
   return status;
