@@ -12,25 +12,6 @@
 
 #define WHOAMI_PATH "/v2/user/info/?fields=open_id,union_id,avatar_url,display_name"
 
-/* What one async step hands back to a verb waiting on it. */
-typedef struct {
-  gboolean  done;
-  gpointer  result;
-  gboolean  ok;
-  gboolean  revoked;
-  GError   *revoke_error;
-  GError   *error;
-} Step;
-
-static void
-step_clear (Step *step)
-{
-  g_clear_error (&step->error);
-  g_clear_error (&step->revoke_error);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Step, step_clear)
-
 static int
 fail (WbpsCli      *cli,
       const GError *error,
@@ -76,17 +57,6 @@ on_browser_failed (WbpsSignIn *sign_in,
   fflush (stdout);
 }
 
-static void
-on_signed_in (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Step *step = user_data;
-
-  step->result = wbps_sign_in_run_finish (WBPS_SIGN_IN (source), result, &step->error);
-  step->done = TRUE;
-}
-
 int
 wbps_cli_login (WbpsCli  *cli,
                 int       argc,
@@ -103,7 +73,8 @@ wbps_cli_login (WbpsCli  *cli,
   };
   g_autoptr(WbpsSignIn) sign_in = NULL;
   g_autoptr(WbpsToken) token = NULL;
-  g_auto(Step) step = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+  WbpsCliWaiter waiter = { cli, NULL, FALSE };
   g_autoptr(GError) error = NULL;
   WbpsAccountManager *accounts;
   int status;
@@ -123,39 +94,16 @@ wbps_cli_login (WbpsCli  *cli,
   wbps_sign_in_set_timeout (sign_in, (guint) timeout);
   g_signal_connect (sign_in, "authorize-url", G_CALLBACK (on_authorize_url), GINT_TO_POINTER (no_browser));
   g_signal_connect (sign_in, "browser-failed", G_CALLBACK (on_browser_failed), NULL);
-  wbps_sign_in_run_async (sign_in, cli->cancellable, on_signed_in, &step);
-  wbps_cli_wait (cli, &step.done);
+  wbps_sign_in_run_async (sign_in, cli->cancellable, wbps_cli_waiter_cb, &waiter);
+  result = wbps_cli_waiter_wait (&waiter);
 
-  if ((token = step.result) == NULL)
-    return fail (cli, step.error, FALSE);
+  if ((token = wbps_sign_in_run_finish (sign_in, result, &error)) == NULL)
+    return fail (cli, error, FALSE);
   g_print (_("Signed in as %s (%s)\n"), display_name (token), token->open_id);
   return 0;
 }
 
 /* ---- whoami ---------------------------------------------------------- */
-
-static void
-on_user_info (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Step *step = user_data;
-
-  step->result = wbps_api_client_call_finish (WBPS_API_CLIENT (source), result, &step->error);
-  step->done = TRUE;
-}
-
-static void
-on_profile_updated (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  Step *step = user_data;
-
-  step->ok = wbps_account_manager_update_profile_finish (WBPS_ACCOUNT_MANAGER (source), result,
-                                                         &step->error);
-  step->done = TRUE;
-}
 
 /* TikTok unreachable, or in trouble: not a reason to hide who is signed in. */
 static gboolean
@@ -176,7 +124,9 @@ keep_profile_fresh (WbpsCli    *cli,
   const WbpsToken *account = wbps_account_manager_lookup (cli->accounts, open_id);
   JsonObject *user = wbps_json_get_object (data, "user");
   const char *name, *avatar;
-  g_auto(Step) step = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  WbpsCliWaiter waiter = { cli, NULL, FALSE };
 
   /* TikTok's reply is not trusted to have the shape asked for. */
   if (account == NULL || user == NULL)
@@ -188,10 +138,10 @@ keep_profile_fresh (WbpsCli    *cli,
   if (g_strcmp0 (name, account->display_name) == 0 && g_strcmp0 (avatar, account->avatar_url) == 0)
     return;
   wbps_account_manager_update_profile_async (cli->accounts, open_id, name, avatar, cli->cancellable,
-                                             on_profile_updated, &step);
-  wbps_cli_wait (cli, &step.done);
-  if (!step.ok)
-    g_debug ("Could not store the new profile: %s", step.error->message);
+                                             wbps_cli_waiter_cb, &waiter);
+  result = wbps_cli_waiter_wait (&waiter);
+  if (!wbps_account_manager_update_profile_finish (cli->accounts, result, &error))
+    g_debug ("Could not store the new profile: %s", error->message);
 }
 
 static void
@@ -221,7 +171,9 @@ wbps_cli_whoami (WbpsCli  *cli,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) data = NULL;
   g_autofree char *open_id = NULL;
-  g_auto(Step) step = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) call_error = NULL;
+  WbpsCliWaiter waiter = { cli, NULL, FALSE };
   const WbpsToken *account;
   int status;
 
@@ -232,18 +184,18 @@ wbps_cli_whoami (WbpsCli  *cli,
 
   /* Asking TikTok proves the sign-in still works, refreshing the token if due. */
   wbps_api_client_call_async (wbps_cli_get_api (cli), open_id, "GET", WHOAMI_PATH, NULL,
-                              cli->cancellable, on_user_info, &step);
-  wbps_cli_wait (cli, &step.done);
-  if ((data = step.result) != NULL)
+                              cli->cancellable, wbps_cli_waiter_cb, &waiter);
+  result = wbps_cli_waiter_wait (&waiter);
+  if ((data = wbps_api_client_call_finish (wbps_cli_get_api (cli), result, &call_error)) != NULL)
     keep_profile_fresh (cli, open_id, data);
-  else if (is_unreachable (step.error))
+  else if (is_unreachable (call_error))
     {
-      g_autofree char *reason = wbps_cli_describe_error (step.error);
+      g_autofree char *reason = wbps_cli_describe_error (call_error);
 
       g_printerr (_("TikTok could not be reached, showing the saved profile: %s\n"), reason);
     }
   else
-    return fail (cli, step.error, json);
+    return fail (cli, call_error, json);
 
   if ((account = wbps_account_manager_lookup (cli->accounts, open_id)) == NULL)
     return fail (cli, error = g_error_new_literal (WBPS_ERROR, WBPS_ERROR_NOT_SIGNED_IN,
@@ -322,42 +274,34 @@ wbps_cli_accounts (WbpsCli  *cli,
 
 /* ---- logout ---------------------------------------------------------- */
 
-static void
-on_signed_out (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  Step *step = user_data;
-
-  step->ok = wbps_account_manager_sign_out_finish (WBPS_ACCOUNT_MANAGER (source), result,
-                                                   &step->revoked, &step->revoke_error, &step->error);
-  step->done = TRUE;
-}
-
 static gboolean
 sign_out_one (WbpsCli    *cli,
               const char *open_id)
 {
   const WbpsToken *account = wbps_account_manager_lookup (cli->accounts, open_id);
   g_autofree char *name = g_strdup (account != NULL ? display_name (account) : open_id);
-  g_auto(Step) step = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) revoke_error = NULL;
+  g_autoptr(GError) error = NULL;
+  WbpsCliWaiter waiter = { cli, NULL, FALSE };
+  gboolean revoked = FALSE;
 
-  wbps_account_manager_sign_out_async (cli->accounts, open_id, cli->cancellable, on_signed_out, &step);
-  wbps_cli_wait (cli, &step.done);
-  if (!step.ok)
+  wbps_account_manager_sign_out_async (cli->accounts, open_id, cli->cancellable, wbps_cli_waiter_cb, &waiter);
+  result = wbps_cli_waiter_wait (&waiter);
+  if (!wbps_account_manager_sign_out_finish (cli->accounts, result, &revoked, &revoke_error, &error))
     {
-      wbps_cli_print_error (cli, step.error, FALSE);
+      wbps_cli_print_error (cli, error, FALSE);
       return FALSE;
     }
-  if (step.revoked)
+  if (revoked)
     g_print (_("Signed out %s (%s)\n"), name, open_id);
   else
     {
-      g_autofree char *reason = step.revoke_error != NULL ? wbps_cli_describe_error (step.revoke_error)
+      g_autofree char *reason = revoke_error != NULL ? wbps_cli_describe_error (revoke_error)
                                                           : g_strdup (_("no reason given"));
 
-      if (step.revoke_error != NULL && step.revoke_error->domain == WBPS_TIKTOK_ERROR &&
-          !wbps_tiktok_error_is_transient (step.revoke_error))
+      if (revoke_error != NULL && revoke_error->domain == WBPS_TIKTOK_ERROR &&
+          !wbps_tiktok_error_is_transient (revoke_error))
         g_print (_("Signed out %s (%s) on this computer only: TikTok did not confirm the revocation (%s)\n"),
                  name, open_id, reason);
       else

@@ -8,6 +8,7 @@
 #include "wbps-cli.h"
 #include "wbps-database.h"
 #include "wbps-error.h"
+#include "wbps-json.h"
 #include "wbps-media-preflight.h"
 #include "wbps-publish-job.h"
 
@@ -17,31 +18,6 @@
 #define EXIT_INTERRUPTED 130
 
 /* ---- small helpers ------------------------------------------------------ */
-
-/* Waits for one async result on the default main context. */
-typedef struct {
-  WbpsCli      *cli;
-  GAsyncResult *result;
-  gboolean      done;
-} Waiter;
-
-static void
-waiter_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  Waiter *waiter = user_data;
-
-  waiter->result = g_object_ref (result);
-  waiter->done = TRUE;
-}
-
-static GAsyncResult *
-waiter_wait (Waiter *waiter)
-{
-  wbps_cli_wait (waiter->cli, &waiter->done);
-  return waiter->result;
-}
 
 static int
 usage_error (WbpsCli     *cli,
@@ -73,11 +49,11 @@ open_database (WbpsCli  *cli,
                GError  **error)
 {
   g_autoptr(WbpsDatabase) db = wbps_database_new (NULL);
-  Waiter waiter = { cli, NULL, FALSE };
+  WbpsCliWaiter waiter = { cli, NULL, FALSE };
   g_autoptr(GAsyncResult) result = NULL;
 
-  wbps_database_open_async (db, cli->cancellable, waiter_cb, &waiter);
-  result = waiter_wait (&waiter);
+  wbps_database_open_async (db, cli->cancellable, wbps_cli_waiter_cb, &waiter);
+  result = wbps_cli_waiter_wait (&waiter);
   if (!wbps_database_open_finish (db, result, error))
     return NULL;
   return g_steal_pointer (&db);
@@ -111,18 +87,6 @@ resolve_account (WbpsCli  *cli,
 }
 
 /* ---- JSON ----------------------------------------------------------------- */
-
-static void
-add_string_or_null (JsonBuilder *builder,
-                    const char  *name,
-                    const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
 
 /* Post ids stay strings: 19-digit numbers do not survive a double. */
 static void
@@ -162,9 +126,9 @@ print_result (const char         *publish_id,
     }
   builder = json_builder_new ();
   json_builder_begin_object (builder);
-  add_string_or_null (builder, "publish_id", publish_id);
-  add_string_or_null (builder, "status", status);
-  add_string_or_null (builder, "fail_reason", fail_reason);
+  wbps_json_add_string_or_null (builder, "publish_id", publish_id);
+  wbps_json_add_string_or_null (builder, "status", status);
+  wbps_json_add_string_or_null (builder, "fail_reason", fail_reason);
   add_post_ids (builder, post_ids);
   json_builder_set_member_name (builder, "uploaded_bytes");
   json_builder_add_int_value (builder, uploaded_bytes);
@@ -324,14 +288,14 @@ run_job (WbpsCli        *cli,
          gboolean        json)
 {
   Progress progress = { isatty (STDERR_FILENO), FALSE, 0, 0, G_MAXUINT64 };
-  Waiter waiter = { cli, NULL, FALSE };
+  WbpsCliWaiter waiter = { cli, NULL, FALSE };
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
   g_signal_connect (job, "progress", G_CALLBACK (progress_cb), &progress);
   g_signal_connect (job, "notice", G_CALLBACK (notice_cb), &progress);
-  wbps_publish_job_run_async (job, cli->cancellable, waiter_cb, &waiter);
-  result = waiter_wait (&waiter);
+  wbps_publish_job_run_async (job, cli->cancellable, wbps_cli_waiter_cb, &waiter);
+  result = wbps_cli_waiter_wait (&waiter);
   wbps_publish_job_run_finish (job, result, &error);
   progress_end_bar (&progress);
   g_signal_handlers_disconnect_by_data (job, &progress);
@@ -489,17 +453,17 @@ find_checkpoint (WbpsCli       *cli,
                  const char    *publish_id,
                  GError       **error)
 {
-  Waiter waiter = { cli, NULL, FALSE };
+  WbpsCliWaiter waiter = { cli, NULL, FALSE };
   g_autoptr(GAsyncResult) result = NULL;
 
   if (publish_id != NULL)
     {
-      wbps_database_lookup_async (db, publish_id, cli->cancellable, waiter_cb, &waiter);
-      result = waiter_wait (&waiter);
+      wbps_database_lookup_async (db, publish_id, cli->cancellable, wbps_cli_waiter_cb, &waiter);
+      result = wbps_cli_waiter_wait (&waiter);
       return wbps_database_lookup_finish (db, result, error);
     }
-  wbps_database_latest_interrupted_async (db, cli->cancellable, waiter_cb, &waiter);
-  result = waiter_wait (&waiter);
+  wbps_database_latest_interrupted_async (db, cli->cancellable, wbps_cli_waiter_cb, &waiter);
+  result = wbps_cli_waiter_wait (&waiter);
   return wbps_database_latest_interrupted_finish (db, result, error);
 }
 
@@ -554,7 +518,7 @@ update_history (WbpsCli           *cli,
                 WbpsPostRecord    *record,
                 WbpsPublishStatus *status)
 {
-  Waiter waiter = { cli, NULL, FALSE };
+  WbpsCliWaiter waiter = { cli, NULL, FALSE };
   g_autoptr(GAsyncResult) result = NULL;
 
   g_free (record->status);
@@ -568,8 +532,8 @@ update_history (WbpsCli           *cli,
     set_record_state (record, WBPS_PUBLISH_STATE_FAILED);
   else if (g_strcmp0 (status->status, "PUBLISH_COMPLETE") == 0 || g_strcmp0 (status->status, "SEND_TO_USER_INBOX") == 0)
     set_record_state (record, WBPS_PUBLISH_STATE_DONE);
-  wbps_database_update_async (db, record, NULL, waiter_cb, &waiter);
-  result = waiter_wait (&waiter);
+  wbps_database_update_async (db, record, NULL, wbps_cli_waiter_cb, &waiter);
+  result = wbps_cli_waiter_wait (&waiter);
   wbps_database_update_finish (db, result, NULL);
 }
 
@@ -580,11 +544,11 @@ fetch_status (WbpsCli     *cli,
               GError     **error)
 {
   WbpsApiClient *api = wbps_cli_get_api (cli);
-  Waiter waiter = { cli, NULL, FALSE };
+  WbpsCliWaiter waiter = { cli, NULL, FALSE };
   g_autoptr(GAsyncResult) result = NULL;
 
-  wbps_api_client_status_async (api, open_id, publish_id, cli->cancellable, waiter_cb, &waiter);
-  result = waiter_wait (&waiter);
+  wbps_api_client_status_async (api, open_id, publish_id, cli->cancellable, wbps_cli_waiter_cb, &waiter);
+  result = wbps_cli_waiter_wait (&waiter);
   return wbps_api_client_status_finish (api, result, error);
 }
 
@@ -677,15 +641,6 @@ format_iso (gint64 usec)
   return g_date_time_format_iso8601 (time);
 }
 
-static void
-add_int_member (JsonBuilder *builder,
-                const char  *name,
-                gint64       value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_int_value (builder, value);
-}
-
 /* Everything but the upload URL, which is a capability and never printed. */
 static void
 add_history_row (JsonBuilder          *builder,
@@ -695,21 +650,21 @@ add_history_row (JsonBuilder          *builder,
   g_autofree char *updated = format_iso (r->updated_at);
 
   json_builder_begin_object (builder);
-  add_int_member (builder, "id", r->id);
-  add_string_or_null (builder, "file", r->file_path);
-  add_int_member (builder, "file_size", r->file_size);
-  add_string_or_null (builder, "title", r->title);
-  add_string_or_null (builder, "account", r->open_id);
-  add_string_or_null (builder, "mode", r->mode);
-  add_string_or_null (builder, "privacy", r->privacy);
-  add_string_or_null (builder, "publish_id", r->publish_id);
-  add_string_or_null (builder, "state", r->state);
-  add_string_or_null (builder, "status", r->status);
-  add_string_or_null (builder, "fail_reason", r->fail_reason);
+  wbps_json_add_int (builder, "id", r->id);
+  wbps_json_add_string_or_null (builder, "file", r->file_path);
+  wbps_json_add_int (builder, "file_size", r->file_size);
+  wbps_json_add_string_or_null (builder, "title", r->title);
+  wbps_json_add_string_or_null (builder, "account", r->open_id);
+  wbps_json_add_string_or_null (builder, "mode", r->mode);
+  wbps_json_add_string_or_null (builder, "privacy", r->privacy);
+  wbps_json_add_string_or_null (builder, "publish_id", r->publish_id);
+  wbps_json_add_string_or_null (builder, "state", r->state);
+  wbps_json_add_string_or_null (builder, "status", r->status);
+  wbps_json_add_string_or_null (builder, "fail_reason", r->fail_reason);
   add_post_ids (builder, (const char * const *) r->post_ids);
-  add_int_member (builder, "uploaded_bytes", r->next_offset);
-  add_string_or_null (builder, "created_at", created);
-  add_string_or_null (builder, "updated_at", updated);
+  wbps_json_add_int (builder, "uploaded_bytes", r->next_offset);
+  wbps_json_add_string_or_null (builder, "created_at", created);
+  wbps_json_add_string_or_null (builder, "updated_at", updated);
   json_builder_end_object (builder);
 }
 
@@ -760,7 +715,7 @@ wbps_cli_history (WbpsCli  *cli,
   g_autoptr(WbpsDatabase) db = NULL;
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(GAsyncResult) result = NULL;
-  Waiter waiter = { cli, NULL, FALSE };
+  WbpsCliWaiter waiter = { cli, NULL, FALSE };
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!parse_options (context, &argc, &argv, &error))
@@ -769,8 +724,8 @@ wbps_cli_history (WbpsCli  *cli,
     return usage_error (cli, json, _("Usage: wbps history [--json]"));
   if ((db = open_database (cli, &error)) != NULL)
     {
-      wbps_database_list_async (db, cli->cancellable, waiter_cb, &waiter);
-      result = waiter_wait (&waiter);
+      wbps_database_list_async (db, cli->cancellable, wbps_cli_waiter_cb, &waiter);
+      result = wbps_cli_waiter_wait (&waiter);
       rows = wbps_database_list_finish (db, result, &error);
     }
   if (rows == NULL)

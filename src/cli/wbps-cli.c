@@ -63,6 +63,24 @@ wbps_cli_wait (WbpsCli  *cli,
     g_main_context_iteration (NULL, TRUE);
 }
 
+void
+wbps_cli_waiter_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  WbpsCliWaiter *waiter = user_data;
+
+  waiter->result = g_object_ref (result);
+  waiter->done = TRUE;
+}
+
+GAsyncResult *
+wbps_cli_waiter_wait (WbpsCliWaiter *waiter)
+{
+  wbps_cli_wait (waiter->cli, &waiter->done);
+  return g_steal_pointer (&waiter->result);
+}
+
 /* One line, whatever the message holds, and never a registered secret. */
 static char *
 one_line (const char *text)
@@ -114,30 +132,14 @@ wbps_cli_print_json (JsonNode *node)
   g_print ("%s\n", text);
 }
 
-typedef struct {
-  gboolean  done;
-  gboolean  ok;
-  GError   *error;
-} Wait;
-
-static void
-on_accounts_loaded (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->ok = wbps_account_manager_load_finish (WBPS_ACCOUNT_MANAGER (source), result, &wait->error);
-  wait->done = TRUE;
-}
-
 WbpsAccountManager *
 wbps_cli_get_accounts (WbpsCli  *cli,
                        GError  **error)
 {
   g_autoptr(WbpsTokenStore) store = NULL;
   g_autoptr(WbpsAccountManager) accounts = NULL;
-  Wait wait = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+  WbpsCliWaiter waiter = { cli, NULL, FALSE };
 
   if (cli->accounts != NULL)
     return cli->accounts;
@@ -146,13 +148,10 @@ wbps_cli_get_accounts (WbpsCli  *cli,
 
   store = wbps_token_store_new ();
   accounts = wbps_account_manager_new (cli->config, store);
-  wbps_account_manager_load_async (accounts, cli->cancellable, on_accounts_loaded, &wait);
-  wbps_cli_wait (cli, &wait.done);
-  if (!wait.ok)
-    {
-      g_propagate_error (error, wait.error);
-      return NULL;
-    }
+  wbps_account_manager_load_async (accounts, cli->cancellable, wbps_cli_waiter_cb, &waiter);
+  result = wbps_cli_waiter_wait (&waiter);
+  if (!wbps_account_manager_load_finish (accounts, result, error))
+    return NULL;
   cli->accounts = g_steal_pointer (&accounts);
   return cli->accounts;
 }
@@ -377,36 +376,18 @@ on_terminate_signal (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-typedef struct {
-  gboolean    done;
-  WbpsConfig *config;
-  GError     *error;
-} DemoWait;
-
-static void
-on_demo_started (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  DemoWait *wait = user_data;
-
-  wait->config = wbps_demo_start_finish (WBPS_DEMO (source), result, &wait->error);
-  wait->done = TRUE;
-}
-
 static WbpsConfig *
 start_demo (WbpsCli  *cli,
             GError  **error)
 {
   WbpsDemo *demo = wbps_demo_new ();
-  DemoWait wait = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+  WbpsCliWaiter waiter = { cli, NULL, FALSE };
 
   cli->demo_emulator = G_OBJECT (demo);
-  wbps_demo_start_async (demo, cli->cancellable, on_demo_started, &wait);
-  wbps_cli_wait (cli, &wait.done);
-  if (wait.config == NULL)
-    g_propagate_error (error, wait.error);
-  return wait.config;
+  wbps_demo_start_async (demo, cli->cancellable, wbps_cli_waiter_cb, &waiter);
+  result = wbps_cli_waiter_wait (&waiter);
+  return wbps_demo_start_finish (demo, result, error);
 }
 
 static gboolean

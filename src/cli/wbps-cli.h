@@ -36,6 +36,22 @@ WbpsApiClient      *wbps_cli_get_api       (WbpsCli     *cli);
 void                wbps_cli_wait          (WbpsCli     *cli,
                                             gboolean    *done);
 
+/*
+ * Collects one async result for a verb that waits on it: pass wbps_cli_waiter_cb
+ * and the waiter ({ cli, NULL, FALSE }) to the _async call, then hand
+ * wbps_cli_waiter_wait()'s result (transfer full) to the _finish call.
+ */
+typedef struct {
+  WbpsCli      *cli;
+  GAsyncResult *result;
+  gboolean      done;
+} WbpsCliWaiter;
+
+void                wbps_cli_waiter_cb     (GObject       *source,
+                                            GAsyncResult  *result,
+                                            gpointer       user_data);
+GAsyncResult       *wbps_cli_waiter_wait   (WbpsCliWaiter *waiter);
+
 /* One plain-language line on stderr, or the JSON error object on stdout when @json. */
 void                wbps_cli_print_error   (WbpsCli      *cli,
                                             const GError *error,

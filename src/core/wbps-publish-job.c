@@ -11,6 +11,7 @@
 
 #include "wbps-chunk-plan.h"
 #include "wbps-error.h"
+#include "wbps-json.h"
 #include "wbps-uploader.h"
 
 G_DEFINE_QUARK (wbps-publish-error-quark, wbps_publish_error)
@@ -881,15 +882,6 @@ add_bool (JsonBuilder *builder,
 }
 
 static void
-add_int (JsonBuilder *builder,
-         const char  *name,
-         gint64       value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_int_value (builder, value);
-}
-
-static void
 build_post_info (WbpsPublishJob *self,
                  JsonBuilder    *builder)
 {
@@ -906,7 +898,7 @@ build_post_info (WbpsPublishJob *self,
   add_bool (builder, "disable_duet", !self->allow_duet);
   add_bool (builder, "disable_stitch", !self->allow_stitch);
   if (self->cover_ms >= 0)
-    add_int (builder, "video_cover_timestamp_ms", self->cover_ms);
+    wbps_json_add_int (builder, "video_cover_timestamp_ms", self->cover_ms);
   add_bool (builder, "brand_content_toggle", self->branded_content);
   add_bool (builder, "brand_organic_toggle", self->brand_organic);
   add_bool (builder, "is_aigc", self->aigc);
@@ -925,9 +917,9 @@ build_init_body (WbpsPublishJob *self)
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "source");
   json_builder_add_string_value (builder, "FILE_UPLOAD");
-  add_int (builder, "video_size", self->plan.video_size);
-  add_int (builder, "chunk_size", self->plan.chunk_size);
-  add_int (builder, "total_chunk_count", self->plan.total_chunk_count);
+  wbps_json_add_int (builder, "video_size", self->plan.video_size);
+  wbps_json_add_int (builder, "chunk_size", self->plan.chunk_size);
+  wbps_json_add_int (builder, "total_chunk_count", self->plan.total_chunk_count);
   json_builder_end_object (builder);
   json_builder_end_object (builder);
   return json_builder_get_root (builder);

@@ -98,6 +98,17 @@ token_from_secret (SecretValue  *value,
   return token;
 }
 
+/* One keyring item per account: these attributes are its key for store, lookup and delete. */
+static GHashTable *
+account_attributes (const char *client_key,
+                    const char *open_id)
+{
+  return secret_attributes_build (&token_schema,
+                                  "client_key", client_key,
+                                  "open_id", open_id,
+                                  NULL);
+}
+
 /* store */
 
 static void
@@ -123,6 +134,7 @@ wbps_token_store_store_async (WbpsTokenStore      *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(SecretValue) value = NULL;
+  g_autoptr(GHashTable) attributes = NULL;
   g_autofree char *label = NULL;
   char *json;
 
@@ -141,11 +153,9 @@ wbps_token_store_store_async (WbpsTokenStore      *self,
                              ? token->display_name : token->open_id);
 
   /* Same attributes as an existing item: libsecret replaces it, so one item per account. */
-  secret_password_store_binary (&token_schema, SECRET_COLLECTION_DEFAULT, label, value,
-                                cancellable, store_cb, g_steal_pointer (&task),
-                                "client_key", token->client_key,
-                                "open_id", token->open_id,
-                                NULL);
+  attributes = account_attributes (token->client_key, token->open_id);
+  secret_password_storev_binary (&token_schema, attributes, SECRET_COLLECTION_DEFAULT, label, value,
+                                 cancellable, store_cb, g_steal_pointer (&task));
 }
 
 gboolean
@@ -193,6 +203,7 @@ wbps_token_store_lookup_async (WbpsTokenStore      *self,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
+  g_autoptr(GHashTable) attributes = NULL;
   GTask *task;
 
   g_return_if_fail (WBPS_IS_TOKEN_STORE (self));
@@ -201,10 +212,8 @@ wbps_token_store_lookup_async (WbpsTokenStore      *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, wbps_token_store_lookup_async);
 
-  secret_password_lookup (&token_schema, cancellable, lookup_cb, task,
-                          "client_key", client_key,
-                          "open_id", open_id,
-                          NULL);
+  attributes = account_attributes (client_key, open_id);
+  secret_password_lookupv (&token_schema, attributes, cancellable, lookup_cb, task);
 }
 
 WbpsToken *
@@ -373,6 +382,7 @@ wbps_token_store_delete_async (WbpsTokenStore      *self,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
+  g_autoptr(GHashTable) attributes = NULL;
   GTask *task;
 
   g_return_if_fail (WBPS_IS_TOKEN_STORE (self));
@@ -381,10 +391,8 @@ wbps_token_store_delete_async (WbpsTokenStore      *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, wbps_token_store_delete_async);
 
-  secret_password_clear (&token_schema, cancellable, clear_cb, task,
-                         "client_key", client_key,
-                         "open_id", open_id,
-                         NULL);
+  attributes = account_attributes (client_key, open_id);
+  secret_password_clearv (&token_schema, attributes, cancellable, clear_cb, task);
 }
 
 gboolean

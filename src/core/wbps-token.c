@@ -136,27 +136,6 @@ wbps_token_update_from_response (WbpsToken   *token,
   return read_reply (token, reply, now, error);
 }
 
-static void
-add_string (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_int (JsonBuilder *builder,
-         const char  *name,
-         gint64       value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_int_value (builder, value);
-}
-
 char *
 wbps_token_serialize (const WbpsToken *token)
 {
@@ -164,16 +143,16 @@ wbps_token_serialize (const WbpsToken *token)
   g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_object (builder);
-  add_int (builder, "version", 1);
-  add_string (builder, "client_key", token->client_key);
-  add_string (builder, "open_id", token->open_id);
-  add_string (builder, "access_token", token->access_token);
-  add_string (builder, "refresh_token", token->refresh_token);
-  add_string (builder, "scope", token->scope);
-  add_string (builder, "display_name", token->display_name);
-  add_string (builder, "avatar_url", token->avatar_url);
-  add_int (builder, "access_expires_at", token->access_expires_at);
-  add_int (builder, "refresh_expires_at", token->refresh_expires_at);
+  wbps_json_add_int (builder, "version", 1);
+  wbps_json_add_string_or_null (builder, "client_key", token->client_key);
+  wbps_json_add_string_or_null (builder, "open_id", token->open_id);
+  wbps_json_add_string_or_null (builder, "access_token", token->access_token);
+  wbps_json_add_string_or_null (builder, "refresh_token", token->refresh_token);
+  wbps_json_add_string_or_null (builder, "scope", token->scope);
+  wbps_json_add_string_or_null (builder, "display_name", token->display_name);
+  wbps_json_add_string_or_null (builder, "avatar_url", token->avatar_url);
+  wbps_json_add_int (builder, "access_expires_at", token->access_expires_at);
+  wbps_json_add_int (builder, "refresh_expires_at", token->refresh_expires_at);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   return json_to_string (root, FALSE);
@@ -263,12 +242,12 @@ wbps_token_profile_to_json (const WbpsToken *token)
   g_autofree char *refresh = iso8601 (token->refresh_expires_at);
 
   json_builder_begin_object (builder);
-  add_string (builder, "open_id", token->open_id);
-  add_string (builder, "display_name", token->display_name);
-  add_string (builder, "avatar_url", token->avatar_url);
-  add_string (builder, "scope", token->scope);
-  add_string (builder, "access_expires_at", access);
-  add_string (builder, "refresh_expires_at", refresh);
+  wbps_json_add_string_or_null (builder, "open_id", token->open_id);
+  wbps_json_add_string_or_null (builder, "display_name", token->display_name);
+  wbps_json_add_string_or_null (builder, "avatar_url", token->avatar_url);
+  wbps_json_add_string_or_null (builder, "scope", token->scope);
+  wbps_json_add_string_or_null (builder, "access_expires_at", access);
+  wbps_json_add_string_or_null (builder, "refresh_expires_at", refresh);
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
 }

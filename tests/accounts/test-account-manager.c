@@ -13,13 +13,13 @@
 #include "wbps-account-manager.h"
 #include "wbps-error.h"
 #include "wbps-test-emulator.h"
+#include "wbps-test-oauth.h"
 #include "wbps-test-util.h"
 
 #include "accounts-test-util.h"
 
 #define CLIENT_KEY    "wbps-accounts-test"
 #define CLIENT_SECRET "accounts-test-secret"
-#define REDIRECT_URI  "http://127.0.0.1:8765/callback/"
 #define CREATOR_ID    "oid-test-creator"
 #define SECOND_ID     "oid-test-second"
 
@@ -95,61 +95,15 @@ client_form (void)
   return form;
 }
 
-/* The authorization code from an auto-approved authorize redirect. */
-static char *
-authorize (WbpsTestEmulator *emu,
-           const char       *challenge)
-{
-  g_autofree char *base = wbps_test_emulator_url (emu, "/v2/auth/authorize/");
-  g_autofree char *url = NULL;
-  g_autofree char *redirect = g_uri_escape_string (REDIRECT_URI, NULL, FALSE);
-  g_autofree char *location = NULL;
-  g_autoptr(GUri) uri = NULL;
-  g_autoptr(GHashTable) params = NULL;
-  g_autoptr(GError) error = NULL;
-  guint status;
-
-  url = g_strdup_printf ("%s?client_key=%s&scope=user.info.basic,user.info.profile"
-                         "&response_type=code&redirect_uri=%s&state=teststate123"
-                         "&code_challenge=%s&code_challenge_method=S256",
-                         base, CLIENT_KEY, redirect, challenge);
-  status = wbps_test_http_get (url, &location, NULL);
-  g_assert_cmpuint (status / 100, ==, 3);
-  g_assert_nonnull (location);
-  g_assert_true (g_str_has_prefix (location, REDIRECT_URI));
-
-  uri = g_uri_parse (location, G_URI_FLAGS_ENCODED_QUERY, &error);
-  g_assert_no_error (error);
-  params = g_uri_parse_params (g_uri_get_query (uri), -1, "&", G_URI_PARAMS_NONE, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (g_hash_table_lookup (params, "state"), ==, "teststate123");
-  g_assert_nonnull (g_hash_table_lookup (params, "code"));
-  return g_strdup (g_hash_table_lookup (params, "code"));
-}
-
 /* A first token bundle: authorize + code exchange with TikTok's hex PKCE. */
 static WbpsToken *
 sign_in_raw (WbpsTestEmulator *emu,
              const char       *display_name)
 {
-  g_autofree char *verifier = NULL;
-  g_autofree char *challenge = NULL;
-  g_autofree char *code = NULL;
-  g_autoptr(GHashTable) form = client_form ();
-  g_autoptr(JsonObject) reply = NULL;
+  g_autoptr(JsonObject) reply = wbps_test_emulator_sign_in (emu, CLIENT_KEY, CLIENT_SECRET,
+                                                            "user.info.basic,user.info.profile", NULL);
   g_autoptr(GError) error = NULL;
   WbpsToken *token;
-
-  verifier = g_strdup_printf ("%08x%08x%08x%08x%08x%08x", g_random_int (), g_random_int (),
-                              g_random_int (), g_random_int (), g_random_int (), g_random_int ());
-  challenge = g_compute_checksum_for_string (G_CHECKSUM_SHA256, verifier, -1);
-  code = authorize (emu, challenge);
-
-  g_hash_table_insert (form, (char *) "grant_type", (char *) "authorization_code");
-  g_hash_table_insert (form, (char *) "code", code);
-  g_hash_table_insert (form, (char *) "redirect_uri", (char *) REDIRECT_URI);
-  g_hash_table_insert (form, (char *) "code_verifier", verifier);
-  reply = post_form (emu, "/v2/oauth/token/", form, NULL);
 
   token = wbps_token_new_from_response (reply, CLIENT_KEY, g_get_real_time () / G_USEC_PER_SEC, &error);
   g_assert_no_error (error);
@@ -336,59 +290,82 @@ add_test (const char *path,
   g_test_add_data_func (path, (gconstpointer) test_func, run_clean);
 }
 
+/* One emulator with Test Creator signed in through it and added to a new manager. */
+typedef struct {
+  WbpsTestEmulator   *emu;
+  WbpsConfig         *config;
+  WbpsAccountManager *manager;
+  WbpsToken          *signed_in;
+} SignedIn;
+
+static void
+signed_in_start (SignedIn   *world,
+                 const char *emulator_section)
+{
+  world->emu = start_emulator (CREATOR_ID, emulator_section);
+  world->config = config_for (world->emu);
+  world->manager = new_manager (world->config);
+  world->signed_in = sign_in_raw (world->emu, "Test Creator");
+  add_account (world->manager, world->signed_in);
+}
+
+static void
+signed_in_clear (SignedIn *world)
+{
+  g_clear_pointer (&world->signed_in, wbps_token_free);
+  g_clear_object (&world->manager);
+  g_clear_object (&world->config);
+  g_clear_pointer (&world->emu, wbps_test_emulator_stop);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SignedIn, signed_in_clear)
+
 /* tests */
 
 static void
 test_fresh_token_not_refreshed (void)
 {
-  g_autoptr(WbpsTestEmulator) emu = start_emulator (CREATOR_ID, "access-lifetime=3600");
-  g_autoptr(WbpsConfig) config = config_for (emu);
-  g_autoptr(WbpsAccountManager) manager = new_manager (config);
-  g_autoptr(WbpsToken) signed_in = sign_in_raw (emu, "Test Creator");
+  g_auto(SignedIn) w = { 0 };
   g_autoptr(WbpsToken) token = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *old_refresh_error = NULL;
 
-  add_account (manager, signed_in);
-  token = get_token (manager, NULL, FALSE, &error);
+  signed_in_start (&w, "access-lifetime=3600");
+  token = get_token (w.manager, NULL, FALSE, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (token->access_token, ==, signed_in->access_token);
-  g_assert_cmpstr (token->refresh_token, ==, signed_in->refresh_token);
+  g_assert_cmpstr (token->access_token, ==, w.signed_in->access_token);
+  g_assert_cmpstr (token->refresh_token, ==, w.signed_in->refresh_token);
   g_assert_cmpstr (token->display_name, ==, "Test Creator");
 
   /* Nothing was refreshed: the original refresh token still works at the emulator. */
-  old_refresh_error = raw_refresh_error (emu, signed_in->refresh_token);
+  old_refresh_error = raw_refresh_error (w.emu, w.signed_in->refresh_token);
   g_assert_cmpstr (old_refresh_error, ==, "");
 }
 
 static void
 test_refresh_with_rotation (void)
 {
-  /* Compressed clock: 30 emulated seconds of access-token life are 3 real seconds
-   * (the emulator reports expires_in=3), well within wbps's refresh margin. */
-  g_autoptr(WbpsTestEmulator) emu = start_emulator (CREATOR_ID, "clock-scale=10\naccess-lifetime=30");
-  g_autoptr(WbpsConfig) config = config_for (emu);
-  g_autoptr(WbpsAccountManager) manager = new_manager (config);
-  g_autoptr(WbpsToken) signed_in = sign_in_raw (emu, "Test Creator");
+  g_auto(SignedIn) w = { 0 };
   g_autoptr(WbpsToken) token = NULL;
   g_autoptr(WbpsToken) stored = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *old_refresh_error = NULL;
 
-  add_account (manager, signed_in);
-  g_assert_cmpuint (user_info_status (emu, signed_in->access_token), ==, 200);
+  /* Compressed clock: 30 emulated seconds of access-token life are 3 real seconds
+   * (the emulator reports expires_in=3), well within wbps's refresh margin. */
+  signed_in_start (&w, "clock-scale=10\naccess-lifetime=30");
+  g_assert_cmpuint (user_info_status (w.emu, w.signed_in->access_token), ==, 200);
   sleep_ms (3500);
-  g_assert_cmpuint (user_info_status (emu, signed_in->access_token), ==, 401);
+  g_assert_cmpuint (user_info_status (w.emu, w.signed_in->access_token), ==, 401);
 
-  token = get_token (manager, CREATOR_ID, FALSE, &error);
+  token = get_token (w.manager, CREATOR_ID, FALSE, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (token->access_token, !=, signed_in->access_token);
-  g_assert_cmpstr (token->refresh_token, !=, signed_in->refresh_token);
+  g_assert_cmpstr (token->access_token, !=, w.signed_in->access_token);
+  g_assert_cmpstr (token->refresh_token, !=, w.signed_in->refresh_token);
   g_assert_cmpstr (token->display_name, ==, "Test Creator");
   /* Expiry computed from the reply's expires_in, never assumed. */
   g_assert_cmpint (token->access_expires_at - g_get_real_time () / G_USEC_PER_SEC, >=, 0);
   g_assert_cmpint (token->access_expires_at - g_get_real_time () / G_USEC_PER_SEC, <=, 4);
-  g_assert_cmpuint (user_info_status (emu, token->access_token), ==, 200);
+  g_assert_cmpuint (user_info_status (w.emu, token->access_token), ==, 200);
 
   /* The rotated refresh token is in the keyring; the old one is refused. */
   stored = keyring_token (CREATOR_ID, &error);
@@ -396,17 +373,14 @@ test_refresh_with_rotation (void)
   g_assert_cmpstr (stored->refresh_token, ==, token->refresh_token);
   g_assert_cmpstr (stored->access_token, ==, token->access_token);
   g_assert_cmpstr (stored->display_name, ==, "Test Creator");
-  old_refresh_error = raw_refresh_error (emu, signed_in->refresh_token);
+  old_refresh_error = raw_refresh_error (w.emu, w.signed_in->refresh_token);
   g_assert_cmpstr (old_refresh_error, ==, "invalid_grant");
 }
 
 static void
 test_concurrent_callers_share_one_refresh (void)
 {
-  g_autoptr(WbpsTestEmulator) emu = start_emulator (CREATOR_ID, "access-lifetime=4");
-  g_autoptr(WbpsConfig) config = config_for (emu);
-  g_autoptr(WbpsAccountManager) manager = new_manager (config);
-  g_autoptr(WbpsToken) signed_in = sign_in_raw (emu, "Test Creator");
+  g_auto(SignedIn) w = { 0 };
   g_autoptr(GAsyncResult) first = NULL;
   g_autoptr(GAsyncResult) second = NULL;
   g_autoptr(GAsyncResult) third = NULL;
@@ -416,25 +390,25 @@ test_concurrent_callers_share_one_refresh (void)
   g_autoptr(WbpsToken) stored = NULL;
   g_autoptr(GError) error = NULL;
 
-  add_account (manager, signed_in);
+  signed_in_start (&w, "access-lifetime=4");
 
   /* Three callers at once (one forcing); with rotation, a second refresh with the
    * same old refresh token would fail with invalid_grant. */
-  wbps_account_manager_get_token_async (manager, NULL, FALSE, NULL, accounts_test_store_result, &first);
-  wbps_account_manager_get_token_async (manager, CREATOR_ID, FALSE, NULL, accounts_test_store_result, &second);
-  wbps_account_manager_get_token_async (manager, CREATOR_ID, TRUE, NULL, accounts_test_store_result, &third);
+  wbps_account_manager_get_token_async (w.manager, NULL, FALSE, NULL, accounts_test_store_result, &first);
+  wbps_account_manager_get_token_async (w.manager, CREATOR_ID, FALSE, NULL, accounts_test_store_result, &second);
+  wbps_account_manager_get_token_async (w.manager, CREATOR_ID, TRUE, NULL, accounts_test_store_result, &third);
   ACCOUNTS_TEST_WAIT (first, 30);
   ACCOUNTS_TEST_WAIT (second, 30);
   ACCOUNTS_TEST_WAIT (third, 30);
 
-  a = wbps_account_manager_get_token_finish (manager, first, &error);
+  a = wbps_account_manager_get_token_finish (w.manager, first, &error);
   g_assert_no_error (error);
-  b = wbps_account_manager_get_token_finish (manager, second, &error);
+  b = wbps_account_manager_get_token_finish (w.manager, second, &error);
   g_assert_no_error (error);
-  c = wbps_account_manager_get_token_finish (manager, third, &error);
+  c = wbps_account_manager_get_token_finish (w.manager, third, &error);
   g_assert_no_error (error);
 
-  g_assert_cmpstr (a->access_token, !=, signed_in->access_token);
+  g_assert_cmpstr (a->access_token, !=, w.signed_in->access_token);
   g_assert_cmpstr (a->access_token, ==, b->access_token);
   g_assert_cmpstr (a->access_token, ==, c->access_token);
   g_assert_cmpstr (a->refresh_token, ==, b->refresh_token);
@@ -443,7 +417,7 @@ test_concurrent_callers_share_one_refresh (void)
   stored = keyring_token (CREATOR_ID, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (stored->refresh_token, ==, a->refresh_token);
-  g_assert_cmpuint (user_info_status (emu, a->access_token), ==, 200);
+  g_assert_cmpuint (user_info_status (w.emu, a->access_token), ==, 200);
 }
 
 static void
@@ -457,21 +431,18 @@ assert_sign_in_again (GError *error)
 static void
 test_refresh_token_refused_by_tiktok (void)
 {
-  g_autoptr(WbpsTestEmulator) emu = start_emulator (CREATOR_ID, NULL);
-  g_autoptr(WbpsConfig) config = config_for (emu);
-  g_autoptr(WbpsAccountManager) manager = new_manager (config);
-  g_autoptr(WbpsToken) signed_in = sign_in_raw (emu, "Test Creator");
+  g_auto(SignedIn) w = { 0 };
   g_autoptr(WbpsToken) token = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *other_refresh = NULL;
 
-  add_account (manager, signed_in);
+  signed_in_start (&w, NULL);
   /* Someone else used the refresh token: rotation killed the copy wbps holds,
    * which wbps cannot know before TikTok says invalid_grant. */
-  other_refresh = raw_refresh_error (emu, signed_in->refresh_token);
+  other_refresh = raw_refresh_error (w.emu, w.signed_in->refresh_token);
   g_assert_cmpstr (other_refresh, ==, "");
 
-  token = get_token (manager, NULL, TRUE, &error);
+  token = get_token (w.manager, NULL, TRUE, &error);
   g_assert_null (token);
   assert_sign_in_again (error);
 }
@@ -479,18 +450,15 @@ test_refresh_token_refused_by_tiktok (void)
 static void
 test_refresh_token_expired_locally (void)
 {
-  g_autoptr(WbpsTestEmulator) emu = start_emulator (CREATOR_ID, "access-lifetime=1\nrefresh-lifetime=1");
-  g_autoptr(WbpsConfig) config = config_for (emu);
-  g_autoptr(WbpsAccountManager) manager = new_manager (config);
-  g_autoptr(WbpsToken) signed_in = sign_in_raw (emu, "Test Creator");
+  g_auto(SignedIn) w = { 0 };
   g_autoptr(WbpsToken) token = NULL;
   g_autoptr(GError) error = NULL;
 
-  add_account (manager, signed_in);
+  signed_in_start (&w, "access-lifetime=1\nrefresh-lifetime=1");
   /* With TikTok gone, any attempt to refresh would fail with a connection error. */
-  g_clear_pointer (&emu, wbps_test_emulator_stop);
+  g_clear_pointer (&w.emu, wbps_test_emulator_stop);
   sleep_ms (2100);
-  token = get_token (manager, NULL, FALSE, &error);
+  token = get_token (w.manager, NULL, FALSE, &error);
   g_assert_null (token);
   assert_sign_in_again (error);
 }
@@ -498,28 +466,25 @@ test_refresh_token_expired_locally (void)
 static void
 test_sign_out_revokes (void)
 {
-  g_autoptr(WbpsTestEmulator) emu = start_emulator (CREATOR_ID, NULL);
-  g_autoptr(WbpsConfig) config = config_for (emu);
-  g_autoptr(WbpsAccountManager) manager = new_manager (config);
-  g_autoptr(WbpsToken) signed_in = sign_in_raw (emu, "Test Creator");
+  g_auto(SignedIn) w = { 0 };
   g_autoptr(GError) revoke_error = NULL;
   gboolean revoked = FALSE;
   guint accounts_changed = 0, current_changed = 0;
 
-  add_account (manager, signed_in);
-  g_assert_cmpstr (wbps_account_manager_get_current (manager), ==, CREATOR_ID);
-  g_signal_connect (manager, "accounts-changed", G_CALLBACK (count_signal), &accounts_changed);
-  g_signal_connect (manager, "current-changed", G_CALLBACK (count_signal), &current_changed);
+  signed_in_start (&w, NULL);
+  g_assert_cmpstr (wbps_account_manager_get_current (w.manager), ==, CREATOR_ID);
+  g_signal_connect (w.manager, "accounts-changed", G_CALLBACK (count_signal), &accounts_changed);
+  g_signal_connect (w.manager, "current-changed", G_CALLBACK (count_signal), &current_changed);
 
-  g_assert_true (sign_out (manager, NULL, &revoked, &revoke_error));
+  g_assert_true (sign_out (w.manager, NULL, &revoked, &revoke_error));
   g_assert_no_error (revoke_error);
   g_assert_true (revoked);
 
-  g_assert_cmpuint (user_info_status (emu, signed_in->access_token), ==, 401);
+  g_assert_cmpuint (user_info_status (w.emu, w.signed_in->access_token), ==, 401);
   assert_not_in_keyring (CREATOR_ID);
-  g_assert_cmpuint (wbps_account_manager_list (manager)->len, ==, 0);
-  g_assert_null (wbps_account_manager_get_current (manager));
-  g_assert_null (wbps_account_manager_lookup (manager, CREATOR_ID));
+  g_assert_cmpuint (wbps_account_manager_list (w.manager)->len, ==, 0);
+  g_assert_null (wbps_account_manager_get_current (w.manager));
+  g_assert_null (wbps_account_manager_lookup (w.manager, CREATOR_ID));
   g_assert_cmpuint (accounts_changed, ==, 1);
   g_assert_cmpuint (current_changed, ==, 1);
 }
@@ -527,26 +492,23 @@ test_sign_out_revokes (void)
 static void
 test_sign_out_offline (void)
 {
-  g_autoptr(WbpsTestEmulator) emu = start_emulator (CREATOR_ID, NULL);
-  g_autoptr(WbpsConfig) config = config_for (emu);
-  g_autoptr(WbpsAccountManager) manager = new_manager (config);
-  g_autoptr(WbpsToken) signed_in = sign_in_raw (emu, "Test Creator");
+  g_auto(SignedIn) w = { 0 };
   g_autoptr(WbpsToken) token = NULL;
   g_autoptr(GError) revoke_error = NULL;
   g_autoptr(GError) error = NULL;
   gboolean revoked = TRUE;
 
-  add_account (manager, signed_in);
-  g_clear_pointer (&emu, wbps_test_emulator_stop);
+  signed_in_start (&w, NULL);
+  g_clear_pointer (&w.emu, wbps_test_emulator_stop);
 
-  g_assert_true (sign_out (manager, CREATOR_ID, &revoked, &revoke_error));
+  g_assert_true (sign_out (w.manager, CREATOR_ID, &revoked, &revoke_error));
   g_assert_false (revoked);
   g_assert_nonnull (revoke_error);
   g_test_message ("offline revoke said: %s", revoke_error->message);
 
   assert_not_in_keyring (CREATOR_ID);
-  g_assert_cmpuint (wbps_account_manager_list (manager)->len, ==, 0);
-  token = get_token (manager, NULL, FALSE, &error);
+  g_assert_cmpuint (wbps_account_manager_list (w.manager)->len, ==, 0);
+  token = get_token (w.manager, NULL, FALSE, &error);
   g_assert_null (token);
   g_assert_error (error, WBPS_ERROR, WBPS_ERROR_NOT_SIGNED_IN);
 }

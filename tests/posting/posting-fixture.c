@@ -258,6 +258,19 @@ posting_assert_error_line (WbpsTestRun *run,
   g_assert_null (strstr (run->err, "WARNING"));
 }
 
+void
+posting_assert_resumed (WbpsTestRun *run,
+                        const char  *publish_id)
+{
+  g_autofree char *resumed_id = NULL;
+  g_autofree char *state = NULL;
+
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_true (posting_parse_result (run, &resumed_id, &state));
+  g_assert_cmpstr (resumed_id, ==, publish_id);
+  g_assert_cmpstr (state, ==, "PUBLISH_COMPLETE");
+}
+
 /* ---- interrupting a post ------------------------------------------------------------ */
 
 JsonObject *
@@ -269,15 +282,38 @@ posting_only_row (PostingWorld *world)
   return json_object_ref (json_array_get_object_element (history, 0));
 }
 
-static gboolean
-first_chunk_checkpointed (PostingWorld *world)
+/* The row of `wbps history --json` if it is the only one and passes @check, else NULL. */
+static JsonObject *
+only_row_if (PostingWorld    *world,
+             PostingRowCheck  check)
 {
   g_autoptr(JsonArray) history = posting_history (world);
   JsonObject *row;
 
-  if (json_array_get_length (history) == 0)
-    return FALSE;
+  if (json_array_get_length (history) != 1)
+    return NULL;
   row = json_array_get_object_element (history, 0);
+  return check (row) ? json_object_ref (row) : NULL;
+}
+
+JsonObject *
+posting_wait_for_row (PostingWorld    *world,
+                      PostingRowCheck  check)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  JsonObject *row;
+
+  while ((row = only_row_if (world, check)) == NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (50 * 1000);
+    }
+  return row;
+}
+
+static gboolean
+first_chunk_checkpointed (JsonObject *row)
+{
   return json_object_get_int_member (row, "uploaded_bytes") > 0;
 }
 
@@ -290,14 +326,10 @@ posting_interrupt_after_first_chunk (PostingWorld *world,
   g_autoptr(GSubprocess) post = posting_spawn (world, argv);
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
+  g_autoptr(JsonObject) checkpointed = NULL;
   g_autoptr(JsonObject) row = NULL;
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
 
-  while (!first_chunk_checkpointed (world))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_usleep (100 * 1000);
-    }
+  checkpointed = posting_wait_for_row (world, first_chunk_checkpointed);
   g_subprocess_send_signal (post, SIGINT);
   g_subprocess_communicate_utf8 (post, NULL, NULL, &out, &err, NULL);
   g_test_message ("interrupted post: %s\n%s", out, err);

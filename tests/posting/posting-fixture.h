@@ -65,8 +65,24 @@ gboolean      posting_parse_result     (WbpsTestRun  *run,
 void          posting_assert_error_line (WbpsTestRun *run,
                                          const char  *needle);
 
+/*
+ * Asserts @run (a `wbps resume`) succeeded and its "PUBLISH_ID STATUS" line
+ * reports @publish_id as PUBLISH_COMPLETE.
+ */
+void          posting_assert_resumed   (WbpsTestRun  *run,
+                                        const char   *publish_id);
+
 /* The one row of `wbps history --json`; fails the test if there are more or none. */
 JsonObject   *posting_only_row         (PostingWorld *world);
+
+typedef gboolean (*PostingRowCheck) (JsonObject *row);
+
+/*
+ * Polls `wbps history --json` until it holds one row and @check accepts it;
+ * fails the test after 30 s. Returns that row.
+ */
+JsonObject   *posting_wait_for_row     (PostingWorld    *world,
+                                        PostingRowCheck  check);
 
 /*
  * Runs `wbps post @path --privacy SELF_ONLY --chunk-size @chunk_size`, sends it

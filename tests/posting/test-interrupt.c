@@ -21,8 +21,6 @@ test_status_then_resume (void)
   g_autoptr(WbpsTestRun) resume = NULL;
   g_autoptr(JsonObject) row = NULL;
   g_autofree char *publish_id = posting_interrupt_after_first_chunk (world, video, CHUNK);
-  g_autofree char *resumed_id = NULL;
-  g_autofree char *state = NULL;
 
   status = posting_run (world, "status", publish_id, NULL);
   g_assert_cmpint (status->status, ==, 0);
@@ -30,22 +28,14 @@ test_status_then_resume (void)
   g_assert_cmpstr (json_object_get_string_member (row, "state"), ==, "INTERRUPTED");
 
   resume = posting_run (world, "resume", NULL);
-  g_assert_cmpint (resume->status, ==, 0);
-  g_assert_true (posting_parse_result (resume, &resumed_id, &state));
-  g_assert_cmpstr (resumed_id, ==, publish_id);
-  g_assert_cmpstr (state, ==, "PUBLISH_COMPLETE");
+  posting_assert_resumed (resume, publish_id);
   g_assert_cmpuint (posting_upload_count (world), ==, 1);
 }
 
 static gboolean
-history_state_is (PostingWorld *world,
-                  const char   *state)
+state_is_init (JsonObject *row)
 {
-  g_autoptr(JsonArray) history = posting_history (world);
-
-  return json_array_get_length (history) == 1 &&
-         g_strcmp0 (json_object_get_string_member (json_array_get_object_element (history, 0), "state"),
-                    state) == 0;
+  return g_strcmp0 (json_object_get_string_member (row, "state"), "INIT") == 0;
 }
 
 /* Ctrl-C while init is in flight: TikTok made a publish_id, so it must be kept and resumable. */
@@ -56,19 +46,13 @@ test_interrupt_during_init (void)
   const char * const argv[] = { "post", video, "--privacy", "SELF_ONLY", "--chunk-size", CHUNK, NULL };
   g_autoptr(GSubprocess) post = NULL;
   g_autoptr(WbpsTestRun) resume = NULL;
+  g_autoptr(JsonObject) initialising = NULL;
   g_autoptr(JsonObject) row = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
-  g_autofree char *resumed_id = NULL;
-  g_autofree char *state = NULL;
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
 
   post = posting_spawn (world, argv);
-  while (!history_state_is (world, "INIT"))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_usleep (50 * 1000);
-    }
+  initialising = posting_wait_for_row (world, state_is_init);
   g_subprocess_send_signal (post, SIGINT);
   g_subprocess_communicate_utf8 (post, NULL, NULL, &out, &err, NULL);
   g_test_message ("interrupted post: %s\n%s", out, err);
@@ -78,25 +62,14 @@ test_interrupt_during_init (void)
   g_assert_nonnull (json_object_get_string_member (row, "publish_id"));
   g_assert_cmpstr (json_object_get_string_member (row, "state"), ==, "INTERRUPTED");
   resume = posting_run (world, "resume", NULL);
-  g_assert_cmpint (resume->status, ==, 0);
-  g_assert_true (posting_parse_result (resume, &resumed_id, &state));
-  g_assert_cmpstr (resumed_id, ==, json_object_get_string_member (row, "publish_id"));
-  g_assert_cmpstr (state, ==, "PUBLISH_COMPLETE");
+  posting_assert_resumed (resume, json_object_get_string_member (row, "publish_id"));
   g_assert_cmpuint (posting_upload_count (world), ==, 1);
 }
 
-static char *
-upload_row_publish_id (PostingWorld *world)
+static gboolean
+state_is_upload (JsonObject *row)
 {
-  g_autoptr(JsonArray) history = posting_history (world);
-  JsonObject *row;
-
-  if (json_array_get_length (history) != 1)
-    return NULL;
-  row = json_array_get_object_element (history, 0);
-  if (g_strcmp0 (json_object_get_string_member (row, "state"), "UPLOAD") != 0)
-    return NULL;
-  return g_strdup (json_object_get_string_member (row, "publish_id"));
+  return g_strcmp0 (json_object_get_string_member (row, "state"), "UPLOAD") == 0;
 }
 
 /* `wbps resume` beside the `wbps post` still uploading must not send chunks of the same post. */
@@ -107,18 +80,15 @@ test_resume_refused_while_uploading (void)
   const char * const argv[] = { "post", video, "--privacy", "SELF_ONLY", "--chunk-size", CHUNK, NULL };
   g_autoptr(GSubprocess) post = posting_spawn (world, argv);
   g_autoptr(WbpsTestRun) resume = NULL;
-  g_autofree char *publish_id = NULL;
+  g_autoptr(JsonObject) uploading = NULL;
+  const char *publish_id;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autofree char *expected = posting_file_sha256 (video);
   g_autofree char *received = NULL;
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
 
-  while ((publish_id = upload_row_publish_id (world)) == NULL)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_usleep (50 * 1000);
-    }
+  uploading = posting_wait_for_row (world, state_is_upload);
+  publish_id = json_object_get_string_member (uploading, "publish_id");
   resume = posting_run (world, "resume", publish_id, NULL);
   posting_assert_error_line (resume, "already running in another wbps process");
 

@@ -8,6 +8,7 @@
 #include <libsoup/soup.h>
 
 #include "wbps-test-emulator.h"
+#include "wbps-test-oauth.h"
 #include "wbps-test-util.h"
 #include "wbps-uploader.h"
 
@@ -18,7 +19,6 @@
 
 #define CHUNK        G_GUINT64_CONSTANT (5242880)
 #define FILE_SIZE    G_GUINT64_CONSTANT (16000123)  /* 3 chunks, the last with a remainder */
-#define REDIRECT_URI "http://127.0.0.1:8123/callback/"
 #define TEST_TIMEOUT_S 40
 
 typedef struct {
@@ -80,65 +80,13 @@ send_json (Fixture     *fx,
   return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
 }
 
-static char *
-random_verifier (void)
-{
-  const char *alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
-  GString *s = g_string_new (NULL);
-
-  for (guint i = 0; i < 64; i++)
-    g_string_append_c (s, alphabet[g_random_int_range (0, strlen (alphabet))]);
-  return g_string_free (s, FALSE);
-}
-
-static char *
-authorize_code (Fixture    *fx,
-                const char *verifier)
-{
-  g_autofree char *challenge = g_compute_checksum_for_string (G_CHECKSUM_SHA256, verifier, -1);
-  g_autofree char *base = wbps_test_emulator_url (fx->emu, "/v2/auth/authorize/");
-  g_autofree char *query = soup_form_encode ("client_key", "wbps-demo",
-                                             "scope", "user.info.basic,video.upload,video.publish",
-                                             "response_type", "code",
-                                             "redirect_uri", REDIRECT_URI,
-                                             "state", "upload-test-state",
-                                             "code_challenge", challenge,
-                                             "code_challenge_method", "S256",
-                                             NULL);
-  g_autofree char *url = g_strconcat (base, "?", query, NULL);
-  g_autofree char *location = NULL;
-  g_autoptr(GUri) uri = NULL;
-  g_autoptr(GHashTable) params = NULL;
-  guint status = wbps_test_http_get (url, &location, NULL);
-
-  g_assert_cmpuint (status, ==, 302);
-  g_assert_nonnull (location);
-  uri = g_uri_parse (location, G_URI_FLAGS_ENCODED_QUERY, NULL);
-  g_assert_nonnull (uri);
-  params = g_uri_parse_params (g_uri_get_query (uri), -1, "&", G_URI_PARAMS_WWW_FORM, NULL);
-  g_assert_nonnull (g_hash_table_lookup (params, "code"));
-  return g_strdup (g_hash_table_lookup (params, "code"));
-}
-
 static void
 fetch_token (Fixture *fx)
 {
-  g_autofree char *verifier = random_verifier ();
-  g_autofree char *code = authorize_code (fx, verifier);
-  g_autofree char *url = wbps_test_emulator_url (fx->emu, "/v2/oauth/token/");
-  g_autoptr(SoupMessage) msg = NULL;
-  g_autoptr(JsonObject) reply = NULL;
-  char *form = soup_form_encode ("client_key", "wbps-demo",
-                                 "client_secret", "wbps-demo-secret",
-                                 "code", code,
-                                 "grant_type", "authorization_code",
-                                 "redirect_uri", REDIRECT_URI,
-                                 "code_verifier", verifier,
-                                 NULL);
+  g_autoptr(JsonObject) reply = wbps_test_emulator_sign_in (fx->emu, "wbps-demo", "wbps-demo-secret",
+                                                            "user.info.basic,video.upload,video.publish",
+                                                            NULL);
 
-  msg = soup_message_new_from_encoded_form (SOUP_METHOD_POST, url, form);
-  reply = send_json (fx, msg);
-  g_assert_true (json_object_has_member (reply, "access_token"));
   fx->token = g_strdup (json_object_get_string_member (reply, "access_token"));
 }
 
@@ -442,16 +390,45 @@ assert_uploaded_intact (Fixture      *fx,
 
 /* ---- tests ---- */
 
+/* The usual run: an emulator with @extra_config, the 3-chunk file, one upload from @start_offset. */
+static WbpsUploader *
+start_and_upload (Fixture    *fx,
+                  const char *extra_config,
+                  guint64     start_offset)
+{
+  WbpsUploader *uploader;
+
+  fixture_start (fx, extra_config, FILE_SIZE, CHUNK);
+  uploader = new_uploader (fx);
+  run_upload (fx, uploader, start_offset);
+  return uploader;
+}
+
+/* An upload cancelled once its first chunk is in (Ctrl-C after a checkpoint). */
+static WbpsUploader *
+upload_first_chunk_only (Fixture *fx)
+{
+  WbpsUploader *uploader;
+
+  fixture_start (fx, NULL, FILE_SIZE, CHUNK);
+  fx->cancellable = g_cancellable_new ();
+  fx->cancel_after_first_chunk = TRUE;
+  uploader = new_uploader (fx);
+  run_upload (fx, uploader, 0);
+  g_assert_error (fx->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_object (&fx->cancellable);
+  fx->cancel_after_first_chunk = FALSE;
+  return uploader;
+}
+
 static void
 test_multi_chunk (void)
 {
   Fixture fx;
   g_autoptr(WbpsUploader) uploader = NULL;
 
-  fixture_start (&fx, NULL, FILE_SIZE, CHUNK);
+  uploader = start_and_upload (&fx, NULL, 0);
   g_assert_cmpuint (fx.plan.total_chunk_count, ==, 3);
-  uploader = new_uploader (&fx);
-  run_upload (&fx, uploader, 0);
   assert_uploaded_intact (&fx, uploader);
   g_assert_cmpuint (fx.chunk_done_count, ==, 3);
   g_assert_cmpuint (fx.retrying_count, ==, 0);
@@ -466,9 +443,7 @@ test_server_error_retried (void)
   Fixture fx;
   g_autoptr(WbpsUploader) uploader = NULL;
 
-  fixture_start (&fx, "[faults]\nfail-request-n=2\nfail-path=/upload/\nfail-status=503\n", FILE_SIZE, CHUNK);
-  uploader = new_uploader (&fx);
-  run_upload (&fx, uploader, 0);
+  uploader = start_and_upload (&fx, "[faults]\nfail-request-n=2\nfail-path=/upload/\nfail-status=503\n", 0);
   assert_uploaded_intact (&fx, uploader);
   g_assert_cmpuint (fx.retrying_count, ==, 1);
   g_assert_cmpuint (fx.chunk_done_count, ==, 3);
@@ -500,9 +475,7 @@ test_dropped_connection (void)
   Fixture fx;
   g_autoptr(WbpsUploader) uploader = NULL;
 
-  fixture_start (&fx, "[faults]\ndrop-upload-chunk=2\ndrop-upload-after-bytes=1048576\n", FILE_SIZE, CHUNK);
-  uploader = new_uploader (&fx);
-  run_upload (&fx, uploader, 0);
+  uploader = start_and_upload (&fx, "[faults]\ndrop-upload-chunk=2\ndrop-upload-after-bytes=1048576\n", 0);
   assert_uploaded_intact (&fx, uploader);
   g_assert_cmpuint (fx.retrying_count + fx.reconcile_count, >=, 1);
   g_assert_cmpuint (fx.chunk_done_count, ==, 3);
@@ -515,9 +488,7 @@ test_slow_reply (void)
   Fixture fx;
   g_autoptr(WbpsUploader) uploader = NULL;
 
-  fixture_start (&fx, "[faults]\nslow-ms=400\n", FILE_SIZE, CHUNK);
-  uploader = new_uploader (&fx);
-  run_upload (&fx, uploader, 0);
+  uploader = start_and_upload (&fx, "[faults]\nslow-ms=400\n", 0);
   assert_uploaded_intact (&fx, uploader);
   g_assert_cmpuint (fx.retrying_count, ==, 0);
   fixture_stop (&fx);
@@ -530,9 +501,7 @@ test_range_mismatch_reconciled (void)
   Fixture fx;
   g_autoptr(WbpsUploader) uploader = NULL;
 
-  fixture_start (&fx, NULL, FILE_SIZE, CHUNK);
-  uploader = new_uploader (&fx);
-  run_upload (&fx, uploader, CHUNK);
+  uploader = start_and_upload (&fx, NULL, CHUNK);
   assert_uploaded_intact (&fx, uploader);
   g_assert_cmpuint (fx.reconcile_count, ==, 1);
   g_assert_cmpuint (fx.chunk_done_count, ==, 3);
@@ -547,16 +516,9 @@ test_replayed_chunk_reconciled (void)
   g_autoptr(WbpsUploader) first = NULL;
   g_autoptr(WbpsUploader) second = NULL;
 
-  fixture_start (&fx, NULL, FILE_SIZE, CHUNK);
-  fx.cancellable = g_cancellable_new ();
-  fx.cancel_after_first_chunk = TRUE;
-  first = new_uploader (&fx);
-  run_upload (&fx, first, 0);
-  g_assert_error (fx.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  first = upload_first_chunk_only (&fx);
   g_assert_cmpuint (wbps_uploader_get_next_offset (first), ==, CHUNK);
 
-  g_clear_object (&fx.cancellable);
-  fx.cancel_after_first_chunk = FALSE;
   fx.chunk_done_count = 0;
   second = new_uploader (&fx);
   run_upload (&fx, second, 0);
@@ -576,18 +538,11 @@ test_resume_from_checkpoint (void)
   g_autoptr(WbpsUploader) second = NULL;
   guint64 checkpoint;
 
-  fixture_start (&fx, NULL, FILE_SIZE, CHUNK);
-  fx.cancellable = g_cancellable_new ();
-  fx.cancel_after_first_chunk = TRUE;
-  first = new_uploader (&fx);
-  run_upload (&fx, first, 0);
-  g_assert_error (fx.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  first = upload_first_chunk_only (&fx);
   checkpoint = fx.last_chunk_offset;
   g_assert_cmpuint (checkpoint, ==, CHUNK);
   g_assert_cmpint (server_uploaded_bytes (&fx), ==, CHUNK);
 
-  g_clear_object (&fx.cancellable);
-  fx.cancel_after_first_chunk = FALSE;
   second = new_uploader (&fx);
   run_upload (&fx, second, checkpoint);
   assert_uploaded_intact (&fx, second);
