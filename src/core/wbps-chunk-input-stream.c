@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "wbps-chunk-input-stream.h"
 #include "wbps-chunk-plan.h"
 
@@ -54,13 +56,14 @@ pread_full (int       fd,
           int saved = errno;
 
           g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                       "Could not read the video: %s", g_strerror (saved));
+                       /* Translators: %s is the system's reason */
+                       _("Could not read the video: %s"), g_strerror (saved));
           return FALSE;
         }
       if (n == 0)
         {
           g_set_error_literal (error, WBPS_UPLOAD_ERROR, WBPS_UPLOAD_ERROR_FILE_CHANGED,
-                               "The video file became shorter during the upload");
+                               _("The video file became shorter during the upload"));
           return FALSE;
         }
       done += n;
@@ -146,7 +149,7 @@ wbps_chunk_input_stream_seek (GSeekable     *seekable,
   if (base + offset < 0 || (guint64) (base + offset) > self->length)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                           "Seek outside the chunk");
+                           _("Seek outside the chunk"));
       return FALSE;
     }
   /* Lets libsoup rewind the body when it restarts a request on its own. */
@@ -169,7 +172,7 @@ wbps_chunk_input_stream_truncate (GSeekable     *seekable,
                                   GError       **error)
 {
   g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                       "A chunk of the video cannot be truncated");
+                       _("A chunk of the video cannot be truncated"));
   return FALSE;
 }
 

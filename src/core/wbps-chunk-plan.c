@@ -1,4 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <inttypes.h>
+#include <glib/gi18n-lib.h>
+
 #include "wbps-chunk-plan.h"
 
 /*
@@ -19,14 +24,15 @@ check_video_size (guint64   video_size,
   if (video_size == 0)
     {
       g_set_error_literal (error, WBPS_UPLOAD_ERROR, WBPS_UPLOAD_ERROR_INVALID_SIZE,
-                           "The video file is empty (0 bytes)");
+                           _("The video file is empty (0 bytes)"));
       return FALSE;
     }
   if (video_size > WBPS_CHUNK_PLAN_MAX_VIDEO_SIZE)
     {
       g_set_error (error, WBPS_UPLOAD_ERROR, WBPS_UPLOAD_ERROR_INVALID_SIZE,
-                   "The video is %" G_GUINT64_FORMAT " bytes; TikTok accepts at most "
-                   "4 GiB (%" G_GUINT64_FORMAT " bytes)",
+                   /* Translators: the video's size, then TikTok's largest size, in bytes */
+                   _("The video is %" PRIu64 " bytes; TikTok accepts at most "
+                     "4 GiB (%" PRIu64 " bytes)"),
                    video_size, WBPS_CHUNK_PLAN_MAX_VIDEO_SIZE);
       return FALSE;
     }
@@ -40,16 +46,18 @@ check_chunk_size (guint64   chunk_size,
   if (chunk_size < WBPS_CHUNK_PLAN_MIN_CHUNK_SIZE)
     {
       g_set_error (error, WBPS_UPLOAD_ERROR, WBPS_UPLOAD_ERROR_INVALID_CHUNK_SIZE,
-                   "Chunk size %" G_GUINT64_FORMAT " bytes is too small: TikTok needs at "
-                   "least 5 MiB (%" G_GUINT64_FORMAT " bytes) per chunk",
+                   /* Translators: the chosen chunk size, then TikTok's smallest, in bytes */
+                   _("Chunk size %" PRIu64 " bytes is too small: TikTok needs at "
+                     "least 5 MiB (%" PRIu64 " bytes) per chunk"),
                    chunk_size, WBPS_CHUNK_PLAN_MIN_CHUNK_SIZE);
       return FALSE;
     }
   if (chunk_size > WBPS_CHUNK_PLAN_MAX_CHUNK_SIZE)
     {
       g_set_error (error, WBPS_UPLOAD_ERROR, WBPS_UPLOAD_ERROR_INVALID_CHUNK_SIZE,
-                   "Chunk size %" G_GUINT64_FORMAT " bytes is too big: TikTok allows at "
-                   "most 64 MB (%" G_GUINT64_FORMAT " bytes) per chunk",
+                   /* Translators: the chosen chunk size, then TikTok's largest, in bytes */
+                   _("Chunk size %" PRIu64 " bytes is too big: TikTok allows at "
+                     "most 64 MB (%" PRIu64 " bytes) per chunk"),
                    chunk_size, WBPS_CHUNK_PLAN_MAX_CHUNK_SIZE);
       return FALSE;
     }
@@ -72,16 +80,19 @@ check_count (const WbpsChunkPlan  *plan,
   if (n == 0 || n != plan->video_size / plan->chunk_size)
     {
       g_set_error (error, WBPS_UPLOAD_ERROR, WBPS_UPLOAD_ERROR_INVALID_CHUNK_SIZE,
-                   "A chunk count of %" G_GUINT64_FORMAT " does not match %" G_GUINT64_FORMAT
-                   " bytes in chunks of %" G_GUINT64_FORMAT " bytes",
+                   /* Translators: a number of chunks, the video's size and the chunk size */
+                   _("A chunk count of %" PRIu64 " does not match %" PRIu64
+                     " bytes in chunks of %" PRIu64 " bytes"),
                    n, plan->video_size, plan->chunk_size);
       return FALSE;
     }
   if (n > WBPS_CHUNK_PLAN_MAX_CHUNK_COUNT)
     {
       g_set_error (error, WBPS_UPLOAD_ERROR, WBPS_UPLOAD_ERROR_INVALID_CHUNK_SIZE,
-                   "Chunk size %" G_GUINT64_FORMAT " bytes would need %" G_GUINT64_FORMAT
-                   " chunks; TikTok allows at most 1000 (use at least %" G_GUINT64_FORMAT " bytes)",
+                   /* Translators: the chosen chunk size, the number of chunks it needs, and
+                    * the smallest chunk size that would do, in bytes */
+                   _("Chunk size %" PRIu64 " bytes would need %" PRIu64
+                     " chunks; TikTok allows at most 1000 (use at least %" PRIu64 " bytes)"),
                    plan->chunk_size, n,
                    plan->video_size / (WBPS_CHUNK_PLAN_MAX_CHUNK_COUNT + 1) + 1);
       return FALSE;
@@ -89,16 +100,19 @@ check_count (const WbpsChunkPlan  *plan,
   if (n < 2 && plan->video_size > WBPS_CHUNK_PLAN_MAX_WHOLE_SIZE)
     {
       g_set_error (error, WBPS_UPLOAD_ERROR, WBPS_UPLOAD_ERROR_INVALID_CHUNK_SIZE,
-                   "Chunk size %" G_GUINT64_FORMAT " bytes leaves a single chunk, but a video "
-                   "over 64 MB must go in at least 2 chunks (use at most %" G_GUINT64_FORMAT " bytes)",
+                   /* Translators: the chosen chunk size, then the largest that would do */
+                   _("Chunk size %" PRIu64 " bytes leaves a single chunk, but a video "
+                     "over 64 MB must go in at least 2 chunks (use at most %" PRIu64 " bytes)"),
                    plan->chunk_size, plan->video_size / 2);
       return FALSE;
     }
   if (last_chunk_size (plan) > WBPS_CHUNK_PLAN_MAX_LAST_CHUNK)
     {
       g_set_error (error, WBPS_UPLOAD_ERROR, WBPS_UPLOAD_ERROR_INVALID_CHUNK_SIZE,
-                   "Chunk size %" G_GUINT64_FORMAT " bytes makes the last chunk %" G_GUINT64_FORMAT
-                   " bytes; TikTok allows at most 128 MB (%" G_GUINT64_FORMAT " bytes)",
+                   /* Translators: the chosen chunk size, the last chunk's size, and TikTok's
+                    * largest last chunk, in bytes */
+                   _("Chunk size %" PRIu64 " bytes makes the last chunk %" PRIu64
+                     " bytes; TikTok allows at most 128 MB (%" PRIu64 " bytes)"),
                    plan->chunk_size, last_chunk_size (plan), WBPS_CHUNK_PLAN_MAX_LAST_CHUNK);
       return FALSE;
     }

@@ -5,7 +5,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <glib/gstdio.h>
+#include <glib/gi18n-lib.h>
 #include <sqlite3.h>
 
 G_DEFINE_QUARK (wbps-database-error-quark, wbps_database_error)
@@ -145,8 +147,10 @@ sqlite_error (sqlite3    *db,
               const char *what)
 {
   return g_error_new (WBPS_DATABASE_ERROR, WBPS_DATABASE_ERROR_FAILED,
-                      "Local database: %s failed: %s", what,
-                      db != NULL ? sqlite3_errmsg (db) : "out of memory");
+                      /* Translators: the first %s is an action such as “saving the post”,
+                       * the second SQLite's reason */
+                      _("Local database: %s failed: %s"), what,
+                      db != NULL ? sqlite3_errmsg (db) : _("out of memory"));
 }
 
 static gboolean
@@ -159,7 +163,8 @@ exec_sql (sqlite3     *db,
   if (sqlite3_exec (db, sql, NULL, NULL, &message) == SQLITE_OK)
     return TRUE;
   g_set_error (error, WBPS_DATABASE_ERROR, WBPS_DATABASE_ERROR_FAILED,
-               "Local database: %s", message != NULL ? message : "unknown error");
+               /* Translators: %s is SQLite's reason */
+               _("Local database: %s"), message != NULL ? message : _("unknown error"));
   sqlite3_free (message);
   return FALSE;
 }
@@ -195,13 +200,14 @@ check_version (sqlite3  *db,
 {
   if (version < 0)
     {
-      g_propagate_error (error, sqlite_error (db, "reading the schema version"));
+      g_propagate_error (error, sqlite_error (db, _("reading the schema version")));
       return FALSE;
     }
   if (version > WBPS_DATABASE_SCHEMA_VERSION)
     {
       g_set_error (error, WBPS_DATABASE_ERROR, WBPS_DATABASE_ERROR_TOO_NEW,
-                   "The local database was written by a newer wbps (schema %" G_GINT64_FORMAT ")",
+                   /* Translators: the number is the database's schema version */
+                   _("The local database was written by a newer wbps (schema %" PRId64 ")"),
                    version);
       return FALSE;
     }
@@ -244,7 +250,8 @@ create_private_file (const char  *path,
       int saved = errno;
 
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   "Cannot create %s: %s", dir, g_strerror (saved));
+                   /* Translators: a folder, then the system's reason */
+                   _("Cannot create %s: %s"), dir, g_strerror (saved));
       return FALSE;
     }
   fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
@@ -253,7 +260,8 @@ create_private_file (const char  *path,
       int saved = errno;
 
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   "Cannot open %s: %s", path, g_strerror (saved));
+                   /* Translators: a file, then the system's reason */
+                   _("Cannot open %s: %s"), path, g_strerror (saved));
       return FALSE;
     }
   return g_close (fd, error);
@@ -269,7 +277,7 @@ do_open (WbpsDatabase  *self,
     return FALSE;
   if (sqlite3_open_v2 (self->path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK)
     {
-      g_propagate_error (error, sqlite_error (self->db, "opening"));
+      g_propagate_error (error, sqlite_error (self->db, _("opening")));
       g_clear_pointer (&self->db, sqlite3_close);
       return FALSE;
     }
@@ -382,7 +390,7 @@ prepare (WbpsDatabase  *self,
     return NULL;
   if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
     {
-      g_propagate_error (error, sqlite_error (self->db, "preparing a statement"));
+      g_propagate_error (error, sqlite_error (self->db, _("preparing a statement")));
       return NULL;
     }
   return stmt;
@@ -405,7 +413,7 @@ do_insert (WbpsDatabase    *self,
   if (sqlite3_step (stmt) == SQLITE_DONE)
     id = sqlite3_last_insert_rowid (self->db);
   else
-    g_propagate_error (error, sqlite_error (self->db, "saving the post"));
+    g_propagate_error (error, sqlite_error (self->db, _("saving the post")));
   sqlite3_finalize (stmt);
   return id;
 }
@@ -430,10 +438,11 @@ do_update (WbpsDatabase    *self,
   bind_record (stmt, record);
   sqlite3_bind_int64 (stmt, POST_BIND_COUNT + 1, record->id);
   if (sqlite3_step (stmt) != SQLITE_DONE)
-    g_propagate_error (error, sqlite_error (self->db, "saving the post"));
+    g_propagate_error (error, sqlite_error (self->db, _("saving the post")));
   else if (sqlite3_changes (self->db) == 0)
     g_set_error (error, WBPS_DATABASE_ERROR, WBPS_DATABASE_ERROR_NOT_FOUND,
-                 "Post %" G_GINT64_FORMAT " is not in the local history", record->id);
+                 /* Translators: the number identifies a post in the local history */
+                 _("Post %" PRId64 " is not in the local history"), record->id);
   else
     ok = TRUE;
   sqlite3_finalize (stmt);
@@ -460,7 +469,7 @@ do_select (WbpsDatabase  *self,
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (rows, read_record (stmt));
   if (rc != SQLITE_DONE)
-    g_propagate_error (error, sqlite_error (self->db, "reading the history"));
+    g_propagate_error (error, sqlite_error (self->db, _("reading the history")));
   sqlite3_finalize (stmt);
   return rc == SQLITE_DONE ? g_steal_pointer (&rows) : NULL;
 }
@@ -495,13 +504,14 @@ run_lookup (WbpsDatabase *self,
   if (op->kind == OP_LOOKUP)
     {
       rows = do_select (self, "WHERE publish_id = ?1", op->publish_id, &error);
-      what = g_strdup_printf ("%s is not in the local history", op->publish_id);
+      /* Translators: %s is a publish ID given by TikTok */
+      what = g_strdup_printf (_("%s is not in the local history"), op->publish_id);
     }
   else
     {
       rows = do_select (self, "WHERE publish_id IS NOT NULL AND state IN ('UPLOAD', 'INTERRUPTED')"
                               " ORDER BY updated_at DESC, id DESC LIMIT 1", NULL, &error);
-      what = g_strdup ("There is no interrupted upload to resume");
+      what = g_strdup (_("There is no interrupted upload to resume"));
     }
   record = first_or_not_found (rows, what, &error);
   if (record != NULL)

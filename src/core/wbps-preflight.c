@@ -12,6 +12,11 @@
  * meaningless).
  */
 
+#include "config.h"
+
+#include <inttypes.h>
+#include <glib/gi18n-lib.h>
+
 #include "wbps-preflight.h"
 
 /* TikTok says "4 GB" but its docs use binary units throughout (their "4 MB"
@@ -123,7 +128,8 @@ container_display_name (const char *container)
   if (g_strcmp0 (container, "webm") == 0)
     return "WebM";
 
-  return container != NULL ? container : "unknown";
+  /* Translators: shown as the file format when it could not be identified */
+  return container != NULL ? container : _("unknown");
 }
 
 static const char *
@@ -181,11 +187,12 @@ check_container (const WbpsMediaInfo *info,
 
   if (g_strcmp0 (info->container, "none") == 0)
     violations_add (v, WBPS_PREFLIGHT_ERROR_CONTAINER,
-                    g_strdup ("The file is a bare video stream without a container; "
-                              "TikTok accepts MP4, MOV or WebM files."));
+                    g_strdup (_("The file is a bare video stream without a container; "
+                                "TikTok accepts MP4, MOV or WebM files.")));
   else
     violations_add (v, WBPS_PREFLIGHT_ERROR_CONTAINER,
-                    g_strdup_printf ("The file format is %s; TikTok accepts MP4, MOV or WebM files.",
+                    /* Translators: %s is a file format name such as “MPEG-TS” */
+                    g_strdup_printf (_("The file format is %s; TikTok accepts MP4, MOV or WebM files."),
                                      container_display_name (info->container)));
 }
 
@@ -199,7 +206,8 @@ check_codec (const WbpsMediaInfo *info,
     return;
 
   violations_add (v, WBPS_PREFLIGHT_ERROR_CODEC,
-                  g_strdup_printf ("The video codec is %s; TikTok accepts H.264, H.265, VP8 or VP9.",
+                  /* Translators: %s is a video codec name such as “MPEG-4 Video” */
+                  g_strdup_printf (_("The video codec is %s; TikTok accepts H.264, H.265, VP8 or VP9."),
                                    codec_display_name (info->video_codec)));
 }
 
@@ -217,8 +225,10 @@ check_dimensions (const WbpsMediaInfo *info,
     return;
 
   violations_add (v, WBPS_PREFLIGHT_ERROR_DIMENSIONS,
-                  g_strdup_printf ("The picture is %ux%u pixels (width x height); TikTok accepts "
-                                   "a width and a height of %u to %u pixels each.",
+                  /* Translators: the first two %u are the video's width and height, the
+                   * last two the smallest and largest side TikTok accepts, in pixels */
+                  g_strdup_printf (_("The picture is %ux%u pixels (width x height); TikTok accepts "
+                                     "a width and a height of %u to %u pixels each."),
                                    info->width, info->height, WBPS_MIN_SIDE, WBPS_MAX_SIDE));
 }
 
@@ -231,8 +241,9 @@ check_frame_rate (const WbpsMediaInfo *info,
   if (info->fps_n == 0 || info->fps_d == 0)
     {
       violations_add (v, WBPS_PREFLIGHT_ERROR_FRAME_RATE,
-                      g_strdup_printf ("The frame rate could not be measured (the file declares a "
-                                       "variable frame rate); TikTok accepts %u to %u fps.",
+                      /* Translators: %u to %u is the range of frame rates TikTok accepts */
+                      g_strdup_printf (_("The frame rate could not be measured (the file declares a "
+                                         "variable frame rate); TikTok accepts %u to %u fps."),
                                        WBPS_MIN_FPS, WBPS_MAX_FPS));
       return;
     }
@@ -244,7 +255,9 @@ check_frame_rate (const WbpsMediaInfo *info,
 
   fps = format_fps (info->fps_n, info->fps_d);
   violations_add (v, WBPS_PREFLIGHT_ERROR_FRAME_RATE,
-                  g_strdup_printf ("The frame rate is %s fps; TikTok accepts %u to %u fps.",
+                  /* Translators: %s is the video's frame rate such as “12.5”; %u to %u is
+                   * the range TikTok accepts */
+                  g_strdup_printf (_("The frame rate is %s fps; TikTok accepts %u to %u fps."),
                                    fps, WBPS_MIN_FPS, WBPS_MAX_FPS));
 }
 
@@ -259,8 +272,10 @@ check_size (const WbpsMediaInfo *info,
 
   human = g_format_size_full (info->size, G_FORMAT_SIZE_IEC_UNITS);
   violations_add (v, WBPS_PREFLIGHT_ERROR_SIZE,
-                  g_strdup_printf ("The file is %s (%" G_GUINT64_FORMAT " bytes); TikTok accepts "
-                                   "files of at most 4 GiB (%" G_GUINT64_FORMAT " bytes).",
+                  /* Translators: %s is a size such as “4.5 GiB”, followed by the file's
+                   * size and TikTok's largest size in bytes */
+                  g_strdup_printf (_("The file is %s (%" PRIu64 " bytes); TikTok accepts "
+                                     "files of at most 4 GiB (%" PRIu64 " bytes)."),
                                    human, info->size, WBPS_MAX_VIDEO_SIZE));
 }
 
@@ -280,11 +295,13 @@ check_duration (const WbpsMediaInfo *info,
   limit = format_duration ((guint64) limit_sec * 1000);
   if (max_duration_sec != 0)
     violations_add (v, WBPS_PREFLIGHT_ERROR_DURATION,
-                    g_strdup_printf ("The video is %s long; this TikTok account may post videos "
-                                     "of at most %s.", actual, limit));
+                    /* Translators: both %s are durations such as “312.5 s (5 min 12 s)” */
+                    g_strdup_printf (_("The video is %s long; this TikTok account may post videos "
+                                       "of at most %s."), actual, limit));
   else
     violations_add (v, WBPS_PREFLIGHT_ERROR_DURATION,
-                    g_strdup_printf ("The video is %s long; TikTok accepts videos of at most %s.",
+                    /* Translators: both %s are durations such as “312.5 s (5 min 12 s)” */
+                    g_strdup_printf (_("The video is %s long; TikTok accepts videos of at most %s."),
                                      actual, limit));
 }
 
@@ -302,8 +319,10 @@ check_cover (const WbpsMediaInfo *info,
   cover = format_duration ((guint64) cover_ms);
   length = format_duration (info->duration_ms);
   violations_add (v, WBPS_PREFLIGHT_ERROR_COVER,
-                  g_strdup_printf ("The cover frame is at %s, but the video is only %s long; "
-                                   "choose a cover time from 0 to %s.", cover, length, length));
+                  /* Translators: the first %s is the chosen cover time, the other two the
+                   * video's length, as durations such as “2.5 s” */
+                  g_strdup_printf (_("The cover frame is at %s, but the video is only %s long; "
+                                     "choose a cover time from 0 to %s."), cover, length, length));
 }
 
 gboolean
@@ -321,8 +340,8 @@ wbps_media_info_check (const WbpsMediaInfo  *info,
   if (!info_is_readable (info))
     {
       g_set_error_literal (error, WBPS_PREFLIGHT_ERROR, WBPS_PREFLIGHT_ERROR_UNREADABLE,
-                           "The file does not look like a readable video: no codec, picture "
-                           "size or length could be found in it.");
+                           _("The file does not look like a readable video: no codec, picture "
+                             "size or length could be found in it."));
       return FALSE;
     }
 

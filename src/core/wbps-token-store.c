@@ -18,6 +18,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "wbps-token-store.h"
 
 #include "wbps-error.h"
@@ -70,7 +72,7 @@ return_keyring_error (GTask  *task,
                       GError *error)
 {
   if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_prefix_error (&error, "Could not use the keyring (Secret Service): ");
+    g_prefix_error (&error, _("Could not use the keyring (Secret Service): "));
   g_task_return_error (task, error);
 }
 
@@ -85,7 +87,7 @@ token_from_secret (SecretValue  *value,
   if (json == NULL)
     {
       g_set_error (error, WBPS_ERROR, WBPS_ERROR_MALFORMED_REPLY,
-                   "The keyring item of a TikTok account is not readable text");
+                   _("The keyring item of a TikTok account is not readable text"));
       return NULL;
     }
 
@@ -148,7 +150,8 @@ wbps_token_store_store_async (WbpsTokenStore      *self,
   value = secret_value_new (json, -1, TOKEN_CONTENT_TYPE);
   wbps_secret_free (json);
 
-  label = g_strdup_printf ("wbps: TikTok account %s",
+  /* Translators: the keyring item's label; %s is the account's display name (or its ID) */
+  label = g_strdup_printf (_("wbps: TikTok account %s"),
                            token->display_name != NULL && *token->display_name != '\0'
                              ? token->display_name : token->open_id);
 
@@ -186,7 +189,7 @@ lookup_cb (GObject      *source,
 
   if (value == NULL)
     return g_task_return_new_error (task, WBPS_ERROR, WBPS_ERROR_NOT_SIGNED_IN,
-                                    "This TikTok account is not signed in; sign in again");
+                                    _("This TikTok account is not signed in; sign in again"));
 
   token = token_from_secret (value, &error);
   if (token == NULL)

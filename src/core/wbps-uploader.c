@@ -4,11 +4,13 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <inttypes.h>
 #include <string.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
 #include <gio/gfiledescriptorbased.h>
+#include <glib/gi18n-lib.h>
 
 #include "wbps-uploader.h"
 #include "wbps-chunk-input-stream.h"
@@ -299,8 +301,10 @@ schedule_retry (WbpsUploader *self,
   if (self->attempt >= self->max_attempts)
     {
       finish_upload (self, g_error_new (WBPS_UPLOAD_ERROR, WBPS_UPLOAD_ERROR_TOO_MANY_RETRIES,
-                                        "Upload of chunk %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
-                                        " failed %u times; last problem: %s",
+                                        /* Translators: chunk N of M failed K times; %s is the last
+                                         * problem, such as an HTTP reply or a network error */
+                                        _("Upload of chunk %" PRIu64 " of %" PRIu64
+                                          " failed %u times; last problem: %s"),
                                         self->index + 1, self->plan.total_chunk_count,
                                         self->attempt, reason));
       return;
@@ -356,8 +360,9 @@ resume_from_reconciled (WbpsUploader *self,
       !wbps_chunk_plan_index_at_offset (&self->plan, held, &index))
     {
       finish_upload (self, g_error_new (WBPS_UPLOAD_ERROR, WBPS_UPLOAD_ERROR_RANGE_MISMATCH,
-                                        "TikTok holds %" G_GINT64_FORMAT " of %" G_GUINT64_FORMAT
-                                        " bytes, which is not where a chunk ends",
+                                        /* Translators: bytes received by TikTok of the video's size */
+                                        _("TikTok holds %" PRId64 " of %" PRIu64
+                                          " bytes, which is not where a chunk ends"),
                                         held, self->plan.video_size));
       return;
     }
@@ -408,8 +413,10 @@ reconcile (WbpsUploader *self,
   if (transient_reason == NULL && ++self->reconcile_rounds > MAX_RECONCILE_ROUNDS)
     {
       finish_upload (self, g_error_new (WBPS_UPLOAD_ERROR, WBPS_UPLOAD_ERROR_RANGE_MISMATCH,
-                                        "TikTok and wbps keep disagreeing about how much of the "
-                                        "video was received (%s)", why));
+                                        /* Translators: %s is the reason, such as “TikTok refused
+                                         * the byte range (416)” */
+                                        _("TikTok and wbps keep disagreeing about how much of the "
+                                          "video was received (%s)"), why));
       return;
     }
   g_free (self->reconcile_reason);
@@ -424,7 +431,9 @@ reconcile (WbpsUploader *self,
         resume_from_reconciled (self, hint);
       else
         finish_upload (self, g_error_new (WBPS_UPLOAD_ERROR, WBPS_UPLOAD_ERROR_RANGE_MISMATCH,
-                                          "TikTok did not accept chunk %" G_GUINT64_FORMAT " (%s)",
+                                          /* Translators: %s is the reason, such as “TikTok refused
+                                           * the byte range (416)” */
+                                          _("TikTok did not accept chunk %" PRIu64 " (%s)"),
                                           self->index + 1, why));
       return;
     }
@@ -510,15 +519,16 @@ handle_accepted (WbpsUploader *self,
   if ((status == SOUP_STATUS_CREATED) != is_last_chunk (self))
     {
       finish_upload (self, g_error_new (WBPS_UPLOAD_ERROR, WBPS_UPLOAD_ERROR_PROTOCOL,
-                                        "TikTok answered HTTP %u to chunk %" G_GUINT64_FORMAT " of %"
-                                        G_GUINT64_FORMAT, status, self->index + 1,
+                                        /* Translators: an HTTP status code, then chunk N of M */
+                                        _("TikTok answered HTTP %u to chunk %" PRIu64 " of %"
+                                          PRIu64), status, self->index + 1,
                                         self->plan.total_chunk_count));
       return;
     }
   /* Content-Range "bytes 0-LAST/TOTAL": some servers send the count instead of LAST. */
   if (held >= 0 && (guint64) held != last + 1 && (guint64) held != last + 2)
     {
-      reconcile (self, "the reply's Content-Range disagrees with the chunk sent", NULL, held);
+      reconcile (self, _("the reply's Content-Range disagrees with the chunk sent"), NULL, held);
       return;
     }
   advance_to (self, last + 1);
@@ -535,20 +545,24 @@ handle_status (WbpsUploader *self,
     handle_accepted (self, status);
   else if (status == SOUP_STATUS_FORBIDDEN)
     finish_upload (self, g_error_new (WBPS_UPLOAD_ERROR, WBPS_UPLOAD_ERROR_URL_EXPIRED,
-                                      "The upload link has expired (TikTok allows one hour); "
-                                      "start the post again (%s)", reply));
+                                      /* Translators: %s is TikTok's reply, such as “HTTP 403 Forbidden” */
+                                      _("The upload link has expired (TikTok allows one hour); "
+                                        "start the post again (%s)"), reply));
   else if (status == SOUP_STATUS_NOT_FOUND)
     finish_upload (self, g_error_new (WBPS_UPLOAD_ERROR, WBPS_UPLOAD_ERROR_URL_UNKNOWN,
-                                      "TikTok does not know this upload link; start the post again (%s)",
+                                      /* Translators: %s is TikTok's reply, such as “HTTP 404 Not Found” */
+                                      _("TikTok does not know this upload link; start the post again (%s)"),
                                       reply));
   else if (status == SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE)
-    reconcile (self, "TikTok refused the byte range (416)", NULL, parse_content_range (self->message));
+    reconcile (self, _("TikTok refused the byte range (416)"), NULL, parse_content_range (self->message));
   else if (status >= 500 || status == SOUP_STATUS_REQUEST_TIMEOUT || status == 429)
     schedule_retry (self, reply);
   else
     finish_upload (self, g_error_new (WBPS_UPLOAD_ERROR, WBPS_UPLOAD_ERROR_REJECTED,
-                                      "TikTok rejected chunk %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
-                                      " (%s)", self->index + 1, self->plan.total_chunk_count, reply));
+                                      /* Translators: chunk N of M, then TikTok's reply, such as
+                                       * “HTTP 400 Bad Request” */
+                                      _("TikTok rejected chunk %" PRIu64 " of %" PRIu64
+                                        " (%s)"), self->index + 1, self->plan.total_chunk_count, reply));
 }
 
 /*
@@ -593,7 +607,7 @@ chunk_sent_cb (GObject      *source,
     }
   /* No reply: network trouble. If the whole body went out, the chunk may have landed. */
   if (self->body_sent && self->reconcile_func != NULL)
-    reconcile (self, "the connection dropped after the whole chunk was sent",
+    reconcile (self, _("the connection dropped after the whole chunk was sent"),
                error->message, -1);
   else
     schedule_retry (self, error->message);
@@ -660,7 +674,7 @@ static gboolean
 announce_restart_cb (gpointer user_data)
 {
   WbpsUploader *self = user_data;
-  const char *reason = "the connection was lost; sending the chunk again";
+  const char *reason = _("the connection was lost; sending the chunk again");
 
   if (self->task == NULL)
     return G_SOURCE_REMOVE;
@@ -736,8 +750,9 @@ file_info_cb (GObject      *source,
   if (size != self->plan.video_size)
     {
       finish_upload (self, g_error_new (WBPS_UPLOAD_ERROR, WBPS_UPLOAD_ERROR_FILE_CHANGED,
-                                        "The video is now %" G_GUINT64_FORMAT " bytes but %"
-                                        G_GUINT64_FORMAT " were announced to TikTok; the file changed",
+                                        /* Translators: the video's size now, then the size announced */
+                                        _("The video is now %" PRIu64 " bytes but %"
+                                          PRIu64 " were announced to TikTok; the file changed"),
                                         size, self->plan.video_size));
       return;
     }
@@ -763,7 +778,7 @@ file_opened_cb (GObject      *source,
   if (!G_IS_FILE_DESCRIPTOR_BASED (self->file_stream))
     {
       finish_upload (self, g_error_new_literal (WBPS_UPLOAD_ERROR, WBPS_UPLOAD_ERROR_NOT_LOCAL,
-                                                "Only videos on a local disk can be uploaded"));
+                                                _("Only videos on a local disk can be uploaded")));
       return;
     }
 #ifdef POSIX_FADV_SEQUENTIAL
@@ -793,7 +808,8 @@ wbps_uploader_upload_async (WbpsUploader        *self,
   g_task_set_source_tag (task, wbps_uploader_upload_async);
   if (self->task != NULL)
     {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING, "An upload is already running");
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING,
+                               _("An upload is already running"));
       return;
     }
   if (!wbps_chunk_plan_validate (&self->plan, &error))

@@ -8,6 +8,9 @@
  * decoding happens in either step beyond what the discoverer needs.
  */
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
 #include <gst/gst.h>
 #include <gst/pbutils/pbutils.h>
 #include <gst/video/video.h>
@@ -54,30 +57,11 @@ wbps_media_init (void)
     }
 }
 
-static GError *
-unreadable_error (GFile      *file,
-                  const char *format,
-                  ...) G_GNUC_PRINTF (2, 3);
-
-/* Every unreadable-file message starts by naming the file the user chose. */
-static GError *
-unreadable_error (GFile      *file,
-                  const char *format,
-                  ...)
-{
-  g_autofree char *name = g_file_get_parse_name (file);
-  g_autofree char *reason = NULL;
-  va_list args;
-
-  va_start (args, format);
-  reason = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  return g_error_new (WBPS_PREFLIGHT_ERROR, WBPS_PREFLIGHT_ERROR_UNREADABLE,
-                      "The file “%s” %s", name, reason);
-}
-
 /* --- step 1: the file itself --- */
+
+/* Every unreadable-file message names the file the user chose (its first %s). */
+#define SET_UNREADABLE(error, ...) \
+  g_set_error ((error), WBPS_PREFLIGHT_ERROR, WBPS_PREFLIGHT_ERROR_UNREADABLE, __VA_ARGS__)
 
 static gboolean
 read_file_size (GFile          *file,
@@ -87,6 +71,7 @@ read_file_size (GFile          *file,
 {
   g_autoptr(GFileInfo) file_info = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autofree char *name = g_file_get_parse_name (file);
 
   file_info = g_file_query_info (file,
                                  G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_STANDARD_SIZE,
@@ -96,23 +81,28 @@ read_file_size (GFile          *file,
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_propagate_error (error, g_steal_pointer (&local_error));
       else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-        g_propagate_error (error, unreadable_error (file, "does not exist."));
+        /* Translators: %s is a file name */
+        SET_UNREADABLE (error, _("The file “%s” does not exist."), name);
       else
-        g_propagate_error (error, unreadable_error (file, "cannot be opened: %s.",
-                                                    local_error->message));
+        /* Translators: the first %s is a file name, the second the system's reason */
+        SET_UNREADABLE (error, _("The file “%s” cannot be opened: %s."), name,
+                        local_error->message);
       return FALSE;
     }
 
   if (g_file_info_get_file_type (file_info) != G_FILE_TYPE_REGULAR)
     {
-      g_propagate_error (error, unreadable_error (file, "is not a video file (it is a folder or a device)."));
+      /* Translators: %s is a file name */
+      SET_UNREADABLE (error, _("The file “%s” is not a video file (it is a folder or a device)."),
+                      name);
       return FALSE;
     }
 
   info->size = g_file_info_get_size (file_info);
   if (info->size == 0)
     {
-      g_propagate_error (error, unreadable_error (file, "is empty."));
+      /* Translators: %s is a file name */
+      SET_UNREADABLE (error, _("The file “%s” is empty."), name);
       return FALSE;
     }
 
@@ -212,12 +202,14 @@ fill_video (GstDiscovererInfo  *disco_info,
 {
   g_autoptr(GstDiscovererVideoInfo) video = first_video_stream (disco_info);
   g_autoptr(GstCaps) caps = NULL;
+  g_autofree char *name = g_file_get_parse_name (file);
   GstClockTime duration;
 
   if (video == NULL)
     {
-      g_propagate_error (error, unreadable_error (file, "contains no video (it may be a "
-                                                  "picture or sound only)."));
+      /* Translators: %s is a file name */
+      SET_UNREADABLE (error, _("The file “%s” contains no video (it may be a "
+                               "picture or sound only)."), name);
       return FALSE;
     }
 
@@ -231,8 +223,9 @@ fill_video (GstDiscovererInfo  *disco_info,
   duration = gst_discoverer_info_get_duration (disco_info);
   if (!GST_CLOCK_TIME_IS_VALID (duration) || duration == 0)
     {
-      g_propagate_error (error, unreadable_error (file, "does not say how long the video is; "
-                                                  "it may be damaged or still being written."));
+      /* Translators: %s is a file name */
+      SET_UNREADABLE (error, _("The file “%s” does not say how long the video is; "
+                               "it may be damaged or still being written."), name);
       return FALSE;
     }
   info->duration_ms = (duration + GST_MSECOND / 2) / GST_MSECOND;
@@ -283,6 +276,7 @@ discover (GFile          *file,
   g_autoptr(GstDiscovererInfo) disco_info = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *uri = g_file_get_uri (file);
+  g_autofree char *name = g_file_get_parse_name (file);
 
   disco_info = discover_uri (uri, timeout, cancellable, &local_error);
   switch (disco_info != NULL ? gst_discoverer_info_get_result (disco_info) : GST_DISCOVERER_ERROR)
@@ -291,12 +285,14 @@ discover (GFile          *file,
     case GST_DISCOVERER_MISSING_PLUGINS:  /* parsers suffice; the codec rule names what it is */
       break;
     case GST_DISCOVERER_TIMEOUT:
-      g_propagate_error (error, unreadable_error (file, "could not be examined within %u seconds; "
-                                                  "it may be damaged or not a video.", timeout));
+      /* Translators: %s is a file name, %u a number of seconds */
+      SET_UNREADABLE (error, _("The file “%s” could not be examined within %u seconds; "
+                               "it may be damaged or not a video."), name, timeout);
       return FALSE;
     default:
-      g_propagate_error (error, unreadable_error (file, "could not be read as a video: %s",
-                                                  local_error ? local_error->message : "unknown error."));
+      /* Translators: the first %s is a file name, the second GStreamer's reason */
+      SET_UNREADABLE (error, _("The file “%s” could not be read as a video: %s"), name,
+                      local_error ? local_error->message : _("unknown error."));
       return FALSE;
     }
 
