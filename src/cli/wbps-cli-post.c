@@ -12,11 +12,6 @@
 #include "wbps-media-preflight.h"
 #include "wbps-publish-job.h"
 
-#define EXIT_FAILED      1
-#define EXIT_USAGE       2
-#define EXIT_UNCONFIRMED 3
-#define EXIT_INTERRUPTED 130
-
 /* ---- small helpers ------------------------------------------------------ */
 
 static int
@@ -27,21 +22,7 @@ usage_error (WbpsCli     *cli,
   g_autoptr(GError) error = g_error_new_literal (WBPS_ERROR, WBPS_ERROR_INVALID_ARGUMENT, message);
 
   wbps_cli_print_error (cli, error, json);
-  return EXIT_USAGE;
-}
-
-static gboolean
-parse_options (GOptionContext  *context,
-               int             *argc,
-               char          ***argv,
-               GError         **error)
-{
-  g_autofree char *prgname = g_strdup_printf ("wbps %s", (*argv)[0]);
-
-  /* Usage lines read "wbps post [OPTION…] FILE", not the bare program name. */
-  g_set_prgname (prgname);
-  g_option_context_set_help_enabled (context, TRUE);
-  return g_option_context_parse (context, argc, argv, error);
+  return WBPS_CLI_EXIT_USAGE;
 }
 
 static WbpsDatabase *
@@ -59,31 +40,12 @@ open_database (WbpsCli  *cli,
   return g_steal_pointer (&db);
 }
 
-/* The account to post as: --account, else the current one. */
+/* The account to post as: --account, else the current one (a copy the caller owns). */
 static char *
 resolve_account (WbpsCli  *cli,
                  GError  **error)
 {
-  WbpsAccountManager *accounts = wbps_cli_get_accounts (cli, error);
-  const char *current;
-
-  if (accounts == NULL)
-    return NULL;
-  if (cli->account != NULL)
-    {
-      if (wbps_account_manager_lookup (accounts, cli->account) != NULL)
-        return g_strdup (cli->account);
-      g_set_error (error, WBPS_ERROR, WBPS_ERROR_NOT_SIGNED_IN,
-                   _("No signed-in account has the open_id %s. Run “wbps accounts” to list them."), cli->account);
-      return NULL;
-    }
-  current = wbps_account_manager_get_current (accounts);
-  if (current == NULL)
-    {
-      g_set_error (error, WBPS_ERROR, WBPS_ERROR_NOT_SIGNED_IN, _("Nobody is signed in. Run “wbps login” first."));
-      return NULL;
-    }
-  return g_strdup (current);
+  return g_strdup (wbps_cli_require_account (cli, error));
 }
 
 /* ---- JSON ----------------------------------------------------------------- */
@@ -262,13 +224,13 @@ report_job (WbpsCli        *cli,
         g_printerr (_("Stopped waiting; TikTok is still processing the video. Check with: wbps status %s\n"), publish_id);
       else
         g_printerr (_("Cancelled.\n"));
-      return EXIT_INTERRUPTED;
+      return WBPS_CLI_EXIT_CANCELLED;
     }
   if (error != NULL)
     {
       /* A FAILED status already went to stdout as the result; the reason goes to stderr. */
       wbps_cli_print_error (cli, error, json && publish_id == NULL);
-      return EXIT_FAILED;
+      return WBPS_CLI_EXIT_FAILURE;
     }
   if (state == WBPS_PUBLISH_STATE_UNCONFIRMED)
     {
@@ -277,7 +239,7 @@ report_job (WbpsCli        *cli,
       g_object_get (job, "give-up-seconds", &seconds, NULL);
       g_printerr (_("TikTok has not confirmed the post within %u seconds; it may still appear. Check later with: wbps status %s\n"),
                   seconds, publish_id);
-      return EXIT_UNCONFIRMED;
+      return WBPS_CLI_EXIT_UNCONFIRMED;
     }
   return 0;
 }
@@ -346,43 +308,6 @@ post_options_clear (PostOptions *o)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PostOptions, post_options_clear)
 
-static GOptionContext *
-post_option_context (PostOptions *o)
-{
-  const GOptionEntry entries[] = {
-    { "draft", 0, 0, G_OPTION_ARG_NONE, &o->draft, N_("Send to the TikTok inbox as a draft"), NULL },
-    { "privacy", 0, 0, G_OPTION_ARG_STRING, &o->privacy, N_("Who can see the post (required for a direct post)"), "LEVEL" },
-    { "title", 0, 0, G_OPTION_ARG_STRING, &o->title, N_("Caption (at most 2200 characters)"), "TEXT" },
-    { "allow-comment", 0, 0, G_OPTION_ARG_NONE, &o->allow_comment, N_("Allow comments"), NULL },
-    { "allow-duet", 0, 0, G_OPTION_ARG_NONE, &o->allow_duet, N_("Allow duets"), NULL },
-    { "allow-stitch", 0, 0, G_OPTION_ARG_NONE, &o->allow_stitch, N_("Allow stitches"), NULL },
-    { "cover-ms", 0, 0, G_OPTION_ARG_INT64, &o->cover_ms, N_("Cover frame time in milliseconds"), "MS" },
-    { "brand-organic", 0, 0, G_OPTION_ARG_NONE, &o->brand_organic, N_("Promotes your own brand"), NULL },
-    { "branded-content", 0, 0, G_OPTION_ARG_NONE, &o->branded_content, N_("Paid partnership with a third-party brand"), NULL },
-    { "aigc", 0, 0, G_OPTION_ARG_NONE, &o->aigc, N_("Label as AI-generated"), NULL },
-    { "chunk-size", 0, 0, G_OPTION_ARG_INT64, &o->chunk_size, N_("Upload chunk size in bytes"), "BYTES" },
-    { "no-wait", 0, 0, G_OPTION_ARG_NONE, &o->no_wait, N_("Do not wait for TikTok to process the video"), NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, N_("Print the result as JSON"), NULL },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->files, NULL, "FILE" },
-    { NULL }
-  };
-  GOptionContext *context = g_option_context_new (NULL);
-
-  g_option_context_set_summary (context, _("Post a video to TikTok, or send it to the TikTok inbox as a draft."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  return context;
-}
-
-static gboolean
-post_json_requested (int    argc,
-                     char **argv)
-{
-  for (int i = 1; i < argc; i++)
-    if (g_str_equal (argv[i], "--json"))
-      return TRUE;
-  return FALSE;
-}
-
 static void
 configure_post_job (WbpsPublishJob    *job,
                     const PostOptions *o,
@@ -420,7 +345,7 @@ post_run (WbpsCli     *cli,
   if (open_id == NULL || (db = open_database (cli, &error)) == NULL)
     {
       wbps_cli_print_error (cli, error, o->json);
-      return EXIT_FAILED;
+      return WBPS_CLI_EXIT_FAILURE;
     }
   job = new_job (cli, db, TRUE);
   configure_post_job (job, o, open_id);
@@ -433,11 +358,28 @@ wbps_cli_post (WbpsCli  *cli,
                char    **argv)
 {
   g_auto(PostOptions) o = { .cover_ms = -1 };
-  g_autoptr(GOptionContext) context = post_option_context (&o);
-  g_autoptr(GError) error = NULL;
+  const GOptionEntry entries[] = {
+    { "draft", 0, 0, G_OPTION_ARG_NONE, &o.draft, N_("Send to the TikTok inbox as a draft"), NULL },
+    { "privacy", 0, 0, G_OPTION_ARG_STRING, &o.privacy, N_("Who can see the post (required for a direct post)"), "LEVEL" },
+    { "title", 0, 0, G_OPTION_ARG_STRING, &o.title, N_("Caption (at most 2200 characters)"), "TEXT" },
+    { "allow-comment", 0, 0, G_OPTION_ARG_NONE, &o.allow_comment, N_("Allow comments"), NULL },
+    { "allow-duet", 0, 0, G_OPTION_ARG_NONE, &o.allow_duet, N_("Allow duets"), NULL },
+    { "allow-stitch", 0, 0, G_OPTION_ARG_NONE, &o.allow_stitch, N_("Allow stitches"), NULL },
+    { "cover-ms", 0, 0, G_OPTION_ARG_INT64, &o.cover_ms, N_("Cover frame time in milliseconds"), "MS" },
+    { "brand-organic", 0, 0, G_OPTION_ARG_NONE, &o.brand_organic, N_("Promotes your own brand"), NULL },
+    { "branded-content", 0, 0, G_OPTION_ARG_NONE, &o.branded_content, N_("Paid partnership with a third-party brand"), NULL },
+    { "aigc", 0, 0, G_OPTION_ARG_NONE, &o.aigc, N_("Label as AI-generated"), NULL },
+    { "chunk-size", 0, 0, G_OPTION_ARG_INT64, &o.chunk_size, N_("Upload chunk size in bytes"), "BYTES" },
+    { "no-wait", 0, 0, G_OPTION_ARG_NONE, &o.no_wait, N_("Do not wait for TikTok to process the video"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &o.json, N_("Print the result as JSON"), NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.files, NULL, "FILE" },
+    { NULL }
+  };
+  int status;
 
-  if (!parse_options (context, &argc, &argv, &error))
-    return usage_error (cli, post_json_requested (argc, argv), error->message);
+  if (!wbps_cli_parse_options (cli, NULL, _("Post a video to TikTok, or send it to the TikTok inbox as a draft."),
+                               entries, &argc, &argv, &status))
+    return status;
   if (o.files == NULL || o.files[0] == NULL || o.files[1] != NULL)
     return usage_error (cli, o.json, _("Name exactly one video file: wbps post FILE [OPTIONS]"));
   if (o.chunk_size < 0 || o.cover_ms < -1 || o.cover_ms > G_MAXINT32)
@@ -477,15 +419,16 @@ wbps_cli_resume (WbpsCli  *cli,
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the result as JSON"), NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new (_("[PUBLISH_ID]"));
+  int status_code;
   g_autoptr(GError) error = NULL;
   g_autoptr(WbpsDatabase) db = NULL;
   g_autoptr(WbpsPostRecord) record = NULL;
   g_autoptr(WbpsPublishJob) job = NULL;
 
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!parse_options (context, &argc, &argv, &error))
-    return usage_error (cli, json, error->message);
+  if (!wbps_cli_parse_options (cli, _("[PUBLISH_ID]"),
+                               _("Resume an interrupted upload from TikTok's own count of received bytes."),
+                               entries, &argc, &argv, &status_code))
+    return status_code;
   if (argc > 2)
     return usage_error (cli, json, _("Usage: wbps resume [PUBLISH_ID]"));
   if (wbps_cli_get_accounts (cli, &error) == NULL ||
@@ -493,7 +436,7 @@ wbps_cli_resume (WbpsCli  *cli,
       (record = find_checkpoint (cli, db, argc == 2 ? argv[1] : NULL, &error)) == NULL)
     {
       wbps_cli_print_error (cli, error, json);
-      return EXIT_FAILED;
+      return WBPS_CLI_EXIT_FAILURE;
     }
   g_printerr (_("Resuming the upload of %s (%s).\n"), record->file_path, record->publish_id);
   job = new_job (cli, db, FALSE);
@@ -578,7 +521,7 @@ print_status (WbpsCli           *cli,
       g_printerr (_("TikTok could not publish the video: %s (%s)\n"),
                   wbps_fail_reason_describe (status->fail_reason),
                   status->fail_reason != NULL ? status->fail_reason : "no reason given");
-      return EXIT_FAILED;
+      return WBPS_CLI_EXIT_FAILURE;
     }
   return 0;
 }
@@ -593,16 +536,16 @@ wbps_cli_status (WbpsCli  *cli,
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the result as JSON"), NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new (_("PUBLISH_ID"));
+  int status_code;
   g_autoptr(GError) error = NULL;
   g_autoptr(WbpsDatabase) db = NULL;
   g_autoptr(WbpsPostRecord) record = NULL;
   g_autoptr(WbpsPublishStatus) status = NULL;
   g_autofree char *open_id = NULL;
 
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!parse_options (context, &argc, &argv, &error))
-    return usage_error (cli, json, error->message);
+  if (!wbps_cli_parse_options (cli, _("PUBLISH_ID"), _("Show a post's publishing status at TikTok."),
+                               entries, &argc, &argv, &status_code))
+    return status_code;
   if (argc != 2)
     return usage_error (cli, json, _("Usage: wbps status PUBLISH_ID"));
   record = history_row (cli, argv[1], &db);
@@ -616,7 +559,7 @@ wbps_cli_status (WbpsCli  *cli,
   if (open_id == NULL || (status = fetch_status (cli, open_id, argv[1], &error)) == NULL)
     {
       wbps_cli_print_error (cli, error, json);
-      return EXIT_FAILED;
+      return WBPS_CLI_EXIT_FAILURE;
     }
   if (record != NULL)
     update_history (cli, db, record, status);
@@ -710,16 +653,16 @@ wbps_cli_history (WbpsCli  *cli,
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the history as JSON"), NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  int status_code;
   g_autoptr(GError) error = NULL;
   g_autoptr(WbpsDatabase) db = NULL;
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   WbpsCliWaiter waiter = { cli, NULL, FALSE };
 
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!parse_options (context, &argc, &argv, &error))
-    return usage_error (cli, json, error->message);
+  if (!wbps_cli_parse_options (cli, NULL, _("List the posts made from this computer."),
+                               entries, &argc, &argv, &status_code))
+    return status_code;
   if (argc != 1)
     return usage_error (cli, json, _("Usage: wbps history [--json]"));
   if ((db = open_database (cli, &error)) != NULL)
@@ -731,7 +674,7 @@ wbps_cli_history (WbpsCli  *cli,
   if (rows == NULL)
     {
       wbps_cli_print_error (cli, error, json);
-      return EXIT_FAILED;
+      return WBPS_CLI_EXIT_FAILURE;
     }
   if (json)
     print_history_json (rows);

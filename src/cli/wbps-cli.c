@@ -210,6 +210,9 @@ wbps_cli_parse_options (WbpsCli            *cli,
   g_autofree char *prgname = g_strdup_printf ("wbps %s", (*argv)[0]);
   g_autoptr(GOptionContext) context = g_option_context_new (parameter_string);
   g_autoptr(GError) error = NULL;
+  g_autoptr(GError) usage = NULL;
+  /* Looked up before parsing: a usage error still answers in JSON when --json was asked for. */
+  gboolean json = g_strv_contains ((const char * const *) *argv, "--json");
 
   g_set_prgname (prgname);
   g_option_context_set_summary (context, summary);
@@ -217,7 +220,8 @@ wbps_cli_parse_options (WbpsCli            *cli,
     g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (g_option_context_parse (context, argc, argv, &error))
     return TRUE;
-  g_printerr ("%s\n", error->message);
+  usage = g_error_new_literal (WBPS_ERROR, WBPS_ERROR_INVALID_ARGUMENT, error->message);
+  wbps_cli_print_error (cli, usage, json);
   *exit_status = WBPS_CLI_EXIT_USAGE;
   return FALSE;
 }

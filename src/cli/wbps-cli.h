@@ -63,6 +63,7 @@ char               *wbps_cli_describe_error (const GError *error);
 /* Exit statuses besides 0 (success). */
 #define WBPS_CLI_EXIT_FAILURE   1
 #define WBPS_CLI_EXIT_USAGE     2
+#define WBPS_CLI_EXIT_UNCONFIRMED 3   /* a post whose final status did not come in time */
 #define WBPS_CLI_EXIT_CANCELLED 130
 
 /*
@@ -75,7 +76,8 @@ const char         *wbps_cli_require_account (WbpsCli     *cli,
 
 /*
  * Parses a verb's options (argv[0] is the verb). On a usage error prints one line
- * on stderr and returns FALSE with *@exit_status set (also for --help, with 0).
+ * on stderr (the JSON error object when --json is among the arguments) and returns
+ * FALSE with *@exit_status set.
  */
 gboolean            wbps_cli_parse_options (WbpsCli            *cli,
                                             const char         *parameter_string,
