@@ -188,26 +188,20 @@ malformed_reply (guint http_status)
 static JsonObject *
 envelope_error (JsonNode *root)
 {
-  JsonNode *error_node;
+  JsonObject *error;
 
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return NULL;
-  error_node = json_object_get_member (json_node_get_object (root), "error");
-  if (error_node == NULL || !JSON_NODE_HOLDS_OBJECT (error_node))
-    return NULL;
-  if (wbps_json_get_string (json_node_get_object (error_node), "code") == NULL)
-    return NULL;
-  return json_node_get_object (error_node);
+  error = wbps_json_get_object (json_node_get_object (root), "error");
+  return wbps_json_get_string (error, "code") != NULL ? error : NULL;
 }
 
 static JsonObject *
 envelope_data (JsonNode *root)
 {
-  JsonNode *data = json_object_get_member (json_node_get_object (root), "data");
+  JsonObject *data = wbps_json_get_object (json_node_get_object (root), "data");
 
-  if (data != NULL && JSON_NODE_HOLDS_OBJECT (data))
-    return json_object_ref (json_node_get_object (data));
-  return json_object_new ();
+  return data != NULL ? json_object_ref (data) : json_object_new ();
 }
 
 /* Success iff error.code is "ok", whatever the HTTP status says (spec 0, 4.1). */

@@ -124,21 +124,16 @@ static GError *
 error_from_reply (JsonObject *reply,
                   guint       http_status)
 {
-  JsonNode *node = json_object_get_member (reply, "error");
+  JsonObject *inner = wbps_json_get_object (reply, "error");
   const char *code = wbps_json_get_string (reply, "error");
 
   if (code != NULL && *code != '\0')
     return wbps_tiktok_error_new (code, wbps_json_get_string (reply, "error_description"),
                                   object_log_id (reply), http_status);
-  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
-    {
-      JsonObject *inner = json_node_get_object (node);
-
-      code = wbps_json_get_string (inner, "code");
-      if (code != NULL && *code != '\0' && g_strcmp0 (code, "ok") != 0)
-        return wbps_tiktok_error_new (code, wbps_json_get_string (inner, "message"),
-                                      object_log_id (inner), http_status);
-    }
+  code = wbps_json_get_string (inner, "code");
+  if (code != NULL && *code != '\0' && g_strcmp0 (code, "ok") != 0)
+    return wbps_tiktok_error_new (code, wbps_json_get_string (inner, "message"),
+                                  object_log_id (inner), http_status);
   return NULL;
 }
 
@@ -189,64 +184,18 @@ parse_oauth_reply (SoupMessage  *msg,
   return json_object_ref (reply);
 }
 
-static gboolean
-has_int_member (JsonObject *object,
-                const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
-         json_node_get_value_type (node) == G_TYPE_INT64;
-}
-
-static gboolean
-has_string_member (JsonObject *object,
-                   const char *member)
-{
-  const char *value = wbps_json_get_string (object, member);
-
-  return value != NULL && *value != '\0';
-}
-
-/* The fields every token reply (code or refresh grant) must have. */
-static gboolean
-check_token_reply (JsonObject  *reply,
-                   GError     **error)
-{
-  static const char *strings[] = { "access_token", "refresh_token", "open_id" };
-  static const char *numbers[] = { "expires_in", "refresh_expires_in" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
-    if (!has_string_member (reply, strings[i]))
-      goto malformed;
-  for (guint i = 0; i < G_N_ELEMENTS (numbers); i++)
-    if (!has_int_member (reply, numbers[i]))
-      goto malformed;
-  return TRUE;
-
-malformed:
-  g_set_error_literal (error, WBPS_ERROR, WBPS_ERROR_MALFORMED_REPLY,
-                       _("TikTok's token reply is incomplete."));
-  return FALSE;
-}
-
 static WbpsToken *
 token_from_reply (WbpsOAuthClient  *self,
                   JsonObject       *reply,
                   GError          **error)
 {
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  WbpsToken *token;
 
+  /* Before validation: even a reply rejected as incomplete may carry a token. */
   wbps_redact_register (wbps_json_get_string (reply, "access_token"));
   wbps_redact_register (wbps_json_get_string (reply, "refresh_token"));
-  if (!check_token_reply (reply, error))
-    return NULL;
-  token = wbps_token_new_from_response (reply, wbps_config_get_client_key (self->config), now, error);
-  if (token == NULL && error != NULL && *error == NULL)
-    g_set_error_literal (error, WBPS_ERROR, WBPS_ERROR_MALFORMED_REPLY,
-                         _("TikTok's token reply is incomplete."));
-  return token;
+  /* wbps-token checks every required field (WBPS_ERROR_MALFORMED_REPLY otherwise). */
+  return wbps_token_new_from_response (reply, wbps_config_get_client_key (self->config), now, error);
 }
 
 /* ---- posting a form -------------------------------------------------------- */

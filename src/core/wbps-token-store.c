@@ -76,13 +76,12 @@ return_keyring_error (GTask  *task,
   g_task_return_error (task, error);
 }
 
-/* Parses an item's secret; registers its token values for redaction at once. */
+/* Parses an item's secret (wbps_token_deserialize registers its token values for redaction). */
 static WbpsToken *
 token_from_secret (SecretValue  *value,
                    GError      **error)
 {
   const char *json = secret_value_get_text (value);
-  WbpsToken *token;
 
   if (json == NULL)
     {
@@ -91,13 +90,7 @@ token_from_secret (SecretValue  *value,
       return NULL;
     }
 
-  token = wbps_token_deserialize (json, error);
-  if (token == NULL)
-    return NULL;
-
-  wbps_redact_register (token->access_token);
-  wbps_redact_register (token->refresh_token);
-  return token;
+  return wbps_token_deserialize (json, error);
 }
 
 /* One keyring item per account: these attributes are its key for store, lookup and delete. */
@@ -342,8 +335,9 @@ wbps_token_store_list_async (WbpsTokenStore      *self,
   data->tokens = g_ptr_array_new_with_free_func ((GDestroyNotify) wbps_token_free);
   g_task_set_task_data (task, data, (GDestroyNotify) list_data_free);
 
+  /* No SECRET_SEARCH_LOAD_SECRETS: list_read_next fetches each secret anyway. */
   secret_password_search (&token_schema,
-                          SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK | SECRET_SEARCH_LOAD_SECRETS,
+                          SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK,
                           cancellable, list_search_cb, task,
                           "client_key", client_key,
                           NULL);
