@@ -22,7 +22,6 @@ struct _WbpsChunkInputStream
   guint64       start;
   guint64       length;
   gint          pos;           /* bytes handed out; atomic: progress reads it from the main thread */
-  guint64       filled;        /* bytes of the range read from the disk */
 
   guint8       *buffer;
   gsize         buffer_len;
@@ -71,19 +70,20 @@ pread_full (int       fd,
   return TRUE;
 }
 
+/* Called with the buffer used up, so the disk is read from @pos on. */
 static gboolean
 chunk_stream_refill (WbpsChunkInputStream  *self,
                      GError               **error)
 {
-  gsize count = MIN (BUFFER_SIZE, self->length - self->filled);
+  guint64 pos = (guint64) self->pos;
+  gsize count = MIN (BUFFER_SIZE, self->length - pos);
 
   if (self->buffer == NULL)
     self->buffer = g_malloc (MIN (BUFFER_SIZE, self->length));
-  if (!pread_full (self->fd, self->buffer, count, self->start + self->filled, error))
+  if (!pread_full (self->fd, self->buffer, count, self->start + pos, error))
     return FALSE;
   self->buffer_len = count;
   self->buffer_off = 0;
-  self->filled += count;
   return TRUE;
 }
 
@@ -99,7 +99,7 @@ wbps_chunk_input_stream_read_fn (GInputStream  *stream,
 
   if (self->buffer_off == self->buffer_len)
     {
-      if (self->filled == self->length)
+      if ((guint64) self->pos == self->length)
         return 0;
       if (!chunk_stream_refill (self, error))
         return -1;
@@ -107,7 +107,7 @@ wbps_chunk_input_stream_read_fn (GInputStream  *stream,
   n = MIN (count, self->buffer_len - self->buffer_off);
   memcpy (buffer, self->buffer + self->buffer_off, n);
   self->buffer_off += n;
-  g_atomic_int_set (&self->pos, self->pos + (gint) n);
+  g_atomic_int_add (&self->pos, (gint) n);
   return n;
 }
 
@@ -154,7 +154,6 @@ wbps_chunk_input_stream_seek (GSeekable     *seekable,
     }
   /* Lets libsoup rewind the body when it restarts a request on its own. */
   g_atomic_int_set (&self->pos, (gint) (base + offset));
-  self->filled = base + offset;
   self->buffer_len = self->buffer_off = 0;
   return TRUE;
 }

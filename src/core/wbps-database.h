@@ -15,7 +15,7 @@ typedef struct {
   char    *file_path;
   gint64   file_size;
   gint64   file_mtime;         /* Unix seconds */
-  char    *file_identity;      /* device:inode plus SHA-256 of the first/last MiB */
+  char    *file_identity;      /* wbps_publish_file_identity (): SIZE:MTIME:SHA-256 of the first/last MiB */
   char    *content_type;       /* video/mp4, ... */
   char    *title;
   char    *open_id;

@@ -89,10 +89,9 @@ struct _WbpsPublishJob
   WbpsPostRecord   *record;       /* the history row, kept in step with the job */
   WbpsMediaInfo    *media;
   WbpsCreatorInfo  *creator;
-  WbpsChunkPlan     plan;
+  WbpsChunkPlan     plan;         /* video_size is "total-bytes" */
   WbpsUploader     *uploader;
   guint64           bytes_sent;
-  guint64           total_bytes;
   double            rate;
   gint64            eta_seconds;
   gint64            uploaded_bytes;
@@ -214,6 +213,20 @@ save_record (WbpsPublishJob *self)
     wbps_database_update_async (self->database, self->record, NULL, save_done_cb, NULL);
 }
 
+/* The state as the history row records it; FALSE when the row already said so. */
+static gboolean
+record_set_state (WbpsPostRecord   *record,
+                  WbpsPublishState  state)
+{
+  const char *name = wbps_publish_state_to_string (state);
+
+  if (g_strcmp0 (record->state, name) == 0)
+    return FALSE;
+  g_free (record->state);
+  record->state = g_strdup (name);
+  return TRUE;
+}
+
 static void
 set_state (WbpsPublishJob   *self,
            WbpsPublishState  state)
@@ -221,9 +234,9 @@ set_state (WbpsPublishJob   *self,
   if (self->state == state)
     return;
   self->state = state;
-  g_free (self->record->state);
-  self->record->state = g_strdup (wbps_publish_state_to_string (state));
-  save_record (self);
+  /* The checkpoint written after init already says UPLOAD: no second write. */
+  if (record_set_state (self->record, state))
+    save_record (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
@@ -525,21 +538,27 @@ release_upload (WbpsPublishJob *self)
 /* ---- the end ------------------------------------------------------------------- */
 
 static void
-final_saved_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+job_return (WbpsPublishJob *self,
+            GTask          *task)
 {
-  g_autoptr(GTask) task = user_data;
-  WbpsPublishJob *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
-
-  if (!wbps_database_update_finish (WBPS_DATABASE (source), result, &error))
-    g_warning ("Could not update the local history: %s", error->message);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
   if (self->error != NULL)
     g_task_return_error (task, g_error_copy (self->error));
   else
     g_task_return_boolean (task, TRUE);
+}
+
+static void
+final_saved_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!wbps_database_update_finish (WBPS_DATABASE (source), result, &error))
+    g_warning ("Could not update the local history: %s", error->message);
+  job_return (g_task_get_source_object (task), task);
 }
 
 /* Records the final state (waiting for the write, so a process may exit after) and returns. */
@@ -553,8 +572,7 @@ job_finish (WbpsPublishJob   *self,
   g_clear_object (&self->uploader);
   release_upload (self);
   self->state = state;
-  g_free (self->record->state);
-  self->record->state = g_strdup (wbps_publish_state_to_string (state));
+  record_set_state (self->record, state);
   if (error != NULL)
     {
       g_clear_error (&self->error);
@@ -573,11 +591,7 @@ job_finish (WbpsPublishJob   *self,
       wbps_database_update_async (self->database, self->record, NULL, final_saved_cb, task);
       return;
     }
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
-  if (error != NULL)
-    g_task_return_error (task, g_error_copy (error));
-  else
-    g_task_return_boolean (task, TRUE);
+  job_return (self, task);
   g_object_unref (task);
 }
 
@@ -780,7 +794,6 @@ progress_cb (WbpsUploader   *uploader,
              WbpsPublishJob *self)
 {
   self->bytes_sent = bytes_sent;
-  self->total_bytes = total;
   self->rate = rate;
   self->eta_seconds = eta_seconds;
   g_signal_emit (self, signals[SIGNAL_PROGRESS], 0, bytes_sent, total, rate, eta_seconds);
@@ -860,7 +873,6 @@ upload_start (WbpsPublishJob *self,
   g_autoptr(GFile) file = g_file_new_for_path (self->record->file_path);
 
   set_state (self, WBPS_PUBLISH_STATE_UPLOAD);
-  self->total_bytes = self->plan.video_size;
   self->uploader = wbps_uploader_new (file, self->record->upload_url, self->record->content_type, &self->plan);
   wbps_uploader_set_session (self->uploader, wbps_api_client_get_session (self->api));
   wbps_uploader_set_reconcile_func (self->uploader, reconcile_func, self, NULL);
@@ -966,8 +978,7 @@ init_cb (GObject      *source,
   r->upload_url = g_steal_pointer (&upload_url);
   r->upload_expires_at = g_get_real_time () / G_USEC_PER_SEC + UPLOAD_URL_LIFETIME_SEC;
   r->next_offset = 0;
-  g_free (r->state);
-  r->state = g_strdup (wbps_publish_state_to_string (WBPS_PUBLISH_STATE_UPLOAD));
+  record_set_state (r, WBPS_PUBLISH_STATE_UPLOAD);
   wbps_database_update_async (self->database, r, NULL, init_saved_cb, self);
 }
 
@@ -1077,7 +1088,6 @@ identity_cb (GObject      *source,
     }
   self->record->chunk_size = self->plan.chunk_size;
   self->record->chunk_count = self->plan.total_chunk_count;
-  self->total_bytes = self->plan.video_size;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOTAL_BYTES]);
   wbps_preflight_probe_async (self->preflight, self->file, job_cancellable (self), probe_cb, self);
 }
@@ -1195,7 +1205,6 @@ resume_start (WbpsPublishJob *self)
   self->plan.video_size = r->file_size;
   self->plan.chunk_size = r->chunk_size;
   self->plan.total_chunk_count = r->chunk_count;
-  self->total_bytes = r->file_size;
   self->state = wbps_publish_state_from_string (r->state);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PUBLISH_ID]);
   if (!claim_upload (self, &error))
@@ -1420,7 +1429,7 @@ wbps_publish_job_get_property (GObject    *object,
     case PROP_POST_IDS: g_value_set_boxed (value, self->record->post_ids); break;
     case PROP_UPLOADED_BYTES: g_value_set_int64 (value, self->uploaded_bytes); break;
     case PROP_BYTES_SENT: g_value_set_uint64 (value, self->bytes_sent); break;
-    case PROP_TOTAL_BYTES: g_value_set_uint64 (value, self->total_bytes); break;
+    case PROP_TOTAL_BYTES: g_value_set_uint64 (value, self->plan.video_size); break;
     case PROP_RATE: g_value_set_double (value, self->rate); break;
     case PROP_ETA_SECONDS: g_value_set_int64 (value, self->eta_seconds); break;
     case PROP_CREATOR_NICKNAME: g_value_set_string (value, wbps_publish_job_get_creator_nickname (self)); break;

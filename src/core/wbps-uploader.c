@@ -539,11 +539,15 @@ handle_status (WbpsUploader *self,
                GBytes       *body)
 {
   guint status = soup_message_get_status (self->message);
-  g_autofree char *reply = describe_reply (self->message, body);
+  g_autofree char *reply = NULL;
 
   if (status == SOUP_STATUS_PARTIAL_CONTENT || status == SOUP_STATUS_CREATED)
-    handle_accepted (self, status);
-  else if (status == SOUP_STATUS_FORBIDDEN)
+    {
+      handle_accepted (self, status);
+      return;
+    }
+  reply = describe_reply (self->message, body);
+  if (status == SOUP_STATUS_FORBIDDEN)
     finish_upload (self, g_error_new (WBPS_UPLOAD_ERROR, WBPS_UPLOAD_ERROR_URL_EXPIRED,
                                       /* Translators: %s is TikTok's reply, such as “HTTP 403 Forbidden” */
                                       _("The upload link has expired (TikTok allows one hour); "
@@ -818,6 +822,10 @@ wbps_uploader_upload_async (WbpsUploader        *self,
       return;
     }
 
+  /* Created only when no session was shared: an I/O timeout turns a stalled
+   * connection into a retry instead of a hang. */
+  if (self->session == NULL)
+    self->session = soup_session_new_with_options ("timeout", 60, "idle-timeout", 60, NULL);
   self->task = g_steal_pointer (&task);
   g_clear_pointer (&self->context, g_main_context_unref);
   self->context = g_main_context_ref (g_task_get_context (self->task));
@@ -861,7 +869,6 @@ wbps_uploader_new (GFile               *file,
   self->upload_url = g_strdup (upload_url);
   self->content_type = g_strdup (content_type != NULL ? content_type : "video/mp4");
   self->plan = *plan;
-  self->next_offset = 0;
   return self;
 }
 
@@ -984,17 +991,6 @@ wbps_uploader_get_property (GObject    *object,
 }
 
 static void
-wbps_uploader_constructed (GObject *object)
-{
-  WbpsUploader *self = WBPS_UPLOADER (object);
-
-  G_OBJECT_CLASS (wbps_uploader_parent_class)->constructed (object);
-
-  /* An I/O timeout turns a stalled connection into a retry instead of a hang. */
-  self->session = soup_session_new_with_options ("timeout", 60, "idle-timeout", 60, NULL);
-}
-
-static void
 wbps_uploader_dispose (GObject *object)
 {
   WbpsUploader *self = WBPS_UPLOADER (object);
@@ -1030,7 +1026,6 @@ wbps_uploader_class_init (WbpsUploaderClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
-  object_class->constructed = wbps_uploader_constructed;
   object_class->dispose = wbps_uploader_dispose;
   object_class->finalize = wbps_uploader_finalize;
   object_class->get_property = wbps_uploader_get_property;
