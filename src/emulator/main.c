@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * wbps-emulator: a local stand-in for TikTok's authorize page and
- * open.tiktokapis.com, written from shared/spec/tiktok-api.md alone.
+ * open.tiktokapis.com, written from TikTok's documentation alone.
  */
 #include "config.h"
 

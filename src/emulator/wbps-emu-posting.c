@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * Content Posting, as shared/spec/tiktok-api.md section 4 describes it.
+ * Content Posting, as TikTok's Content Posting API documentation describes it.
  * Upload bodies are streamed to DATA_DIR/uploads/ while they arrive, and a
  * chunk only counts once its whole body was received and accepted.
  */

@@ -2,10 +2,11 @@
 #pragma once
 
 /*
- * The emulator's world: configured clients and users, issued codes and tokens,
- * the (compressible) clock, rate windows, fault injection, and the helpers every
- * endpoint uses to reply in TikTok's two envelopes. Written from
- * shared/spec/tiktok-api.md alone; it never links wbps core.
+ * The emulator's state, by aspect (each implemented in wbps-emu-state-ASPECT.c):
+ * the world (configured clients, users, options), the compressible clock, the
+ * replies in TikTok's two envelopes, grants (codes, tokens, v2 authentication),
+ * limits (rate windows, injected faults), webhook events, and persistence.
+ * Written from TikTok's documentation alone; it never links wbps core.
  */
 
 #include <libsoup/soup.h>
@@ -52,6 +53,36 @@ typedef struct {
   gboolean  revoked;
 } WbpsEmuAccessToken;
 
+typedef struct {
+  char     *code;            /* the value (after a restart: its SHA-256 until presented again) */
+  char     *client_key;
+  char     *open_id;
+  char     *scope_csv;       /* granted scopes */
+  char     *redirect_uri;    /* exactly as sent to authorize */
+  char     *code_challenge;  /* NULL for non-desktop clients */
+  gint64    expires_at_ms;   /* emulated clock */
+  gboolean  used;
+} WbpsEmuAuthCode;
+
+typedef struct {
+  char     *token;
+  char     *grant_id;        /* one grant per authorization code exchange */
+  char     *client_key;
+  char     *open_id;
+  char     *scope_csv;
+  gint64    expires_at_ms;   /* emulated clock */
+  gboolean  revoked;
+} WbpsEmuRefreshToken;
+
+/* A webhook event waiting for delivery (TikTok's webhook envelope); @content is JSON text. */
+typedef struct {
+  char     *client_key;
+  char     *event;
+  char     *user_openid;
+  gint64    create_time;     /* Unix seconds, emulated clock */
+  char     *content;
+} WbpsEmuEvent;
+
 #define WBPS_TYPE_EMU_STATE (wbps_emu_state_get_type ())
 G_DECLARE_FINAL_TYPE (WbpsEmuState, wbps_emu_state, WBPS, EMU_STATE, GObject)
 
@@ -60,15 +91,7 @@ WbpsEmuState        *wbps_emu_state_new                 (GKeyFile      *key_file
                                                          const char    *data_dir,
                                                          GError       **error);
 
-/* Emulated clock in milliseconds: real time since start multiplied by clock-scale. */
-gint64               wbps_emu_state_now_ms              (WbpsEmuState  *self);
-double               wbps_emu_state_get_clock_scale     (WbpsEmuState  *self);
-/* Schedule @func after @emulated_ms of emulated time (i.e. emulated_ms / scale real ms). */
-guint                wbps_emu_state_timeout_add         (WbpsEmuState  *self,
-                                                         gint64         emulated_ms,
-                                                         GSourceFunc    func,
-                                                         gpointer       data,
-                                                         GDestroyNotify notify);
+/* ---- world (wbps-emu-state-world.c) ---- */
 
 const char          *wbps_emu_state_get_data_dir        (WbpsEmuState  *self);
 WbpsEmuClient       *wbps_emu_state_get_client          (WbpsEmuState  *self,
@@ -83,19 +106,44 @@ gint64               wbps_emu_state_get_int             (WbpsEmuState  *self,
 gboolean             wbps_emu_state_get_bool            (WbpsEmuState  *self,
                                                          const char    *key,
                                                          gboolean       fallback);
-/* An option of the [faults] group, or NULL. */
-const char          *wbps_emu_state_get_fault          (WbpsEmuState  *self,
+/* The key file the emulator was started with (an empty one for the demo world). */
+GKeyFile            *wbps_emu_state_get_config          (WbpsEmuState  *self);
+/* A string option of the [emulator] group, or @fallback. */
+const char          *wbps_emu_state_get_string          (WbpsEmuState  *self,
+                                                         const char    *key,
+                                                         const char    *fallback);
+/* Any key of the [user:OPEN_ID] group (e.g. "fail-reason", "follower-count"), or NULL. */
+const char          *wbps_emu_state_get_user_option     (WbpsEmuState  *self,
+                                                         const char    *open_id,
                                                          const char    *key);
+/* The user "signed in" in the browser; changeable at runtime (POST /emulator/sign-in?user=ID). */
+const char          *wbps_emu_state_get_signed_in_user  (WbpsEmuState  *self);
+void                 wbps_emu_state_set_signed_in_user  (WbpsEmuState  *self,
+                                                         const char    *open_id);
+/* http://127.0.0.1:PORT once listening; users without avatar-url get BASE/emulator/avatar/ID.svg. */
+const char          *wbps_emu_state_get_base_url        (WbpsEmuState  *self);
+void                 wbps_emu_state_set_base_url        (WbpsEmuState  *self,
+                                                         const char    *base_url);
 
-/* Constant-time string comparison, for secrets (client secrets, PKCE, upload tokens). */
-gboolean             wbps_emu_secure_equal              (const char    *a,
-                                                         const char    *b);
+/* ---- clock (wbps-emu-state-clock.c) ---- */
+
+/* Emulated clock in milliseconds: real time since start multiplied by clock-scale. */
+gint64               wbps_emu_state_now_ms              (WbpsEmuState  *self);
+double               wbps_emu_state_get_clock_scale     (WbpsEmuState  *self);
+/* Schedule @func after @emulated_ms of emulated time (i.e. emulated_ms / scale real ms). */
+guint                wbps_emu_state_timeout_add         (WbpsEmuState  *self,
+                                                         gint64         emulated_ms,
+                                                         GSourceFunc    func,
+                                                         gpointer       data,
+                                                         GDestroyNotify notify);
+/* Converts an emulated duration (seconds) to the real seconds a client will see pass. */
+gint64               wbps_emu_state_to_real_seconds     (WbpsEmuState  *self,
+                                                         gint64         emulated_seconds);
+
+/* ---- replies (wbps-emu-state-replies.c) ---- */
+
 /* TikTok-format log_id: YYYYMMDDhhmmss + 20 upper-hex = 34 chars. */
 char                *wbps_emu_state_new_log_id          (WbpsEmuState  *self);
-/* Opaque token/code material from a CSPRNG: @prefix + url-safe random chars. */
-char                *wbps_emu_state_new_secret          (WbpsEmuState  *self,
-                                                         const char    *prefix);
-
 /* v2 envelope: {"data": @data or {}, "error": {"code","message","log_id"}}; takes @data. */
 void                 wbps_emu_reply_v2                  (WbpsEmuState      *self,
                                                          SoupServerMessage *msg,
@@ -128,94 +176,6 @@ gboolean             wbps_emu_require_method            (WbpsEmuState      *self
                                                          SoupServerMessage *msg,
                                                          const char        *method);
 
-/*
- * v2 authentication: checks "Authorization: Bearer", token known, not expired,
- * not revoked, a user token, and holding @scope (any one of a comma-separated
- * list). On failure it has already replied (401 access_token_invalid /
- * scope_not_authorized) and returns NULL.
- */
-WbpsEmuAccessToken  *wbps_emu_authenticate              (WbpsEmuState      *self,
-                                                         SoupServerMessage *msg,
-                                                         const char        *scope);
-
-/* Sliding one-minute (emulated) window per token and @bucket; replies 429 and returns FALSE when exceeded. */
-gboolean             wbps_emu_rate_limit                (WbpsEmuState      *self,
-                                                         SoupServerMessage *msg,
-                                                         const char        *bucket,
-                                                         const char        *token,
-                                                         guint              per_minute);
-
-/* Token lifecycle, shared by the OAuth side (issuing/revoking) and tests. */
-WbpsEmuAccessToken  *wbps_emu_state_lookup_token        (WbpsEmuState  *self,
-                                                         const char    *token);
-WbpsEmuAccessToken  *wbps_emu_state_issue_access_token  (WbpsEmuState  *self,
-                                                         const char    *client_key,
-                                                         const char    *open_id,
-                                                         const char    *scope_csv);
-
-/*
- * Global fault injection run for every request before any handler:
- * "fail-request-n" (comma list of 1-based request numbers answered 503),
- * "fail-path" (only count requests whose path starts with it),
- * "slow-ms" (delay every reply). Returns TRUE when the request was consumed.
- */
-gboolean             wbps_emu_state_inject_faults       (WbpsEmuState      *self,
-                                                         SoupServerMessage *msg);
-
-/* ---- Additions by the OAuth side (E1); everything above is the original contract. ---- */
-
-typedef struct {
-  char     *code;            /* the value (after a restart: its SHA-256 until presented again) */
-  char     *client_key;
-  char     *open_id;
-  char     *scope_csv;       /* granted scopes */
-  char     *redirect_uri;    /* exactly as sent to authorize */
-  char     *code_challenge;  /* NULL for non-desktop clients */
-  gint64    expires_at_ms;   /* emulated clock */
-  gboolean  used;
-} WbpsEmuAuthCode;
-
-typedef struct {
-  char     *token;
-  char     *grant_id;        /* one grant per authorization code exchange */
-  char     *client_key;
-  char     *open_id;
-  char     *scope_csv;
-  gint64    expires_at_ms;   /* emulated clock */
-  gboolean  revoked;
-} WbpsEmuRefreshToken;
-
-/* A webhook event waiting for delivery (spec section 6); @content is JSON text. */
-typedef struct {
-  char     *client_key;
-  char     *event;
-  char     *user_openid;
-  gint64    create_time;     /* Unix seconds, emulated clock */
-  char     *content;
-} WbpsEmuEvent;
-
-/* The key file the emulator was started with (an empty one for the demo world). */
-GKeyFile            *wbps_emu_state_get_config          (WbpsEmuState  *self);
-/* A string option of the [emulator] group, or @fallback. */
-const char          *wbps_emu_state_get_string          (WbpsEmuState  *self,
-                                                         const char    *key,
-                                                         const char    *fallback);
-/* Any key of the [user:OPEN_ID] group (e.g. "fail-reason", "follower-count"), or NULL. */
-const char          *wbps_emu_state_get_user_option     (WbpsEmuState  *self,
-                                                         const char    *open_id,
-                                                         const char    *key);
-/* The user "signed in" in the browser; changeable at runtime (POST /emulator/sign-in?user=ID). */
-const char          *wbps_emu_state_get_signed_in_user  (WbpsEmuState  *self);
-void                 wbps_emu_state_set_signed_in_user  (WbpsEmuState  *self,
-                                                         const char    *open_id);
-/* http://127.0.0.1:PORT once listening; users without avatar-url get BASE/emulator/avatar/ID.svg. */
-const char          *wbps_emu_state_get_base_url        (WbpsEmuState  *self);
-void                 wbps_emu_state_set_base_url        (WbpsEmuState  *self,
-                                                         const char    *base_url);
-/* Converts an emulated duration (seconds) to the real seconds a client will see pass. */
-gint64               wbps_emu_state_to_real_seconds     (WbpsEmuState  *self,
-                                                         gint64         emulated_seconds);
-
 /* Flat JSON success reply (OAuth envelope); takes @node. */
 void                 wbps_emu_reply_json                (WbpsEmuState      *self,
                                                          SoupServerMessage *msg,
@@ -230,6 +190,23 @@ void                 wbps_emu_state_hold_reply          (WbpsEmuState      *self
                                                          SoupServerMessage *msg);
 void                 wbps_emu_state_release_reply       (WbpsEmuState      *self,
                                                          SoupServerMessage *msg);
+
+/* ---- grants (wbps-emu-state-grants.c) ---- */
+
+/* Constant-time string comparison, for secrets (client secrets, PKCE, upload tokens). */
+gboolean             wbps_emu_secure_equal              (const char    *a,
+                                                         const char    *b);
+/* Opaque token/code material from a CSPRNG: @prefix + url-safe random chars. */
+char                *wbps_emu_state_new_secret          (WbpsEmuState  *self,
+                                                         const char    *prefix);
+
+/* Token lifecycle, shared by the OAuth side (issuing/revoking) and tests. */
+WbpsEmuAccessToken  *wbps_emu_state_lookup_token        (WbpsEmuState  *self,
+                                                         const char    *token);
+WbpsEmuAccessToken  *wbps_emu_state_issue_access_token  (WbpsEmuState  *self,
+                                                         const char    *client_key,
+                                                         const char    *open_id,
+                                                         const char    *scope_csv);
 
 /* Codes, refresh tokens and grants. Lookups return expired/used/revoked entries too (callers check). */
 WbpsEmuAuthCode     *wbps_emu_state_issue_code          (WbpsEmuState  *self,
@@ -258,13 +235,48 @@ const char          *wbps_emu_state_get_grant           (WbpsEmuState  *self,
 void                 wbps_emu_state_revoke_grant        (WbpsEmuState  *self,
                                                          const char    *grant_id);
 
-/* Webhook events (delivery comes later); also emitted as the "event-added" signal. */
+/*
+ * v2 authentication: checks "Authorization: Bearer", token known, not expired,
+ * not revoked, a user token, and holding @scope (any one of a comma-separated
+ * list). On failure it has already replied (401 access_token_invalid /
+ * scope_not_authorized) and returns NULL.
+ */
+WbpsEmuAccessToken  *wbps_emu_authenticate              (WbpsEmuState      *self,
+                                                         SoupServerMessage *msg,
+                                                         const char        *scope);
+
+/* ---- limits (wbps-emu-state-limits.c) ---- */
+
+/* An option of the [faults] group, or NULL. */
+const char          *wbps_emu_state_get_fault           (WbpsEmuState  *self,
+                                                         const char    *key);
+/* Sliding one-minute (emulated) window per token and @bucket; replies 429 and returns FALSE when exceeded. */
+gboolean             wbps_emu_rate_limit                (WbpsEmuState      *self,
+                                                         SoupServerMessage *msg,
+                                                         const char        *bucket,
+                                                         const char        *token,
+                                                         guint              per_minute);
+
+/*
+ * Global fault injection run for every request before any handler:
+ * "fail-request-n" (comma list of 1-based request numbers answered 503),
+ * "fail-path" (only count requests whose path starts with it),
+ * "slow-ms" (delay every reply). Returns TRUE when the request was consumed.
+ */
+gboolean             wbps_emu_state_inject_faults       (WbpsEmuState      *self,
+                                                         SoupServerMessage *msg);
+
+/* ---- events (wbps-emu-state-events.c) ---- */
+
+/* Webhook events; each is also emitted as the "event-added" signal. */
 void                 wbps_emu_state_add_event           (WbpsEmuState  *self,
                                                          const char    *client_key,
                                                          const char    *event,
                                                          const char    *user_openid,
                                                          const char    *content_json);
 GPtrArray           *wbps_emu_state_get_events          (WbpsEmuState  *self);
+
+/* ---- persistence (wbps-emu-state-persistence.c) ---- */
 
 /*
  * Persistence (persist=true): writes DATA_DIR/state.ini asynchronously, holding

@@ -4,7 +4,7 @@
  * or a hang), and the posting endpoints' per-token rate limits (spec 4.11,
  * checklist rule 21).
  */
-#include "posting-test-util.h"
+#include "emu-posting-util.h"
 
 #include <string.h>
 
@@ -14,94 +14,37 @@
 #define STATUS_FETCH "/v2/post/publish/status/fetch/"
 #define TOKEN        "/v2/oauth/token/"
 
-typedef struct {
-  guint       status;
-  JsonObject *root;    /* NULL unless the body is a JSON object */
-} RawReply;
-
-static void
-raw_reply_clear (RawReply *reply)
-{
-  g_clear_pointer (&reply->root, json_object_unref);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RawReply, raw_reply_clear)
-
 /* Any method, optional bearer and body; @body_size bytes of @body (-1 = strlen). */
-static RawReply
-raw_request (PostingFixture *fx,
-             const char     *method,
-             const char     *path,
-             const char     *token,
-             const char     *content_type,
-             const char     *body,
-             gssize          body_size)
+static EmuReply *
+raw_request (EmuPostingFixture *fx,
+             const char        *method,
+             const char        *path,
+             const char        *token,
+             const char        *content_type,
+             const char        *body,
+             gssize             body_size)
 {
   g_autofree char *url = wbps_test_emulator_url (fx->emu, path);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-  g_autoptr(GBytes) reply = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  RawReply result = { 0 };
+  g_autofree char *authorization = token != NULL ? g_strconcat ("Bearer ", token, NULL) : NULL;
 
-  if (token != NULL)
-    {
-      g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
-
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-    }
-  if (body != NULL)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new (body, body_size < 0 ? strlen (body) : (gsize) body_size);
-
-      soup_message_set_request_body_from_bytes (msg, content_type, bytes);
-    }
-  reply = soup_session_send_and_read (fx->session, msg, NULL, &error);
-  g_assert_no_error (error);
-  result.status = soup_message_get_status (msg);
-  if (json_parser_load_from_data (parser, g_bytes_get_data (reply, NULL), g_bytes_get_size (reply), NULL) &&
-      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    result.root = json_object_ref (json_node_get_object (json_parser_get_root (parser)));
-  return result;
-}
-
-static void
-assert_v2_refusal (RawReply   *reply,
-                   guint       status,
-                   const char *code)
-{
-  g_assert_nonnull (reply->root);
-  g_assert_true (json_object_has_member (reply->root, "data"));
-  g_assert_cmpuint (json_object_get_size (posting_data (reply->root)), ==, 0);
-  posting_assert_error (reply->root, reply->status, status, code);
-}
-
-static void
-assert_oauth_refusal (RawReply   *reply,
-                      guint       status,
-                      const char *error)
-{
-  g_assert_cmpuint (reply->status, ==, status);
-  g_assert_nonnull (reply->root);
-  g_assert_cmpstr (json_object_get_string_member (reply->root, "error"), ==, error);
-  g_assert_cmpuint (strlen (json_object_get_string_member (reply->root, "log_id")), ==, 34);
+  return emu_request (method, url, authorization, content_type, body, body_size);
 }
 
 /* The emulator must still answer normally after whatever came before. */
 static void
-assert_still_serving (PostingFixture *fx)
+assert_still_serving (EmuPostingFixture *fx)
 {
   guint status;
-  g_autoptr(JsonObject) root = posting_call (fx, CREATOR_INFO, NULL, &status);
+  g_autoptr(JsonObject) root = emu_posting_call (fx, CREATOR_INFO, NULL, &status);
 
   g_assert_cmpuint (status, ==, 200);
-  g_assert_cmpstr (posting_error_code (root), ==, "ok");
+  g_assert_cmpstr (emu_posting_error_code (root), ==, "ok");
 }
 
 static void
 test_malformed_json (void)
 {
-  g_autoptr(PostingFixture) fx = posting_fixture_new (NULL);
+  g_autoptr(EmuPostingFixture) fx = emu_posting_fixture_new (NULL);
   g_autofree char *opening = g_strnfill (200000, '[');
   g_autofree char *closing = g_strnfill (200000, ']');
   g_autofree char *deep = g_strconcat (opening, closing, NULL);
@@ -129,21 +72,21 @@ test_malformed_json (void)
 
       for (guint j = 0; j < G_N_ELEMENTS (paths); j++)
         {
-          g_auto(RawReply) reply = raw_request (fx, "POST", paths[j], posting_fixture_token (fx),
+          g_autoptr(EmuReply) reply = raw_request (fx, "POST", paths[j], emu_posting_fixture_token (fx),
                                                 "application/json; charset=UTF-8", bodies[i], -1);
 
           g_test_message ("body %u on %s", i, paths[j]);
-          assert_v2_refusal (&reply, 400, "invalid_params");
+          emu_assert_v2_error (reply, 400, "invalid_params");
         }
     }
   /* Inbox init takes no post_info, so a wrongly typed title only matters for direct posts. */
   {
-    g_auto(RawReply) reply = raw_request (fx, "POST", DIRECT_INIT, posting_fixture_token (fx), "application/json",
+    g_autoptr(EmuReply) reply = raw_request (fx, "POST", DIRECT_INIT, emu_posting_fixture_token (fx), "application/json",
                                           "{\"post_info\":{\"privacy_level\":\"SELF_ONLY\",\"title\":42},"
                                           "\"source_info\":{\"source\":\"FILE_UPLOAD\",\"video_size\":1000,"
                                           "\"chunk_size\":1000,\"total_chunk_count\":1}}", -1);
 
-    assert_v2_refusal (&reply, 400, "invalid_params");
+    emu_assert_v2_error (reply, 400, "invalid_params");
   }
   assert_still_serving (fx);
 }
@@ -151,34 +94,35 @@ test_malformed_json (void)
 static void
 test_wrong_method (void)
 {
-  g_autoptr(PostingFixture) fx = posting_fixture_new (NULL);
+  g_autoptr(EmuPostingFixture) fx = emu_posting_fixture_new (NULL);
   const char *paths[] = { CREATOR_INFO, DIRECT_INIT, INBOX_INIT, STATUS_FETCH };
-  g_auto(RawReply) token = raw_request (fx, "GET", TOKEN, NULL, NULL, NULL, 0);
-  g_auto(RawReply) upload = raw_request (fx, "DELETE", "/upload/?upload_id=1&upload_token=x", NULL, NULL, NULL, 0);
+  g_autoptr(EmuReply) token = raw_request (fx, "GET", TOKEN, NULL, NULL, NULL, 0);
+  g_autoptr(EmuReply) upload = raw_request (fx, "DELETE", "/upload/?upload_id=1&upload_token=x", NULL, NULL, NULL, 0);
 
   for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
     {
-      g_auto(RawReply) reply = raw_request (fx, "GET", paths[i], posting_fixture_token (fx), NULL, NULL, 0);
+      g_autoptr(EmuReply) reply = raw_request (fx, "GET", paths[i], emu_posting_fixture_token (fx), NULL, NULL, 0);
 
-      assert_v2_refusal (&reply, 405, "invalid_params");
+      emu_assert_v2_error (reply, 405, "invalid_params");
     }
-  assert_oauth_refusal (&token, 405, "invalid_request");
-  g_assert_cmpuint (upload.status, ==, 405);
+  g_assert_cmpuint (token->status, ==, 405);
+  emu_assert_oauth_error (token, "invalid_request", NULL);
+  g_assert_cmpuint (upload->status, ==, 405);
   assert_still_serving (fx);
 }
 
 static void
 test_missing_headers (void)
 {
-  g_autoptr(PostingFixture) fx = posting_fixture_new (NULL);
+  g_autoptr(EmuPostingFixture) fx = emu_posting_fixture_new (NULL);
   const char *paths[] = { CREATOR_INFO, DIRECT_INIT, INBOX_INIT, STATUS_FETCH };
-  g_autofree char *body = posting_file_body (1000, 1000, 1, "SELF_ONLY");
+  g_autofree char *body = emu_posting_file_body (1000, 1000, 1, "SELF_ONLY");
 
   for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
     {
-      g_auto(RawReply) reply = raw_request (fx, "POST", paths[i], NULL, "application/json", body, -1);
+      g_autoptr(EmuReply) reply = raw_request (fx, "POST", paths[i], NULL, "application/json", body, -1);
 
-      assert_v2_refusal (&reply, 401, "access_token_invalid");
+      emu_assert_v2_error (reply, 401, "access_token_invalid");
     }
   assert_still_serving (fx);
 }
@@ -186,25 +130,26 @@ test_missing_headers (void)
 static void
 test_huge_bodies (void)
 {
-  g_autoptr(PostingFixture) fx = posting_fixture_new (NULL);
+  g_autoptr(EmuPostingFixture) fx = emu_posting_fixture_new (NULL);
   gsize size = 4 * MIB;
   g_autofree char *huge = g_strnfill (size, ' ');
-  g_auto(RawReply) init = raw_request (fx, "POST", DIRECT_INIT, posting_fixture_token (fx),
+  g_autoptr(EmuReply) init = raw_request (fx, "POST", DIRECT_INIT, emu_posting_fixture_token (fx),
                                        "application/json", huge, size);
-  g_auto(RawReply) token = raw_request (fx, "POST", TOKEN, NULL, "application/x-www-form-urlencoded", huge, size);
+  g_autoptr(EmuReply) token = raw_request (fx, "POST", TOKEN, NULL, "application/x-www-form-urlencoded", huge, size);
 
-  assert_v2_refusal (&init, 413, "invalid_params");
-  assert_oauth_refusal (&token, 413, "invalid_request");
+  emu_assert_v2_error (init, 413, "invalid_params");
+  g_assert_cmpuint (token->status, ==, 413);
+  emu_assert_oauth_error (token, "invalid_request", NULL);
   assert_still_serving (fx);
 }
 
 static void
 test_malformed_upload_headers (void)
 {
-  g_autoptr(PostingFixture) fx = posting_fixture_new (NULL);
-  g_autoptr(GBytes) video = posting_make_video (1000, 3);
+  g_autoptr(EmuPostingFixture) fx = emu_posting_fixture_new (NULL);
+  g_autoptr(GBytes) video = emu_posting_make_video (1000, 3);
   g_autofree char *url = NULL;
-  g_autofree char *publish_id = posting_init_file (fx, 1000, 1000, 1, "SELF_ONLY", &url);
+  g_autofree char *publish_id = emu_posting_init_file (fx, 1000, 1000, 1, "SELF_ONLY", &url);
   const char *ranges[] = {
     "bytes 0-99999999999999999999999/1000",
     "bytes 0-999/99999999999999999999999",
@@ -221,44 +166,44 @@ test_malformed_upload_headers (void)
       g_autoptr(GError) error = NULL;
 
       g_test_message ("Content-Range: %s", ranges[i]);
-      g_assert_cmpuint (posting_put (url, "video/mp4", video, ranges[i], NULL, &error), ==, 400);
+      g_assert_cmpuint (emu_posting_put (url, "video/mp4", video, ranges[i], NULL, &error), ==, 400);
       g_assert_no_error (error);
     }
   /* Nothing above counted: the whole file still goes up in one piece (MIME types ignore case). */
-  g_assert_cmpuint (posting_put (url, "Video/MP4", video, "bytes 0-999/1000", NULL, NULL), ==, 201);
+  g_assert_cmpuint (emu_posting_put (url, "Video/MP4", video, "bytes 0-999/1000", NULL, NULL), ==, 201);
 }
 
 /* @per_minute calls pass on one token, the next is 429; another token is unaffected. */
 static void
-assert_rate_limited (PostingFixture *fx,
-                     const char     *path,
-                     const char     *body,
-                     guint           per_minute)
+assert_rate_limited (EmuPostingFixture *fx,
+                     const char        *path,
+                     const char        *body,
+                     guint              per_minute)
 {
-  g_autofree char *token = posting_fixture_login (fx, NULL);
-  g_autofree char *other = posting_fixture_login (fx, NULL);
+  g_autofree char *token = emu_posting_fixture_login (fx, NULL);
+  g_autofree char *other = emu_posting_fixture_login (fx, NULL);
   g_autoptr(JsonObject) limited = NULL;
   g_autoptr(JsonObject) fresh = NULL;
   guint status;
 
   for (guint i = 0; i < per_minute; i++)
     {
-      g_autoptr(JsonObject) root = posting_api (fx, token, path, body, &status, NULL);
+      g_autoptr(JsonObject) root = emu_posting_api (fx, token, path, body, &status, NULL);
 
       g_assert_cmpuint (status, !=, 429);
     }
-  limited = posting_api (fx, token, path, body, &status, NULL);
-  posting_assert_error (limited, status, 429, "rate_limit_exceeded");
-  fresh = posting_api (fx, other, path, body, &status, NULL);
+  limited = emu_posting_api (fx, token, path, body, &status, NULL);
+  emu_posting_assert_error (limited, status, 429, "rate_limit_exceeded");
+  fresh = emu_posting_api (fx, other, path, body, &status, NULL);
   g_assert_cmpuint (status, !=, 429);
 }
 
 static void
 test_rule_21_posting_rate_limits (void)
 {
-  g_autoptr(PostingFixture) fx = posting_fixture_new (NULL);
-  g_autofree char *direct = posting_file_body (1000, 1000, 1, "SELF_ONLY");
-  g_autofree char *inbox = posting_file_body (1000, 1000, 1, NULL);
+  g_autoptr(EmuPostingFixture) fx = emu_posting_fixture_new (NULL);
+  g_autofree char *direct = emu_posting_file_body (1000, 1000, 1, "SELF_ONLY");
+  g_autofree char *inbox = emu_posting_file_body (1000, 1000, 1, NULL);
 
   assert_rate_limited (fx, CREATOR_INFO, NULL, 20);
   assert_rate_limited (fx, DIRECT_INIT, direct, 6);

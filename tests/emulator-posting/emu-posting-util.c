@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#include "posting-test-util.h"
+#include "emu-posting-util.h"
 
 #include <string.h>
 
@@ -30,24 +30,22 @@ static const char base_world[] =
   "private=true\n"
   "comment-disabled=true\n";
 
-PostingFixture *
-posting_fixture_new (const char *extra_ini)
+EmuPostingFixture *
+emu_posting_fixture_new (const char *extra_ini)
 {
-  PostingFixture *fx = g_new0 (PostingFixture, 1);
+  EmuPostingFixture *fx = g_new0 (EmuPostingFixture, 1);
   g_autofree char *ini = g_strconcat (base_world, extra_ini != NULL ? extra_ini : "", NULL);
 
   fx->emu = wbps_test_emulator_start (ini);
-  fx->session = soup_session_new_with_options ("timeout", 30, NULL);
   fx->client_key = g_strdup ("posting-test");
   fx->client_secret = g_strdup ("posting-test-secret");
   return fx;
 }
 
 void
-posting_fixture_free (PostingFixture *fx)
+emu_posting_fixture_free (EmuPostingFixture *fx)
 {
   g_clear_pointer (&fx->emu, wbps_test_emulator_stop);
-  g_clear_object (&fx->session);
   g_free (fx->client_key);
   g_free (fx->client_secret);
   g_free (fx->user);
@@ -56,8 +54,8 @@ posting_fixture_free (PostingFixture *fx)
 }
 
 char *
-posting_fixture_login (PostingFixture *fx,
-                       const char     *open_id)
+emu_posting_fixture_login (EmuPostingFixture *fx,
+                           const char        *open_id)
 {
   g_autoptr(JsonObject) reply = wbps_test_emulator_sign_in (fx->emu, fx->client_key, fx->client_secret,
                                                             "user.info.basic,video.publish,video.upload",
@@ -67,10 +65,10 @@ posting_fixture_login (PostingFixture *fx,
 }
 
 void
-posting_fixture_use (PostingFixture *fx,
-                     const char     *client_key,
-                     const char     *client_secret,
-                     const char     *open_id)
+emu_posting_fixture_use (EmuPostingFixture *fx,
+                         const char        *client_key,
+                         const char        *client_secret,
+                         const char        *open_id)
 {
   g_free (fx->client_key);
   fx->client_key = g_strdup (client_key);
@@ -82,12 +80,12 @@ posting_fixture_use (PostingFixture *fx,
 }
 
 const char *
-posting_fixture_token (PostingFixture *fx)
+emu_posting_fixture_token (EmuPostingFixture *fx)
 {
   if (fx->token == NULL || fx->token_uses >= CALLS_PER_TOKEN)
     {
       g_free (fx->token);
-      fx->token = posting_fixture_login (fx, fx->user);
+      fx->token = emu_posting_fixture_login (fx, fx->user);
       fx->token_uses = 0;
     }
   fx->token_uses++;
@@ -95,86 +93,67 @@ posting_fixture_token (PostingFixture *fx)
 }
 
 JsonObject *
-posting_api (PostingFixture *fx,
-             const char     *token,
-             const char     *path,
-             const char     *body,
-             guint          *http_status,
-             char          **raw)
+emu_posting_api (EmuPostingFixture  *fx,
+                 const char         *token,
+                 const char         *path,
+                 const char         *body,
+                 guint              *http_status,
+                 char              **raw)
 {
   g_autofree char *url = wbps_test_emulator_url (fx->emu, path);
-  g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
-  g_autoptr(GBytes) reply = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonNode *root;
+  g_autoptr(EmuReply) reply = emu_post_json (url, token, body);
 
-  soup_message_headers_append (soup_message_get_request_headers (msg), "Authorization", auth);
-  if (body != NULL)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
-
-      soup_message_set_request_body_from_bytes (msg, "application/json; charset=UTF-8", bytes);
-    }
-  reply = soup_session_send_and_read (fx->session, msg, NULL, &error);
-  g_assert_no_error (error);
-  *http_status = soup_message_get_status (msg);
+  *http_status = reply->status;
   if (raw != NULL)
-    *raw = g_strndup (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply));
-  json_parser_load_from_data (parser, g_bytes_get_data (reply, NULL), g_bytes_get_size (reply), &error);
-  g_assert_no_error (error);
-  root = json_parser_get_root (parser);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
-  g_assert_true (json_object_has_member (json_node_get_object (root), "error"));
-  g_assert_true (json_object_has_member (json_node_get_object (root), "data"));
-  return json_object_ref (json_node_get_object (root));
+    *raw = g_strdup (reply->body);
+  emu_reply_v2_code (reply);
+  emu_reply_v2_data (reply);
+  return json_object_ref (emu_reply_object (reply));
 }
 
 JsonObject *
-posting_call (PostingFixture *fx,
-              const char     *path,
-              const char     *body,
-              guint          *http_status)
+emu_posting_call (EmuPostingFixture *fx,
+                  const char        *path,
+                  const char        *body,
+                  guint             *http_status)
 {
-  return posting_api (fx, posting_fixture_token (fx), path, body, http_status, NULL);
+  return emu_posting_api (fx, emu_posting_fixture_token (fx), path, body, http_status, NULL);
 }
 
 const char *
-posting_error_code (JsonObject *root)
+emu_posting_error_code (JsonObject *root)
 {
   return json_object_get_string_member (json_object_get_object_member (root, "error"), "code");
 }
 
 const char *
-posting_error_message (JsonObject *root)
+emu_posting_error_message (JsonObject *root)
 {
   return json_object_get_string_member (json_object_get_object_member (root, "error"), "message");
 }
 
 JsonObject *
-posting_data (JsonObject *root)
+emu_posting_data (JsonObject *root)
 {
   return json_object_get_object_member (root, "data");
 }
 
 void
-posting_assert_error (JsonObject *root,
-                      guint       http_status,
-                      guint       expected_status,
-                      const char *expected_code)
+emu_posting_assert_error (JsonObject *root,
+                          guint       http_status,
+                          guint       expected_status,
+                          const char *expected_code)
 {
-  g_assert_cmpstr (posting_error_code (root), ==, expected_code);
+  g_assert_cmpstr (emu_posting_error_code (root), ==, expected_code);
   g_assert_cmpuint (http_status, ==, expected_status);
-  g_assert_cmpuint (strlen (json_object_get_string_member (json_object_get_object_member (root, "error"),
-                                                           "log_id")), ==, 34);
+  emu_assert_log_id (json_object_get_string_member (json_object_get_object_member (root, "error"), "log_id"));
 }
 
 char *
-posting_file_body (gint64      size,
-                   gint64      chunk,
-                   gint64      count,
-                   const char *privacy)
+emu_posting_file_body (gint64      size,
+                       gint64      chunk,
+                       gint64      count,
+                       const char *privacy)
 {
   g_autofree char *post_info = NULL;
 
@@ -186,20 +165,20 @@ posting_file_body (gint64      size,
 }
 
 char *
-posting_init_file (PostingFixture *fx,
-                   gint64          size,
-                   gint64          chunk,
-                   gint64          count,
-                   const char     *privacy,
-                   char          **upload_url)
+emu_posting_init_file (EmuPostingFixture  *fx,
+                       gint64              size,
+                       gint64              chunk,
+                       gint64              count,
+                       const char         *privacy,
+                       char              **upload_url)
 {
-  g_autofree char *body = posting_file_body (size, chunk, count, privacy);
+  g_autofree char *body = emu_posting_file_body (size, chunk, count, privacy);
   const char *path = privacy != NULL ? "/v2/post/publish/video/init/" : "/v2/post/publish/inbox/video/init/";
   guint status;
-  g_autoptr(JsonObject) root = posting_call (fx, path, body, &status);
-  JsonObject *data = posting_data (root);
+  g_autoptr(JsonObject) root = emu_posting_call (fx, path, body, &status);
+  JsonObject *data = emu_posting_data (root);
 
-  g_assert_cmpstr (posting_error_code (root), ==, "ok");
+  g_assert_cmpstr (emu_posting_error_code (root), ==, "ok");
   g_assert_cmpuint (status, ==, 200);
   if (upload_url != NULL)
     *upload_url = g_strdup (json_object_get_string_member (data, "upload_url"));
@@ -207,12 +186,12 @@ posting_init_file (PostingFixture *fx,
 }
 
 guint
-posting_put (const char  *upload_url,
-             const char  *content_type,
-             GBytes      *body,
-             const char  *range,
-             char       **response_range,
-             GError     **error)
+emu_posting_put (const char  *upload_url,
+                 const char  *content_type,
+                 GBytes      *body,
+                 const char  *range,
+                 char       **response_range,
+                 GError     **error)
 {
   /* A fresh session per PUT: libsoup would silently resend on a reused connection that drops. */
   g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 60, NULL);
@@ -235,27 +214,27 @@ posting_put (const char  *upload_url,
 }
 
 guint
-posting_put_chunk (const char  *upload_url,
-                   GBytes      *video,
-                   gint64       first,
-                   gint64       last,
-                   char       **response_range)
+emu_posting_put_chunk (const char  *upload_url,
+                       GBytes      *video,
+                       gint64       first,
+                       gint64       last,
+                       char       **response_range)
 {
   g_autoptr(GBytes) part = g_bytes_new_from_bytes (video, first, last - first + 1);
   g_autofree char *range = g_strdup_printf ("bytes %" G_GINT64_FORMAT "-%" G_GINT64_FORMAT "/%" G_GSIZE_FORMAT,
                                             first, last, g_bytes_get_size (video));
   g_autoptr(GError) error = NULL;
-  guint status = posting_put (upload_url, "video/mp4", part, range, response_range, &error);
+  guint status = emu_posting_put (upload_url, "video/mp4", part, range, response_range, &error);
 
   g_assert_no_error (error);
   return status;
 }
 
 void
-posting_upload_all (const char *upload_url,
-                    GBytes     *video,
-                    gint64      chunk,
-                    gint64      count)
+emu_posting_upload_all (const char *upload_url,
+                        GBytes     *video,
+                        gint64      chunk,
+                        gint64      count)
 {
   gint64 size = g_bytes_get_size (video);
 
@@ -264,14 +243,14 @@ posting_upload_all (const char *upload_url,
       gint64 first = i * chunk;
       gint64 last = i == count - 1 ? size - 1 : first + chunk - 1;
 
-      g_assert_cmpuint (posting_put_chunk (upload_url, video, first, last, NULL), ==,
+      g_assert_cmpuint (emu_posting_put_chunk (upload_url, video, first, last, NULL), ==,
                         i == count - 1 ? 201 : 206);
     }
 }
 
 GBytes *
-posting_make_video (gsize   size,
-                    guint32 seed)
+emu_posting_make_video (gsize   size,
+                        guint32 seed)
 {
   g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
   guint8 *data = g_malloc (size);
@@ -282,8 +261,8 @@ posting_make_video (gsize   size,
 }
 
 char *
-posting_stored_path (PostingFixture *fx,
-                     const char     *publish_id)
+emu_posting_stored_path (EmuPostingFixture *fx,
+                         const char        *publish_id)
 {
   g_autofree char *name = g_strconcat (publish_id, ".bin", NULL);
 
@@ -293,36 +272,24 @@ posting_stored_path (PostingFixture *fx,
   return g_build_filename (fx->emu->data_dir, "uploads", name, NULL);
 }
 
-char *
-posting_sha256_of_file (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GMappedFile) file = g_mapped_file_new (path, FALSE, &error);
-
-  g_assert_no_error (error);
-  return g_compute_checksum_for_data (G_CHECKSUM_SHA256,
-                                      (const guchar *) g_mapped_file_get_contents (file),
-                                      g_mapped_file_get_length (file));
-}
-
 JsonObject *
-posting_status (PostingFixture *fx,
-                const char     *publish_id,
-                guint          *http_status,
-                char          **raw)
+emu_posting_status (EmuPostingFixture  *fx,
+                    const char         *publish_id,
+                    guint              *http_status,
+                    char              **raw)
 {
   g_autofree char *body = g_strdup_printf ("{\"publish_id\":\"%s\"}", publish_id);
 
-  return posting_api (fx, posting_fixture_token (fx), "/v2/post/publish/status/fetch/", body,
+  return emu_posting_api (fx, emu_posting_fixture_token (fx), "/v2/post/publish/status/fetch/", body,
                       http_status, raw);
 }
 
 JsonObject *
-posting_wait_status (PostingFixture *fx,
-                     const char     *publish_id,
-                     const char     *status,
-                     guint           timeout_ms,
-                     char          **raw)
+emu_posting_wait_status (EmuPostingFixture  *fx,
+                         const char         *publish_id,
+                         const char         *status,
+                         guint               timeout_ms,
+                         char              **raw)
 {
   gint64 deadline = g_get_monotonic_time () + timeout_ms * G_TIME_SPAN_MILLISECOND;
 
@@ -330,10 +297,10 @@ posting_wait_status (PostingFixture *fx,
     {
       g_autofree char *text = NULL;
       guint http_status;
-      g_autoptr(JsonObject) root = posting_status (fx, publish_id, &http_status, &text);
-      JsonObject *data = posting_data (root);
+      g_autoptr(JsonObject) root = emu_posting_status (fx, publish_id, &http_status, &text);
+      JsonObject *data = emu_posting_data (root);
 
-      g_assert_cmpstr (posting_error_code (root), ==, "ok");
+      g_assert_cmpstr (emu_posting_error_code (root), ==, "ok");
       if (g_strcmp0 (json_object_get_string_member (data, "status"), status) == 0)
         {
           if (raw != NULL)
