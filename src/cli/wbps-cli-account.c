@@ -23,13 +23,6 @@ fail (WbpsCli      *cli,
   return WBPS_CLI_EXIT_FAILURE;
 }
 
-static const char *
-display_name (const WbpsToken *token)
-{
-  return token->display_name != NULL && *token->display_name != '\0'
-         ? token->display_name : token->open_id;
-}
-
 /* ---- login ----------------------------------------------------------- */
 
 static void
@@ -72,7 +65,7 @@ wbps_cli_login (WbpsCli  *cli,
     { NULL }
   };
   g_autoptr(WbpsSignIn) sign_in = NULL;
-  g_autoptr(WbpsToken) token = NULL;
+  g_autoptr(WbpsAccount) account = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   WbpsCliWaiter waiter = { cli, NULL, FALSE };
   g_autoptr(GError) error = NULL;
@@ -97,9 +90,9 @@ wbps_cli_login (WbpsCli  *cli,
   wbps_sign_in_run_async (sign_in, cli->cancellable, wbps_cli_waiter_cb, &waiter);
   result = wbps_cli_waiter_wait (&waiter);
 
-  if ((token = wbps_sign_in_run_finish (sign_in, result, &error)) == NULL)
+  if ((account = wbps_sign_in_run_finish (sign_in, result, &error)) == NULL)
     return fail (cli, error, FALSE);
-  g_print (_("Signed in as %s (%s)\n"), display_name (token), token->open_id);
+  g_print (_("Signed in as %s (%s)\n"), wbps_account_get_name (account), wbps_account_get_open_id (account));
   return 0;
 }
 
@@ -121,7 +114,8 @@ keep_profile_fresh (WbpsCli    *cli,
                     const char *open_id,
                     JsonObject *data)
 {
-  const WbpsToken *account = wbps_account_manager_lookup (cli->accounts, open_id);
+  WbpsAccountManager *accounts = wbps_context_get_account_manager (cli->context);
+  WbpsAccount *account = wbps_account_manager_lookup (accounts, open_id);
   JsonObject *user = wbps_json_get_object (data, "user");
   const char *name, *avatar;
   g_autoptr(GAsyncResult) result = NULL;
@@ -132,30 +126,31 @@ keep_profile_fresh (WbpsCli    *cli,
   if (account == NULL || user == NULL)
     return;
   if ((name = wbps_json_get_string (user, "display_name")) == NULL)
-    name = account->display_name;
+    name = wbps_account_get_display_name (account);
   if ((avatar = wbps_json_get_string (user, "avatar_url")) == NULL)
-    avatar = account->avatar_url;
-  if (g_strcmp0 (name, account->display_name) == 0 && g_strcmp0 (avatar, account->avatar_url) == 0)
+    avatar = wbps_account_get_avatar_url (account);
+  if (g_strcmp0 (name, wbps_account_get_display_name (account)) == 0 &&
+      g_strcmp0 (avatar, wbps_account_get_avatar_url (account)) == 0)
     return;
-  wbps_account_manager_update_profile_async (cli->accounts, open_id, name, avatar, cli->cancellable,
+  wbps_account_manager_update_profile_async (accounts, open_id, name, avatar, cli->cancellable,
                                              wbps_cli_waiter_cb, &waiter);
   result = wbps_cli_waiter_wait (&waiter);
-  if (!wbps_account_manager_update_profile_finish (cli->accounts, result, &error))
+  if (!wbps_account_manager_update_profile_finish (accounts, result, &error))
     g_debug ("Could not store the new profile: %s", error->message);
 }
 
 static void
-print_account (const WbpsToken *account,
-               gboolean         json)
+print_account (WbpsAccount *account,
+               gboolean     json)
 {
   if (json)
     {
-      g_autoptr(JsonNode) node = wbps_token_profile_to_json (account);
+      g_autoptr(JsonNode) node = wbps_account_to_json (account);
 
       wbps_cli_print_json (node);
     }
   else
-    g_print ("%s (%s)\n", display_name (account), account->open_id);
+    g_print ("%s (%s)\n", wbps_account_get_name (account), wbps_account_get_open_id (account));
 }
 
 int
@@ -174,7 +169,7 @@ wbps_cli_whoami (WbpsCli  *cli,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) call_error = NULL;
   WbpsCliWaiter waiter = { cli, NULL, FALSE };
-  const WbpsToken *account;
+  WbpsAccount *account;
   int status;
 
   if (!wbps_cli_parse_options (cli, NULL, _("Show the account in use."), entries, &argc, &argv, &status))
@@ -197,7 +192,8 @@ wbps_cli_whoami (WbpsCli  *cli,
   else
     return fail (cli, call_error, json);
 
-  if ((account = wbps_account_manager_lookup (cli->accounts, open_id)) == NULL)
+  if ((account = wbps_account_manager_lookup (wbps_context_get_account_manager (cli->context),
+                                              open_id)) == NULL)
     return fail (cli, error = g_error_new_literal (WBPS_ERROR, WBPS_ERROR_NOT_SIGNED_IN,
                                                    _("The account was signed out meanwhile.")), json);
   print_account (account, json);
@@ -210,28 +206,30 @@ static void
 print_accounts (WbpsAccountManager *accounts,
                 gboolean            json)
 {
-  GPtrArray *list = wbps_account_manager_list (accounts);
-  const char *current = wbps_account_manager_get_current (accounts);
+  GListModel *list = wbps_account_manager_get_accounts (accounts);
+  WbpsAccount *current = wbps_account_manager_get_current_account (accounts);
+  guint n_accounts = g_list_model_get_n_items (list);
   g_autoptr(JsonArray) array = json_array_new ();
   g_autoptr(JsonNode) root = NULL;
 
-  for (guint i = 0; i < list->len; i++)
+  for (guint i = 0; i < n_accounts; i++)
     {
-      const WbpsToken *account = g_ptr_array_index (list, i);
-      gboolean is_current = g_strcmp0 (account->open_id, current) == 0;
-      JsonNode *node = wbps_token_profile_to_json (account);
+      g_autoptr(WbpsAccount) account = g_list_model_get_item (list, i);
+      gboolean is_current = account == current;
+      JsonNode *node = wbps_account_to_json (account);
 
       json_object_set_boolean_member (json_node_get_object (node), "current", is_current);
       json_array_add_element (array, node);
       if (!json)
-        g_print ("%s %s (%s)\n", is_current ? "*" : " ", display_name (account), account->open_id);
+        g_print ("%s %s (%s)\n", is_current ? "*" : " ", wbps_account_get_name (account),
+                 wbps_account_get_open_id (account));
     }
   if (json)
     {
       root = json_node_init_array (json_node_alloc (), array);
       wbps_cli_print_json (root);
     }
-  else if (list->len == 0)
+  else if (n_accounts == 0)
     g_print ("%s\n", _("No TikTok account is signed in."));
 }
 
@@ -264,7 +262,8 @@ wbps_cli_accounts (WbpsCli  *cli,
         return fail (cli, error, json);
       if (!json)
         {
-          g_print (_("Now using %s (%s)\n"), display_name (wbps_account_manager_lookup (accounts, use)), use);
+          g_print (_("Now using %s (%s)\n"),
+                   wbps_account_get_name (wbps_account_manager_lookup (accounts, use)), use);
           return 0;
         }
     }
@@ -278,17 +277,18 @@ static gboolean
 sign_out_one (WbpsCli    *cli,
               const char *open_id)
 {
-  const WbpsToken *account = wbps_account_manager_lookup (cli->accounts, open_id);
-  g_autofree char *name = g_strdup (account != NULL ? display_name (account) : open_id);
+  WbpsAccountManager *accounts = wbps_context_get_account_manager (cli->context);
+  WbpsAccount *account = wbps_account_manager_lookup (accounts, open_id);
+  g_autofree char *name = g_strdup (account != NULL ? wbps_account_get_name (account) : open_id);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) revoke_error = NULL;
   g_autoptr(GError) error = NULL;
   WbpsCliWaiter waiter = { cli, NULL, FALSE };
   gboolean revoked = FALSE;
 
-  wbps_account_manager_sign_out_async (cli->accounts, open_id, cli->cancellable, wbps_cli_waiter_cb, &waiter);
+  wbps_account_manager_sign_out_async (accounts, open_id, cli->cancellable, wbps_cli_waiter_cb, &waiter);
   result = wbps_cli_waiter_wait (&waiter);
-  if (!wbps_account_manager_sign_out_finish (cli->accounts, result, &revoked, &revoke_error, &error))
+  if (!wbps_account_manager_sign_out_finish (accounts, result, &revoked, &revoke_error, &error))
     {
       wbps_cli_print_error (cli, error, FALSE);
       return FALSE;
@@ -317,16 +317,21 @@ logout_targets (WbpsCli   *cli,
                 GError   **error)
 {
   GPtrArray *targets = g_ptr_array_new_with_free_func (g_free);
-  GPtrArray *list = wbps_account_manager_list (cli->accounts);
+  GListModel *list = wbps_account_manager_get_accounts (wbps_context_get_account_manager (cli->context));
+  guint n_accounts = g_list_model_get_n_items (list);
   const char *open_id;
 
   if (all)
     {
-      for (guint i = 0; i < list->len; i++)
-        g_ptr_array_add (targets, g_strdup (((WbpsToken *) g_ptr_array_index (list, i))->open_id));
+      for (guint i = 0; i < n_accounts; i++)
+        {
+          g_autoptr(WbpsAccount) account = g_list_model_get_item (list, i);
+
+          g_ptr_array_add (targets, g_strdup (wbps_account_get_open_id (account)));
+        }
       return targets;
     }
-  if (list->len == 0)
+  if (n_accounts == 0)
     return targets;
   if ((open_id = wbps_cli_require_account (cli, error)) == NULL)
     {

@@ -25,21 +25,6 @@ usage_error (WbpsCli     *cli,
   return WBPS_CLI_EXIT_USAGE;
 }
 
-static WbpsDatabase *
-open_database (WbpsCli  *cli,
-               GError  **error)
-{
-  g_autoptr(WbpsDatabase) db = wbps_database_new (NULL);
-  WbpsCliWaiter waiter = { cli, NULL, FALSE };
-  g_autoptr(GAsyncResult) result = NULL;
-
-  wbps_database_open_async (db, cli->cancellable, wbps_cli_waiter_cb, &waiter);
-  result = wbps_cli_waiter_wait (&waiter);
-  if (!wbps_database_open_finish (db, result, error))
-    return NULL;
-  return g_steal_pointer (&db);
-}
-
 /* The account to post as: --account, else the current one (a copy the caller owns). */
 static char *
 resolve_account (WbpsCli  *cli,
@@ -276,7 +261,7 @@ new_job (WbpsCli       *cli,
       wbps_media_init ();
       preflight = wbps_media_preflight_new ();
     }
-  return wbps_publish_job_new (cli->config, wbps_cli_get_api (cli), db, WBPS_PREFLIGHT (preflight));
+  return wbps_publish_job_new (wbps_context_get_config (cli->context), wbps_cli_get_api (cli), db, WBPS_PREFLIGHT (preflight));
 }
 
 /* ---- wbps post ----------------------------------------------------------------------------- */
@@ -342,7 +327,7 @@ post_run (WbpsCli     *cli,
   g_autoptr(WbpsPublishJob) job = NULL;
   g_autofree char *open_id = resolve_account (cli, &error);
 
-  if (open_id == NULL || (db = open_database (cli, &error)) == NULL)
+  if (open_id == NULL || (db = wbps_cli_open_database (cli, &error)) == NULL)
     {
       wbps_cli_print_error (cli, error, o->json);
       return WBPS_CLI_EXIT_FAILURE;
@@ -432,7 +417,7 @@ wbps_cli_resume (WbpsCli  *cli,
   if (argc > 2)
     return usage_error (cli, json, _("Usage: wbps resume [PUBLISH_ID]"));
   if (wbps_cli_get_accounts (cli, &error) == NULL ||
-      (db = open_database (cli, &error)) == NULL ||
+      (db = wbps_cli_open_database (cli, &error)) == NULL ||
       (record = find_checkpoint (cli, db, argc == 2 ? argv[1] : NULL, &error)) == NULL)
     {
       wbps_cli_print_error (cli, error, json);
@@ -501,7 +486,7 @@ history_row (WbpsCli    *cli,
              const char *publish_id,
              WbpsDatabase **db_out)
 {
-  g_autoptr(WbpsDatabase) db = open_database (cli, NULL);
+  g_autoptr(WbpsDatabase) db = wbps_cli_open_database (cli, NULL);
   WbpsPostRecord *record = db != NULL ? find_checkpoint (cli, db, publish_id, NULL) : NULL;
 
   *db_out = g_steal_pointer (&db);
@@ -665,7 +650,7 @@ wbps_cli_history (WbpsCli  *cli,
     return status_code;
   if (argc != 1)
     return usage_error (cli, json, _("Usage: wbps history [--json]"));
-  if ((db = open_database (cli, &error)) != NULL)
+  if ((db = wbps_cli_open_database (cli, &error)) != NULL)
     {
       wbps_database_list_async (db, cli->cancellable, wbps_cli_waiter_cb, &waiter);
       result = wbps_cli_waiter_wait (&waiter);

@@ -8,10 +8,8 @@
 #include <glib-unix.h>
 
 #include "wbps-cli.h"
-#include "wbps-demo.h"
 #include "wbps-error.h"
 #include "wbps-redact.h"
-#include "wbps-token-store.h"
 
 typedef int (*VerbFunc) (WbpsCli *cli, int argc, char **argv);
 
@@ -136,41 +134,44 @@ WbpsAccountManager *
 wbps_cli_get_accounts (WbpsCli  *cli,
                        GError  **error)
 {
-  g_autoptr(WbpsTokenStore) store = NULL;
-  g_autoptr(WbpsAccountManager) accounts = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   WbpsCliWaiter waiter = { cli, NULL, FALSE };
 
-  if (cli->accounts != NULL)
-    return cli->accounts;
-  if (!wbps_config_validate (cli->config, error))
-    return NULL;
-
-  store = wbps_token_store_new ();
-  accounts = wbps_account_manager_new (cli->config, store);
-  wbps_account_manager_load_async (accounts, cli->cancellable, wbps_cli_waiter_cb, &waiter);
+  wbps_context_load_accounts_async (cli->context, cli->cancellable, wbps_cli_waiter_cb, &waiter);
   result = wbps_cli_waiter_wait (&waiter);
-  if (!wbps_account_manager_load_finish (accounts, result, error))
+  if (!wbps_context_load_accounts_finish (cli->context, result, error))
     return NULL;
-  cli->accounts = g_steal_pointer (&accounts);
-  return cli->accounts;
+  return wbps_context_get_account_manager (cli->context);
 }
 
 /* Loads the accounts too if nobody did: a failure then shows on the first per-account call. */
 WbpsApiClient *
 wbps_cli_get_api (WbpsCli *cli)
 {
-  if (cli->api != NULL)
-    return cli->api;
-  if (cli->accounts == NULL)
+  WbpsAccountManager *accounts = wbps_context_get_account_manager (cli->context);
+
+  if (!wbps_account_manager_get_loaded (accounts))
     {
       g_autoptr(GError) error = NULL;
 
       if (wbps_cli_get_accounts (cli, &error) == NULL)
         g_debug ("No accounts for the API client: %s", error->message);
     }
-  cli->api = wbps_api_client_new (cli->config, cli->accounts);
-  return cli->api;
+  return wbps_context_get_api_client (cli->context);
+}
+
+WbpsDatabase *
+wbps_cli_open_database (WbpsCli  *cli,
+                        GError  **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  WbpsCliWaiter waiter = { cli, NULL, FALSE };
+
+  wbps_context_open_database_async (cli->context, cli->cancellable, wbps_cli_waiter_cb, &waiter);
+  result = wbps_cli_waiter_wait (&waiter);
+  if (!wbps_context_open_database_finish (cli->context, result, error))
+    return NULL;
+  return g_object_ref (wbps_context_get_database (cli->context));
 }
 
 const char *
@@ -380,43 +381,40 @@ on_terminate_signal (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-static WbpsConfig *
+static WbpsContext *
 start_demo (WbpsCli  *cli,
             GError  **error)
 {
-  WbpsDemo *demo = wbps_demo_new ();
   g_autoptr(GAsyncResult) result = NULL;
   WbpsCliWaiter waiter = { cli, NULL, FALSE };
 
-  cli->demo_emulator = G_OBJECT (demo);
-  wbps_demo_start_async (demo, cli->cancellable, wbps_cli_waiter_cb, &waiter);
+  wbps_context_new_demo_async (cli->cancellable, wbps_cli_waiter_cb, &waiter);
   result = wbps_cli_waiter_wait (&waiter);
-  return wbps_demo_start_finish (demo, result, error);
+  return wbps_context_new_demo_finish (result, error);
 }
 
 static gboolean
-setup_config (WbpsCli       *cli,
-              GlobalOptions *options,
-              GError       **error)
+setup_context (WbpsCli       *cli,
+               GlobalOptions *options,
+               GError       **error)
 {
+  g_autoptr(WbpsConfig) config = NULL;
+
   cli->account = g_strdup (options->account);
-  cli->demo = options->demo;
   if (options->demo)
-    cli->config = start_demo (cli, error);
+    cli->context = start_demo (cli, error);
   else
-    cli->config = wbps_config_new (options->auth_url, options->api_url, options->client_key);
-  return cli->config != NULL;
+    {
+      config = wbps_config_new (options->auth_url, options->api_url, options->client_key);
+      cli->context = wbps_context_new (config);
+    }
+  return cli->context != NULL;
 }
 
 static void
 cli_clear (WbpsCli *cli)
 {
-  g_clear_object (&cli->api);
-  g_clear_object (&cli->accounts);
-  if (cli->demo_emulator != NULL)
-    wbps_demo_stop (WBPS_DEMO (cli->demo_emulator));
-  g_clear_object (&cli->demo_emulator);
-  g_clear_object (&cli->config);
+  g_clear_object (&cli->context);
   g_clear_object (&cli->cancellable);
   g_clear_pointer (&cli->account, g_free);
   /* GSettings writes lazily: without this a new current account may be lost at exit. */
@@ -438,7 +436,7 @@ run_verb (const Verb    *verb,
   sigint_id = g_unix_signal_add (SIGINT, on_terminate_signal, &cli);
   sigterm_id = g_unix_signal_add (SIGTERM, on_terminate_signal, &cli);
 
-  if (!setup_config (&cli, options, &error))
+  if (!setup_context (&cli, options, &error))
     {
       wbps_cli_print_error (&cli, error, FALSE);
       status = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)

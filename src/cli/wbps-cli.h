@@ -3,24 +3,18 @@
 
 #include <gio/gio.h>
 
-#include "wbps-config.h"
-#include "wbps-account-manager.h"
-#include "wbps-api-client.h"
+#include "wbps-context.h"
 
 G_BEGIN_DECLS
 
 /*
- * The command line's shared context: resolved configuration, the account
- * manager and API client (created on first use), the demo emulator when
- * --demo, and a cancellable that SIGINT/SIGTERM cancel.
+ * One command's run: the core's context (configuration, accounts, API client,
+ * database, the demo emulator when --demo), the account --account names, and a
+ * cancellable that SIGINT/SIGTERM cancel.
  */
 typedef struct {
-  WbpsConfig         *config;
+  WbpsContext        *context;
   char               *account;        /* --account OPEN_ID, or NULL for the current one */
-  gboolean            demo;
-  GObject            *demo_emulator;  /* WbpsDemo while --demo runs */
-  WbpsAccountManager *accounts;
-  WbpsApiClient      *api;
   GCancellable       *cancellable;
 } WbpsCli;
 
@@ -31,6 +25,9 @@ int                 wbps_cli_main          (int          argc,
 WbpsAccountManager *wbps_cli_get_accounts  (WbpsCli     *cli,
                                             GError     **error);
 WbpsApiClient      *wbps_cli_get_api       (WbpsCli     *cli);
+/* The opened history database (transfer full), or NULL with @error. */
+WbpsDatabase       *wbps_cli_open_database (WbpsCli     *cli,
+                                            GError     **error);
 
 /* Iterates the default main context until *@done is TRUE. */
 void                wbps_cli_wait          (WbpsCli     *cli,

@@ -4,8 +4,9 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "wbps-account-manager.h"
+#include "wbps-account-manager-private.h"
 
+#include "wbps-account-private.h"
 #include "wbps-error.h"
 #include "wbps-oauth-client.h"
 
@@ -30,6 +31,11 @@ struct _WbpsAccountManager
   GPtrArray       *accounts;     /* WbpsToken*; the array itself is never replaced */
   char            *current;      /* chosen open_id, possibly not (yet) loaded */
   GHashTable      *refreshes;    /* open_id -> Refresh* (key owned by the Refresh) */
+  GHashTable      *rejected;     /* open_ids whose refresh token TikTok refused */
+
+  GListStore      *models;       /* WbpsAccount*, in the order of @accounts */
+  WbpsAccount     *current_account;
+  gboolean         loaded;
 };
 
 G_DEFINE_FINAL_TYPE (WbpsAccountManager, wbps_account_manager, G_TYPE_OBJECT)
@@ -38,17 +44,13 @@ enum {
   PROP_0,
   PROP_CONFIG,
   PROP_STORE,
+  PROP_ACCOUNTS,
+  PROP_CURRENT_ACCOUNT,
+  PROP_LOADED,
   N_PROPS
 };
 
-enum {
-  ACCOUNTS_CHANGED,
-  CURRENT_CHANGED,
-  N_SIGNALS
-};
-
 static GParamSpec *properties[N_PROPS];
-static guint signals[N_SIGNALS];
 
 static gint64
 now_seconds (void)
@@ -92,16 +94,69 @@ remember_current (WbpsAccountManager *self,
     g_settings_set_string (self->settings, "current-account", open_id ? open_id : "");
 }
 
-/* Emits the signals for a change made since @old_current was the current account. */
-static void
-announce_changes (WbpsAccountManager *self,
-                  gboolean            accounts_changed,
-                  const char         *old_current)
+static WbpsAccount *
+find_model (WbpsAccountManager *self,
+            const char         *open_id)
 {
-  if (accounts_changed)
-    g_signal_emit (self, signals[ACCOUNTS_CHANGED], 0);
-  if (g_strcmp0 (old_current, wbps_account_manager_get_current (self)) != 0)
-    g_signal_emit (self, signals[CURRENT_CHANGED], 0);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->models));
+
+  for (guint i = 0; open_id != NULL && i < n; i++)
+    {
+      g_autoptr(WbpsAccount) account = g_list_model_get_item (G_LIST_MODEL (self->models), i);
+
+      if (g_strcmp0 (wbps_account_get_open_id (account), open_id) == 0)
+        return account;
+    }
+  return NULL;
+}
+
+static gboolean
+needs_sign_in (WbpsAccountManager *self,
+               const WbpsToken    *token)
+{
+  return g_hash_table_contains (self->rejected, token->open_id) ||
+         wbps_token_refresh_expired (token, now_seconds ());
+}
+
+static void
+sync_current_account (WbpsAccountManager *self)
+{
+  WbpsAccount *account = find_model (self, wbps_account_manager_get_current (self));
+
+  if (g_set_object (&self->current_account, account))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CURRENT_ACCOUNT]);
+}
+
+/*
+ * Brings the account objects in step with the tokens: existing objects are
+ * updated in place (a bound row keeps its object), and the list model changes
+ * only when accounts came or went. Then the current account.
+ */
+static void
+sync_models (WbpsAccountManager *self)
+{
+  g_autoptr(GPtrArray) fresh = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n_models = g_list_model_get_n_items (G_LIST_MODEL (self->models));
+  gboolean same = n_models == self->accounts->len;
+
+  for (guint i = 0; i < self->accounts->len; i++)
+    {
+      const WbpsToken *token = g_ptr_array_index (self->accounts, i);
+      WbpsAccount *account = find_model (self, token->open_id);
+
+      account = account != NULL ? g_object_ref (account) : wbps_account_new (token->open_id);
+      wbps_account_update (account, token, needs_sign_in (self, token));
+      g_ptr_array_add (fresh, account);
+      if (same)
+        {
+          g_autoptr(WbpsAccount) at = g_list_model_get_item (G_LIST_MODEL (self->models), i);
+
+          same = at == account;
+        }
+    }
+  if (!same)
+    g_list_store_splice (self->models, 0, n_models, fresh->pdata, fresh->len);
+  sync_current_account (self);
 }
 
 /* Another process (the GUI, the command line) switched accounts. */
@@ -110,12 +165,14 @@ on_current_setting_changed (WbpsAccountManager *self,
                             const char         *key,
                             GSettings          *settings)
 {
-  g_autofree char *old_current = g_strdup (wbps_account_manager_get_current (self));
   g_autofree char *value = g_settings_get_string (settings, "current-account");
 
+  /* Our own write comes back here too, before the models are in step. */
+  if (g_strcmp0 (self->current, *value != '\0' ? value : NULL) == 0)
+    return;
   g_free (self->current);
   self->current = *value != '\0' ? g_steal_pointer (&value) : NULL;
-  announce_changes (self, FALSE, old_current);
+  sync_current_account (self);
 }
 
 /* GObject */
@@ -154,6 +211,7 @@ wbps_account_manager_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->store);
   g_clear_object (&self->config);
+  g_clear_object (&self->current_account);
 
   G_OBJECT_CLASS (wbps_account_manager_parent_class)->dispose (object);
 }
@@ -166,6 +224,8 @@ wbps_account_manager_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->accounts, g_ptr_array_unref);
   g_clear_pointer (&self->refreshes, g_hash_table_unref);
+  g_clear_pointer (&self->rejected, g_hash_table_unref);
+  g_clear_object (&self->models);
   g_free (self->current);
 
   G_OBJECT_CLASS (wbps_account_manager_parent_class)->finalize (object);
@@ -212,6 +272,18 @@ wbps_account_manager_get_property (GObject    *object,
       g_value_set_object (value, self->store);
       break;
 
+    case PROP_ACCOUNTS:
+      g_value_set_object (value, self->models);
+      break;
+
+    case PROP_CURRENT_ACCOUNT:
+      g_value_set_object (value, self->current_account);
+      break;
+
+    case PROP_LOADED:
+      g_value_set_boolean (value, self->loaded);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -234,14 +306,16 @@ wbps_account_manager_class_init (WbpsAccountManagerClass *klass)
   properties[PROP_STORE] =
     g_param_spec_object ("store", NULL, NULL, WBPS_TYPE_TOKEN_STORE,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ACCOUNTS] =
+    g_param_spec_object ("accounts", NULL, NULL, G_TYPE_LIST_MODEL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CURRENT_ACCOUNT] =
+    g_param_spec_object ("current-account", NULL, NULL, WBPS_TYPE_ACCOUNT,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LOADED] =
+    g_param_spec_boolean ("loaded", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
-
-  signals[ACCOUNTS_CHANGED] =
-    g_signal_new ("accounts-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-  signals[CURRENT_CHANGED] =
-    g_signal_new ("current-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -250,6 +324,8 @@ wbps_account_manager_init (WbpsAccountManager *self)
   self->cancellable = g_cancellable_new ();
   self->accounts = g_ptr_array_new_with_free_func ((GDestroyNotify) wbps_token_free);
   self->refreshes = g_hash_table_new (g_str_hash, g_str_equal);
+  self->rejected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->models = g_list_store_new (WBPS_TYPE_ACCOUNT);
 }
 
 WbpsAccountManager *
@@ -283,20 +359,25 @@ load_listed_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   WbpsAccountManager *self = g_task_get_source_object (task);
   g_autoptr(GPtrArray) tokens = NULL;
-  g_autofree char *old_current = NULL;
   GError *error = NULL;
+
+  g_assert (WBPS_IS_ACCOUNT_MANAGER (self));
 
   tokens = wbps_token_store_list_finish (self->store, result, &error);
   if (tokens == NULL)
     return g_task_return_error (task, error);
 
-  old_current = g_strdup (wbps_account_manager_get_current (self));
   g_ptr_array_set_size (self->accounts, 0);
   g_ptr_array_set_free_func (tokens, NULL);
   for (guint i = 0; i < tokens->len; i++)
     g_ptr_array_add (self->accounts, g_ptr_array_index (tokens, i));
 
-  announce_changes (self, TRUE, old_current);
+  sync_models (self);
+  if (!self->loaded)
+    {
+      self->loaded = TRUE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
+    }
   g_task_return_boolean (task, TRUE);
 }
 
@@ -329,12 +410,28 @@ wbps_account_manager_load_finish (WbpsAccountManager  *self,
 
 /* accounts and the current one */
 
-GPtrArray *
-wbps_account_manager_list (WbpsAccountManager *self)
+GListModel *
+wbps_account_manager_get_accounts (WbpsAccountManager *self)
 {
   g_return_val_if_fail (WBPS_IS_ACCOUNT_MANAGER (self), NULL);
 
-  return self->accounts;
+  return G_LIST_MODEL (self->models);
+}
+
+WbpsAccount *
+wbps_account_manager_get_current_account (WbpsAccountManager *self)
+{
+  g_return_val_if_fail (WBPS_IS_ACCOUNT_MANAGER (self), NULL);
+
+  return self->current_account;
+}
+
+gboolean
+wbps_account_manager_get_loaded (WbpsAccountManager *self)
+{
+  g_return_val_if_fail (WBPS_IS_ACCOUNT_MANAGER (self), FALSE);
+
+  return self->loaded;
 }
 
 const char *
@@ -354,8 +451,6 @@ wbps_account_manager_set_current (WbpsAccountManager  *self,
                                   const char          *open_id,
                                   GError             **error)
 {
-  g_autofree char *old_current = NULL;
-
   g_return_val_if_fail (WBPS_IS_ACCOUNT_MANAGER (self), FALSE);
   g_return_val_if_fail (open_id != NULL, FALSE);
 
@@ -366,15 +461,23 @@ wbps_account_manager_set_current (WbpsAccountManager  *self,
       return FALSE;
     }
 
-  old_current = g_strdup (wbps_account_manager_get_current (self));
   remember_current (self, open_id);
-  announce_changes (self, FALSE, old_current);
+  sync_current_account (self);
   return TRUE;
 }
 
-const WbpsToken *
+WbpsAccount *
 wbps_account_manager_lookup (WbpsAccountManager *self,
                              const char         *open_id)
+{
+  g_return_val_if_fail (WBPS_IS_ACCOUNT_MANAGER (self), NULL);
+
+  return find_model (self, open_id);
+}
+
+const WbpsToken *
+wbps_account_manager_lookup_token (WbpsAccountManager *self,
+                                   const char         *open_id)
 {
   g_return_val_if_fail (WBPS_IS_ACCOUNT_MANAGER (self), NULL);
 
@@ -404,22 +507,23 @@ add_stored_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   WbpsAccountManager *self = g_task_get_source_object (task);
   const WbpsToken *token = g_task_get_task_data (task);
-  g_autofree char *old_current = NULL;
   WbpsToken *existing;
   GError *error = NULL;
+
+  g_assert (WBPS_IS_ACCOUNT_MANAGER (self));
 
   if (!wbps_token_store_store_finish (self->store, result, &error))
     return g_task_return_error (task, error);
 
-  old_current = g_strdup (wbps_account_manager_get_current (self));
   existing = find_account (self, token->open_id);
   if (existing != NULL)
     token_assign (existing, token);
   else
     g_ptr_array_add (self->accounts, wbps_token_copy (token));
+  g_hash_table_remove (self->rejected, token->open_id);
 
   remember_current (self, token->open_id);
-  announce_changes (self, TRUE, old_current);
+  sync_models (self);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -568,6 +672,7 @@ refresh_stored_cb (GObject      *source,
   account = find_account (refresh->self, refresh->open_id);
   if (account != NULL)
     token_assign (account, refresh->fresh);
+  sync_models (refresh->self);
 
   refresh_complete (refresh, NULL);
 }
@@ -591,7 +696,14 @@ refresh_cb (GObject      *source,
       return refresh_complete (refresh, sign_in_again_error (refresh->open_id, NULL));
     }
   if (fresh == NULL)
-    return refresh_complete (refresh, refresh_error_for_user (account, error));
+    {
+      if (g_error_matches (error, WBPS_TIKTOK_ERROR, WBPS_TIKTOK_ERROR_INVALID_GRANT))
+        {
+          g_hash_table_add (self->rejected, g_strdup (refresh->open_id));
+          sync_models (self);
+        }
+      return refresh_complete (refresh, refresh_error_for_user (account, error));
+    }
 
   /* The reply carries tokens only; the profile stays ours. */
   g_free (fresh->client_key);
@@ -666,7 +778,10 @@ wbps_account_manager_get_token_async (WbpsAccountManager  *self,
                                   (GDestroyNotify) wbps_token_free);
 
   if (wbps_token_refresh_expired (account, now))
-    return g_task_return_error (task, sign_in_again_error (account_name (account), NULL));
+    {
+      sync_models (self);
+      return g_task_return_error (task, sign_in_again_error (account_name (account), NULL));
+    }
 
   start_refresh (self, account, g_steal_pointer (&task));
 }
@@ -729,7 +844,7 @@ wbps_account_manager_update_profile_async (WbpsAccountManager  *self,
   account->display_name = g_strdup (display_name);
   g_free (account->avatar_url);
   account->avatar_url = g_strdup (avatar_url);
-  g_signal_emit (self, signals[ACCOUNTS_CHANGED], 0);
+  sync_models (self);
 
   copy = wbps_token_copy (account);
   wbps_token_store_store_async (self->store, copy, cancellable, profile_stored_cb, task);
@@ -772,12 +887,13 @@ forget_account (WbpsAccountManager *self,
 
   if (account != NULL)
     g_ptr_array_remove (self->accounts, account);
+  g_hash_table_remove (self->rejected, open_id);
 
   /* The next account becomes current, and is remembered as such. */
   if (g_strcmp0 (old_current, open_id) == 0)
     remember_current (self, wbps_account_manager_get_current (self));
 
-  announce_changes (self, account != NULL, old_current);
+  sync_models (self);
 }
 
 static void

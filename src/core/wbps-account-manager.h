@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "wbps-account.h"
 #include "wbps-config.h"
 #include "wbps-token.h"
 #include "wbps-token-store.h"
@@ -19,13 +20,17 @@ G_DECLARE_FINAL_TYPE (WbpsAccountManager, wbps_account_manager, WBPS, ACCOUNT_MA
  * The signed-in accounts of the configured client key (one Secret Service item
  * each), which one is current (GSettings "current-account" when the schema is
  * installed), and valid access tokens on demand.
- * Signals: "accounts-changed" (), "current-changed" ().
+ *
+ * Front ends bind to the profiles only: the "accounts" GListModel of WbpsAccount
+ * (items-changed when accounts come or go; each account notifies its own
+ * changes), the "current-account" property (notify) and "loaded" (TRUE once
+ * the keyring was read). Tokens never leave the core.
  */
 WbpsAccountManager *wbps_account_manager_new               (WbpsConfig          *config,
                                                             WbpsTokenStore      *store);
 WbpsConfig         *wbps_account_manager_get_config        (WbpsAccountManager  *self);
 
-/* Reads every item of this client key from the store. */
+/* Reads every item of this client key from the store (asynchronously: the main context keeps running). */
 void                wbps_account_manager_load_async        (WbpsAccountManager  *self,
                                                             GCancellable        *cancellable,
                                                             GAsyncReadyCallback  callback,
@@ -34,14 +39,18 @@ gboolean            wbps_account_manager_load_finish       (WbpsAccountManager  
                                                             GAsyncResult        *result,
                                                             GError             **error);
 
-/* Loaded accounts (WbpsToken*, owned by the manager; read profile fields only). */
-GPtrArray          *wbps_account_manager_list              (WbpsAccountManager  *self);
-/* Current open_id, or NULL when nobody is signed in. */
+gboolean            wbps_account_manager_get_loaded        (WbpsAccountManager  *self);
+/* (transfer none): the loaded accounts, a GListModel of WbpsAccount. */
+GListModel         *wbps_account_manager_get_accounts      (WbpsAccountManager  *self);
+/* (transfer none) (nullable): the current account, NULL when nobody is signed in. */
+WbpsAccount        *wbps_account_manager_get_current_account (WbpsAccountManager *self);
+/* (nullable): the current account's open_id. */
 const char         *wbps_account_manager_get_current       (WbpsAccountManager  *self);
 gboolean            wbps_account_manager_set_current       (WbpsAccountManager  *self,
                                                             const char          *open_id,
                                                             GError             **error);
-const WbpsToken    *wbps_account_manager_lookup            (WbpsAccountManager  *self,
+/* (transfer none) (nullable) */
+WbpsAccount        *wbps_account_manager_lookup            (WbpsAccountManager  *self,
                                                             const char          *open_id);
 
 /* Stores a fresh sign-in in the keyring and makes it the current account. */

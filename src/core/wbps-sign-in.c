@@ -246,7 +246,10 @@ on_account_added (GObject      *source,
       return;
     }
   g_debug ("Signed in as %s", run->token->open_id);
-  g_task_return_pointer (task, wbps_token_copy (run->token), (GDestroyNotify) wbps_token_free);
+  g_task_return_pointer (task,
+                         g_object_ref (wbps_account_manager_lookup (WBPS_ACCOUNT_MANAGER (source),
+                                                                    run->token->open_id)),
+                         g_object_unref);
 }
 
 static void
@@ -396,7 +399,7 @@ wbps_sign_in_run_async (WbpsSignIn          *self,
                                              on_browser_launched, g_object_ref (self));
 }
 
-WbpsToken *
+WbpsAccount *
 wbps_sign_in_run_finish (WbpsSignIn    *self,
                          GAsyncResult  *result,
                          GError       **error)

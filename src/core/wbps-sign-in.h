@@ -43,8 +43,8 @@ void         wbps_sign_in_run_async          (WbpsSignIn          *self,
                                               GCancellable        *cancellable,
                                               GAsyncReadyCallback  callback,
                                               gpointer             user_data);
-/* A copy of the signed-in account's bundle (profile filled in). */
-WbpsToken   *wbps_sign_in_run_finish         (WbpsSignIn          *self,
+/* (transfer full): the signed-in account, now the account manager's current one. */
+WbpsAccount *wbps_sign_in_run_finish         (WbpsSignIn          *self,
                                               GAsyncResult        *result,
                                               GError             **error);
 

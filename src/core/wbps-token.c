@@ -225,29 +225,3 @@ wbps_token_refresh_expired (const WbpsToken *token,
 {
   return token->refresh_expires_at <= now;
 }
-
-static char *
-iso8601 (gint64 unix_seconds)
-{
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (unix_seconds);
-
-  return dt != NULL ? g_date_time_format_iso8601 (dt) : NULL;
-}
-
-JsonNode *
-wbps_token_profile_to_json (const WbpsToken *token)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autofree char *access = iso8601 (token->access_expires_at);
-  g_autofree char *refresh = iso8601 (token->refresh_expires_at);
-
-  json_builder_begin_object (builder);
-  wbps_json_add_string_or_null (builder, "open_id", token->open_id);
-  wbps_json_add_string_or_null (builder, "display_name", token->display_name);
-  wbps_json_add_string_or_null (builder, "avatar_url", token->avatar_url);
-  wbps_json_add_string_or_null (builder, "scope", token->scope);
-  wbps_json_add_string_or_null (builder, "access_expires_at", access);
-  wbps_json_add_string_or_null (builder, "refresh_expires_at", refresh);
-  json_builder_end_object (builder);
-  return json_builder_get_root (builder);
-}

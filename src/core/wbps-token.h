@@ -53,9 +53,6 @@ gboolean    wbps_token_access_expiring         (const WbpsToken *token,
 gboolean    wbps_token_refresh_expired         (const WbpsToken *token,
                                                 gint64           now);
 
-/* Profile as JSON for `whoami --json` (no token values). */
-JsonNode   *wbps_token_profile_to_json         (const WbpsToken *token);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WbpsToken, wbps_token_free)
 
 G_END_DECLS

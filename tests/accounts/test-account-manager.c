@@ -236,10 +236,27 @@ sleep_ms (guint ms)
 }
 
 static void
-count_signal (gpointer  emitter,
-              guint    *counter)
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              guint      *counter)
 {
   (*counter)++;
+}
+
+static void
+count_items_changed (GListModel *model,
+                     guint       position,
+                     guint       removed,
+                     guint       added,
+                     guint      *counter)
+{
+  (*counter)++;
+}
+
+static guint
+n_accounts (WbpsAccountManager *manager)
+{
+  return g_list_model_get_n_items (wbps_account_manager_get_accounts (manager));
 }
 
 /* Each test starts with no account of this client in the keyring, nobody current. */
@@ -435,8 +452,13 @@ test_refresh_token_refused_by_tiktok (void)
   g_autoptr(WbpsToken) token = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *other_refresh = NULL;
+  WbpsAccount *account;
+  guint flagged = 0;
 
   signed_in_start (&w, NULL);
+  account = wbps_account_manager_get_current_account (w.manager);
+  g_assert_false (wbps_account_get_needs_sign_in (account));
+  g_signal_connect (account, "notify::needs-sign-in", G_CALLBACK (count_notify), &flagged);
   /* Someone else used the refresh token: rotation killed the copy wbps holds,
    * which wbps cannot know before TikTok says invalid_grant. */
   other_refresh = raw_refresh_error (w.emu, w.signed_in->refresh_token);
@@ -445,6 +467,10 @@ test_refresh_token_refused_by_tiktok (void)
   token = get_token (w.manager, NULL, TRUE, &error);
   g_assert_null (token);
   assert_sign_in_again (error);
+  /* The account stays listed, marked for a new sign-in. */
+  g_assert_true (wbps_account_manager_get_current_account (w.manager) == account);
+  g_assert_true (wbps_account_get_needs_sign_in (account));
+  g_assert_cmpuint (flagged, ==, 1);
 }
 
 static void
@@ -473,8 +499,9 @@ test_sign_out_revokes (void)
 
   signed_in_start (&w, NULL);
   g_assert_cmpstr (wbps_account_manager_get_current (w.manager), ==, CREATOR_ID);
-  g_signal_connect (w.manager, "accounts-changed", G_CALLBACK (count_signal), &accounts_changed);
-  g_signal_connect (w.manager, "current-changed", G_CALLBACK (count_signal), &current_changed);
+  g_signal_connect (wbps_account_manager_get_accounts (w.manager), "items-changed",
+                    G_CALLBACK (count_items_changed), &accounts_changed);
+  g_signal_connect (w.manager, "notify::current-account", G_CALLBACK (count_notify), &current_changed);
 
   g_assert_true (sign_out (w.manager, NULL, &revoked, &revoke_error));
   g_assert_no_error (revoke_error);
@@ -482,7 +509,7 @@ test_sign_out_revokes (void)
 
   g_assert_cmpuint (user_info_status (w.emu, w.signed_in->access_token), ==, 401);
   assert_not_in_keyring (CREATOR_ID);
-  g_assert_cmpuint (wbps_account_manager_list (w.manager)->len, ==, 0);
+  g_assert_cmpuint (n_accounts (w.manager), ==, 0);
   g_assert_null (wbps_account_manager_get_current (w.manager));
   g_assert_null (wbps_account_manager_lookup (w.manager, CREATOR_ID));
   g_assert_cmpuint (accounts_changed, ==, 1);
@@ -507,7 +534,7 @@ test_sign_out_offline (void)
   g_test_message ("offline revoke said: %s", revoke_error->message);
 
   assert_not_in_keyring (CREATOR_ID);
-  g_assert_cmpuint (wbps_account_manager_list (w.manager)->len, ==, 0);
+  g_assert_cmpuint (n_accounts (w.manager), ==, 0);
   token = get_token (w.manager, NULL, FALSE, &error);
   g_assert_null (token);
   g_assert_error (error, WBPS_ERROR, WBPS_ERROR_NOT_SIGNED_IN);
@@ -544,14 +571,16 @@ test_current_switching (void)
   g_assert_cmpstr (creator->open_id, ==, CREATOR_ID);
   g_assert_cmpstr (second->open_id, ==, SECOND_ID);
   g_assert_null (wbps_account_manager_get_current (manager));
-  g_signal_connect (manager, "current-changed", G_CALLBACK (count_signal), &current_changed);
+  g_signal_connect (manager, "notify::current-account", G_CALLBACK (count_notify), &current_changed);
 
   /* A new sign-in becomes current. */
   add_account (manager, creator);
   add_account (manager, second);
-  g_assert_cmpuint (wbps_account_manager_list (manager)->len, ==, 2);
+  g_assert_cmpuint (n_accounts (manager), ==, 2);
   g_assert_cmpstr (wbps_account_manager_get_current (manager), ==, SECOND_ID);
   g_assert_cmpuint (current_changed, ==, 2);
+  g_assert_cmpstr (wbps_account_get_open_id (wbps_account_manager_get_current_account (manager)), ==, SECOND_ID);
+  g_assert_cmpstr (wbps_account_get_name (wbps_account_manager_get_current_account (manager)), ==, "Second Account");
 
   g_assert_true (wbps_account_manager_set_current (manager, CREATOR_ID, &error));
   g_assert_no_error (error);

@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include "wbps-account-manager-private.h"
 #include "wbps-api-client.h"
 #include "wbps-error.h"
 #include "wbps-sign-in.h"
@@ -395,7 +396,7 @@ test_forced_refresh (Fake          *fake,
   g_assert_cmpuint (fake->api_requests, ==, 2);
   g_assert_cmpstr (g_ptr_array_index (fake->bearers, 0), ==, "act.stale");
   g_assert_cmpstr (g_ptr_array_index (fake->bearers, 1), ==, "act.fresh");
-  account = wbps_account_manager_lookup (fake->accounts, "user-1");
+  account = wbps_account_manager_lookup_token (fake->accounts, "user-1");
   g_assert_cmpstr (account->refresh_token, ==, "rft.fresh");
 }
 
@@ -581,21 +582,21 @@ on_authorize_url (WbpsSignIn *sign_in,
   soup_session_send_and_read_async (emu->browser, msg, G_PRIORITY_DEFAULT, NULL, on_browser_done, NULL);
 }
 
-static WbpsToken *
+static WbpsAccount *
 emu_sign_in (Emu     *emu,
              GError **error)
 {
   g_autoptr(WbpsSignIn) sign_in = wbps_sign_in_new (emu->accounts, emu->api);
   GAsyncResult *result = NULL;
-  WbpsToken *token;
+  WbpsAccount *account;
 
   wbps_sign_in_set_open_browser (sign_in, FALSE);
   wbps_sign_in_set_timeout (sign_in, 20);
   g_signal_connect (sign_in, "authorize-url", G_CALLBACK (on_authorize_url), emu);
   wbps_sign_in_run_async (sign_in, NULL, store_result, &result);
-  token = wbps_sign_in_run_finish (sign_in, wait_result (&result), error);
+  account = wbps_sign_in_run_finish (sign_in, wait_result (&result), error);
   g_object_unref (result);
-  return token;
+  return account;
 }
 
 #define EMU_CLIENT \
@@ -619,14 +620,14 @@ test_emulator_sign_in_and_cap (Emu           *emu,
                                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(WbpsToken) token = emu_sign_in (emu, &error);
+  g_autoptr(WbpsAccount) account = emu_sign_in (emu, &error);
   g_autoptr(WbpsCreatorInfo) info = NULL;
   GAsyncResult *result = NULL;
 
   g_assert_no_error (error);
-  g_assert_cmpstr (token->open_id, ==, "capped");
-  g_assert_cmpstr (token->display_name, ==, "Capped Creator");
-  g_assert_cmpstr (wbps_account_manager_get_current (emu->accounts), ==, "capped");
+  g_assert_cmpstr (wbps_account_get_open_id (account), ==, "capped");
+  g_assert_cmpstr (wbps_account_get_display_name (account), ==, "Capped Creator");
+  g_assert_true (wbps_account_manager_get_current_account (emu->accounts) == account);
 
   wbps_api_client_creator_info_async (emu->api, NULL, NULL, store_result, &result);
   info = wbps_api_client_creator_info_finish (emu->api, wait_result (&result), &error);
@@ -653,7 +654,7 @@ test_emulator_creator_info (Emu           *emu,
                             gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(WbpsToken) token = emu_sign_in (emu, &error);
+  g_autoptr(WbpsAccount) account = emu_sign_in (emu, &error);
   g_autoptr(WbpsCreatorInfo) info = NULL;
   GAsyncResult *result = NULL;
 
@@ -687,14 +688,14 @@ test_emulator_expiring_token_refreshed (Emu           *emu,
                                        gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(WbpsToken) token = emu_sign_in (emu, &error);
-  g_autoptr(WbpsPublishStatus) status = NULL;
+  g_autoptr(WbpsAccount) signed_in = emu_sign_in (emu, &error);
   g_autofree char *old_access = NULL;
+  g_autoptr(WbpsPublishStatus) status = NULL;
   const WbpsToken *account;
   GAsyncResult *result = NULL;
 
   g_assert_no_error (error);
-  old_access = g_strdup (token->access_token);
+  old_access = g_strdup (wbps_account_manager_lookup_token (emu->accounts, "busy")->access_token);
 
   /* Any authenticated call: an unknown publish_id is TikTok's answer once the token works. */
   wbps_api_client_status_async (emu->api, NULL, "v_pub_file~v2-1.999", NULL, store_result, &result);
@@ -702,7 +703,7 @@ test_emulator_expiring_token_refreshed (Emu           *emu,
   g_object_unref (result);
   g_assert_null (status);
   g_assert_error (error, WBPS_TIKTOK_ERROR, WBPS_TIKTOK_ERROR_INVALID_PUBLISH_ID);
-  account = wbps_account_manager_lookup (emu->accounts, "busy");
+  account = wbps_account_manager_lookup_token (emu->accounts, "busy");
   g_assert_cmpstr (account->access_token, !=, old_access);
 }
 

@@ -117,19 +117,6 @@ test_deserialize_empty (void)
     }
 }
 
-static void
-test_profile_json_has_no_tokens (void)
-{
-  g_autoptr(JsonObject) reply = parse_object (reply_2h);
-  g_autoptr(WbpsToken) token = wbps_token_new_from_response (reply, "ck", 0, NULL);
-  g_autoptr(JsonNode) node = wbps_token_profile_to_json (token);
-  g_autofree char *text = json_to_string (node, FALSE);
-
-  g_assert_null (strstr (text, token->access_token));
-  g_assert_null (strstr (text, token->refresh_token));
-  g_assert_nonnull (strstr (text, "\"access_expires_at\":\"1970-01-01T02:00:00Z\""));
-}
-
 int
 main (int argc, char **argv)
 {
@@ -139,6 +126,5 @@ main (int argc, char **argv)
   g_test_add_func ("/core/token/refresh-rotation", test_refresh_rotation);
   g_test_add_func ("/core/token/serialize-round-trip", test_serialize_round_trip);
   g_test_add_func ("/core/token/deserialize-empty", test_deserialize_empty);
-  g_test_add_func ("/core/token/profile-json-has-no-tokens", test_profile_json_has_no_tokens);
   return g_test_run ();
 }

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "wbps-account.h"
+#include "wbps-token.h"
+
+G_BEGIN_DECLS
+
+/* Only the account manager makes and updates accounts. */
+WbpsAccount  *wbps_account_new                 (const char      *open_id);
+/* Takes the profile fields of @token (never its tokens); notifies what changed. */
+void          wbps_account_update              (WbpsAccount     *self,
+                                                const WbpsToken *token,
+                                                gboolean         needs_sign_in);
+void          wbps_account_set_username        (WbpsAccount     *self,
+                                                const char      *username);
+
+G_END_DECLS
