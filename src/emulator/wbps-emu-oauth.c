@@ -889,8 +889,7 @@ revoke_cb (SoupServer        *server,
     }
   /* Unknown or already revoked tokens succeed too (RFC 7009): revoke is idempotent. */
   revoke_token (oauth, client, param (form, "token"));
-  wbps_emu_reply_json (oauth->state, msg, SOUP_STATUS_OK,
-                       json_node_init_object (json_node_alloc (), json_object_new ()));
+  wbps_emu_reply_json (oauth->state, msg, SOUP_STATUS_OK, wbps_emu_json_empty_object ());
   wbps_emu_state_persist (oauth->state, msg);
 }
 

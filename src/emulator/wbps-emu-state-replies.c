@@ -42,6 +42,15 @@ set_json_body (WbpsEmuState      *self,
   soup_server_message_set_response (msg, "application/json; charset=UTF-8", SOUP_MEMORY_TAKE, text, length);
 }
 
+JsonNode *
+wbps_emu_json_empty_object (void)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+
+  /* The node takes a reference of its own: ours goes with the g_autoptr. */
+  return json_node_init_object (json_node_alloc (), object);
+}
+
 void
 wbps_emu_reply_v2 (WbpsEmuState      *self,
                    SoupServerMessage *msg,
@@ -55,7 +64,7 @@ wbps_emu_reply_v2 (WbpsEmuState      *self,
   g_autofree char *log_id = wbps_emu_state_new_log_id (self);
 
   if (data == NULL)
-    data = json_node_init_object (json_node_alloc (), json_object_new ());
+    data = wbps_emu_json_empty_object ();
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "data");
   json_builder_add_value (builder, data);

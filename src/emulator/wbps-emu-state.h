@@ -144,6 +144,8 @@ gint64               wbps_emu_state_to_real_seconds     (WbpsEmuState  *self,
 
 /* TikTok-format log_id: YYYYMMDDhhmmss + 20 upper-hex = 34 chars. */
 char                *wbps_emu_state_new_log_id          (WbpsEmuState  *self);
+/* A new node holding an empty object ({}). */
+JsonNode            *wbps_emu_json_empty_object         (void);
 /* v2 envelope: {"data": @data or {}, "error": {"code","message","log_id"}}; takes @data. */
 void                 wbps_emu_reply_v2                  (WbpsEmuState      *self,
                                                          SoupServerMessage *msg,

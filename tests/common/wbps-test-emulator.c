@@ -41,6 +41,13 @@ die_with_parent (gpointer user_data)
 WbpsTestEmulator *
 wbps_test_emulator_start (const char *config_ini)
 {
+  return wbps_test_emulator_start_wrapped (config_ini, NULL);
+}
+
+WbpsTestEmulator *
+wbps_test_emulator_start_wrapped (const char         *config_ini,
+                                  const char * const *wrapper)
+{
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GSubprocessLauncher) launcher = NULL;
@@ -48,6 +55,8 @@ wbps_test_emulator_start (const char *config_ini)
 
   emu->data_dir = g_dir_make_tmp ("wbps-emu-XXXXXX", &error);
   g_assert_no_error (error);
+  for (guint i = 0; wrapper != NULL && wrapper[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) wrapper[i]);
   g_ptr_array_add (argv, (char *) emulator_path ());
   g_ptr_array_add (argv, (char *) "--port");
   g_ptr_array_add (argv, (char *) "0");
@@ -96,6 +105,74 @@ remove_tree (const char *path)
   g_rmdir (path);
 }
 
+static void
+flag_wait_done_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean *done = user_data;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (object), result, &error);
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+static gboolean
+flag_timeout_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* In a private main context, so it works from any test whatever loop it runs. */
+static gboolean
+wait_exit_within (GSubprocess *process,
+                  guint        seconds)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GSource) timeout = g_timeout_source_new_seconds (seconds);
+  gboolean done = FALSE;
+  gboolean timed_out = FALSE;
+
+  g_main_context_push_thread_default (context);
+  g_subprocess_wait_async (process, NULL, flag_wait_done_cb, &done);
+  g_source_set_callback (timeout, flag_timeout_cb, &timed_out, NULL);
+  g_source_attach (timeout, context);
+  while (!done && !timed_out)
+    g_main_context_iteration (context, TRUE);
+  if (!done)
+    g_subprocess_force_exit (process);
+  while (!done)
+    g_main_context_iteration (context, TRUE);
+  g_source_destroy (timeout);
+  g_main_context_pop_thread_default (context);
+  return !timed_out;
+}
+
+void
+wbps_test_emulator_terminate (WbpsTestEmulator *emu)
+{
+  g_assert_nonnull (emu->process);
+  g_subprocess_send_signal (emu->process, SIGTERM);
+  if (!wait_exit_within (emu->process, WBPS_TEST_EMULATOR_STOP_SECONDS))
+    g_error ("wbps-emulator did not exit within %u s of SIGTERM", WBPS_TEST_EMULATOR_STOP_SECONDS);
+  g_assert_true (g_subprocess_get_if_exited (emu->process));
+  g_assert_cmpint (g_subprocess_get_exit_status (emu->process), ==, 0);
+}
+
+void
+wbps_test_emulator_kill (WbpsTestEmulator *emu)
+{
+  g_assert_nonnull (emu->process);
+  g_subprocess_send_signal (emu->process, SIGKILL);
+  g_assert_true (wait_exit_within (emu->process, WBPS_TEST_EMULATOR_STOP_SECONDS));
+  g_assert_true (g_subprocess_get_if_signaled (emu->process));
+  g_assert_cmpint (g_subprocess_get_term_sig (emu->process), ==, SIGKILL);
+}
+
 void
 wbps_test_emulator_stop (WbpsTestEmulator *emu)
 {
@@ -103,8 +180,8 @@ wbps_test_emulator_stop (WbpsTestEmulator *emu)
     return;
   if (emu->process != NULL)
     {
-      g_subprocess_force_exit (emu->process);
-      g_subprocess_wait (emu->process, NULL, NULL);
+      if (g_subprocess_get_identifier (emu->process) != NULL)
+        wbps_test_emulator_terminate (emu);
       g_object_unref (emu->process);
     }
   if (emu->data_dir != NULL)

@@ -17,11 +17,25 @@ typedef struct {
   char        *data_dir;
 } WbpsTestEmulator;
 
-WbpsTestEmulator *wbps_test_emulator_start (const char       *config_ini);
-void              wbps_test_emulator_stop  (WbpsTestEmulator *emu);
+#define WBPS_TEST_EMULATOR_STOP_SECONDS 20
+
+WbpsTestEmulator *wbps_test_emulator_start         (const char         *config_ini);
+/* The same, run under @wrapper (e.g. valgrind and its options; NULL-terminated). */
+WbpsTestEmulator *wbps_test_emulator_start_wrapped (const char         *config_ini,
+                                                    const char * const *wrapper);
+/*
+ * Unless the process already ended (wbps_test_emulator_kill, _terminate):
+ * SIGTERM, then asserts the emulator exited with status 0 within
+ * WBPS_TEST_EMULATOR_STOP_SECONDS. Then removes its data directory.
+ */
+void              wbps_test_emulator_stop          (WbpsTestEmulator   *emu);
+/* SIGTERM and assert a clean exit (status 0); the data directory stays. */
+void              wbps_test_emulator_terminate     (WbpsTestEmulator   *emu);
+/* A deliberate crash: SIGKILL, asserting the process died of it. */
+void              wbps_test_emulator_kill          (WbpsTestEmulator   *emu);
 /* base_url + path */
-char             *wbps_test_emulator_url   (WbpsTestEmulator *emu,
-                                            const char       *path);
+char             *wbps_test_emulator_url           (WbpsTestEmulator   *emu,
+                                                    const char         *path);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WbpsTestEmulator, wbps_test_emulator_stop)
 

@@ -4,7 +4,6 @@
  * and the emulator's infrastructure: compressed clock, persistence across a
  * restart, fault injection, clean shutdown, and no secrets in its log.
  */
-#include <signal.h>
 #include <string.h>
 
 #include "emu-oauth-util.h"
@@ -228,6 +227,7 @@ test_persistence_across_restart (void)
   g_autofree char *token_url = NULL;
 
   /* SIGKILL right after the replies: nothing may depend on a clean shutdown. */
+  wbps_test_emulator_kill (first);
   wbps_test_emulator_stop (first);
   g_file_get_contents (state_path, &state_text, NULL, NULL);
   g_assert_nonnull (state_text);
@@ -294,39 +294,6 @@ test_fault_slow_ms (void)
   g_assert_cmpfloat (reply->seconds, <, 10.0);
 }
 
-static void
-wait_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_wait_finish (G_SUBPROCESS (object), result, &error);
-  g_assert_no_error (error);
-  g_main_loop_quit (user_data);
-}
-
-static gboolean
-too_slow_cb (gpointer user_data)
-{
-  g_assert_not_reached ();
-  return G_SOURCE_REMOVE;
-}
-
-static void
-terminate_and_wait (WbpsTestEmulator *emu)
-{
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  guint timeout = g_timeout_add_seconds (10, too_slow_cb, NULL);
-
-  g_subprocess_send_signal (emu->process, SIGTERM);
-  g_subprocess_wait_async (emu->process, NULL, wait_cb, loop);
-  g_main_loop_run (loop);
-  g_source_remove (timeout);
-  g_assert_true (g_subprocess_get_if_exited (emu->process));
-  g_assert_cmpint (g_subprocess_get_exit_status (emu->process), ==, 0);
-}
-
 /* A full sign-in, refresh and revoke: the emulator's log names paths, never secrets. */
 static void
 test_log_has_no_secrets_and_sigterm_exits (void)
@@ -354,7 +321,7 @@ test_log_has_no_secrets_and_sigterm_exits (void)
   };
 
   g_assert_cmpuint (info->status, ==, 200);
-  terminate_and_wait (emu);
+  wbps_test_emulator_terminate (emu);
   g_file_get_contents (log_path, &log, NULL, NULL);
   g_assert_nonnull (log);
   g_assert_nonnull (strstr (log, "POST /v2/oauth/token/ -> 200"));

@@ -372,8 +372,7 @@ restart_emulator (EmuPostingFixture *fx)
   g_autofree char *line = NULL;
 
   g_assert_nonnull (path);
-  g_subprocess_force_exit (emu->process);
-  g_subprocess_wait (emu->process, NULL, NULL);
+  wbps_test_emulator_kill (emu);
   g_clear_object (&emu->process);
   emu->process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
   g_assert_no_error (error);
