@@ -37,6 +37,7 @@ typedef struct {
   char     *upload_token_sha256;/* the token itself is never kept */
   char     *path;               /* where the received bytes go */
   char     *fail_reason;        /* decided once all media arrived */
+  JsonNode *post_info;          /* the init request's post_info as received, for /emulator/posts */
   gboolean  inbox;
   gboolean  pull;
   gboolean  writing;            /* a PUT is streaming into path */
@@ -86,6 +87,7 @@ typedef struct {
   gint64      chunk_count;
   const char *video_url;
   const char *privacy_level;
+  JsonObject *post_info;        /* borrowed from the request body */
 } InitRequest;
 
 /* ---------------------------------------------------------------- tasks */
@@ -101,6 +103,7 @@ post_task_free (PostTask *task)
   g_free (task->upload_token_sha256);
   g_free (task->path);
   g_free (task->fail_reason);
+  g_clear_pointer (&task->post_info, json_node_unref);
   g_free (task);
 }
 
@@ -581,6 +584,7 @@ check_post_info (JsonObject  *body,
   JsonNode *title = post_info != NULL ? json_object_get_member (post_info, "title") : NULL;
 
   req->privacy_level = member_string (post_info, "privacy_level");
+  req->post_info = post_info;
   if (!creator_allows_privacy (user, req->privacy_level))
     return refuse (refusal, SOUP_STATUS_FORBIDDEN, "privacy_level_option_mismatch",
                    "privacy_level is missing or not one of the creator's privacy_level_options");
@@ -691,6 +695,11 @@ posting_add_task (Posting            *self,
   task->created_ms = posting_now (self);
   task->media_done_ms = -1;
   task->video_size = req->video_size;
+  if (req->post_info != NULL)
+    {
+      task->post_info = json_node_new (JSON_NODE_OBJECT);
+      json_node_set_object (task->post_info, req->post_info);
+    }
   g_hash_table_insert (self->tasks, task->publish_id, task);
   return task;
 }
@@ -1303,6 +1312,52 @@ task_restore (Posting    *self,
     task_schedule_final (self, task);
 }
 
+/* Test helper (not TikTok's): every post task with what its init sent and the bytes received. */
+static void
+posts_handler (SoupServer        *server,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  Posting *self = user_data;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  GHashTableIter iter;
+  PostTask *task;
+
+  if (!wbps_emu_require_method (self->state, msg, SOUP_METHOD_GET))
+    return;
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "posts");
+  json_builder_begin_array (builder);
+  g_hash_table_iter_init (&iter, self->tasks);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &task))
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "publish_id");
+      json_builder_add_string_value (builder, task->publish_id);
+      json_builder_set_member_name (builder, "open_id");
+      json_builder_add_string_value (builder, task->open_id);
+      json_builder_set_member_name (builder, "inbox");
+      json_builder_add_boolean_value (builder, task->inbox);
+      json_builder_set_member_name (builder, "status");
+      json_builder_add_string_value (builder, task_status (self, task));
+      json_builder_set_member_name (builder, "video_size");
+      json_builder_add_int_value (builder, task->video_size);
+      json_builder_set_member_name (builder, "received");
+      json_builder_add_int_value (builder, task->received);
+      json_builder_set_member_name (builder, "post_info");
+      if (task->post_info != NULL)
+        json_builder_add_value (builder, json_node_copy (task->post_info));
+      else
+        json_builder_add_null_value (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  wbps_emu_reply_json (self->state, msg, SOUP_STATUS_OK, json_builder_get_root (builder));
+}
+
 /* Demo mode (persist=true): tasks survive a restart, so `wbps resume` can finish them. */
 static void
 posting_restore (Posting *self)
@@ -1343,4 +1398,5 @@ wbps_emu_posting_register (SoupServer   *server,
   soup_server_add_handler (server, "/v2/post/publish/inbox/video/init/", inbox_init_handler, self, NULL);
   soup_server_add_handler (server, "/v2/post/publish/status/fetch/", status_fetch_handler, self, NULL);
   soup_server_add_handler (server, UPLOAD_PATH, upload_handler, self, NULL);
+  soup_server_add_handler (server, "/emulator/posts", posts_handler, self, NULL);
 }

@@ -461,6 +461,32 @@ test_rule_37_publish_ids (void)
   assert_publish_id (fx, INBOX_INIT, inbox_url, "^v_inbox_url~v2\\.[0-9]+$", FALSE);
 }
 
+/* The test helper GET /emulator/posts shows each init's post_info exactly as sent. */
+static void
+test_posts_helper (void)
+{
+  g_autoptr(EmuPostingFixture) fx = emu_posting_fixture_new (NULL);
+  g_autofree char *body = direct_body ("\"post_info\":{\"privacy_level\":\"SELF_ONLY\",\"title\":\"t\","
+                                       "\"video_cover_timestamp_ms\":1234}");
+  g_autofree char *url = NULL;
+  g_autoptr(EmuReply) reply = NULL;
+  JsonArray *posts;
+  JsonObject *post, *post_info;
+
+  assert_init_ok (fx, DIRECT_INIT, body);
+  url = wbps_test_emulator_url (fx->emu, "/emulator/posts");
+  reply = emu_get (url, NULL);
+  posts = json_object_get_array_member (emu_reply_object (reply), "posts");
+  g_assert_cmpuint (json_array_get_length (posts), ==, 1);
+  post = json_array_get_object_element (posts, 0);
+  g_assert_false (json_object_get_boolean_member (post, "inbox"));
+  g_assert_cmpint (json_object_get_int_member (post, "video_size"), ==, 1000);
+  g_assert_cmpint (json_object_get_int_member (post, "received"), ==, 0);
+  post_info = json_object_get_object_member (post, "post_info");
+  g_assert_cmpint (json_object_get_int_member (post_info, "video_cover_timestamp_ms"), ==, 1234);
+  g_assert_cmpstr (json_object_get_string_member (post_info, "title"), ==, "t");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -480,6 +506,7 @@ main (int    argc,
   g_test_add_func ("/emulator/posting/rule-35-pending-shares", test_rule_35_pending_shares);
   g_test_add_func ("/emulator/posting/rule-36-url-ownership", test_rule_36_url_ownership);
   g_test_add_func ("/emulator/posting/rule-37-publish-ids", test_rule_37_publish_ids);
+  g_test_add_func ("/emulator/posting/posts-helper", test_posts_helper);
 
   return g_test_run ();
 }
