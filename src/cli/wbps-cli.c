@@ -28,6 +28,7 @@ static const Verb verbs[] = {
   { "status",   wbps_cli_status,   N_("Show a post's publishing status [--json]") },
   { "history",  wbps_cli_history,  N_("List past posts [--json]") },
   { "resume",   wbps_cli_resume,   N_("Resume an interrupted upload [PUBLISH_ID]") },
+  { "relay",    wbps_cli_relay,    N_("Run the webhook relay server (see “wbps relay --help”)") },
 };
 
 /* Global options, parsed before the verb. */

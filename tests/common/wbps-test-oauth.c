@@ -100,14 +100,27 @@ wbps_test_emulator_sign_in (WbpsTestEmulator *emu,
                             const char       *scope,
                             const char       *open_id)
 {
+  g_autofree char *url = wbps_test_emulator_url (emu, "/v2/oauth/token/");
+
+  return wbps_test_emulator_sign_in_at (emu, url, client_key, client_secret, scope, open_id);
+}
+
+JsonObject *
+wbps_test_emulator_sign_in_at (WbpsTestEmulator *emu,
+                               const char       *token_url,
+                               const char       *client_key,
+                               const char       *client_secret,
+                               const char       *scope,
+                               const char       *open_id)
+{
   g_autoptr(SoupSession) session = new_session ();
   g_autofree char *verifier = g_strdup_printf ("%08x%08x%08x%08x%08x%08x", g_random_int (), g_random_int (),
                                                g_random_int (), g_random_int (), g_random_int (),
                                                g_random_int ());
   g_autofree char *challenge = g_compute_checksum_for_string (G_CHECKSUM_SHA256, verifier, -1);
   g_autofree char *code = NULL;
-  g_autofree char *url = wbps_test_emulator_url (emu, "/v2/oauth/token/");
   g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GHashTable) form = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GBytes) reply = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
@@ -116,13 +129,14 @@ wbps_test_emulator_sign_in (WbpsTestEmulator *emu,
   if (open_id != NULL)
     switch_user (session, emu, open_id);
   code = authorize_code (session, emu, client_key, scope, challenge);
-  msg = soup_message_new_from_encoded_form (SOUP_METHOD_POST, url,
-                                            soup_form_encode ("client_key", client_key,
-                                                              "client_secret", client_secret,
-                                                              "code", code,
-                                                              "grant_type", "authorization_code",
-                                                              "redirect_uri", WBPS_TEST_REDIRECT_URI,
-                                                              "code_verifier", verifier, NULL));
+  g_hash_table_insert (form, "client_key", (char *) client_key);
+  if (client_secret != NULL)
+    g_hash_table_insert (form, "client_secret", (char *) client_secret);
+  g_hash_table_insert (form, "code", code);
+  g_hash_table_insert (form, "grant_type", "authorization_code");
+  g_hash_table_insert (form, "redirect_uri", WBPS_TEST_REDIRECT_URI);
+  g_hash_table_insert (form, "code_verifier", verifier);
+  msg = soup_message_new_from_encoded_form (SOUP_METHOD_POST, token_url, soup_form_encode_hash (form));
   reply = send_checked (session, msg);
   json_parser_load_from_data (parser, g_bytes_get_data (reply, NULL), g_bytes_get_size (reply), &error);
   g_assert_no_error (error);

@@ -22,4 +22,12 @@ JsonObject *wbps_test_emulator_sign_in (WbpsTestEmulator *emu,
                                         const char       *scope,
                                         const char       *open_id);
 
+/* The same, exchanging the code at @token_url (e.g. a relay's token broker); @client_secret may be NULL. */
+JsonObject *wbps_test_emulator_sign_in_at (WbpsTestEmulator *emu,
+                                           const char       *token_url,
+                                           const char       *client_key,
+                                           const char       *client_secret,
+                                           const char       *scope,
+                                           const char       *open_id);
+
 G_END_DECLS

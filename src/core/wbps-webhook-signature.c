@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "wbps-webhook-signature.h"
+
+#define SIGNATURE_HEX_LEN 64
+
+G_DEFINE_QUARK (wbps-webhook-signature-error-quark, wbps_webhook_signature_error)
+
+char *
+wbps_webhook_signature_compute (const char   *secret,
+                                gint64        timestamp,
+                                const guint8 *body,
+                                gsize         body_len)
+{
+  g_autoptr(GHmac) hmac = g_hmac_new (G_CHECKSUM_SHA256, (const guchar *) secret, strlen (secret));
+  char prefix[32];
+  int prefix_len = g_snprintf (prefix, sizeof prefix, "%" G_GINT64_FORMAT ".", timestamp);
+
+  g_hmac_update (hmac, (const guchar *) prefix, prefix_len);
+  g_hmac_update (hmac, body, body_len);
+  /* GLib's hex digests are lowercase, as TikTok's are. */
+  return g_strdup (g_hmac_get_string (hmac));
+}
+
+char *
+wbps_webhook_signature_header (const char   *secret,
+                               gint64        timestamp,
+                               const guint8 *body,
+                               gsize         body_len)
+{
+  g_autofree char *signature = wbps_webhook_signature_compute (secret, timestamp, body, body_len);
+
+  return g_strdup_printf ("t=%" G_GINT64_FORMAT ",s=%s", timestamp, signature);
+}
+
+static gboolean
+is_lower_hex (const char *text,
+              gsize       len)
+{
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isdigit (text[i]) && !(text[i] >= 'a' && text[i] <= 'f'))
+      return FALSE;
+  return TRUE;
+}
+
+/* A decimal timestamp of at most 18 digits (no sign, no overflow). */
+static gboolean
+parse_timestamp (const char *text,
+                 gsize       len,
+                 gint64     *timestamp)
+{
+  gint64 value = 0;
+
+  if (len == 0 || len > 18)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    {
+      if (!g_ascii_isdigit (text[i]))
+        return FALSE;
+      value = value * 10 + (text[i] - '0');
+    }
+  *timestamp = value;
+  return TRUE;
+}
+
+/* Splits "t=…,s=…" (any order, spaces around parts allowed); unknown keys are ignored. */
+static gboolean
+parse_header (const char *header,
+              gint64     *timestamp,
+              char        signature[SIGNATURE_HEX_LEN + 1])
+{
+  g_auto(GStrv) parts = g_strsplit (header, ",", 16);
+  gboolean have_t = FALSE, have_s = FALSE;
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      char *part = g_strstrip (parts[i]);
+      gsize len = strlen (part);
+
+      if (len >= 2 && part[0] == 't' && part[1] == '=')
+        {
+          if (have_t || !parse_timestamp (part + 2, len - 2, timestamp))
+            return FALSE;
+          have_t = TRUE;
+        }
+      else if (len >= 2 && part[0] == 's' && part[1] == '=')
+        {
+          if (have_s || len - 2 != SIGNATURE_HEX_LEN || !is_lower_hex (part + 2, SIGNATURE_HEX_LEN))
+            return FALSE;
+          memcpy (signature, part + 2, SIGNATURE_HEX_LEN + 1);
+          have_s = TRUE;
+        }
+      else if (strchr (part, '=') == NULL)
+        return FALSE;
+    }
+  return have_t && have_s;
+}
+
+/* Every byte is looked at, whatever differs first: the time taken tells nothing. */
+static gboolean
+equal_constant_time (const char *a,
+                     const char *b,
+                     gsize       len)
+{
+  guint8 difference = 0;
+
+  for (gsize i = 0; i < len; i++)
+    difference |= (guint8) a[i] ^ (guint8) b[i];
+  return difference == 0;
+}
+
+static gboolean
+matches_a_secret (const char * const *secrets,
+                  gint64              timestamp,
+                  const char         *signature,
+                  const guint8       *body,
+                  gsize               body_len)
+{
+  gboolean matched = FALSE;
+
+  for (guint i = 0; secrets != NULL && secrets[i] != NULL; i++)
+    {
+      g_autofree char *expected = NULL;
+
+      if (*secrets[i] == '\0')
+        continue;
+      expected = wbps_webhook_signature_compute (secrets[i], timestamp, body, body_len);
+      matched |= equal_constant_time (expected, signature, SIGNATURE_HEX_LEN);
+    }
+  return matched;
+}
+
+gboolean
+wbps_webhook_signature_verify (const char          *header,
+                               const guint8        *body,
+                               gsize                body_len,
+                               const char * const  *secrets,
+                               gint64               now,
+                               guint                tolerance,
+                               GError             **error)
+{
+  char signature[SIGNATURE_HEX_LEN + 1];
+  gint64 timestamp = 0;
+
+  if (header == NULL)
+    {
+      g_set_error_literal (error, WBPS_WEBHOOK_SIGNATURE_ERROR, WBPS_WEBHOOK_SIGNATURE_ERROR_MISSING,
+                           "No TikTok-Signature header");
+      return FALSE;
+    }
+  if (!parse_header (header, &timestamp, signature))
+    {
+      g_set_error_literal (error, WBPS_WEBHOOK_SIGNATURE_ERROR, WBPS_WEBHOOK_SIGNATURE_ERROR_MALFORMED,
+                           "The TikTok-Signature header is not t=SECONDS,s=HEX");
+      return FALSE;
+    }
+  if (!matches_a_secret (secrets, timestamp, signature, body, body_len))
+    {
+      g_set_error_literal (error, WBPS_WEBHOOK_SIGNATURE_ERROR, WBPS_WEBHOOK_SIGNATURE_ERROR_MISMATCH,
+                           "The signature matches no configured client secret");
+      return FALSE;
+    }
+  if (timestamp > now + (gint64) tolerance || timestamp < now - (gint64) tolerance)
+    {
+      g_set_error (error, WBPS_WEBHOOK_SIGNATURE_ERROR, WBPS_WEBHOOK_SIGNATURE_ERROR_TIMESTAMP,
+                   "The signature's time is %" G_GINT64_FORMAT " s away from now",
+                   timestamp - now);
+      return FALSE;
+    }
+  return TRUE;
+}
