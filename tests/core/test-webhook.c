@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Core's webhook signature check and event envelope, against vectors computed elsewhere (openssl dgst -hmac). */
+#include "wbps-webhook-event.h"
+#include "wbps-webhook-signature.h"
+
+#define BODY "{\"client_key\":\"k\",\"event\":\"authorization.removed\",\"create_time\":1615338610,\"user_openid\":\"u\",\"content\":\"{\\\"reason\\\": 1 }\"}"
+#define T 1633174587
+/* printf '%s' 'T.BODY' | openssl dgst -sha256 -hmac s3cr3t */
+#define EXPECTED "f566da0997d682b3c810381fc07f25d84cfaa914ad6cc08bd8772a81bdcb99af"
+
+static gboolean
+verify (const char   *header,
+        const char  **secrets,
+        gint64        now,
+        GError      **error)
+{
+  return wbps_webhook_signature_verify (header, (const guint8 *) BODY, strlen (BODY),
+                                        secrets, now, 300, error);
+}
+
+static void
+test_vector (void)
+{
+  g_autofree char *signature = wbps_webhook_signature_compute ("s3cr3t", T, (const guint8 *) BODY, strlen (BODY));
+  const char *secrets[] = { "s3cr3t", NULL };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpstr (signature, ==, EXPECTED);
+  g_assert_true (verify ("t=1633174587,s=" EXPECTED, secrets, T, &error));
+  g_assert_no_error (error);
+  g_assert_true (verify ("s=" EXPECTED ",t=1633174587", secrets, T, NULL));
+  g_assert_true (verify (" t=1633174587 , s=" EXPECTED " ", secrets, T, NULL));
+  g_assert_true (verify ("t=1633174587,v=9,s=" EXPECTED, secrets, T, NULL));
+}
+
+static void
+test_rotation (void)
+{
+  const char *secrets[] = { "", "new-secret", "s3cr3t", NULL };
+  const char *other[] = { "new-secret", NULL };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (verify ("t=1633174587,s=" EXPECTED, secrets, T, NULL));
+  g_assert_false (verify ("t=1633174587,s=" EXPECTED, other, T, &error));
+  g_assert_error (error, WBPS_WEBHOOK_SIGNATURE_ERROR, WBPS_WEBHOOK_SIGNATURE_ERROR_MISMATCH);
+}
+
+static void
+test_time_window (void)
+{
+  const char *secrets[] = { "s3cr3t", NULL };
+  g_autoptr(GError) stale = NULL;
+  g_autoptr(GError) future = NULL;
+
+  g_assert_true (verify ("t=1633174587,s=" EXPECTED, secrets, T + 300, NULL));
+  g_assert_true (verify ("t=1633174587,s=" EXPECTED, secrets, T - 300, NULL));
+  g_assert_false (verify ("t=1633174587,s=" EXPECTED, secrets, T + 301, &stale));
+  g_assert_error (stale, WBPS_WEBHOOK_SIGNATURE_ERROR, WBPS_WEBHOOK_SIGNATURE_ERROR_TIMESTAMP);
+  g_assert_false (verify ("t=1633174587,s=" EXPECTED, secrets, T - 301, &future));
+  g_assert_error (future, WBPS_WEBHOOK_SIGNATURE_ERROR, WBPS_WEBHOOK_SIGNATURE_ERROR_TIMESTAMP);
+}
+
+static void
+test_malformed (void)
+{
+  const char *secrets[] = { "s3cr3t", NULL };
+  const char *bad[] = {
+    "", "garbage", "t=1633174587", "s=" EXPECTED, "t=1633174587,s=" EXPECTED "0",
+    "t=1633174587,s=F566DA0997D682B3C810381FC07F25D84CFAA914AD6CC08BD8772A81BDCB99AF",
+    "t=-1633174587,s=" EXPECTED, "t=16331745x7,s=" EXPECTED, "t=1,t=1633174587,s=" EXPECTED,
+    "t=1633174587,s=" EXPECTED ",s=" EXPECTED, "t=1633174587;s=" EXPECTED,
+  };
+  g_autoptr(GError) missing = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (verify (bad[i], secrets, T, &error));
+      g_assert_error (error, WBPS_WEBHOOK_SIGNATURE_ERROR, WBPS_WEBHOOK_SIGNATURE_ERROR_MALFORMED);
+    }
+  g_assert_false (verify (NULL, secrets, T, &missing));
+  g_assert_error (missing, WBPS_WEBHOOK_SIGNATURE_ERROR, WBPS_WEBHOOK_SIGNATURE_ERROR_MISSING);
+}
+
+static void
+test_event (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WbpsWebhookEvent) removed = wbps_webhook_event_new_from_data (BODY, -1, &error);
+  const char *post = "{\"client_key\":\"k\",\"event\":\"post.publish.publicly_available\",\"create_time\":1,"
+                     "\"user_openid\":\"u\",\"content\":\"{\\\"publish_id\\\":\\\"v_pub_file~v2-1.7\\\","
+                     "\\\"post_id\\\":7261463769757501445,\\\"publish_type\\\":\\\"DIRECT_PUBLISH\\\"}\"}";
+  g_autoptr(WbpsWebhookEvent) available = wbps_webhook_event_new_from_data (post, -1, &error);
+  g_autofree char *post_id = NULL;
+  g_autofree char *name = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (wbps_webhook_event_get_name (removed), ==, "authorization.removed");
+  g_assert_cmpint (wbps_webhook_event_get_removal_reason (removed), ==, 1);
+  g_assert_cmpint (wbps_webhook_event_get_create_time (removed), ==, 1615338610);
+  g_assert_cmpstr (wbps_webhook_event_get_data (removed), ==, BODY);
+  g_assert_null (wbps_webhook_event_get_publish_id (removed));
+  g_assert_cmpstr (wbps_webhook_removal_reason_describe (5), ==, "the app's developer revoked the access");
+
+  g_assert_cmpstr (wbps_webhook_event_get_publish_id (available), ==, "v_pub_file~v2-1.7");
+  post_id = wbps_webhook_event_dup_post_id (available);
+  g_assert_cmpstr (post_id, ==, "7261463769757501445");
+  g_assert_cmpint (wbps_webhook_event_get_removal_reason (available), ==, -1);
+  g_object_get (available, "name", &name, NULL);
+  g_assert_cmpstr (name, ==, "post.publish.publicly_available");
+}
+
+static void
+test_not_envelopes (void)
+{
+  const char *bad[] = {
+    "not json", "[]", "{}", "\"text\"",
+    "{\"event\":\"e\",\"create_time\":1,\"content\":\"{}\"}",
+    "{\"client_key\":\"k\",\"create_time\":1,\"content\":\"{}\"}",
+    "{\"client_key\":\"k\",\"event\":\"\",\"create_time\":1,\"content\":\"{}\"}",
+    "{\"client_key\":\"k\",\"event\":\"e\",\"content\":\"{}\"}",
+    "{\"client_key\":\"k\",\"event\":\"e\",\"create_time\":\"1\",\"content\":\"{}\"}",
+    "{\"client_key\":\"k\",\"event\":\"e\",\"create_time\":1.5,\"content\":\"{}\"}",
+    "{\"client_key\":\"k\",\"event\":\"e\",\"create_time\":1}",
+    "{\"client_key\":\"k\",\"event\":\"e\",\"create_time\":1,\"content\":{}}",
+    "{\"client_key\":\"k\",\"event\":\"e\",\"create_time\":1,\"content\":\"[1]\"}",
+    "{\"client_key\":\"k\",\"event\":\"e\",\"create_time\":1,\"content\":\"{}\",\"user_openid\":5}",
+  };
+  g_autoptr(WbpsWebhookEvent) no_user = wbps_webhook_event_new_from_data (
+    "{\"client_key\":\"k\",\"event\":\"portability.download.ready\",\"create_time\":1,\"content\":\"{\\\"request_id\\\":5}\"}",
+    -1, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(WbpsWebhookEvent) event = wbps_webhook_event_new_from_data (bad[i], -1, &error);
+
+      g_assert_null (event);
+      g_assert_error (error, WBPS_WEBHOOK_EVENT_ERROR, WBPS_WEBHOOK_EVENT_ERROR_INVALID);
+    }
+  g_assert_nonnull (no_user);
+  g_assert_null (wbps_webhook_event_get_user_openid (no_user));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/webhook/signature/vector", test_vector);
+  g_test_add_func ("/webhook/signature/rotation", test_rotation);
+  g_test_add_func ("/webhook/signature/time-window", test_time_window);
+  g_test_add_func ("/webhook/signature/malformed", test_malformed);
+  g_test_add_func ("/webhook/event/parse", test_event);
+  g_test_add_func ("/webhook/event/not-envelopes", test_not_envelopes);
+  return g_test_run ();
+}
