@@ -49,6 +49,6 @@ wbps_cli_relay (WbpsCli  *cli,
   options.tls_certificate = certificate;
   options.tls_key = key;
   options.secret_file = secret_file;
-  options.api_base = wbps_config_get_api_url (cli->config);
+  options.api_base = wbps_config_get_api_url (wbps_context_get_config (cli->context));
   return wbps_relay_run (&options, cli->cancellable);
 }
