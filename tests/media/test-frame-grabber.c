@@ -1,0 +1,733 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Exact frames and the filmstrip, on videos made here with GStreamer where
+ * every frame differs from its neighbours (the picture scrolls and a time
+ * overlay counts). Each grabbed picture is compared with ffmpeg's decode of
+ * the same frame at the same size, and must be much closer to it than to the
+ * neighbouring frames, so a frame off by one fails.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <gst/gst.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "wbps-filmstrip.h"
+#include "wbps-frame-grabber.h"
+#include "wbps-media-preflight.h"
+#include "wbps-test-util.h"
+
+static char *tmpdir;
+
+/* --- test videos --- */
+
+static void
+run_pipeline (const char *description)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GstElement) pipeline = gst_parse_launch (description, &error);
+  g_autoptr(GstBus) bus = NULL;
+  g_autoptr(GstMessage) message = NULL;
+
+  g_assert_no_error (error);
+  bus = gst_element_get_bus (pipeline);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  message = gst_bus_timed_pop_filtered (bus, 120 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  g_assert_nonnull (message);
+  g_assert_cmpint (GST_MESSAGE_TYPE (message), ==, GST_MESSAGE_EOS);
+}
+
+/*
+ * @name in tmpdir: a scrolling SMPTE picture with a running clock, H.264 with
+ * B-frames (veryfast) and a keyframe every second, AAC sound, in MP4.
+ */
+static char *
+make_video (const char *name,
+            guint       width,
+            guint       height,
+            guint       fps,
+            guint       frames)
+{
+  char *path = g_build_filename (tmpdir, name, NULL);
+  g_autofree char *description = NULL;
+
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    return path;
+  description = g_strdup_printf (
+    "videotestsrc num-buffers=%u pattern=smpte horizontal-speed=7 ! "
+    "video/x-raw,format=I420,width=%u,height=%u,framerate=%u/1 ! "
+    "timeoverlay font-desc=\"Sans 24\" ! videoconvert ! video/x-raw,format=I420 ! "
+    "x264enc speed-preset=veryfast key-int-max=%u ! video/x-h264,profile=main ! h264parse ! "
+    "queue ! mux. "
+    "audiotestsrc num-buffers=%u samplesperbuffer=1024 ! audio/x-raw,rate=48000,channels=2 ! "
+    "audioconvert ! avenc_aac ! aacparse ! queue ! mux. "
+    "mp4mux name=mux faststart=true ! filesink location=\"%s\"",
+    frames, width, height, fps, fps, frames * 48000 / fps / 1024 + 1, path);
+  run_pipeline (description);
+
+  return path;
+}
+
+static char *
+test_video (void)
+{
+  return make_video ("clock-480x270-30.mp4", 480, 270, 30, 90);
+}
+
+/* --- the independent decoder --- */
+
+static gboolean
+have_ffmpeg (void)
+{
+  g_autofree char *ffmpeg = g_find_program_in_path ("ffmpeg");
+
+  if (ffmpeg != NULL)
+    return TRUE;
+  if (g_strcmp0 (g_getenv ("CI"), "true") == 0)
+    g_error ("ffmpeg is needed to check frames against an independent decoder");
+  g_test_skip ("ffmpeg is not installed");
+  return FALSE;
+}
+
+/* Frame @index of a @fps video at @width × @height, as ffmpeg decodes it, RGBA. */
+static GBytes *
+ffmpeg_frame (const char *path,
+              guint       fps,
+              gint64      index,
+              guint       width,
+              guint       height)
+{
+  /* ffmpeg's -ss keeps the first frame at or after the time: aim at the frame's start. */
+  g_autofree char *seek = g_strdup_printf ("%" G_GINT64_FORMAT ".%06" G_GINT64_FORMAT,
+                                           index / fps, ((index % fps) * 1000000) / fps);
+  g_autofree char *scale = g_strdup_printf ("scale=%u:%u", width, height);
+  const char *argv[] = { "ffmpeg", "-v", "error", "-nostdin", "-ss", seek, "-i", path,
+                         "-frames:v", "1", "-vf", scale, "-f", "rawvideo", "-pix_fmt", "rgba", "-",
+                         NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GBytes) out = NULL;
+
+  process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate (process, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_successful (process));
+  g_assert_cmpuint (g_bytes_get_size (out), ==, (gsize) width * height * 4);
+
+  return g_steal_pointer (&out);
+}
+
+/* Mean absolute difference per channel (0-255) between a frame and packed RGBA. */
+static double
+mean_difference (WbpsVideoFrame *frame,
+                 GBytes         *reference)
+{
+  guint width = wbps_video_frame_get_width (frame);
+  guint height = wbps_video_frame_get_height (frame);
+  guint stride = wbps_video_frame_get_stride (frame);
+  const guint8 *a = g_bytes_get_data (wbps_video_frame_get_pixels (frame), NULL);
+  const guint8 *b = g_bytes_get_data (reference, NULL);
+  guint64 sum = 0;
+
+  for (guint y = 0; y < height; y++)
+    for (guint x = 0; x < width * 4; x++)
+      if (x % 4 != 3)
+        sum += ABS ((int) a[y * stride + x] - (int) b[y * width * 4 + x]);
+
+  return (double) sum / ((double) width * height * 3);
+}
+
+/*
+ * The frame is ffmpeg's frame @index: close to it, and at least three times
+ * closer to it than to either neighbour. Scaled pictures differ a little more
+ * (the two scalers' filters differ).
+ */
+static void
+assert_frame_is (WbpsVideoFrame *frame,
+                 const char     *path,
+                 guint           fps,
+                 gint64          index,
+                 gint64          last_index)
+{
+  guint width = wbps_video_frame_get_width (frame);
+  guint height = wbps_video_frame_get_height (frame);
+  g_autoptr(GBytes) expected = ffmpeg_frame (path, fps, index, width, height);
+  double same = mean_difference (frame, expected);
+  double tolerance = width == 480 ? 2.0 : 6.0;
+
+  g_test_message ("frame %" G_GINT64_FORMAT " at %" G_GINT64_FORMAT " ms: %.2f from ffmpeg's",
+                  index, wbps_video_frame_get_timestamp_ms (frame), same);
+  g_assert_cmpfloat (same, <, tolerance);
+  for (gint64 other = index - 1; other <= index + 1; other += 2)
+    {
+      g_autoptr(GBytes) neighbour = NULL;
+      double apart;
+
+      if (other < 0 || other > last_index)
+        continue;
+      neighbour = ffmpeg_frame (path, fps, other, width, height);
+      apart = mean_difference (frame, neighbour);
+      g_test_message ("  %.2f from frame %" G_GINT64_FORMAT, apart, other);
+      g_assert_cmpfloat (apart, >, 3 * same);
+    }
+}
+
+/* --- the grabber --- */
+
+static WbpsVideoFrame *
+grab (WbpsFrameGrabber *grabber,
+      gint64            timestamp_ms)
+{
+  g_autoptr(GError) error = NULL;
+  WbpsVideoFrame *frame = wbps_frame_grabber_grab (grabber, timestamp_ms, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (frame);
+  g_assert_cmpint (wbps_video_frame_get_timestamp_ms (frame), ==, timestamp_ms);
+  return frame;
+}
+
+static void
+test_exact_frames (void)
+{
+  /* frame starts, middles, ends, the first and the last frame (90 frames, 3 s) */
+  static const gint64 times_ms[] = { 0, 17, 1000, 1034, 1499, 1533, 2000, 2966, 2999 };
+  g_autofree char *path = test_video ();
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(WbpsFrameGrabber) grabber = wbps_frame_grabber_new (file, 0);
+  int n, d;
+
+  if (!have_ffmpeg ())
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (times_ms); i++)
+    {
+      g_autoptr(WbpsVideoFrame) frame = grab (grabber, times_ms[i]);
+
+      g_assert_cmpuint (wbps_video_frame_get_width (frame), ==, 480);
+      g_assert_cmpuint (wbps_video_frame_get_height (frame), ==, 270);
+      g_assert_cmpuint (wbps_video_frame_get_stride (frame), >=, 480 * 4);
+      assert_frame_is (frame, path, 30, times_ms[i] * 30 / 1000, 89);
+    }
+
+  wbps_frame_grabber_get_frame_rate (grabber, &n, &d);
+  g_assert_cmpint (n, ==, 30);
+  g_assert_cmpint (d, ==, 1);
+  /* the container's length: the sound track ends a little after the last picture */
+  g_assert_cmpint (wbps_frame_grabber_get_duration_ms (grabber), >=, 3000);
+  g_assert_cmpint (wbps_frame_grabber_get_duration_ms (grabber), <, 3100);
+}
+
+/* Between the last picture and the end of the sound there is still a picture: the last one. */
+static void
+test_past_last_picture (void)
+{
+  g_autofree char *path = test_video ();
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(WbpsFrameGrabber) grabber = wbps_frame_grabber_new (file, 0);
+  static const gint64 times_ms[] = { 3020, 5000, 3010 };
+
+  if (!have_ffmpeg ())
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (times_ms); i++)
+    {
+      g_autoptr(WbpsVideoFrame) frame = grab (grabber, times_ms[i]);
+
+      assert_frame_is (frame, path, 30, 89, 89);
+    }
+}
+
+/* Going backwards and stepping frame by frame, as the cover slider does. */
+static void
+test_steps_and_backwards (void)
+{
+  g_autofree char *path = test_video ();
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(WbpsFrameGrabber) grabber = wbps_frame_grabber_new (file, 0);
+  static const gint64 indices[] = { 60, 61, 62, 12, 11, 45 };
+
+  if (!have_ffmpeg ())
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (indices); i++)
+    {
+      gint64 ms = wbps_frame_index_to_ms (indices[i], 30, 1);
+      g_autoptr(WbpsVideoFrame) frame = grab (grabber, ms);
+
+      g_assert_cmpint (wbps_frame_index_at_ms (ms, 30, 1), ==, indices[i]);
+      assert_frame_is (frame, path, 30, indices[i], 89);
+    }
+}
+
+static void
+test_scaled (void)
+{
+  g_autofree char *path = test_video ();
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(WbpsFrameGrabber) grabber = wbps_frame_grabber_new (file, 90);
+  g_autoptr(WbpsVideoFrame) frame = NULL;
+
+  if (!have_ffmpeg ())
+    return;
+
+  frame = grab (grabber, 1500);
+  g_assert_cmpuint (wbps_video_frame_get_height (frame), ==, 90);
+  g_assert_cmpuint (wbps_video_frame_get_width (frame), ==, 160);
+  assert_frame_is (frame, path, 30, 45, 89);
+}
+
+static void
+test_frame_arithmetic (void)
+{
+  /* 29.97 fps: frame 1 starts at 33.37 ms, frame 30000 at 1001 s */
+  g_assert_cmpint (wbps_frame_index_to_ms (1, 30000, 1001), ==, 34);
+  g_assert_cmpint (wbps_frame_index_at_ms (34, 30000, 1001), ==, 1);
+  g_assert_cmpint (wbps_frame_index_at_ms (33, 30000, 1001), ==, 0);
+  g_assert_cmpint (wbps_frame_index_to_ms (30000, 30000, 1001), ==, 1001000);
+  /* every frame of an hour at 29.97 and 30 fps round-trips */
+  for (gint64 k = 0; k < 108000; k++)
+    {
+      g_assert_cmpint (wbps_frame_index_at_ms (wbps_frame_index_to_ms (k, 30000, 1001), 30000, 1001), ==, k);
+      g_assert_cmpint (wbps_frame_index_at_ms (wbps_frame_index_to_ms (k, 30, 1), 30, 1), ==, k);
+    }
+  g_assert_cmpint (wbps_frame_index_at_ms (-5, 25, 1), ==, 0);
+}
+
+static void
+test_frame_rate_25 (void)
+{
+  g_autofree char *path = make_video ("clock-320x240-25.mp4", 320, 240, 25, 50);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(WbpsFrameGrabber) grabber = wbps_frame_grabber_new (file, 0);
+  g_autoptr(GError) error = NULL;
+  int n, d;
+
+  g_assert_true (wbps_frame_grabber_open (grabber, NULL, &error));
+  g_assert_no_error (error);
+  wbps_frame_grabber_get_frame_rate (grabber, &n, &d);
+  g_assert_cmpint (n, ==, 25);
+  g_assert_cmpint (d, ==, 1);
+  g_assert_cmpint (wbps_frame_grabber_get_duration_ms (grabber), >=, 2000);
+  g_assert_cmpint (wbps_frame_grabber_get_duration_ms (grabber), <, 2100);
+}
+
+/* --- files that are not videos --- */
+
+static void
+assert_grab_fails (const char *path,
+                   int         code,
+                   const char *message_part)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(WbpsFrameGrabber) grabber = wbps_frame_grabber_new (file, 0);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) again = NULL;
+  g_autoptr(WbpsVideoFrame) frame = wbps_frame_grabber_grab (grabber, 500, NULL, &error);
+  g_autofree char *name = g_file_get_parse_name (file);
+
+  g_assert_null (frame);
+  g_assert_error (error, WBPS_FRAME_GRABBER_ERROR, code);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, name));
+  g_assert_nonnull (strstr (error->message, message_part));
+
+  /* the failure is remembered, not retried at every grab */
+  g_assert_null (wbps_frame_grabber_grab (grabber, 0, NULL, &again));
+  g_assert_error (again, WBPS_FRAME_GRABBER_ERROR, code);
+}
+
+static char *
+write_file (const char *name,
+            const char *contents,
+            gsize       length)
+{
+  char *path = g_build_filename (tmpdir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, contents, length, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+static void
+test_not_a_video (void)
+{
+  g_autofree char *text = write_file ("notes.mp4", "This is not a video, only some text.\n", -1);
+  g_autofree char *missing = g_build_filename (tmpdir, "missing.mp4", NULL);
+
+  assert_grab_fails (text, WBPS_FRAME_GRABBER_ERROR_UNREADABLE, "cannot be read as a video");
+  assert_grab_fails (missing, WBPS_FRAME_GRABBER_ERROR_UNREADABLE, "cannot be read as a video");
+}
+
+static void
+test_truncated (void)
+{
+  g_autofree char *path = test_video ();
+  g_autofree char *contents = NULL;
+  g_autofree char *cut = NULL;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  /* the header (faststart) and no pictures at all */
+  cut = write_file ("truncated.mp4", contents, 3000);
+  assert_grab_fails (cut, WBPS_FRAME_GRABBER_ERROR_UNREADABLE, "cannot be read as a video");
+}
+
+static void
+test_audio_only (void)
+{
+  g_autofree char *path = g_build_filename (tmpdir, "sound.m4a", NULL);
+  g_autofree char *description = g_strdup_printf (
+    "audiotestsrc num-buffers=50 ! audioconvert ! avenc_aac ! aacparse ! mp4mux ! "
+    "filesink location=\"%s\"", path);
+
+  run_pipeline (description);
+  assert_grab_fails (path, WBPS_FRAME_GRABBER_ERROR_NO_VIDEO, "has no video stream");
+}
+
+/* --- async and cancelling --- */
+
+typedef struct {
+  GMainLoop      *loop;
+  WbpsVideoFrame *frame;
+  GError         *error;
+  gint64          done_at;
+} GrabResult;
+
+static void
+on_grabbed (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GrabResult *r = user_data;
+
+  r->frame = wbps_frame_grabber_grab_finish (WBPS_FRAME_GRABBER (source), result, &r->error);
+  r->done_at = g_get_monotonic_time ();
+  g_main_loop_quit (r->loop);
+}
+
+static void
+test_async_in_order (void)
+{
+  g_autofree char *path = test_video ();
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(WbpsFrameGrabber) grabber = wbps_frame_grabber_new (file, 60);
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  GrabResult results[3] = { { loop }, { loop }, { loop } };
+  static const gint64 times_ms[] = { 2500, 100, 1200 };
+
+  for (guint i = 0; i < 3; i++)
+    wbps_frame_grabber_grab_async (grabber, times_ms[i], NULL, on_grabbed, &results[i]);
+  for (guint i = 0; i < 3; i++)
+    g_main_loop_run (loop);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_no_error (results[i].error);
+      g_assert_cmpint (wbps_video_frame_get_timestamp_ms (results[i].frame), ==, times_ms[i]);
+      /* the picture's own time lies within two frames (the reorder delay) of the asked one */
+      g_assert_cmpint (ABS (wbps_video_frame_get_pts_ns (results[i].frame) / 1000000 - times_ms[i]), <=, 67);
+      if (i > 0)
+        g_assert_cmpint (results[i].done_at, >=, results[i - 1].done_at);
+      wbps_video_frame_unref (results[i].frame);
+    }
+}
+
+static void
+test_cancel_before (void)
+{
+  g_autofree char *path = test_video ();
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(WbpsFrameGrabber) grabber = wbps_frame_grabber_new (file, 0);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  GrabResult result = { loop };
+  g_autoptr(WbpsVideoFrame) frame = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_cancellable_cancel (cancellable);
+  wbps_frame_grabber_grab_async (grabber, 1000, cancellable, on_grabbed, &result);
+  g_main_loop_run (loop);
+  g_assert_null (result.frame);
+  g_assert_error (result.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&result.error);
+
+  /* a cancelled grab leaves the grabber usable */
+  frame = wbps_frame_grabber_grab (grabber, 1000, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (frame);
+}
+
+typedef struct {
+  char    *fifo;
+  GBytes  *head;
+  int      fd;
+  GMutex   lock;
+  GCond    cond;
+  gboolean written;
+} Stall;
+
+/* Opens the FIFO for writing (waits for the grabber to open it), writes a few bytes, keeps it open. */
+static gpointer
+stall_writer (gpointer data)
+{
+  Stall *stall = data;
+  int fd = open (stall->fifo, O_WRONLY);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (write (fd, g_bytes_get_data (stall->head, NULL), g_bytes_get_size (stall->head)),
+                   ==, (gssize) g_bytes_get_size (stall->head));
+  g_mutex_lock (&stall->lock);
+  stall->fd = fd;
+  stall->written = TRUE;
+  g_cond_signal (&stall->cond);
+  g_mutex_unlock (&stall->lock);
+  return NULL;
+}
+
+static gboolean
+close_writer (gpointer data)
+{
+  Stall *stall = data;
+
+  close (stall->fd);
+  stall->fd = -1;
+  return G_SOURCE_REMOVE;
+}
+
+/* A decoder waiting for data that never comes: cancelling still answers at once. */
+static void
+test_cancel_while_stalled (void)
+{
+  g_autofree char *path = test_video ();
+  g_autofree char *contents = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(WbpsFrameGrabber) grabber = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  GrabResult result = { loop };
+  Stall stall = { .fd = -1 };
+  GThread *writer;
+  gsize length;
+  gint64 cancelled_at;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  stall.fifo = g_build_filename (tmpdir, "stalled.mp4", NULL);
+  stall.head = g_bytes_new (contents, 100);
+  g_assert_cmpint (mkfifo (stall.fifo, 0600), ==, 0);
+  g_mutex_init (&stall.lock);
+  g_cond_init (&stall.cond);
+  writer = g_thread_new ("stall-writer", stall_writer, &stall);
+
+  file = g_file_new_for_path (stall.fifo);
+  grabber = wbps_frame_grabber_new (file, 0);
+  wbps_frame_grabber_grab_async (grabber, 0, cancellable, on_grabbed, &result);
+  g_mutex_lock (&stall.lock);
+  while (!stall.written)
+    g_cond_wait (&stall.cond, &stall.lock);
+  g_mutex_unlock (&stall.lock);
+  g_thread_join (writer);
+
+  /* the pipeline now waits for more bytes; let it settle into waiting */
+  g_usleep (300 * 1000);
+  g_assert_null (result.frame);
+  cancelled_at = g_get_monotonic_time ();
+  g_cancellable_cancel (cancellable);
+  /* the reading thread only lets go when the writer closes: do that shortly after */
+  g_timeout_add (100, close_writer, &stall);
+  g_main_loop_run (loop);
+
+  g_assert_error (result.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (result.done_at - cancelled_at, <, 5 * G_USEC_PER_SEC);
+  g_clear_error (&result.error);
+  g_unlink (stall.fifo);
+  g_free (stall.fifo);
+  g_bytes_unref (stall.head);
+  g_mutex_clear (&stall.lock);
+  g_cond_clear (&stall.cond);
+}
+
+/* --- the filmstrip --- */
+
+typedef struct {
+  GMainLoop       *loop;
+  WbpsFilmstrip   *strip;
+  GPtrArray       *frames;   /* in order of arrival */
+  GArray          *indices;
+  GCancellable    *cancel_after_first;
+  gboolean         finished;
+  gboolean         ok;
+  GError          *error;
+  guint            after_finish;
+} StripRun;
+
+static void
+on_thumbnail (WbpsFilmstrip  *strip,
+              guint           index,
+              WbpsVideoFrame *frame,
+              StripRun       *run)
+{
+  if (run->finished)
+    run->after_finish++;
+  g_ptr_array_add (run->frames, wbps_video_frame_ref (frame));
+  g_array_append_val (run->indices, index);
+  if (run->cancel_after_first != NULL)
+    g_cancellable_cancel (run->cancel_after_first);
+}
+
+static void
+on_strip_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  StripRun *run = user_data;
+
+  run->ok = wbps_filmstrip_generate_finish (WBPS_FILMSTRIP (source), result, &run->error);
+  run->finished = TRUE;
+  g_main_loop_quit (run->loop);
+}
+
+static gboolean
+quit_loop (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+run_strip (StripRun      *run,
+           const char    *path,
+           guint          n,
+           guint          height,
+           GCancellable  *cancellable)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+
+  run->loop = g_main_loop_new (NULL, FALSE);
+  run->strip = wbps_filmstrip_new (file, n, height);
+  run->frames = g_ptr_array_new_with_free_func ((GDestroyNotify) wbps_video_frame_unref);
+  run->indices = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_signal_connect (run->strip, "thumbnail", G_CALLBACK (on_thumbnail), run);
+  wbps_filmstrip_generate_async (run->strip, cancellable, on_strip_done, run);
+  g_main_loop_run (run->loop);
+  /* anything still on its way would show up now */
+  g_timeout_add (300, quit_loop, run->loop);
+  g_main_loop_run (run->loop);
+}
+
+static void
+strip_run_clear (StripRun *run)
+{
+  g_main_loop_unref (run->loop);
+  g_object_unref (run->strip);
+  g_ptr_array_unref (run->frames);
+  g_array_unref (run->indices);
+  g_clear_error (&run->error);
+}
+
+static void
+test_filmstrip (void)
+{
+  g_autofree char *path = test_video ();
+  StripRun run = { 0 };
+  gboolean seen[6] = { FALSE };
+  gint64 duration;
+
+  if (!have_ffmpeg ())
+    return;
+
+  run_strip (&run, path, 6, 54, NULL);
+  g_assert_no_error (run.error);
+  g_assert_true (run.ok);
+  duration = wbps_filmstrip_get_duration_ms (run.strip);
+  g_assert_cmpint (duration, >=, 3000);
+  g_assert_cmpint (duration, <, 3100);
+  g_assert_cmpuint (run.frames->len, ==, 6);
+  g_assert_cmpuint (run.after_finish, ==, 0);
+
+  for (guint i = 0; i < run.frames->len; i++)
+    {
+      WbpsVideoFrame *frame = run.frames->pdata[i];
+      guint index = g_array_index (run.indices, guint, i);
+
+      g_assert_cmpuint (index, <, 6);
+      g_assert_false (seen[index]);
+      seen[index] = TRUE;
+      gint64 expected_ms = duration * index / 6;
+
+      /* thumbnail i shows the start of the i-th sixth */
+      g_assert_cmpint (wbps_filmstrip_get_timestamp_ms (run.strip, index), ==, expected_ms);
+      g_assert_cmpint (wbps_video_frame_get_timestamp_ms (frame), ==, expected_ms);
+      g_assert_cmpuint (wbps_video_frame_get_height (frame), ==, 54);
+      g_assert_cmpuint (wbps_video_frame_get_width (frame), ==, 96);
+      assert_frame_is (frame, path, 30, wbps_frame_index_at_ms (expected_ms, 30, 1), 89);
+    }
+  strip_run_clear (&run);
+}
+
+static void
+test_filmstrip_cancel (void)
+{
+  g_autofree char *path = make_video ("clock-1280x720-30.mp4", 1280, 720, 30, 300);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  StripRun run = { .cancel_after_first = cancellable };
+
+  run_strip (&run, path, 40, 720, cancellable);
+  g_assert_false (run.ok);
+  g_assert_error (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  /* the first one cancels: nothing decoded after it is shown */
+  g_assert_cmpuint (run.frames->len, ==, 1);
+  g_assert_cmpuint (run.after_finish, ==, 0);
+  strip_run_clear (&run);
+}
+
+static void
+test_filmstrip_not_a_video (void)
+{
+  g_autofree char *text = write_file ("strip-notes.mp4", "plain text", -1);
+  StripRun run = { 0 };
+
+  run_strip (&run, text, 8, 40, NULL);
+  g_assert_false (run.ok);
+  g_assert_error (run.error, WBPS_FRAME_GRABBER_ERROR, WBPS_FRAME_GRABBER_ERROR_UNREADABLE);
+  g_assert_cmpuint (run.frames->len, ==, 0);
+  strip_run_clear (&run);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  wbps_media_init ();
+  tmpdir = wbps_test_mkdtemp ();
+
+  g_test_add_func ("/media/frame-grabber/arithmetic", test_frame_arithmetic);
+  g_test_add_func ("/media/frame-grabber/exact-frames", test_exact_frames);
+  g_test_add_func ("/media/frame-grabber/steps-and-backwards", test_steps_and_backwards);
+  g_test_add_func ("/media/frame-grabber/past-last-picture", test_past_last_picture);
+  g_test_add_func ("/media/frame-grabber/scaled", test_scaled);
+  g_test_add_func ("/media/frame-grabber/frame-rate-25", test_frame_rate_25);
+  g_test_add_func ("/media/frame-grabber/not-a-video", test_not_a_video);
+  g_test_add_func ("/media/frame-grabber/truncated", test_truncated);
+  g_test_add_func ("/media/frame-grabber/audio-only", test_audio_only);
+  g_test_add_func ("/media/frame-grabber/async-in-order", test_async_in_order);
+  g_test_add_func ("/media/frame-grabber/cancel-before", test_cancel_before);
+  g_test_add_func ("/media/frame-grabber/cancel-while-stalled", test_cancel_while_stalled);
+  g_test_add_func ("/media/filmstrip/thumbnails", test_filmstrip);
+  g_test_add_func ("/media/filmstrip/cancel", test_filmstrip_cancel);
+  g_test_add_func ("/media/filmstrip/not-a-video", test_filmstrip_not_a_video);
+
+  status = g_test_run ();
+  wbps_test_rmtree (tmpdir);
+  g_free (tmpdir);
+  return status;
+}
