@@ -28,6 +28,7 @@ static const Verb verbs[] = {
   { "status",   wbps_cli_status,   N_("Show a post's publishing status [--json]") },
   { "history",  wbps_cli_history,  N_("List past posts [--json]") },
   { "resume",   wbps_cli_resume,   N_("Resume an interrupted upload [PUBLISH_ID]") },
+  { "events",   wbps_cli_events,   N_("Print the account's TikTok events from the wbps relay [--follow] [--json]") },
   { "relay",    wbps_cli_relay,    N_("Run the webhook relay server (see “wbps relay --help”)") },
 };
 
@@ -36,6 +37,7 @@ typedef struct {
   char     *auth_url;
   char     *api_url;
   char     *client_key;
+  char     *relay_url;
   char     *account;
   gboolean  demo;
   gboolean  version;
@@ -47,6 +49,7 @@ global_options_clear (GlobalOptions *options)
   g_free (options->auth_url);
   g_free (options->api_url);
   g_free (options->client_key);
+  g_free (options->relay_url);
   g_free (options->account);
 }
 
@@ -233,7 +236,7 @@ wbps_cli_parse_options (WbpsCli            *cli,
 static gboolean
 takes_value (const char *arg)
 {
-  static const char *with_value[] = { "--auth-url", "--api-url", "--client-key", "--account" };
+  static const char *with_value[] = { "--auth-url", "--api-url", "--client-key", "--relay-url", "--account" };
 
   for (guint i = 0; i < G_N_ELEMENTS (with_value); i++)
     if (g_str_equal (arg, with_value[i]))
@@ -268,7 +271,7 @@ verbs_description (void)
     g_string_append_printf (text, "  %-10s %s\n", verbs[i].name, _(verbs[i].summary));
   g_string_append (text, _("\nRun “wbps COMMAND --help” for a command's options.\n"
                            "Environment: WBPS_AUTH_URL, WBPS_API_URL, WBPS_CLIENT_KEY, WBPS_CLIENT_SECRET,\n"
-                           "WBPS_SANDBOX. The client secret is only read from the environment."));
+                           "WBPS_RELAY_URL, WBPS_SANDBOX. The client secret is only read from the environment."));
   return g_string_free (text, FALSE);
 }
 
@@ -278,6 +281,8 @@ global_context (GlobalOptions *options)
   const GOptionEntry entries[] = {
     { "auth-url", 0, 0, G_OPTION_ARG_STRING, &options->auth_url,
       N_("TikTok authorize page (default: WBPS_AUTH_URL, then settings)"), N_("URL") },
+    { "relay-url", 0, 0, G_OPTION_ARG_STRING, &options->relay_url,
+      N_("wbps relay for events and, without a client secret, sign-in (default: WBPS_RELAY_URL, then settings)"), N_("URL") },
     { "api-url", 0, 0, G_OPTION_ARG_STRING, &options->api_url,
       N_("TikTok API base URL (default: WBPS_API_URL, then settings)"), N_("URL") },
     { "client-key", 0, 0, G_OPTION_ARG_STRING, &options->client_key,
@@ -407,6 +412,8 @@ setup_context (WbpsCli       *cli,
   else
     {
       config = wbps_config_new (options->auth_url, options->api_url, options->client_key);
+      if (options->relay_url != NULL)
+        wbps_config_set_relay_url (config, options->relay_url);
       cli->context = wbps_context_new (config);
     }
   return cli->context != NULL;

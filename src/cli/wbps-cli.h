@@ -97,5 +97,6 @@ int  wbps_cli_status   (WbpsCli *cli, int argc, char **argv);
 int  wbps_cli_history  (WbpsCli *cli, int argc, char **argv);
 int  wbps_cli_resume   (WbpsCli *cli, int argc, char **argv);
 int  wbps_cli_relay    (WbpsCli *cli, int argc, char **argv);
+int  wbps_cli_events   (WbpsCli *cli, int argc, char **argv);
 
 G_END_DECLS

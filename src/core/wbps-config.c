@@ -15,6 +15,7 @@ struct _WbpsConfig
   char             *api_url;
   char             *client_key;
   char             *client_secret;
+  char             *relay_url;
   gboolean          sandbox;
   WbpsConfigSource  sources[4];
 };
@@ -32,6 +33,7 @@ wbps_config_finalize (GObject *object)
   g_free (self->api_url);
   g_free (self->client_key);
   wbps_secret_free (self->client_secret);
+  g_free (self->relay_url);
 
   G_OBJECT_CLASS (wbps_config_parent_class)->finalize (object);
 }
@@ -112,6 +114,7 @@ wbps_config_new (const char *auth_url_option,
 {
   g_autoptr(GSettings) settings = wbps_config_get_settings ();
   WbpsConfig *self = g_object_new (WBPS_TYPE_CONFIG, NULL);
+  WbpsConfigSource relay_source;
 
   self->auth_url = resolve (auth_url_option, "WBPS_AUTH_URL", settings, "auth-url",
                             WBPS_DEFAULT_AUTH_URL, &self->sources[KEY_AUTH_URL]);
@@ -123,6 +126,7 @@ wbps_config_new (const char *auth_url_option,
   self->client_secret = resolve (NULL, "WBPS_CLIENT_SECRET", NULL, NULL,
                                  WBPS_DEFAULT_CLIENT_SECRET, &self->sources[KEY_CLIENT_SECRET]);
   wbps_redact_register (self->client_secret);
+  self->relay_url = resolve (NULL, "WBPS_RELAY_URL", settings, "relay-url", "", &relay_source);
   self->sandbox = env_flag ("WBPS_SANDBOX") ||
                   (settings != NULL && g_settings_get_boolean (settings, "sandbox"));
   return self;
@@ -239,7 +243,10 @@ gboolean
 wbps_config_validate (WbpsConfig  *self,
                       GError     **error)
 {
+  const char *relay_url;
+
   g_return_val_if_fail (WBPS_IS_CONFIG (self), FALSE);
+  relay_url = wbps_config_get_relay_url (self);
 
   if (!check_url (self->auth_url, _("authorize address"), error) ||
       !check_url (self->api_url, _("API address"), error))
@@ -250,11 +257,51 @@ wbps_config_validate (WbpsConfig  *self,
                            _("No TikTok client key is configured: use --client-key, WBPS_CLIENT_KEY or the client-key setting (or try --demo)."));
       return FALSE;
     }
-  if (self->client_secret == NULL || *self->client_secret == '\0')
+  if (relay_url != NULL && !check_url (relay_url, _("relay address"), error))
+    return FALSE;
+  if ((self->client_secret == NULL || *self->client_secret == '\0') && relay_url == NULL)
     {
       g_set_error_literal (error, WBPS_ERROR, WBPS_ERROR_CONFIG,
-                           _("No TikTok client secret is configured: set WBPS_CLIENT_SECRET in the environment (it is never accepted on the command line), or try --demo."));
+                           _("No TikTok client secret is configured: set WBPS_CLIENT_SECRET in the environment (it is never accepted on the command line), use a wbps relay that brokers sign-in (--relay-url, WBPS_RELAY_URL), or try --demo."));
       return FALSE;
     }
   return TRUE;
+}
+
+const char *
+wbps_config_get_relay_url (WbpsConfig *self)
+{
+  g_return_val_if_fail (WBPS_IS_CONFIG (self), NULL);
+  return self->relay_url != NULL && *self->relay_url != '\0' ? self->relay_url : NULL;
+}
+
+void
+wbps_config_set_relay_url (WbpsConfig *self,
+                           const char *relay_url)
+{
+  g_return_if_fail (WBPS_IS_CONFIG (self));
+  g_free (self->relay_url);
+  self->relay_url = g_strdup (relay_url);
+}
+
+gboolean
+wbps_config_uses_broker (WbpsConfig *self)
+{
+  g_return_val_if_fail (WBPS_IS_CONFIG (self), FALSE);
+  return wbps_config_get_relay_url (self) != NULL &&
+         (self->client_secret == NULL || *self->client_secret == '\0');
+}
+
+char *
+wbps_config_relay_endpoint (WbpsConfig *self,
+                            const char *path)
+{
+  const char *base = wbps_config_get_relay_url (self);
+  gsize len;
+
+  g_return_val_if_fail (base != NULL, NULL);
+  len = strlen (base);
+  while (len > 0 && base[len - 1] == '/')
+    len--;
+  return g_strdup_printf ("%.*s%s", (int) len, base, path);
 }

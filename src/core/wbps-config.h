@@ -41,6 +41,19 @@ void         wbps_config_set_sandbox        (WbpsConfig  *self,
 WbpsConfigSource wbps_config_get_source     (WbpsConfig  *self,
                                              const char  *key);
 
+/*
+ * The wbps relay (server mode) this desktop uses, or NULL: WBPS_RELAY_URL, then
+ * GSettings relay-url; the --relay-url option sets it. With a relay and no client
+ * secret, token calls go through the relay's broker, which holds the secret.
+ */
+const char  *wbps_config_get_relay_url      (WbpsConfig  *self);
+void         wbps_config_set_relay_url      (WbpsConfig  *self,
+                                             const char  *relay_url);
+gboolean     wbps_config_uses_broker        (WbpsConfig  *self);
+/* The relay URL + @path, e.g. "/events"; the relay must be set. */
+char        *wbps_config_relay_endpoint     (WbpsConfig  *self,
+                                             const char  *path);
+
 /* Build an absolute URL under the API base, e.g. "/v2/oauth/token/". */
 char        *wbps_config_api_endpoint       (WbpsConfig  *self,
                                              const char  *path);

@@ -252,10 +252,14 @@ static void
 post_form (WbpsOAuthClient     *self,
            GTask               *task,
            const char          *path,
+           const char          *broker_path,
            char                *form,
            GAsyncReadyCallback  reply_cb)
 {
-  g_autofree char *url = wbps_config_api_endpoint (self->config, path);
+  /* Without the client secret here, the relay's broker adds it and forwards to TikTok. */
+  g_autofree char *url = wbps_config_uses_broker (self->config)
+                         ? wbps_config_relay_endpoint (self->config, broker_path)
+                         : wbps_config_api_endpoint (self->config, path);
   SoupMessage *msg = soup_message_new_from_encoded_form (SOUP_METHOD_POST, url, form);
   SoupMessageHeaders *headers;
 
@@ -272,6 +276,15 @@ post_form (WbpsOAuthClient     *self,
   g_task_set_task_data (task, msg, g_object_unref);
   soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT,
                                     g_task_get_cancellable (task), reply_cb, task);
+}
+
+/* Empty when the relay's broker holds the secret: the broker replaces the field. */
+static const char *
+client_secret (WbpsOAuthClient *self)
+{
+  const char *secret = wbps_config_get_client_secret (self->config);
+
+  return secret != NULL ? secret : "";
 }
 
 /* A new task, or NULL when it already failed because the configuration is incomplete. */
@@ -313,9 +326,9 @@ wbps_oauth_client_exchange_code_async (WbpsOAuthClient     *self,
   if ((task = new_task (self, wbps_oauth_client_exchange_code_async, cancellable, callback, user_data)) == NULL)
     return;
   /* @code was URL-decoded once by the callback parser; this encodes it exactly once. */
-  post_form (self, task, TOKEN_PATH,
+  post_form (self, task, TOKEN_PATH, "/oauth/token",
              soup_form_encode ("client_key", wbps_config_get_client_key (self->config),
-                               "client_secret", wbps_config_get_client_secret (self->config),
+                               "client_secret", client_secret (self),
                                "code", code,
                                "grant_type", "authorization_code",
                                "redirect_uri", redirect_uri,
@@ -349,9 +362,9 @@ wbps_oauth_client_refresh_async (WbpsOAuthClient     *self,
   wbps_redact_register (refresh_token);
   if ((task = new_task (self, wbps_oauth_client_refresh_async, cancellable, callback, user_data)) == NULL)
     return;
-  post_form (self, task, TOKEN_PATH,
+  post_form (self, task, TOKEN_PATH, "/oauth/refresh",
              soup_form_encode ("client_key", wbps_config_get_client_key (self->config),
-                               "client_secret", wbps_config_get_client_secret (self->config),
+                               "client_secret", client_secret (self),
                                "grant_type", "refresh_token",
                                "refresh_token", refresh_token,
                                NULL),
@@ -383,9 +396,9 @@ wbps_oauth_client_revoke_async (WbpsOAuthClient     *self,
   wbps_redact_register (access_token);
   if ((task = new_task (self, wbps_oauth_client_revoke_async, cancellable, callback, user_data)) == NULL)
     return;
-  post_form (self, task, REVOKE_PATH,
+  post_form (self, task, REVOKE_PATH, "/oauth/revoke",
              soup_form_encode ("client_key", wbps_config_get_client_key (self->config),
-                               "client_secret", wbps_config_get_client_secret (self->config),
+                               "client_secret", client_secret (self),
                                "token", access_token,
                                NULL),
              revoke_reply_cb);

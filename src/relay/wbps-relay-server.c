@@ -635,6 +635,8 @@ open_stream (WbpsRelayServer   *self,
       wbps_relay_stream_close (stream);
       return;
     }
+  /* Tells a desktop that what follows is live (`wbps events` without --follow stops here). */
+  wbps_relay_stream_comment (stream, "replayed");
   add_stream (self, stream);
   if (info != NULL)
     info->stream = stream;

@@ -94,6 +94,8 @@ relay_stop (RelayProcess *relay)
 {
   g_autoptr(GError) error = NULL;
 
+  if (relay->process == NULL)
+    return;
   g_subprocess_send_signal (relay->process, SIGTERM);
   g_subprocess_wait (relay->process, NULL, &error);
   g_assert_no_error (error);

@@ -23,7 +23,7 @@ RelayProcess *relay_start           (const char          *dir,
                                      const char          *secrets_env,
                                      guint                port,
                                      const char * const  *extra_args);
-/* SIGTERM, then asserts a clean exit (status 0). */
+/* SIGTERM, then asserts a clean exit (status 0); nothing when already stopped. */
 void          relay_stop            (RelayProcess        *relay);
 /* SIGKILL: no clean-up at all. */
 void          relay_kill            (RelayProcess        *relay);
