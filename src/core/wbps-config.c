@@ -57,7 +57,7 @@ wbps_config_get_settings (void)
 
   if (source == NULL)
     return NULL;
-  schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  schema = g_settings_schema_source_lookup (source, SCHEMA_ID, TRUE);
   if (schema == NULL)
     return NULL;
   return g_settings_new_full (schema, NULL, NULL);
