@@ -145,6 +145,20 @@ phrases = {
     "429 backoff": f"from {define('BACKOFF_BASE_USEC') // 1000000} to {define('BACKOFF_MAX_USEC') // 1000000} seconds",
     "429 retries": f"at most {define('MAX_RATE_LIMITED_RETRIES')} times in a row",
 }
+relay_path = os.path.join(SRCDIR, "src", "cli", "wbps-cli-relay.c")
+if os.path.exists(relay_path):
+    relay = read(relay_path)
+    server = read(os.path.join(SRCDIR, "src", "relay", "wbps-relay-server.c"))
+    phrases["signature tolerance"] = f"by at most {define('WBPS_WEBHOOK_SIGNATURE_DEFAULT_TOLERANCE')} seconds"
+    header = re.search(r'define WBPS_WEBHOOK_SIGNATURE_HEADER "([^"]+)"', all_src).group(1)
+    retention = assignment(r"\.retention_days = (\d+),")
+    cache = assignment(r"\.auth_cache_seconds = (\d+),")
+    phrases["signature header"] = f"{header} header"
+    phrases["body cap"] = f"larger than {define('WBPS_RELAY_MAX_BODY') >> 20} MiB is answered 413"
+    phrases["retention"] = f"deleted after {retention} days"
+    phrases["token cache"] = f"answer for {cache} seconds"
+    for handler in ("/webhook", "/events"):
+        check(f'"{handler}"' in server and handler in text, f"relay endpoint {handler} is served and described")
 schema = read(os.path.join(SRCDIR, "data", "ai.fvz.Wbps.gschema.xml"))
 give_up = re.search(r'name="status-give-up-seconds".*?<default>(\d+)</default>', schema, re.S).group(1)
 phrases["status give-up"] = f"within {give_up} seconds (a setting)"
