@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """po/POTFILES.in lists exactly the files with translatable strings: every C file
 that marks a string (_(), N_(), C_(), NC_(), ngettext), every .ui file with
-translatable="yes", every .in data file with translatable content; and every
+translatable="yes", the desktop file and metainfo templates, the GSettings schema; and every
 listed file exists.
 
 Usage: test-potfiles.py SRCDIR
@@ -32,8 +32,9 @@ for path in glob.glob(os.path.join(SRCDIR, "src", "**", "*"), recursive=True):
         marked.add(rel)
     elif path.endswith(".ui") and MARK_UI.search(read(path)):
         marked.add(rel)
-for path in glob.glob(os.path.join(SRCDIR, "data", "*.in")):
-    marked.add(os.path.relpath(path, SRCDIR))
+for pattern in ("*.desktop.in", "*.metainfo.xml.in"):
+    for path in glob.glob(os.path.join(SRCDIR, "data", pattern)):
+        marked.add(os.path.relpath(path, SRCDIR))
 for path in glob.glob(os.path.join(SRCDIR, "data", "*.gschema.xml")):
     marked.add(os.path.relpath(path, SRCDIR))
 
