@@ -77,8 +77,11 @@ cat >"$work/emulator.ini" <<'INI'
 [emulator]
 auto-approve=true
 processing-delay-ms=200
+# The first upload PUTs fail: the post stays in UPLOAD, retrying, long enough to interrupt.
 [faults]
-slow-ms=400
+fail-path=/upload/
+fail-request-n=1,2,3
+fail-status=503
 INI
 coproc EMU { exec "$emulator" --config "$work/emulator.ini" --data-dir "$work/emu"; }
 emu_pid=$EMU_PID
@@ -117,7 +120,7 @@ gst-launch-1.0 -q videotestsrc num-buffers=75 ! video/x-raw,width=640,height=360
 "$wbps" "${globals[@]}" post "$work/clip.mp4" --privacy SELF_ONLY >/dev/null 2>&1 &
 post_pid=$!
 interrupted=
-for _ in $(seq 100); do
+for _ in $(seq 300); do
   interrupted=$("$wbps" history --json | grep -oE '"publish_id":"[^"]*","state":"UPLOAD"' | cut -d'"' -f4)
   [ -n "$interrupted" ] && break
   sleep 0.1
