@@ -72,7 +72,8 @@ typedef struct {
   guint            n_thumbnails;
   guint            height;
   gint             next_index;    /* atomic */
-  guint            workers_left;  /* main context only */
+  guint            workers_to_start; /* main context only */
+  guint            workers_left;  /* main context only: started and not ended */
   GError          *error;         /* main context only: the first failure */
 } Job;
 
@@ -139,6 +140,8 @@ finish_job (Job *job)
     g_task_return_boolean (task, TRUE);
 }
 
+static void start_worker (Job *job);
+
 /* In the main context: a thumbnail, or the end of one worker. */
 static gboolean
 deliver_report (gpointer data)
@@ -157,6 +160,12 @@ deliver_report (gpointer data)
       /* After a cancel nothing more is shown, even what was already decoded. */
       if (!g_cancellable_is_cancelled (g_task_get_cancellable (job->task)))
         g_signal_emit (self, signals[SIGNAL_THUMBNAIL], 0, report->index, report->frame);
+      /* The first thumbnail had the machine to itself; now the others may share it. */
+      while (job->workers_to_start > 0 && !g_cancellable_is_cancelled (job->cancellable))
+        {
+          job->workers_to_start--;
+          start_worker (job);
+        }
       return G_SOURCE_REMOVE;
     }
 
@@ -230,6 +239,17 @@ worker_thread (gpointer data)
 }
 
 static void
+start_worker (Job *job)
+{
+  Worker *worker = g_new0 (Worker, 1);
+
+  worker->job = job_ref (job);
+  worker->context = g_main_context_ref (g_task_get_context (job->task));
+  job->workers_left++;
+  g_thread_unref (g_thread_new ("wbps-filmstrip", worker_thread, worker));
+}
+
+static void
 on_caller_cancelled (GCancellable *caller,
                      GCancellable *own)
 {
@@ -260,15 +280,8 @@ wbps_filmstrip_generate_async (WbpsFilmstrip       *self,
                                                  g_object_ref (job->cancellable), g_object_unref);
 
   n_workers = CLAMP (g_get_num_processors (), 1, MIN (MAX_WORKERS, self->n_thumbnails));
-  job->workers_left = n_workers;
-  for (guint i = 0; i < n_workers; i++)
-    {
-      Worker *worker = g_new0 (Worker, 1);
-
-      worker->job = job_ref (job);
-      worker->context = g_main_context_ref_thread_default ();
-      g_thread_unref (g_thread_new ("wbps-filmstrip", worker_thread, worker));
-    }
+  job->workers_to_start = n_workers - 1;
+  start_worker (job);
   job_unref (job);
 }
 

@@ -14,7 +14,7 @@ G_BEGIN_DECLS
  *
  * generate_async decodes them in worker threads (two pipelines of
  * WbpsFrameGrabber on a machine with two cores or more, taking the indices in
- * turn) and emits "thumbnail" (guint index, WbpsVideoFrame *frame) on the
+ * turn; the second starts once the first thumbnail is out) and emits "thumbnail" (guint index, WbpsVideoFrame *frame) on the
  * caller's thread-default main context as soon as each one is ready, so they
  * arrive in order of readiness, not necessarily of index. The task completes
  * after the last one (or the first error); cancelling stops every worker at
