@@ -1,10 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Exact frames and the filmstrip, on videos made here with GStreamer where
- * every frame differs from its neighbours (the picture scrolls and a time
- * overlay counts). Each grabbed picture is compared with ffmpeg's decode of
- * the same frame at the same size, and must be much closer to it than to the
- * neighbouring frames, so a frame off by one fails.
+ * every frame differs from its neighbours. Each grabbed picture is compared
+ * with ffmpeg's decode of the same frame at the same size (media-test-util).
  */
 
 #include <errno.h>
@@ -20,32 +18,12 @@
 #include "wbps-frame-grabber.h"
 #include "wbps-media-preflight.h"
 #include "wbps-test-util.h"
+#include "media-test-util.h"
 
 static char *tmpdir;
 
 /* --- test videos --- */
 
-static void
-run_pipeline (const char *description)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GstElement) pipeline = gst_parse_launch (description, &error);
-  g_autoptr(GstBus) bus = NULL;
-  g_autoptr(GstMessage) message = NULL;
-
-  g_assert_no_error (error);
-  bus = gst_element_get_bus (pipeline);
-  gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  message = gst_bus_timed_pop_filtered (bus, 120 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-  gst_element_set_state (pipeline, GST_STATE_NULL);
-  g_assert_nonnull (message);
-  g_assert_cmpint (GST_MESSAGE_TYPE (message), ==, GST_MESSAGE_EOS);
-}
-
-/*
- * @name in tmpdir: a scrolling SMPTE picture with a running clock, H.264 with
- * B-frames (veryfast) and a keyframe every second, AAC sound, in MP4.
- */
 static char *
 make_video (const char *name,
             guint       width,
@@ -53,24 +31,7 @@ make_video (const char *name,
             guint       fps,
             guint       frames)
 {
-  char *path = g_build_filename (tmpdir, name, NULL);
-  g_autofree char *description = NULL;
-
-  if (g_file_test (path, G_FILE_TEST_EXISTS))
-    return path;
-  description = g_strdup_printf (
-    "videotestsrc num-buffers=%u pattern=smpte horizontal-speed=7 ! "
-    "video/x-raw,format=I420,width=%u,height=%u,framerate=%u/1 ! "
-    "timeoverlay font-desc=\"Sans 24\" ! videoconvert ! video/x-raw,format=I420 ! "
-    "x264enc speed-preset=veryfast key-int-max=%u ! video/x-h264,profile=main ! h264parse ! "
-    "queue ! mux. "
-    "audiotestsrc num-buffers=%u samplesperbuffer=1024 ! audio/x-raw,rate=48000,channels=2 ! "
-    "audioconvert ! avenc_aac ! aacparse ! queue ! mux. "
-    "mp4mux name=mux faststart=true ! filesink location=\"%s\"",
-    frames, width, height, fps, fps, frames * 48000 / fps / 1024 + 1, path);
-  run_pipeline (description);
-
-  return path;
+  return media_test_make_video (tmpdir, name, width, height, fps, frames);
 }
 
 static char *
@@ -79,75 +40,8 @@ test_video (void)
   return make_video ("clock-480x270-30.mp4", 480, 270, 30, 90);
 }
 
-/* --- the independent decoder --- */
 
-static gboolean
-have_ffmpeg (void)
-{
-  g_autofree char *ffmpeg = g_find_program_in_path ("ffmpeg");
-
-  if (ffmpeg != NULL)
-    return TRUE;
-  if (g_strcmp0 (g_getenv ("CI"), "true") == 0)
-    g_error ("ffmpeg is needed to check frames against an independent decoder");
-  g_test_skip ("ffmpeg is not installed");
-  return FALSE;
-}
-
-/* Frame @index of a @fps video at @width × @height, as ffmpeg decodes it, RGBA. */
-static GBytes *
-ffmpeg_frame (const char *path,
-              guint       fps,
-              gint64      index,
-              guint       width,
-              guint       height)
-{
-  /* ffmpeg's -ss keeps the first frame at or after the time: aim at the frame's start. */
-  g_autofree char *seek = g_strdup_printf ("%" G_GINT64_FORMAT ".%06" G_GINT64_FORMAT,
-                                           index / fps, ((index % fps) * 1000000) / fps);
-  g_autofree char *scale = g_strdup_printf ("scale=%u:%u", width, height);
-  const char *argv[] = { "ffmpeg", "-v", "error", "-nostdin", "-ss", seek, "-i", path,
-                         "-frames:v", "1", "-vf", scale, "-f", "rawvideo", "-pix_fmt", "rgba", "-",
-                         NULL };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GBytes) out = NULL;
-
-  process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate (process, NULL, NULL, &out, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_successful (process));
-  g_assert_cmpuint (g_bytes_get_size (out), ==, (gsize) width * height * 4);
-
-  return g_steal_pointer (&out);
-}
-
-/* Mean absolute difference per channel (0-255) between a frame and packed RGBA. */
-static double
-mean_difference (WbpsVideoFrame *frame,
-                 GBytes         *reference)
-{
-  guint width = wbps_video_frame_get_width (frame);
-  guint height = wbps_video_frame_get_height (frame);
-  guint stride = wbps_video_frame_get_stride (frame);
-  const guint8 *a = g_bytes_get_data (wbps_video_frame_get_pixels (frame), NULL);
-  const guint8 *b = g_bytes_get_data (reference, NULL);
-  guint64 sum = 0;
-
-  for (guint y = 0; y < height; y++)
-    for (guint x = 0; x < width * 4; x++)
-      if (x % 4 != 3)
-        sum += ABS ((int) a[y * stride + x] - (int) b[y * width * 4 + x]);
-
-  return (double) sum / ((double) width * height * 3);
-}
-
-/*
- * The frame is ffmpeg's frame @index: close to it, and at least three times
- * closer to it than to either neighbour. Scaled pictures differ a little more
- * (the two scalers' filters differ).
- */
+/* Scaled pictures differ a little more from ffmpeg's (the two scalers' filters differ). */
 static void
 assert_frame_is (WbpsVideoFrame *frame,
                  const char     *path,
@@ -156,26 +50,11 @@ assert_frame_is (WbpsVideoFrame *frame,
                  gint64          last_index)
 {
   guint width = wbps_video_frame_get_width (frame);
-  guint height = wbps_video_frame_get_height (frame);
-  g_autoptr(GBytes) expected = ffmpeg_frame (path, fps, index, width, height);
-  double same = mean_difference (frame, expected);
-  double tolerance = width == 480 ? 2.0 : 6.0;
 
-  g_test_message ("frame %" G_GINT64_FORMAT " at %" G_GINT64_FORMAT " ms: %.2f from ffmpeg's",
-                  index, wbps_video_frame_get_timestamp_ms (frame), same);
-  g_assert_cmpfloat (same, <, tolerance);
-  for (gint64 other = index - 1; other <= index + 1; other += 2)
-    {
-      g_autoptr(GBytes) neighbour = NULL;
-      double apart;
-
-      if (other < 0 || other > last_index)
-        continue;
-      neighbour = ffmpeg_frame (path, fps, other, width, height);
-      apart = mean_difference (frame, neighbour);
-      g_test_message ("  %.2f from frame %" G_GINT64_FORMAT, apart, other);
-      g_assert_cmpfloat (apart, >, 3 * same);
-    }
+  g_test_message ("at %" G_GINT64_FORMAT " ms:", wbps_video_frame_get_timestamp_ms (frame));
+  media_test_assert_frame (g_bytes_get_data (wbps_video_frame_get_pixels (frame), NULL), width,
+                           wbps_video_frame_get_height (frame), wbps_video_frame_get_stride (frame),
+                           FALSE, path, fps, index, last_index, width == 480 ? 2.0 : 6.0);
 }
 
 /* --- the grabber --- */
@@ -203,7 +82,7 @@ test_exact_frames (void)
   g_autoptr(WbpsFrameGrabber) grabber = wbps_frame_grabber_new (file, 0);
   int n, d;
 
-  if (!have_ffmpeg ())
+  if (!media_test_have_ffmpeg ())
     return;
 
   for (guint i = 0; i < G_N_ELEMENTS (times_ms); i++)
@@ -233,7 +112,7 @@ test_past_last_picture (void)
   g_autoptr(WbpsFrameGrabber) grabber = wbps_frame_grabber_new (file, 0);
   static const gint64 times_ms[] = { 3020, 5000, 3010 };
 
-  if (!have_ffmpeg ())
+  if (!media_test_have_ffmpeg ())
     return;
 
   for (guint i = 0; i < G_N_ELEMENTS (times_ms); i++)
@@ -253,7 +132,7 @@ test_steps_and_backwards (void)
   g_autoptr(WbpsFrameGrabber) grabber = wbps_frame_grabber_new (file, 0);
   static const gint64 indices[] = { 60, 61, 62, 12, 11, 45 };
 
-  if (!have_ffmpeg ())
+  if (!media_test_have_ffmpeg ())
     return;
 
   for (guint i = 0; i < G_N_ELEMENTS (indices); i++)
@@ -274,7 +153,7 @@ test_scaled (void)
   g_autoptr(WbpsFrameGrabber) grabber = wbps_frame_grabber_new (file, 90);
   g_autoptr(WbpsVideoFrame) frame = NULL;
 
-  if (!have_ffmpeg ())
+  if (!media_test_have_ffmpeg ())
     return;
 
   frame = grab (grabber, 1500);
@@ -388,7 +267,7 @@ test_audio_only (void)
     "audiotestsrc num-buffers=50 ! audioconvert ! avenc_aac ! aacparse ! mp4mux ! "
     "filesink location=\"%s\"", path);
 
-  run_pipeline (description);
+  media_test_run_pipeline (description);
   assert_grab_fails (path, WBPS_FRAME_GRABBER_ERROR_NO_VIDEO, "has no video stream");
 }
 
@@ -655,7 +534,7 @@ test_filmstrip (void)
   gboolean seen[6] = { FALSE };
   gint64 duration;
 
-  if (!have_ffmpeg ())
+  if (!media_test_have_ffmpeg ())
     return;
 
   run_strip (&run, path, 6, 54, NULL);

@@ -23,7 +23,9 @@ void       wbps_video_preview_set_file (WbpsVideoPreview *self,
                                         GFile            *file);
 GFile     *wbps_video_preview_get_file (WbpsVideoPreview *self);
 
-/* Pauses playback (e.g. when the composer is hidden or a post starts). */
+/* Pauses playback (e.g. when a post starts; hiding the widget pauses it too). */
 void       wbps_video_preview_pause    (WbpsVideoPreview *self);
+/* The GtkMediaFile playing, or NULL without a file. */
+GtkMediaStream *wbps_video_preview_get_stream (WbpsVideoPreview *self);
 
 G_END_DECLS
