@@ -222,7 +222,9 @@ report_job (WbpsCli        *cli,
       guint seconds = 0;
 
       g_object_get (job, "give-up-seconds", &seconds, NULL);
-      g_printerr (_("TikTok has not confirmed the post within %u seconds; it may still appear. Check later with: wbps status %s\n"),
+      g_printerr (ngettext ("TikTok has not confirmed the post within %u second; it may still appear. Check later with: wbps status %s\n",
+                            "TikTok has not confirmed the post within %u seconds; it may still appear. Check later with: wbps status %s\n",
+                            seconds),
                   seconds, publish_id);
       return WBPS_CLI_EXIT_UNCONFIRMED;
     }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include "wbps-publish-job.h"
 
 #include <glib/gi18n.h>
@@ -370,7 +372,9 @@ check_options (WbpsPublishJob  *self,
   if (self->title != NULL && wbps_publish_utf16_length (self->title) > WBPS_PUBLISH_TITLE_MAX_UTF16)
     {
       g_set_error (error, WBPS_PUBLISH_ERROR, WBPS_PUBLISH_ERROR_INVALID_OPTION,
-                   _("The title is %ld characters long (counted as TikTok counts, in UTF-16 units); TikTok takes at most %d."),
+                   ngettext ("The title is %ld character long (counted as TikTok counts, in UTF-16 units); TikTok takes at most %d.",
+                             "The title is %ld characters long (counted as TikTok counts, in UTF-16 units); TikTok takes at most %d.",
+                             (gulong) wbps_publish_utf16_length (self->title)),
                    wbps_publish_utf16_length (self->title), WBPS_PUBLISH_TITLE_MAX_UTF16);
       return FALSE;
     }
@@ -822,7 +826,7 @@ retrying_cb (WbpsUploader   *uploader,
              const char     *reason,
              WbpsPublishJob *self)
 {
-  notice (self, _("Chunk %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " did not go through (%s); sending it again in %.1f s (attempt %u)."),
+  notice (self, _("Chunk %" PRIu64 " of %" PRIu64 " did not go through (%s); sending it again in %.1f s (attempt %u)."),
           index + 1, self->plan.total_chunk_count, reason, delay_ms / 1000.0, attempt);
 }
 
@@ -1160,7 +1164,7 @@ resume_status_cb (GObject      *source,
     processing_start (self);
   else
     {
-      notice (self, _("Resuming the upload at byte %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT "."),
+      notice (self, _("Resuming the upload at byte %" PRIu64 " of %" PRIu64 "."),
               offset, self->plan.video_size);
       upload_start (self, offset);
     }

@@ -286,8 +286,10 @@ discover (GFile          *file,
       break;
     case GST_DISCOVERER_TIMEOUT:
       /* Translators: %s is a file name, %u a number of seconds */
-      SET_UNREADABLE (error, _("The file “%s” could not be examined within %u seconds; "
-                               "it may be damaged or not a video."), name, timeout);
+      SET_UNREADABLE (error, ngettext ("The file “%s” could not be examined within %u second; "
+                                       "it may be damaged or not a video.",
+                                       "The file “%s” could not be examined within %u seconds; "
+                                       "it may be damaged or not a video.", timeout), name, timeout);
       return FALSE;
     default:
       /* Translators: the first %s is a file name, the second GStreamer's reason */
