@@ -15,10 +15,12 @@
 #include "wbps-emu-oauth.h"
 #include "wbps-emu-posting.h"
 #include "wbps-emu-state.h"
+#include "wbps-emu-webhooks.h"
 
 typedef struct {
   char *config_path;
   char *data_dir;
+  char *webhook_url;
   int   port;
 } Options;
 
@@ -36,6 +38,9 @@ parse_options (int       *argc,
       "Port on 127.0.0.1 (0 = any free port)", "N" },
     { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &options->data_dir,
       "Directory for uploads and state (default: a new temporary directory)", "DIR" },
+    { "webhook-url", 'w', 0, G_OPTION_ARG_STRING, &options->webhook_url,
+      "Callback URL for the webhooks of every app without its own webhook-url "
+      "(default: $WBPS_EMULATOR_WEBHOOK_URL, then [webhooks] url)", "URL" },
     { NULL }
   };
 
@@ -169,7 +174,8 @@ listen_loopback (SoupServer  *server,
 }
 
 static SoupServer *
-create_server (WbpsEmuState *state)
+create_server (WbpsEmuState    *state,
+               WbpsEmuWebhooks *webhooks)
 {
   SoupServer *server = soup_server_new ("server-header", "wbps-emulator/" PACKAGE_VERSION " ", NULL);
 
@@ -178,6 +184,7 @@ create_server (WbpsEmuState *state)
   g_signal_connect (server, "request-aborted", G_CALLBACK (request_done_cb), GINT_TO_POINTER (TRUE));
   wbps_emu_oauth_register (server, state);
   wbps_emu_posting_register (server, state);
+  wbps_emu_webhooks_register (webhooks, server);
   return server;
 }
 
@@ -185,12 +192,13 @@ int
 main (int    argc,
       char **argv)
 {
-  Options options = { NULL, NULL, 0 };
+  Options options = { NULL, NULL, NULL, 0 };
   g_autoptr(GError) error = NULL;
   g_autoptr(GKeyFile) config = NULL;
   g_autofree char *data_dir = NULL;
   g_autofree char *base_url = NULL;
   g_autoptr(WbpsEmuState) state = NULL;
+  g_autoptr(WbpsEmuWebhooks) webhooks = NULL;
   g_autoptr(SoupServer) server = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   guint port;
@@ -206,7 +214,9 @@ main (int    argc,
       return 2;
     }
 
-  server = create_server (state);
+  webhooks = wbps_emu_webhooks_new (state, options.webhook_url != NULL ? options.webhook_url
+                                                                     : g_getenv ("WBPS_EMULATOR_WEBHOOK_URL"));
+  server = create_server (state, webhooks);
   if ((port = listen_loopback (server, options.port, &error)) == 0)
     {
       g_printerr ("wbps-emulator: cannot listen: %s\n", error->message);
@@ -229,5 +239,6 @@ main (int    argc,
     remove_tree (data_dir);
   g_free (options.config_path);
   g_free (options.data_dir);
+  g_free (options.webhook_url);
   return 0;
 }

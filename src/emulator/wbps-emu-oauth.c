@@ -1094,43 +1094,54 @@ sign_in_cb (SoupServer        *server,
   wbps_emu_state_persist (oauth->state, msg);
 }
 
-/* The queued webhook events (no secrets in them), so tests can see what revoke enqueued. */
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
+}
+
+/*
+ * Test helper: the creator removes the app's access in TikTok (reason 0-4 of
+ * authorization.removed; 5, developer revoked, is /v2/oauth/revoke/). Form or
+ * query: user=OPEN_ID, reason=N, client=KEY (optional: every app).
+ */
 static void
-events_cb (SoupServer        *server,
-           SoupServerMessage *msg,
-           const char        *path,
-           GHashTable        *query,
-           gpointer           user_data)
+deauthorize_cb (SoupServer        *server,
+                SoupServerMessage *msg,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           user_data)
 {
   OAuth *oauth = user_data;
-  GPtrArray *events = wbps_emu_state_get_events (oauth->state);
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GHashTable) form = NULL;
+  g_autoptr(GPtrArray) clients = NULL;
+  g_autofree char *content = NULL;
+  const char *user;
+  const char *reason_text;
+  gint64 reason;
 
-  if (!wbps_emu_require_method (oauth->state, msg, "GET"))
+  if (!wbps_emu_require_method (oauth->state, msg, "POST"))
     return;
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "events");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < events->len; i++)
+  form = read_form (msg);
+  user = param (form, "user") != NULL ? param (form, "user") : param (query, "user");
+  reason_text = param (form, "reason") != NULL ? param (form, "reason") : param (query, "reason");
+  if (is_empty (user) || reason_text == NULL ||
+      !g_ascii_string_to_signed (reason_text, 10, 0, 4, &reason, NULL))
     {
-      WbpsEmuEvent *event = g_ptr_array_index (events, i);
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "client_key");
-      json_builder_add_string_value (builder, event->client_key);
-      json_builder_set_member_name (builder, "event");
-      json_builder_add_string_value (builder, event->event);
-      json_builder_set_member_name (builder, "create_time");
-      json_builder_add_int_value (builder, event->create_time);
-      json_builder_set_member_name (builder, "user_openid");
-      json_builder_add_string_value (builder, event->user_openid);
-      json_builder_set_member_name (builder, "content");
-      json_builder_add_string_value (builder, event->content);
-      json_builder_end_object (builder);
+      wbps_emu_reply_v2 (oauth->state, msg, SOUP_STATUS_BAD_REQUEST, NULL, "invalid_params",
+                         "Give user=OPEN_ID and reason=0..4.");
+      return;
     }
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  wbps_emu_reply_v2 (oauth->state, msg, SOUP_STATUS_OK, json_builder_get_root (builder), "ok", "");
+  clients = wbps_emu_state_revoke_user (oauth->state,
+                                        param (form, "client") != NULL ? param (form, "client") : param (query, "client"),
+                                        user);
+  g_ptr_array_sort (clients, compare_strings);
+  content = g_strdup_printf ("{\"reason\":%" G_GINT64_FORMAT "}", reason);
+  for (guint i = 0; i < clients->len; i++)
+    wbps_emu_state_add_event (oauth->state, g_ptr_array_index (clients, i), "authorization.removed", user, content);
+  wbps_emu_reply_v2 (oauth->state, msg, SOUP_STATUS_OK, NULL, "ok", "");
+  wbps_emu_state_persist (oauth->state, msg);
 }
 
 void
@@ -1149,5 +1160,5 @@ wbps_emu_oauth_register (SoupServer   *server,
   soup_server_add_handler (server, "/v2/user/info/", user_info_cb, oauth, NULL);
   soup_server_add_handler (server, "/emulator/avatar/", avatar_cb, oauth, NULL);
   soup_server_add_handler (server, "/emulator/sign-in", sign_in_cb, oauth, NULL);
-  soup_server_add_handler (server, "/emulator/events", events_cb, oauth, NULL);
+  soup_server_add_handler (server, "/emulator/deauthorize", deauthorize_cb, oauth, NULL);
 }

@@ -47,6 +47,7 @@ typedef struct {
   gint64    received;           /* bytes of accepted chunks */
   gint64    media_done_ms;      /* -1 until all media arrived */
   gint64    final_ms;           /* when processing ends */
+  gint64    inbox_posted_ms;    /* when the creator posts the inbox draft; -1 = never */
   guint64   post_id;            /* 0 unless a public direct post */
 } PostTask;
 
@@ -176,7 +177,9 @@ task_status (Posting  *self,
     return task->pull ? "PROCESSING_DOWNLOAD" : "PROCESSING_UPLOAD";
   if (task->fail_reason != NULL)
     return "FAILED";
-  return task->inbox ? "SEND_TO_USER_INBOX" : "PUBLISH_COMPLETE";
+  if (task->inbox && (task->inbox_posted_ms < 0 || posting_now (self) < task->inbox_posted_ms))
+    return "SEND_TO_USER_INBOX";
+  return "PUBLISH_COMPLETE";
 }
 
 /* ---------------------------------------------------------------- events */
@@ -244,6 +247,30 @@ task_final_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* The creator posted the inbox draft: status PUBLISH_COMPLETE and its webhook. */
+static gboolean
+task_inbox_posted_cb (gpointer data)
+{
+  FinalTimer *timer = data;
+  PostTask *task = g_hash_table_lookup (timer->posting->tasks, timer->publish_id);
+
+  if (task != NULL)
+    task_add_event (timer->posting, task, "post.publish.complete", FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+task_schedule_inbox_posted (Posting  *self,
+                            PostTask *task)
+{
+  FinalTimer *timer = g_new0 (FinalTimer, 1);
+
+  timer->posting = self;
+  timer->publish_id = g_strdup (task->publish_id);
+  wbps_emu_state_timeout_add (self->state, MAX (task->inbox_posted_ms - posting_now (self), 0),
+                              task_inbox_posted_cb, timer, (GDestroyNotify) final_timer_free);
+}
+
 /* Status is computed from the clock; the timer only announces the outcome. */
 static void
 task_schedule_final (Posting  *self,
@@ -263,6 +290,7 @@ task_media_done (Posting  *self,
                  PostTask *task)
 {
   gint64 delay = wbps_emu_state_get_int (self->state, "processing-delay-ms", 2000);
+  gint64 posted_after = wbps_emu_state_get_int (self->state, "inbox-posted-after-ms", -1);
 
   task->media_done_ms = posting_now (self);
   task->final_ms = task->media_done_ms + MAX (delay, 0);
@@ -272,7 +300,11 @@ task_media_done (Posting  *self,
   if (!task->inbox && task->fail_reason == NULL &&
       g_strcmp0 (task->privacy_level, "PUBLIC_TO_EVERYONE") == 0)
     task->post_id = ID_BASE + 1000000000000 + ++self->serial;
+  task->inbox_posted_ms = task->inbox && task->fail_reason == NULL && posted_after >= 0
+                          ? task->final_ms + posted_after : -1;
   task_schedule_final (self, task);
+  if (task->inbox_posted_ms >= 0)
+    task_schedule_inbox_posted (self, task);
 }
 
 /* ---------------------------------------------------------------- replies */
@@ -694,6 +726,7 @@ posting_add_task (Posting            *self,
   task->pull = req->pull;
   task->created_ms = posting_now (self);
   task->media_done_ms = -1;
+  task->inbox_posted_ms = -1;
   task->video_size = req->video_size;
   if (req->post_info != NULL)
     {
@@ -1257,6 +1290,7 @@ task_save (PostTask *task,
   g_key_file_set_int64 (key_file, group, "received", task->received);
   g_key_file_set_int64 (key_file, group, "media-done-ms", task->media_done_ms);
   g_key_file_set_int64 (key_file, group, "final-ms", task->final_ms);
+  g_key_file_set_int64 (key_file, group, "inbox-posted-ms", task->inbox_posted_ms);
   g_key_file_set_uint64 (key_file, group, "post-id", task->post_id);
 }
 
@@ -1296,6 +1330,8 @@ task_restore (Posting    *self,
   task->received = g_key_file_get_int64 (key_file, group, "received", NULL);
   task->media_done_ms = g_key_file_get_int64 (key_file, group, "media-done-ms", NULL);
   task->final_ms = g_key_file_get_int64 (key_file, group, "final-ms", NULL);
+  task->inbox_posted_ms = g_key_file_has_key (key_file, group, "inbox-posted-ms", NULL)
+                          ? g_key_file_get_int64 (key_file, group, "inbox-posted-ms", NULL) : -1;
   task->post_id = g_key_file_get_uint64 (key_file, group, "post-id", NULL);
   if (task->open_id == NULL || task->client_key == NULL)
     {
@@ -1310,6 +1346,8 @@ task_restore (Posting    *self,
     }
   if (task->media_done_ms >= 0 && task->final_ms > posting_now (self))
     task_schedule_final (self, task);
+  if (task->inbox_posted_ms >= 0 && task->inbox_posted_ms > posting_now (self))
+    task_schedule_inbox_posted (self, task);
 }
 
 /* Test helper (not TikTok's): every post task with what its init sent and the bytes received. */

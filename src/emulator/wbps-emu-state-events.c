@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Webhook events (spec section 6) the emulator records for delivery. */
+/* Webhook events: what TikTok would POST to the app's callback URL (delivery: wbps-emu-webhooks.c). */
 #include "wbps-emu-state-private.h"
 
 void
@@ -9,7 +9,37 @@ wbps_emu_event_free (WbpsEmuEvent *event)
   g_free (event->event);
   g_free (event->user_openid);
   g_free (event->content);
+  g_free (event->body);
   g_free (event);
+}
+
+void
+wbps_emu_event_add_envelope (WbpsEmuEvent *event,
+                             JsonBuilder  *builder)
+{
+  json_builder_set_member_name (builder, "client_key");
+  json_builder_add_string_value (builder, event->client_key);
+  json_builder_set_member_name (builder, "event");
+  json_builder_add_string_value (builder, event->event);
+  json_builder_set_member_name (builder, "create_time");
+  json_builder_add_int_value (builder, event->create_time);
+  json_builder_set_member_name (builder, "user_openid");
+  json_builder_add_string_value (builder, event->user_openid);
+  json_builder_set_member_name (builder, "content");
+  json_builder_add_string_value (builder, event->content);
+}
+
+static char *
+event_body (WbpsEmuEvent *event)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  wbps_emu_event_add_envelope (event, builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
 }
 
 void
@@ -26,6 +56,8 @@ wbps_emu_state_add_event (WbpsEmuState *self,
   event->user_openid = g_strdup (user_openid);
   event->create_time = wbps_emu_state_now_ms (self) / 1000;
   event->content = g_strdup (content_json);
+  event->serial = self->events->len + 1;
+  event->body = event_body (event);
   g_ptr_array_add (self->events, event);
   wbps_emu_state_emit_event_added (self, event);
 }

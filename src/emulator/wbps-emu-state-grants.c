@@ -264,6 +264,54 @@ wbps_emu_state_revoke_grant (WbpsEmuState *self,
     }
 }
 
+static gboolean
+grant_matches (const char *token_client,
+               const char *token_open_id,
+               const char *client_key,
+               const char *open_id)
+{
+  return g_strcmp0 (token_open_id, open_id) == 0 && (client_key == NULL || g_strcmp0 (token_client, client_key) == 0);
+}
+
+GPtrArray *
+wbps_emu_state_revoke_user (WbpsEmuState *self,
+                            const char   *client_key,
+                            const char   *open_id)
+{
+  g_autoptr(GHashTable) clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GPtrArray *keys = g_ptr_array_new_with_free_func (g_free);
+  gint64 now = wbps_emu_state_now_ms (self);
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->access_tokens);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      WbpsEmuAccessToken *token = value;
+
+      if (token->revoked || token->expires_at_ms <= now ||
+          !grant_matches (token->client_key, token->open_id, client_key, open_id))
+        continue;
+      token->revoked = TRUE;
+      g_hash_table_add (clients, g_strdup (token->client_key));
+    }
+  g_hash_table_iter_init (&iter, self->refresh_tokens);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      WbpsEmuRefreshToken *token = value;
+
+      if (token->revoked || token->expires_at_ms <= now ||
+          !grant_matches (token->client_key, token->open_id, client_key, open_id))
+        continue;
+      token->revoked = TRUE;
+      g_hash_table_add (clients, g_strdup (token->client_key));
+    }
+  g_hash_table_iter_init (&iter, clients);
+  while (g_hash_table_iter_next (&iter, &value, NULL))
+    g_ptr_array_add (keys, g_strdup (value));
+  return keys;
+}
+
 /* ---- v2 authentication ---- */
 
 static const char *

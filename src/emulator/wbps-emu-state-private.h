@@ -22,6 +22,7 @@ struct _WbpsEmuState
   gboolean    signed_in_switched;  /* changed at runtime: worth persisting */
   char       *base_url;
   GHashTable *options;         /* [emulator] key -> value */
+  GHashTable *webhook_options; /* [webhooks] key -> value */
   GHashTable *user_options;    /* open_id -> (key -> value) */
   GHashTable *clients;         /* key -> WbpsEmuClient */
   GHashTable *users;           /* open_id -> WbpsEmuUser */

@@ -125,6 +125,7 @@ wbps_emu_client_free (WbpsEmuClient *client)
   g_ptr_array_unref (client->scopes);
   g_ptr_array_unref (client->target_users);
   g_ptr_array_unref (client->verified_url_prefixes);
+  g_free (client->webhook_url);
   g_free (client);
 }
 
@@ -143,6 +144,16 @@ wbps_emu_user_free (WbpsEmuUser *user)
 
 /* ---- configuration ---- */
 
+static char *
+group_string (GHashTable *group,
+              const char *key,
+              const char *fallback)
+{
+  const char *value = g_hash_table_lookup (group, key);
+
+  return g_strdup (value != NULL && *value != '\0' ? value : fallback);
+}
+
 static WbpsEmuClient *
 client_from_group (const char *key,
                    GHashTable *group)
@@ -160,6 +171,7 @@ client_from_group (const char *key,
   client->audited = wbps_emu_parse_bool (g_hash_table_lookup (group, "audited"), TRUE);
   client->target_users = wbps_emu_split_list (g_hash_table_lookup (group, "target-users"), ",;");
   client->verified_url_prefixes = wbps_emu_split_list (g_hash_table_lookup (group, "verified-url-prefixes"), ";");
+  client->webhook_url = group_string (group, "webhook-url", NULL);
   return client;
 }
 
@@ -172,16 +184,6 @@ username_from_open_id (const char *open_id)
     if (g_ascii_isalnum (*p) || *p == '.' || *p == '_')
       g_string_append_c (name, g_ascii_tolower (*p));
   return g_string_free (name, FALSE);
-}
-
-static char *
-group_string (GHashTable *group,
-              const char *key,
-              const char *fallback)
-{
-  const char *value = g_hash_table_lookup (group, key);
-
-  return g_strdup (value != NULL && *value != '\0' ? value : fallback);
 }
 
 static WbpsEmuUser *
@@ -304,6 +306,24 @@ wbps_emu_state_get_string (WbpsEmuState *self,
   const char *value = g_hash_table_lookup (self->options, key);
 
   return value != NULL && *value != '\0' ? value : fallback;
+}
+
+const char *
+wbps_emu_state_get_webhook_string (WbpsEmuState *self,
+                                   const char   *key,
+                                   const char   *fallback)
+{
+  const char *value = g_hash_table_lookup (self->webhook_options, key);
+
+  return value != NULL && *value != '\0' ? value : fallback;
+}
+
+gint64
+wbps_emu_state_get_webhook_int (WbpsEmuState *self,
+                                const char   *key,
+                                gint64        fallback)
+{
+  return wbps_emu_parse_int (g_hash_table_lookup (self->webhook_options, key), fallback);
 }
 
 const char *

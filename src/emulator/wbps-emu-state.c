@@ -36,6 +36,7 @@ wbps_emu_state_finalize (GObject *object)
   g_clear_pointer (&self->signed_in_user, g_free);
   g_clear_pointer (&self->base_url, g_free);
   g_clear_pointer (&self->options, g_hash_table_unref);
+  g_clear_pointer (&self->webhook_options, g_hash_table_unref);
   g_clear_pointer (&self->faults, g_hash_table_unref);
   g_clear_pointer (&self->user_options, g_hash_table_unref);
   g_clear_pointer (&self->clients, g_hash_table_unref);
@@ -109,6 +110,7 @@ wbps_emu_state_new (GKeyFile    *key_file,
   self->data_dir = g_strdup (data_dir);
   self->options = wbps_emu_read_group (self->config, "emulator");
   self->faults = wbps_emu_read_group (self->config, "faults");
+  self->webhook_options = wbps_emu_read_group (self->config, "webhooks");
   if (!wbps_emu_state_load_clock_scale (self, error))
     return NULL;
   wbps_emu_state_load_world (self);

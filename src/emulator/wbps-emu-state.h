@@ -24,6 +24,7 @@ typedef struct {
   gboolean   audited;
   GPtrArray *target_users;         /* char* open_ids allowed when sandbox */
   GPtrArray *verified_url_prefixes;/* char*, for PULL_FROM_URL */
+  char      *webhook_url;          /* the app's callback URL, or NULL for the default */
 } WbpsEmuClient;
 
 typedef struct {
@@ -74,13 +75,18 @@ typedef struct {
   gboolean  revoked;
 } WbpsEmuRefreshToken;
 
-/* A webhook event waiting for delivery (TikTok's webhook envelope); @content is JSON text. */
+/* A webhook event (TikTok's webhook envelope); @content is JSON text. */
 typedef struct {
+  guint     serial;          /* 1, 2, … in the order the events happened */
   char     *client_key;
   char     *event;
   char     *user_openid;
   gint64    create_time;     /* Unix seconds, emulated clock */
   char     *content;
+  char     *body;            /* the envelope as sent, built once: every retry and duplicate is identical */
+  guint     attempts;        /* delivery attempts so far (wbps-emu-webhooks.c) */
+  guint     acknowledged;    /* HTTP 200 replies received (more than one with deliberate duplicates) */
+  gboolean  dropped;         /* given up once the retry window had passed */
 } WbpsEmuEvent;
 
 #define WBPS_TYPE_EMU_STATE (wbps_emu_state_get_type ())
@@ -112,6 +118,13 @@ GKeyFile            *wbps_emu_state_get_config          (WbpsEmuState  *self);
 const char          *wbps_emu_state_get_string          (WbpsEmuState  *self,
                                                          const char    *key,
                                                          const char    *fallback);
+/* A key of the [webhooks] group (wbps-emu-webhooks.c), or @fallback. */
+const char          *wbps_emu_state_get_webhook_string  (WbpsEmuState  *self,
+                                                         const char    *key,
+                                                         const char    *fallback);
+gint64               wbps_emu_state_get_webhook_int     (WbpsEmuState  *self,
+                                                         const char    *key,
+                                                         gint64         fallback);
 /* Any key of the [user:OPEN_ID] group (e.g. "fail-reason", "follower-count"), or NULL. */
 const char          *wbps_emu_state_get_user_option     (WbpsEmuState  *self,
                                                          const char    *open_id,
@@ -238,6 +251,15 @@ void                 wbps_emu_state_revoke_grant        (WbpsEmuState  *self,
                                                          const char    *grant_id);
 
 /*
+ * Revokes every live grant of @open_id with @client_key (NULL = with any
+ * client), as when a creator disconnects the app in TikTok. Returns the keys
+ * (char*) of the clients that lost a grant.
+ */
+GPtrArray           *wbps_emu_state_revoke_user         (WbpsEmuState  *self,
+                                                         const char    *client_key,
+                                                         const char    *open_id);
+
+/*
  * v2 authentication: checks "Authorization: Bearer", token known, not expired,
  * not revoked, a user token, and holding @scope (any one of a comma-separated
  * list). On failure it has already replied (401 access_token_invalid /
@@ -277,6 +299,9 @@ void                 wbps_emu_state_add_event           (WbpsEmuState  *self,
                                                          const char    *user_openid,
                                                          const char    *content_json);
 GPtrArray           *wbps_emu_state_get_events          (WbpsEmuState  *self);
+/* Adds the envelope's five members, in TikTok's order, to the object @builder is in; @content stays a string. */
+void                 wbps_emu_event_add_envelope        (WbpsEmuEvent  *event,
+                                                         JsonBuilder   *builder);
 
 /* ---- persistence (wbps-emu-state-persistence.c) ---- */
 

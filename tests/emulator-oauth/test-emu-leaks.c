@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * The emulator under valgrind: error replies in both envelopes, revokes and a
- * sign-in leak nothing, and SIGTERM ends it cleanly (exit 0) with every block
+ * The emulator under valgrind: error replies in both envelopes, sign-ins,
+ * revokes and their (failing, retried) webhook deliveries leak nothing, and SIGTERM ends it cleanly (exit 0) with every block
  * it allocated either freed or still reachable. Library leaks are listed, each
  * with its reason, in tests/emulator-common/valgrind.supp.
  */
@@ -40,8 +40,9 @@ exercise (WbpsTestEmulator *emu)
       g_autoptr(EmuReply) grant = emu_post_form (token_url, "client_key", DEMO_KEY, "client_secret", DEMO_SECRET,
                                                  "grant_type", "refresh_token", "refresh_token", "rft.unknown",
                                                  NULL);
-      g_autoptr(EmuReply) revoked = emu_post_form (revoke_url, "client_key", DEMO_KEY,
-                                                   "client_secret", DEMO_SECRET, "token", "act.unknown", NULL);
+      g_autoptr(EmuReply) tokens_again = emu_sign_in (emu, "user.info.basic");
+      g_autoptr(EmuReply) revoked = emu_post_form (revoke_url, "client_key", DEMO_KEY, "client_secret", DEMO_SECRET,
+                                                   "token", emu_reply_string (tokens_again, "access_token"), NULL);
 
       emu_assert_v2_error (invalid, 401, "access_token_invalid");
       emu_assert_v2_error (scope, 401, "scope_not_authorized");
@@ -79,7 +80,10 @@ test_no_leaks_and_clean_exit (void)
       "--num-callers=30", supp_option, log_option, NULL
     };
 
-    emu = wbps_test_emulator_start_wrapped ("[emulator]\nauto-approve=true\n", wrapper);
+    /* Each revoke's webhook goes to a closed port: the failed deliveries and their retries run too. */
+    emu = wbps_test_emulator_start_wrapped ("[emulator]\nauto-approve=true\n"
+                                            "[webhooks]\nurl=http://127.0.0.1:9/webhook\nretry-initial-ms=50\n",
+                                            wrapper);
   }
   exercise (emu);
   wbps_test_emulator_terminate (emu);
