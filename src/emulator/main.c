@@ -40,7 +40,7 @@ parse_options (int       *argc,
       "Directory for uploads and state (default: a new temporary directory)", "DIR" },
     { "webhook-url", 'w', 0, G_OPTION_ARG_STRING, &options->webhook_url,
       "Callback URL for the webhooks of every app without its own webhook-url "
-      "(default: $WBPS_EMULATOR_WEBHOOK_URL, then [webhooks] url)", "URL" },
+      "(default: [webhooks] url)", "URL" },
     { NULL }
   };
 
@@ -214,8 +214,7 @@ main (int    argc,
       return 2;
     }
 
-  webhooks = wbps_emu_webhooks_new (state, options.webhook_url != NULL ? options.webhook_url
-                                                                     : g_getenv ("WBPS_EMULATOR_WEBHOOK_URL"));
+  webhooks = wbps_emu_webhooks_new (state, options.webhook_url);
   server = create_server (state, webhooks);
   if ((port = listen_loopback (server, options.port, &error)) == 0)
     {
