@@ -555,12 +555,13 @@ wbps_cli_status (WbpsCli  *cli,
 
 /* ---- wbps history ----------------------------------------------------------------------------- */
 
+/* The locale's date and time (--json gives ISO 8601 for scripts). */
 static char *
 format_time (gint64 usec)
 {
   g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (usec / G_USEC_PER_SEC);
 
-  return g_date_time_format (time, "%Y-%m-%d %H:%M:%S");
+  return g_date_time_format (time, "%x %X");
 }
 
 static char *

@@ -860,7 +860,7 @@ upload_cb (GObject      *source,
   if (is_cancelled (error) || upload_error_is_resumable (error))
     {
       g_autoptr(GDateTime) until = g_date_time_new_from_unix_local (self->record->upload_expires_at);
-      g_autofree char *when = g_date_time_format (until, "%H:%M");
+      g_autofree char *when = g_date_time_format (until, "%X");
 
       if (!is_cancelled (error))
         g_prefix_error (&error, _("The upload stopped and can be resumed until %s: "), when);
@@ -1219,7 +1219,7 @@ resume_start (WbpsPublishJob *self)
   if (r->upload_url == NULL || now >= r->upload_expires_at)
     {
       g_autoptr(GDateTime) until = g_date_time_new_from_unix_local (r->upload_expires_at);
-      g_autofree char *when = g_date_time_format (until, "%Y-%m-%d %H:%M");
+      g_autofree char *when = g_date_time_format (until, "%x %X");
 
       job_finish (self, WBPS_PUBLISH_STATE_FAILED,
                   publish_error (WBPS_PUBLISH_ERROR_CHECKPOINT_EXPIRED,

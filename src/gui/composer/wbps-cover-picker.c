@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "wbps-cover-picker.h"
@@ -140,7 +142,7 @@ update_label (WbpsCoverPicker *self)
       return;
     }
   /* Translators: the cover's position: minutes:seconds.milliseconds, then the frame number */
-  text = g_strdup_printf (_("%d:%02d.%03d · frame %" G_GINT64_FORMAT),
+  text = g_strdup_printf (_("%d:%02d.%03d · frame %" PRId64),
                           (int) (ms / 60000), (int) (ms / 1000 % 60), (int) (ms % 1000),
                           wbps_frame_index_at_ms (ms, self->fps_n, self->fps_d) + 1);
   gtk_label_set_text (self->position_label, text);
