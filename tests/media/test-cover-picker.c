@@ -169,6 +169,8 @@ test_cover_picker (void)
   /* anywhere inside frame 45 (1500-1533.3 ms) names frame 45's first millisecond */
   gtk_adjustment_set_value (adjustment, 1520.7);
   g_assert_cmpint (wbps_cover_picker_get_cover_timestamp_ms (WBPS_COVER_PICKER (picker)), ==, 1500);
+  /* and the slider, what a screen reader reads, says the same */
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 1500.0);
   g_assert_cmpint (notified, ==, 1);
   assert_cover_is (picker, path, 45);
 
@@ -178,6 +180,7 @@ test_cover_picker (void)
   g_assert_true (press_key (scale, GDK_KEY_Left));
   g_assert_true (press_key (scale, GDK_KEY_Left));
   g_assert_cmpint (wbps_cover_picker_get_cover_timestamp_ms (WBPS_COVER_PICKER (picker)), ==, 1467);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 1467.0);
   assert_cover_is (picker, path, 44);
 
   /* the property, as the composer sets it back: 2990 ms is in the last frame (89) */

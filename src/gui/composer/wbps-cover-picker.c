@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * WbpsCoverPicker: a WbpsFilmstrip fills the strip; the slider's value is a
- * time in milliseconds, always snapped to a frame of the video's rate; a
+ * time in milliseconds, always snapped to the first whole millisecond of a
+ * frame (so it equals cover-timestamp-ms); a
  * WbpsFrameGrabber decodes the exact frame for the large picture, a moment
  * after the slider stops so a drag does not queue a decode per pixel.
  */
@@ -169,10 +170,16 @@ on_value_changed (GtkAdjustment   *adjustment,
   /* the epsilon keeps an exact frame start computed in floating point inside its frame */
   gint64 index = (gint64) (value * self->fps_n / (1000.0 * self->fps_d) + 1e-6);
 
+  gint64 ms;
+
   if (!self->opened)
     return;
   index = CLAMP (index, 0, self->last_index);
-  set_cover_ms (self, wbps_frame_index_to_ms (index, self->fps_n, self->fps_d));
+  ms = wbps_frame_index_to_ms (index, self->fps_n, self->fps_d);
+  set_cover_ms (self, ms);
+  /* The slider reads what is sent: a screen reader hears the cover's exact time. */
+  if (value != (double) ms)
+    gtk_adjustment_set_value (adjustment, (double) ms);
 }
 
 static void
@@ -266,7 +273,8 @@ on_grabber_opened (GObject      *source,
   step = frame_start (self, 1);
   self->opened = TRUE;
 
-  gtk_adjustment_configure (self->adjustment, 0, 0, frame_start (self, self->last_index),
+  gtk_adjustment_configure (self->adjustment, 0, 0,
+                            (double) wbps_frame_index_to_ms (self->last_index, self->fps_n, self->fps_d),
                             step, 1000, 0);
   gtk_widget_set_sensitive (GTK_WIDGET (self->scale), TRUE);
   update_label (self);

@@ -12,8 +12,11 @@ G_BEGIN_DECLS
  * thread, each appearing as soon as it is decoded), a slider with the
  * accessible name "Cover frame" for an exact position, and a large picture
  * of the frame at that position (an exact, accurately seeked frame; refreshed
- * shortly after the slider stops moving). Left/Right (and Page Up/Down for a
- * second) step one frame at the video's frame rate.
+ * shortly after the slider stops moving). The arrow keys step exactly one
+ * frame at the video's frame rate, Page Up/Down one second, Home/End to the
+ * ends. The slider's value always equals cover-timestamp-ms (it snaps to the
+ * first whole millisecond of a frame), so what a screen reader reads is what
+ * is sent.
  *
  * Property "cover-timestamp-ms" (gint64, read-write, notifies): the chosen
  * frame's time in milliseconds, what `video_cover_timestamp_ms` sends; -1
