@@ -48,6 +48,11 @@ parse_options (int       *argc,
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, argc, argv, error))
     return FALSE;
+  if (options->webhook_url != NULL && !wbps_emu_webhooks_url_valid (options->webhook_url))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--webhook-url must be an http or https URL");
+      return FALSE;
+    }
   if (options->port < 0 || options->port > 65535)
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--port must be between 0 and 65535");

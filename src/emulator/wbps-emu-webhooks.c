@@ -76,17 +76,32 @@ attempt_free (Attempt *attempt)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Attempt, attempt_free)
 
+gboolean
+wbps_emu_webhooks_url_valid (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+
+  return uri != NULL && g_uri_get_host (uri) != NULL &&
+         (g_str_equal (g_uri_get_scheme (uri), "http") || g_str_equal (g_uri_get_scheme (uri), "https"));
+}
+
 static const char *
 url_for_client (WbpsEmuWebhooks *self,
                 const char      *client_key)
 {
   WbpsEmuClient *client = wbps_emu_state_get_client (self->state, client_key);
+  const char *url = self->default_url;
 
   if (client != NULL && client->webhook_url != NULL)
-    return client->webhook_url;
-  if (self->default_url != NULL)
-    return self->default_url;
-  return wbps_emu_state_get_webhook_string (self->state, "url", NULL);
+    url = client->webhook_url;
+  else if (url == NULL)
+    url = wbps_emu_state_get_webhook_string (self->state, "url", NULL);
+  if (url != NULL && !wbps_emu_webhooks_url_valid (url))
+    {
+      g_printerr ("wbps-emulator: not delivering %s events: the callback URL is not http(s)\n", client_key);
+      return NULL;
+    }
+  return url;
 }
 
 /* "t=SECONDS,s=HEX": HMAC-SHA256 keyed with the secret over t + "." + the exact body. */

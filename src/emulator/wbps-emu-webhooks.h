@@ -20,10 +20,12 @@ G_DECLARE_FINAL_TYPE (WbpsEmuWebhooks, wbps_emu_webhooks, WBPS, EMU_WEBHOOKS, GO
  * Delivers @state's events from now on. A client's own webhook-url wins over
  * @default_url (may be NULL), which wins over [webhooks] url.
  */
-WbpsEmuWebhooks *wbps_emu_webhooks_new      (WbpsEmuState    *state,
-                                             const char      *default_url);
+WbpsEmuWebhooks *wbps_emu_webhooks_new       (WbpsEmuState    *state,
+                                              const char      *default_url);
+/* Whether @url can be a callback URL (http or https with a host). */
+gboolean         wbps_emu_webhooks_url_valid (const char      *url);
 /* GET /emulator/events (each event and how its delivery went), POST /emulator/events (queue one). */
-void             wbps_emu_webhooks_register (WbpsEmuWebhooks *self,
-                                             SoupServer      *server);
+void             wbps_emu_webhooks_register  (WbpsEmuWebhooks *self,
+                                              SoupServer      *server);
 
 G_END_DECLS

@@ -240,6 +240,8 @@ emulator_stop (Emulator *emu)
   cli_test_wait_flag (&emu->out_done, 20);
   cli_test_wait_flag (&emu->err_done, 20);
   g_subprocess_wait (emu->process, NULL, NULL);
+  g_assert_true (g_subprocess_get_if_exited (emu->process));
+  g_assert_cmpint (g_subprocess_get_exit_status (emu->process), ==, 0);
   out = memory_text (emu->out);
   err = memory_text (emu->err);
   wbps_test_rmtree (emu->data_dir);

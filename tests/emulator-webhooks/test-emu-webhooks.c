@@ -415,6 +415,23 @@ test_client_url_and_injected_event (void)
   g_assert_cmpuint (webhook_receiver_count (shared), ==, 1);
 }
 
+static void
+test_invalid_callback_url (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                                                     &error, g_getenv ("WBPS_EMULATOR"), "--port", "0",
+                                                     "--webhook-url", "ftp://example.com/webhook", NULL);
+  g_autofree char *err = NULL;
+
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, &err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 2);
+  g_assert_nonnull (strstr (err, "--webhook-url must be an http or https URL"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -433,5 +450,6 @@ main (int    argc,
   g_test_add_func ("/emulator/webhooks/wrong-secret", test_wrong_secret);
   g_test_add_func ("/emulator/webhooks/stale-timestamp", test_stale_timestamp);
   g_test_add_func ("/emulator/webhooks/client-url-and-injected-event", test_client_url_and_injected_event);
+  g_test_add_func ("/emulator/webhooks/invalid-callback-url", test_invalid_callback_url);
   return g_test_run ();
 }
