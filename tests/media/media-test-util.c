@@ -23,12 +23,14 @@ media_test_run_pipeline (const char *description)
 }
 
 char *
-media_test_make_video (const char *dir,
-                       const char *name,
-                       guint       width,
-                       guint       height,
-                       guint       fps,
-                       guint       frames)
+media_test_make_encoded_video (const char *dir,
+                               const char *name,
+                               guint       width,
+                               guint       height,
+                               guint       fps,
+                               guint       frames,
+                               const char *encode,
+                               const char *mux)
 {
   char *path = g_build_filename (dir, name, NULL);
   g_autofree char *description = NULL;
@@ -39,15 +41,30 @@ media_test_make_video (const char *dir,
     "videotestsrc num-buffers=%u pattern=smpte horizontal-speed=7 ! "
     "video/x-raw,format=I420,width=%u,height=%u,framerate=%u/1 ! "
     "timeoverlay font-desc=\"Sans 24\" ! videoconvert ! video/x-raw,format=I420 ! "
-    "x264enc speed-preset=veryfast key-int-max=%u ! video/x-h264,profile=main ! h264parse ! "
-    "queue ! mux. "
+    "%s ! queue ! mux. "
     "audiotestsrc num-buffers=%u samplesperbuffer=1024 ! audio/x-raw,rate=48000,channels=2 ! "
-    "audioconvert ! avenc_aac ! aacparse ! queue ! mux. "
-    "mp4mux name=mux faststart=true ! filesink location=\"%s\"",
-    frames, width, height, fps, fps, frames * 48000 / fps / 1024 + 1, path);
+    "audioconvert ! %s ! queue ! mux. "
+    "%s name=mux ! filesink location=\"%s\"",
+    frames, width, height, fps, encode, frames * 48000 / fps / 1024 + 1,
+    g_str_has_prefix (mux, "mp4mux") ? "avenc_aac ! aacparse" : "opusenc", mux, path);
   media_test_run_pipeline (description);
 
   return path;
+}
+
+char *
+media_test_make_video (const char *dir,
+                       const char *name,
+                       guint       width,
+                       guint       height,
+                       guint       fps,
+                       guint       frames)
+{
+  g_autofree char *encode = g_strdup_printf ("x264enc speed-preset=veryfast key-int-max=%u ! "
+                                             "video/x-h264,profile=main ! h264parse", fps);
+
+  return media_test_make_encoded_video (dir, name, width, height, fps, frames, encode,
+                                        "mp4mux faststart=true");
 }
 
 gboolean

@@ -20,6 +20,16 @@ char    *media_test_make_video   (const char *dir,
                                   guint       fps,
                                   guint       frames);
 
+/* The same picture and sound through @encode (a gst-launch fragment) into @mux (MP4 gets AAC, others Opus). */
+char    *media_test_make_encoded_video (const char *dir,
+                                        const char *name,
+                                        guint       width,
+                                        guint       height,
+                                        guint       fps,
+                                        guint       frames,
+                                        const char *encode,
+                                        const char *mux);
+
 /* TRUE when ffmpeg is there; else skips the test, or fails it when CI=true. */
 gboolean media_test_have_ffmpeg  (void);
 

@@ -123,6 +123,32 @@ test_past_last_picture (void)
     }
 }
 
+/* WebM: another demuxer and decoder (VP8 in Matroska), the same exact frames. */
+static void
+test_exact_frames_webm (void)
+{
+  g_autofree char *path = media_test_make_encoded_video (tmpdir, "clock-480x270-25.webm", 480, 270,
+                                                         25, 50, "vp8enc deadline=1 keyframe-max-dist=25",
+                                                         "webmmux");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(WbpsFrameGrabber) grabber = wbps_frame_grabber_new (file, 0);
+  static const gint64 times_ms[] = { 0, 1000, 1039, 1520, 400, 1960 };
+  int n, d;
+
+  if (!media_test_have_ffmpeg ())
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (times_ms); i++)
+    {
+      g_autoptr(WbpsVideoFrame) frame = grab (grabber, times_ms[i]);
+
+      assert_frame_is (frame, path, 25, times_ms[i] * 25 / 1000, 49);
+    }
+  wbps_frame_grabber_get_frame_rate (grabber, &n, &d);
+  g_assert_cmpint (n, ==, 25);
+  g_assert_cmpint (d, ==, 1);
+}
+
 /* Going backwards and stepping frame by frame, as the cover slider does. */
 static void
 test_steps_and_backwards (void)
@@ -609,6 +635,7 @@ main (int   argc,
 
   g_test_add_func ("/media/frame-grabber/arithmetic", test_frame_arithmetic);
   g_test_add_func ("/media/frame-grabber/exact-frames", test_exact_frames);
+  g_test_add_func ("/media/frame-grabber/exact-frames-webm", test_exact_frames_webm);
   g_test_add_func ("/media/frame-grabber/steps-and-backwards", test_steps_and_backwards);
   g_test_add_func ("/media/frame-grabber/past-last-picture", test_past_last_picture);
   g_test_add_func ("/media/frame-grabber/scaled", test_scaled);
