@@ -43,6 +43,22 @@ relay = next((s for s in sections if s.startswith("Package: wbps-relay")), "")
 check(re.search(r"^Depends:.*\bwbps \(>= \$\{source:Version\}\)", relay, re.M) is not None,
       "wbps-relay depends on the wbps of the same version (the relay runs in the wbps program)")
 
+# Every pkg-config dependency the build uses comes from a Build-Depends package.
+build_depends = re.search(r"^Build-Depends:(.*?)^\S", control, re.M | re.S).group(1)
+build_depends = {d.strip().split()[0] for d in build_depends.replace("\n", " ").split(",") if d.strip()}
+modules = set()
+for root, _dirs, files in os.walk(SRCDIR):
+    if "meson.build" in files and "/_build" not in root and "/." not in root:
+        with open(os.path.join(root, "meson.build"), encoding="utf-8") as f:
+            modules.update(re.findall(r"dependency\('([^']+)'", f.read()))
+for module in sorted(modules):
+    pc = subprocess.run(["pkg-config", "--variable=pcfiledir", module], capture_output=True, text=True)
+    path = os.path.join(pc.stdout.strip(), module + ".pc")
+    owner = subprocess.run(["dpkg-query", "-S", path], capture_output=True, text=True)
+    package = owner.stdout.split(":")[0].strip() if owner.returncode == 0 else None
+    check(package in build_depends, f"pkg-config {module} comes from a Build-Depends package ({package})",
+          f"{path}: {owner.stderr.strip()}")
+
 # Stage an install as dh_auto_install would.
 with tempfile.TemporaryDirectory() as destdir:
     env = dict(os.environ, DESTDIR=destdir)
