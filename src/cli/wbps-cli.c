@@ -149,6 +149,17 @@ wbps_cli_get_accounts (WbpsCli  *cli,
 }
 
 /* Loads the accounts too if nobody did: a failure then shows on the first per-account call. */
+static void
+on_rate_limited (WbpsApiClient *api,
+                 guint          wait_seconds,
+                 gpointer       user_data)
+{
+  g_printerr (g_dngettext (GETTEXT_PACKAGE,
+                           "TikTok asked wbps to slow down; trying again in %u second.\n",
+                           "TikTok asked wbps to slow down; trying again in %u seconds.\n", wait_seconds),
+              wait_seconds);
+}
+
 WbpsApiClient *
 wbps_cli_get_api (WbpsCli *cli)
 {
@@ -416,6 +427,9 @@ setup_context (WbpsCli       *cli,
         wbps_config_set_relay_url (config, options->relay_url);
       cli->context = wbps_context_new (config);
     }
+  if (cli->context != NULL)
+    g_signal_connect (wbps_context_get_api_client (cli->context), "rate-limited",
+                      G_CALLBACK (on_rate_limited), NULL);
   return cli->context != NULL;
 }
 

@@ -1,13 +1,21 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "wbps-api-client.h"
 #include "wbps-error.h"
+#include "wbps-http.h"
 #include "wbps-json.h"
 #include "wbps-rate-limiter.h"
 #include "wbps-redact.h"
+
+/* Bounds on what wbps keeps from TikTok's profile replies (TikTok's own are far shorter). */
+#define WBPS_MAX_ID_BYTES           256
+#define WBPS_MAX_DISPLAY_NAME_BYTES 256
+#define WBPS_MAX_URL_BYTES          4096
 
 /* How many 429s in a row one request waits out before giving up. */
 #define MAX_RATE_LIMITED_RETRIES 8
@@ -45,9 +53,17 @@ struct _WbpsApiClient
   WbpsAccountManager *accounts;
   SoupSession        *session;
   WbpsRateLimiter    *limiter;
+  guint               deadline_seconds;
 };
 
 G_DEFINE_FINAL_TYPE (WbpsApiClient, wbps_api_client, G_TYPE_OBJECT)
+
+enum {
+  SIGNAL_RATE_LIMITED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static void
 wbps_api_client_finalize (GObject *object)
@@ -65,6 +81,17 @@ static void
 wbps_api_client_class_init (WbpsApiClientClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = wbps_api_client_finalize;
+
+  /**
+   * WbpsApiClient::rate-limited:
+   * @wait_seconds: how long wbps waits before trying again (Retry-After or backoff)
+   *
+   * TikTok answered 429: the request is retried after the wait. A user should
+   * hear of it, or the wait looks like a hang.
+   */
+  signals[SIGNAL_RATE_LIMITED] =
+    g_signal_new ("rate-limited", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_UINT);
 }
 
 static void
@@ -74,6 +101,7 @@ wbps_api_client_init (WbpsApiClient *self)
                                                  "timeout", 60,
                                                  NULL);
   self->limiter = wbps_rate_limiter_new ();
+  self->deadline_seconds = WBPS_HTTP_DEFAULT_DEADLINE_SECONDS;
 }
 
 /**
@@ -94,6 +122,17 @@ wbps_api_client_new (WbpsConfig         *config,
   self->config = g_object_ref (config);
   self->accounts = accounts != NULL ? g_object_ref (accounts) : NULL;
   return self;
+}
+
+/* For tests: how long one request may take, connect and reply together. */
+void
+wbps_api_client_set_deadline (WbpsApiClient *self,
+                              guint          seconds)
+{
+  g_return_if_fail (WBPS_IS_API_CLIENT (self));
+  g_return_if_fail (seconds > 0);
+
+  self->deadline_seconds = seconds;
 }
 
 SoupSession *
@@ -204,38 +243,52 @@ envelope_data (JsonNode *root)
   return data != NULL ? json_object_ref (data) : json_object_new ();
 }
 
-/* Success iff error.code is "ok", whatever the HTTP status says (spec 0, 4.1). */
-static JsonObject *
-parse_envelope (GBytes  *bytes,
-                guint    http_status,
-                GError **error)
+/**
+ * wbps_api_client_parse_reply:
+ * Success iff error.code is "ok", whatever the HTTP status says (spec 0, 4.1).
+ * Returns: (transfer full): the "data" object (empty when absent)
+ */
+JsonObject *
+wbps_api_client_parse_reply (GBytes   *bytes,
+                             guint     http_status,
+                             GError  **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) bound_error = NULL;
   gsize size = 0;
   const char *text = bytes != NULL ? g_bytes_get_data (bytes, &size) : NULL;
   JsonObject *err;
   const char *code;
   const char *log_id;
 
-  if (text == NULL || !json_parser_load_from_data (parser, text, size, NULL) ||
-      (err = envelope_error (json_parser_get_root (parser))) == NULL)
+  if (text != NULL && !wbps_json_check_bounds (text, size, &bound_error))
+    {
+      g_set_error (error, WBPS_ERROR, WBPS_ERROR_MALFORMED_REPLY,
+                   _("TikTok sent a reply wbps refuses to read (HTTP %u): %s"), http_status,
+                   bound_error->message);
+      return NULL;
+    }
+  if (text != NULL)
+    root = wbps_json_parse_bounded (text, size, NULL);
+  if ((err = envelope_error (root)) == NULL)
     {
       /* A bare 5xx (a proxy page, an empty body) is TikTok's trouble, and transient. */
       if (http_status >= 500)
-        *error = wbps_tiktok_error_new (NULL, NULL, NULL, http_status);
+        g_propagate_error (error, wbps_tiktok_error_new (NULL, NULL, NULL, http_status));
       else
-        *error = malformed_reply (http_status);
+        g_propagate_error (error, malformed_reply (http_status));
       return NULL;
     }
 
   code = wbps_json_get_string (err, "code");
   if (g_str_equal (code, "ok"))
-    return envelope_data (json_parser_get_root (parser));
+    return envelope_data (root);
 
   log_id = wbps_json_get_string (err, "log_id");
   if (log_id == NULL)
     log_id = wbps_json_get_string (err, "logid");
-  *error = wbps_tiktok_error_new (code, wbps_json_get_string (err, "message"), log_id, http_status);
+  g_propagate_error (error, wbps_tiktok_error_new (code, wbps_json_get_string (err, "message"),
+                                                   log_id, http_status));
   return NULL;
 }
 
@@ -249,6 +302,7 @@ typedef struct {
   JsonNode            *body;
   const EndpointLimit *limit;
   guint                rate_limited;
+  SoupMessage         *msg;         /* the attempt under way */
 } Request;
 
 static void
@@ -259,6 +313,7 @@ request_free (Request *request)
   g_free (request->method);
   g_free (request->path);
   g_clear_pointer (&request->body, json_node_unref);
+  g_clear_object (&request->msg);
   g_free (request);
 }
 
@@ -299,26 +354,6 @@ request_build_message (WbpsApiClient *self,
   return msg;
 }
 
-/* Retry-After in seconds or as an HTTP date; -1 when absent or unreadable. */
-static gint64
-retry_after_usec (SoupMessage *msg)
-{
-  const char *value = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Retry-After");
-  guint64 seconds;
-  g_autoptr(GDateTime) date = NULL;
-  g_autoptr(GDateTime) now = NULL;
-
-  if (value == NULL)
-    return -1;
-  if (g_ascii_string_to_unsigned (value, 10, 0, 3600, &seconds, NULL))
-    return (gint64) seconds * G_USEC_PER_SEC;
-  date = soup_date_time_new_from_http_string (value);
-  if (date == NULL)
-    return -1;
-  now = g_date_time_new_now_utc ();
-  return MAX (0, g_date_time_difference (date, now));
-}
-
 static gboolean
 is_rate_limited (SoupMessage  *msg,
                  const GError *error)
@@ -342,9 +377,11 @@ request_handle_rate_limit (GTask       *task,
       return;
     }
   pause = wbps_rate_limiter_pause (self->limiter, request->token_key, request->limit->bucket,
-                                   retry_after_usec (msg));
+                                   wbps_http_retry_after_usec (soup_message_get_response_headers (msg)));
   g_debug ("%s %s: rate limited, waiting %.1f s", request->method, request->path,
            pause / (double) G_USEC_PER_SEC);
+  g_signal_emit (self, signals[SIGNAL_RATE_LIMITED], 0,
+                 (guint) ((pause + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC));
   g_error_free (error);
   request_wait_for_slot (task);
 }
@@ -357,19 +394,19 @@ on_reply_read (GObject      *source,
   g_autoptr(GTask) task = user_data;
   WbpsApiClient *self = g_task_get_source_object (task);
   Request *request = g_task_get_task_data (task);
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  SoupMessage *msg = request->msg;
   g_autoptr(GBytes) bytes = NULL;
   GError *error = NULL;
   JsonObject *data;
 
-  bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  bytes = wbps_http_send_and_read_finish (result, &error);
   if (bytes == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
 
-  data = parse_envelope (bytes, soup_message_get_status (msg), &error);
+  data = wbps_api_client_parse_reply (bytes, soup_message_get_status (msg), &error);
   g_debug ("%s %s: HTTP %u, %s", request->method, request->path, soup_message_get_status (msg),
            error != NULL ? error->message : "ok");
   if (data != NULL)
@@ -407,9 +444,9 @@ on_slot_acquired (GObject      *source,
                                wbps_config_get_api_url (self->config));
       return;
     }
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT,
-                                    g_task_get_cancellable (task),
-                                    on_reply_read, g_object_ref (task));
+  g_set_object (&request->msg, msg);
+  wbps_http_send_and_read_async (self->session, msg, self->deadline_seconds,
+                                 g_task_get_cancellable (task), on_reply_read, g_object_ref (task));
 }
 
 static void
@@ -612,6 +649,66 @@ member_int (JsonObject *object,
   return json_node_get_int (node);
 }
 
+/* @text cut to at most @max_bytes at a character boundary, made valid UTF-8; NULL stays NULL. */
+static char *
+bounded_text (const char *text,
+              gsize       max_bytes)
+{
+  g_autofree char *valid = text != NULL ? g_utf8_make_valid (text, -1) : NULL;
+  const char *end;
+
+  if (valid == NULL || strlen (valid) <= max_bytes)
+    return g_steal_pointer (&valid);
+  end = g_utf8_find_prev_char (valid, valid + max_bytes + 1);
+  return g_strndup (valid, end - valid);
+}
+
+static void
+set_string_or_skip (JsonObject *object,
+                    const char *name,
+                    char       *value)
+{
+  if (value != NULL)
+    json_object_set_string_member (object, name, value);
+  g_free (value);
+}
+
+/**
+ * wbps_api_client_read_user:
+ * The user object of a user info reply's data, holding only what wbps keeps,
+ * bounded so that no reply can make the stored sign-in too large to store
+ * (a 64 MB display name once made the keyring item unreadable).
+ * Returns: (transfer full): open_id, union_id, display_name, avatar_url
+ */
+JsonObject *
+wbps_api_client_read_user (JsonObject  *data,
+                           GError     **error)
+{
+  JsonObject *user = wbps_json_get_object (data, "user");
+  const char *open_id = wbps_json_get_string (user, "open_id");
+  const char *avatar_url = wbps_json_get_string (user, "avatar_url");
+  JsonObject *kept;
+
+  if (open_id == NULL || *open_id == '\0' || strlen (open_id) > WBPS_MAX_ID_BYTES ||
+      !g_utf8_validate (open_id, -1, NULL))
+    {
+      g_propagate_error (error, malformed_reply (200));
+      return NULL;
+    }
+  kept = json_object_new ();
+  json_object_set_string_member (kept, "open_id", open_id);
+  set_string_or_skip (kept, "union_id", bounded_text (wbps_json_get_string (user, "union_id"),
+                                                      WBPS_MAX_ID_BYTES));
+  set_string_or_skip (kept, "display_name", bounded_text (wbps_json_get_string (user, "display_name"),
+                                                          WBPS_MAX_DISPLAY_NAME_BYTES));
+  /* An address too long to be real is dropped, not cut (a cut one would point elsewhere). */
+  if (avatar_url != NULL && strlen (avatar_url) <= WBPS_MAX_URL_BYTES &&
+      g_utf8_validate (avatar_url, -1, NULL) &&
+      (g_str_has_prefix (avatar_url, "https://") || g_str_has_prefix (avatar_url, "http://")))
+    json_object_set_string_member (kept, "avatar_url", avatar_url);
+  return kept;
+}
+
 static void
 on_user_info_reply (GObject      *source,
                     GAsyncResult *result,
@@ -628,11 +725,11 @@ on_user_info_reply (GObject      *source,
       g_task_return_error (task, error);
       return;
     }
-  user = wbps_json_get_object (data, "user");
-  if (user == NULL || wbps_json_get_string (user, "open_id") == NULL)
-    g_task_return_error (task, malformed_reply (200));
+  user = wbps_api_client_read_user (data, &error);
+  if (user == NULL)
+    g_task_return_error (task, error);
   else
-    g_task_return_pointer (task, json_object_ref (user), (GDestroyNotify) json_object_unref);
+    g_task_return_pointer (task, user, (GDestroyNotify) json_object_unref);
 }
 
 void
@@ -681,8 +778,8 @@ member_strv (JsonObject *object,
   return g_strv_builder_end (builder);
 }
 
-static WbpsCreatorInfo *
-creator_info_from_data (JsonObject *data)
+WbpsCreatorInfo *
+wbps_creator_info_new_from_data (JsonObject *data)
 {
   WbpsCreatorInfo *info = g_new0 (WbpsCreatorInfo, 1);
 
@@ -711,7 +808,7 @@ on_creator_info_reply (GObject      *source,
   if (data == NULL)
     g_task_return_error (task, error);
   else
-    g_task_return_pointer (task, creator_info_from_data (data), (GDestroyNotify) wbps_creator_info_free);
+    g_task_return_pointer (task, wbps_creator_info_new_from_data (data), (GDestroyNotify) wbps_creator_info_free);
 }
 
 void
@@ -855,8 +952,8 @@ post_ids_from_data (JsonObject *data)
   return g_strv_builder_end (builder);
 }
 
-static WbpsPublishStatus *
-publish_status_from_data (JsonObject *data)
+WbpsPublishStatus *
+wbps_publish_status_new_from_data (JsonObject *data)
 {
   WbpsPublishStatus *status = g_new0 (WbpsPublishStatus, 1);
   const char *fail_reason = wbps_json_get_string (data, "fail_reason");
@@ -883,7 +980,7 @@ on_status_reply (GObject      *source,
   else if (wbps_json_get_string (data, "status") == NULL)
     g_task_return_error (task, malformed_reply (200));
   else
-    g_task_return_pointer (task, publish_status_from_data (data), (GDestroyNotify) wbps_publish_status_free);
+    g_task_return_pointer (task, wbps_publish_status_new_from_data (data), (GDestroyNotify) wbps_publish_status_free);
 }
 
 void

@@ -29,6 +29,10 @@ typedef struct {
   gint64     uploaded_bytes;  /* -1 when absent */
 } WbpsPublishStatus;
 
+/* Readers of a reply's "data" object (fuzzed with tests/fuzz/fuzz-api-reply). */
+WbpsCreatorInfo   *wbps_creator_info_new_from_data   (JsonObject *data);
+WbpsPublishStatus *wbps_publish_status_new_from_data (JsonObject *data);
+
 void  wbps_creator_info_free   (WbpsCreatorInfo   *info);
 void  wbps_publish_status_free (WbpsPublishStatus *status);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WbpsCreatorInfo, wbps_creator_info_free)
@@ -51,6 +55,13 @@ G_DECLARE_FINAL_TYPE (WbpsApiClient, wbps_api_client, WBPS, API_CLIENT, GObject)
 WbpsApiClient *wbps_api_client_new            (WbpsConfig          *config,
                                                WbpsAccountManager  *accounts);
 SoupSession   *wbps_api_client_get_session    (WbpsApiClient       *self);
+void           wbps_api_client_set_deadline   (WbpsApiClient       *self,
+                                               guint                seconds);
+
+/* A v2 envelope reply's "data", or a WBPS_TIKTOK_ERROR / WBPS_ERROR_MALFORMED_REPLY; bounded in size and depth. */
+JsonObject    *wbps_api_client_parse_reply    (GBytes              *bytes,
+                                               guint                http_status,
+                                               GError             **error);
 
 /* Raw call with an explicit access token; returns the "data" object. @body may be NULL. */
 void        wbps_api_client_request_async     (WbpsApiClient       *self,
@@ -77,6 +88,9 @@ void        wbps_api_client_call_async        (WbpsApiClient       *self,
                                                gpointer             user_data);
 JsonObject *wbps_api_client_call_finish       (WbpsApiClient       *self,
                                                GAsyncResult        *result,
+                                               GError             **error);
+
+JsonObject *wbps_api_client_read_user         (JsonObject          *data,
                                                GError             **error);
 
 /* GET /v2/user/info/?fields=open_id,union_id,avatar_url,display_name with a raw token. */

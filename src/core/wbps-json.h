@@ -52,4 +52,21 @@ wbps_json_add_int (JsonBuilder *builder,
   json_builder_add_int_value (builder, value);
 }
 
+/* TikTok's replies are a few hundred bytes and a few levels deep; anything far beyond is hostile. */
+#define WBPS_JSON_MAX_BYTES (1024 * 1024)
+#define WBPS_JSON_MAX_DEPTH 32
+
+/*
+ * Parses @data (@length bytes) after checking it against WBPS_JSON_MAX_BYTES
+ * and WBPS_JSON_MAX_DEPTH, which json-glib itself does not bound (its parser
+ * recurses once per level: 100,000 `[` overflow the stack). Returns the root
+ * node, or NULL with WBPS_ERROR_MALFORMED_REPLY.
+ */
+gboolean  wbps_json_check_bounds  (const char  *data,
+                                   gsize        length,
+                                   GError     **error);
+JsonNode *wbps_json_parse_bounded (const char  *data,
+                                   gsize        length,
+                                   GError     **error);
+
 G_END_DECLS

@@ -250,6 +250,29 @@ query_has (GHashTable *query,
   return value != NULL && *value != '\0';
 }
 
+gboolean
+wbps_loopback_server_read_callback (GHashTable  *query,
+                                    char       **code,
+                                    char       **scopes,
+                                    GError     **error)
+{
+  if (query_has (query, "error") || query_has (query, "error_type"))
+    {
+      g_propagate_error (error, error_from_query (query));
+      return FALSE;
+    }
+  if (!query_has (query, "code"))
+    {
+      g_set_error_literal (error, WBPS_LOGIN_ERROR, WBPS_LOGIN_ERROR_MISSING_CODE,
+                           _("TikTok's answer reached wbps without an authorization code."));
+      return FALSE;
+    }
+  *code = g_strdup (g_hash_table_lookup (query, "code"));
+  wbps_redact_register (*code);
+  *scopes = g_strdup (g_hash_table_lookup (query, "scopes"));
+  return TRUE;
+}
+
 /* The callback carries the right state: it decides the sign-in. */
 static void
 accept_callback (WbpsLoopbackServer *self,
@@ -257,17 +280,7 @@ accept_callback (WbpsLoopbackServer *self,
                  GHashTable         *query)
 {
   destroy_source (&self->timeout_source);
-  if (query_has (query, "error") || query_has (query, "error_type"))
-    self->outcome_error = error_from_query (query);
-  else if (!query_has (query, "code"))
-    self->outcome_error = g_error_new_literal (WBPS_LOGIN_ERROR, WBPS_LOGIN_ERROR_MISSING_CODE,
-                                               _("TikTok's answer reached wbps without an authorization code."));
-  else
-    {
-      self->code = g_strdup (g_hash_table_lookup (query, "code"));
-      wbps_redact_register (self->code);
-      self->scopes = g_strdup (g_hash_table_lookup (query, "scopes"));
-    }
+  wbps_loopback_server_read_callback (query, &self->code, &self->scopes, &self->outcome_error);
   g_clear_pointer (&self->expected_state, wbps_secret_free);
   serve_outcome_page (msg, self->outcome_error);
   self->timeout_source = attach_source (g_timeout_source_new_seconds (PAGE_GRACE_SECONDS),

@@ -68,4 +68,14 @@ char               *wbps_loopback_server_wait_finish     (WbpsLoopbackServer  *s
                                                           char               **granted_scopes,
                                                           GError             **error);
 
+/*
+ * What an accepted callback's decoded query says (fuzzed with tests/fuzz/fuzz-callback-query):
+ * TRUE with the code (a registered secret) and granted scopes, or FALSE with
+ * TikTok's refusal or WBPS_LOGIN_ERROR_MISSING_CODE.
+ */
+gboolean            wbps_loopback_server_read_callback   (GHashTable          *query,
+                                                          char               **code,
+                                                          char               **scopes,
+                                                          GError             **error);
+
 G_END_DECLS

@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 
 #include "wbps-error.h"
+#include "wbps-http.h"
 #include "wbps-json.h"
 #include "wbps-oauth-client.h"
 #include "wbps-redact.h"
@@ -147,24 +148,34 @@ unreadable_reply_error (guint http_status)
                       _("TikTok sent a reply wbps could not understand (HTTP %u)."), http_status);
 }
 
-/* Returns the reply object, or NULL with @error set; an empty 2xx body is an empty object. */
-static JsonObject *
-parse_oauth_reply (SoupMessage  *msg,
-                   GBytes       *body,
-                   GError      **error)
+/**
+ * wbps_oauth_client_parse_reply:
+ * Returns: (transfer full): the reply object, or NULL with @error set; an empty
+ * 2xx body is an empty object. Bounded in size and depth before parsing.
+ */
+JsonObject *
+wbps_oauth_client_parse_reply (guint    status,
+                               GBytes  *body,
+                               GError **error)
 {
-  guint status = soup_message_get_status (msg);
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) bound_error = NULL;
   gsize length = 0;
   const char *data = g_bytes_get_data (body, &length);
-  JsonNode *root;
   JsonObject *reply;
   GError *tiktok_error;
 
   if (length == 0 && SOUP_STATUS_IS_SUCCESSFUL (status))
     return json_object_new ();
-  if (length == 0 || !json_parser_load_from_data (parser, data, length, NULL) ||
-      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (!wbps_json_check_bounds (data, length, &bound_error))
+    {
+      g_set_error (error, WBPS_ERROR, WBPS_ERROR_MALFORMED_REPLY,
+                   _("TikTok sent a reply wbps refuses to read (HTTP %u): %s"), status,
+                   bound_error->message);
+      return NULL;
+    }
+  if (length == 0 || (root = wbps_json_parse_bounded (data, length, NULL)) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_propagate_error (error, unreadable_reply_error (status));
       return NULL;
@@ -213,9 +224,9 @@ token_reply_cb (GObject      *source,
   g_autoptr(JsonObject) reply = NULL;
   WbpsToken *token;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  body = wbps_http_send_and_read_finish (result, &error);
   if (body != NULL)
-    reply = parse_oauth_reply (msg, body, &error);
+    reply = wbps_oauth_client_parse_reply (soup_message_get_status (msg), body, &error);
   if (reply == NULL || (token = token_from_reply (self, reply, &error)) == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -235,9 +246,9 @@ revoke_reply_cb (GObject      *source,
   g_autoptr(GBytes) body = NULL;
   g_autoptr(JsonObject) reply = NULL;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  body = wbps_http_send_and_read_finish (result, &error);
   if (body != NULL)
-    reply = parse_oauth_reply (msg, body, &error);
+    reply = wbps_oauth_client_parse_reply (soup_message_get_status (msg), body, &error);
   if (reply == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
@@ -274,8 +285,8 @@ post_form (WbpsOAuthClient     *self,
   soup_message_headers_replace (headers, "Accept", "application/json");
   soup_message_headers_replace (headers, "Cache-Control", "no-cache");
   g_task_set_task_data (task, msg, g_object_unref);
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT,
-                                    g_task_get_cancellable (task), reply_cb, task);
+  wbps_http_send_and_read_async (self->session, msg, WBPS_HTTP_DEFAULT_DEADLINE_SECONDS,
+                                 g_task_get_cancellable (task), reply_cb, task);
 }
 
 /* Empty when the relay's broker holds the secret: the broker replaces the field. */

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
 #include "wbps-config.h"
@@ -28,6 +29,10 @@ G_DECLARE_FINAL_TYPE (WbpsOAuthClient, wbps_oauth_client, WBPS, OAUTH_CLIENT, GO
  */
 WbpsOAuthClient *wbps_oauth_client_new                  (WbpsConfig           *config,
                                                          SoupSession          *session);
+/* The flat OAuth envelope of a reply body (the fuzzed parser): the object, or a WBPS_TIKTOK_ERROR. */
+JsonObject      *wbps_oauth_client_parse_reply          (guint                 status,
+                                                         GBytes               *body,
+                                                         GError              **error);
 WbpsConfig      *wbps_oauth_client_get_config           (WbpsOAuthClient      *self);
 SoupSession     *wbps_oauth_client_get_session          (WbpsOAuthClient      *self);
 

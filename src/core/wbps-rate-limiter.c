@@ -5,7 +5,8 @@
 
 /* Our send time and TikTok's receive time differ a little: keep that much slack. */
 #define DEFAULT_MARGIN_USEC (G_USEC_PER_SEC)
-#define BACKOFF_BASE_USEC   (G_USEC_PER_SEC)
+/* TikTok's limits are per-minute windows: a retry within a second or two only meets another 429. */
+#define BACKOFF_BASE_USEC   (8 * G_USEC_PER_SEC)
 #define BACKOFF_MAX_USEC    (64 * G_USEC_PER_SEC)
 
 typedef struct _Bucket Bucket;
@@ -251,7 +252,7 @@ wbps_rate_limiter_acquire_finish (WbpsRateLimiter  *self,
 static gint64
 backoff_for_step (guint step)
 {
-  gint64 ceiling = BACKOFF_BASE_USEC << MIN (step, 6);
+  gint64 ceiling = BACKOFF_BASE_USEC << MIN (step, 3);
 
   ceiling = MIN (ceiling, BACKOFF_MAX_USEC);
   return ceiling / 2 + g_random_int_range (0, (gint32) (ceiling / 2 / 1000) + 1) * 1000;

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "wbps-error.h"
@@ -162,14 +164,12 @@ WbpsToken *
 wbps_token_deserialize (const char  *json,
                         GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(WbpsToken) token = wbps_token_new ();
-  JsonNode *root;
+  g_autoptr(JsonNode) root = NULL;
   JsonObject *object;
 
-  /* An empty or blank text parses fine, to no root node at all. */
-  if (json == NULL || !json_parser_load_from_data (parser, json, -1, NULL) ||
-      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (json == NULL || (root = wbps_json_parse_bounded (json, strlen (json), NULL)) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error_literal (error, WBPS_ERROR, WBPS_ERROR_FAILED,
                            _("The stored sign-in is damaged; please sign in again."));

@@ -14,6 +14,7 @@
 
 #include "wbps-uploader.h"
 #include "wbps-chunk-input-stream.h"
+#include "wbps-http.h"
 
 /* ------------------------------------------------------------------------ */
 /* WbpsUploader                                                              */
@@ -293,7 +294,8 @@ retry_cancelled_cb (GCancellable *cancellable,
 
 static void
 schedule_retry (WbpsUploader *self,
-                const char   *reason)
+                const char   *reason,
+                guint         min_delay_ms)
 {
   GCancellable *cancellable = g_task_get_cancellable (self->task);
   guint delay;
@@ -309,7 +311,7 @@ schedule_retry (WbpsUploader *self,
                                         self->attempt, reason));
       return;
     }
-  delay = backoff_delay_ms (self);
+  delay = MAX (backoff_delay_ms (self), min_delay_ms);
   g_debug ("Chunk %" G_GUINT64_FORMAT ": %s; retrying in %u ms", self->index, reason, delay);
   g_signal_emit (self, signals[SIGNAL_RETRYING], 0, self->index, self->attempt, delay, reason);
   set_body (self, NULL);
@@ -328,26 +330,33 @@ schedule_retry (WbpsUploader *self,
 
 /* ---- reconciling ---- */
 
-/* "bytes FIRST-LAST/TOTAL" -> LAST + 1, the number of bytes held; -1 if absent or "*". */
-static gint64
-parse_content_range (SoupMessage *message)
+/* "bytes FIRST-LAST/TOTAL" -> LAST + 1, the number of bytes held; -1 if absent, "*" or unreadable. */
+gint64
+wbps_uploader_parse_content_range (const char *value)
 {
-  const char *value = soup_message_headers_get_one (soup_message_get_response_headers (message),
-                                                    "Content-Range");
   guint64 first, last;
   char *end;
 
   if (value == NULL || !g_str_has_prefix (value, "bytes "))
     return -1;
   value += strlen ("bytes ");
+  if (!g_ascii_isdigit (*value))
+    return -1;
   first = g_ascii_strtoull (value, &end, 10);
-  if (end == value || *end != '-')
+  if (end == value || *end != '-' || !g_ascii_isdigit (end[1]))
     return -1;
   value = end + 1;
   last = g_ascii_strtoull (value, &end, 10);
   if (end == value || *end != '/' || last < first || last >= G_MAXINT64)
     return -1;
   return (gint64) last + 1;
+}
+
+static gint64
+parse_content_range (SoupMessage *message)
+{
+  return wbps_uploader_parse_content_range (
+    soup_message_headers_get_one (soup_message_get_response_headers (message), "Content-Range"));
 }
 
 static void
@@ -370,7 +379,7 @@ resume_from_reconciled (WbpsUploader *self,
            held, index);
   /* A lost chunk that did not land is resent like any transient failure. */
   if ((guint64) held == self->next_offset && self->reconcile_reason != NULL)
-    schedule_retry (self, self->reconcile_reason);
+    schedule_retry (self, self->reconcile_reason, 0);
   else
     advance_to (self, held);
 }
@@ -534,6 +543,19 @@ handle_accepted (WbpsUploader *self,
   advance_to (self, last + 1);
 }
 
+/* TikTok's limits are per-minute windows: Retry-After when sent, else never under a few seconds. */
+static void
+schedule_rate_limited_retry (WbpsUploader *self,
+                             const char   *reply)
+{
+  gint64 retry_after = wbps_http_retry_after_usec (soup_message_get_response_headers (self->message));
+  g_autofree char *reason = g_strdup_printf (_("TikTok asked wbps to slow down (%s)"), reply);
+  guint floor_ms = retry_after >= 0 ? (guint) (retry_after / 1000)
+                                    : (guint) g_random_int_range (4000, 8001);
+
+  schedule_retry (self, reason, floor_ms);
+}
+
 static void
 handle_status (WbpsUploader *self,
                GBytes       *body)
@@ -559,8 +581,10 @@ handle_status (WbpsUploader *self,
                                       reply));
   else if (status == SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE)
     reconcile (self, _("TikTok refused the byte range (416)"), NULL, parse_content_range (self->message));
-  else if (status >= 500 || status == SOUP_STATUS_REQUEST_TIMEOUT || status == 429)
-    schedule_retry (self, reply);
+  else if (status == 429)
+    schedule_rate_limited_retry (self, reply);
+  else if (status >= 500 || status == SOUP_STATUS_REQUEST_TIMEOUT)
+    schedule_retry (self, reply, 0);
   else
     finish_upload (self, g_error_new (WBPS_UPLOAD_ERROR, WBPS_UPLOAD_ERROR_REJECTED,
                                       /* Translators: chunk N of M, then TikTok's reply, such as
@@ -614,7 +638,7 @@ chunk_sent_cb (GObject      *source,
     reconcile (self, _("the connection dropped after the whole chunk was sent"),
                error->message, -1);
   else
-    schedule_retry (self, error->message);
+    schedule_retry (self, error->message, 0);
 }
 
 static void

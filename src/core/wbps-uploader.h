@@ -89,4 +89,7 @@ gint64        wbps_uploader_get_eta_seconds    (WbpsUploader            *self);
  *                after a dropped keep-alive connection).
  */
 
+/* A reply's Content-Range "bytes FIRST-LAST/TOTAL" as the count of bytes held (LAST + 1), -1 if unreadable. */
+gint64 wbps_uploader_parse_content_range (const char *value);
+
 G_END_DECLS

@@ -319,6 +319,154 @@ test_envelope_malformed (Fake          *fake,
   g_assert_true (wbps_tiktok_error_is_transient (error));
 }
 
+/* ---- hostile replies -------------------------------------------------- */
+
+static gboolean
+trickle_one_byte (gpointer user_data)
+{
+  SoupServerMessage *msg = user_data;
+
+  soup_message_body_append (soup_server_message_get_response_body (msg), SOUP_MEMORY_STATIC, "[", 1);
+  soup_server_message_unpause (msg);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+destroy_source (gpointer source)
+{
+  g_source_destroy (source);
+  g_source_unref (source);
+}
+
+static void
+handle_hostile (Fake              *fake,
+                SoupServerMessage *msg,
+                const char        *path,
+                const char        *bearer)
+{
+  if (g_str_equal (path, "/deep"))
+    {
+      /* Was a SIGSEGV: json-glib recurses once per level. */
+      g_autofree char *deep = g_strnfill (100000, '[');
+
+      reply (msg, 200, deep);
+    }
+  else if (g_str_equal (path, "/huge") || g_str_equal (path, "/huge-chunked"))
+    {
+      gsize size = 64 * 1024 * 1024;
+      char *body = g_malloc (size);
+
+      memset (body, ' ', size);
+      body[0] = '{';
+      body[size - 1] = '}';
+      soup_server_message_set_status (msg, 200, NULL);
+      if (g_str_equal (path, "/huge-chunked"))
+        soup_message_headers_set_encoding (soup_server_message_get_response_headers (msg),
+                                           SOUP_ENCODING_CHUNKED);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, body, size);
+    }
+  else if (g_str_equal (path, "/trickle"))
+    {
+      /* One byte a second: libsoup's own timeout is per read and never trips. */
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_message_headers_set_encoding (soup_server_message_get_response_headers (msg),
+                                         SOUP_ENCODING_CHUNKED);
+      soup_server_message_pause (msg);
+      GSource *source = g_timeout_source_new (1000);
+
+      g_source_set_callback (source, trickle_one_byte, msg, NULL);
+      g_source_attach (source, NULL);
+      g_object_set_data_full (G_OBJECT (msg), "trickle", source, destroy_source);
+    }
+  else if (g_str_has_prefix (path, "/v2/user/info/"))
+    {
+      g_autofree char *name = g_strnfill (300000, 'x');
+      g_autofree char *body = g_strdup_printf (OK_ENVELOPE ("{\"user\":{\"open_id\":\"user-1\","
+                                                            "\"display_name\":\"\u00e9%s\","
+                                                            "\"avatar_url\":\"javascript:alert(1)\"}}"),
+                                               name);
+
+      reply (msg, 200, body);
+    }
+}
+
+static void
+test_hostile_deep_nesting (Fake          *fake,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) object = NULL;
+
+  fake->handler = handle_hostile;
+  object = fake_request (fake, "/deep", &error);
+  g_assert_null (object);
+  g_assert_error (error, WBPS_ERROR, WBPS_ERROR_MALFORMED_REPLY);
+  g_assert_cmpstr (error->message, ==, "TikTok sent a reply wbps refuses to read (HTTP 200): "
+                                       "The reply is nested deeper than the 32 levels wbps accepts, "
+                                       "so it was not read.");
+}
+
+/* A 64 MB reply was read whole (205 MB RSS); now the read stops at 1 MiB, declared or not. */
+static void
+test_hostile_huge_reply (Fake          *fake,
+                         gconstpointer  data)
+{
+  const char *paths[] = { "/huge", "/huge-chunked" };
+
+  fake->handler = handle_hostile;
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonObject) object = fake_request (fake, paths[i], &error);
+
+      g_assert_null (object);
+      g_assert_error (error, WBPS_ERROR, WBPS_ERROR_MALFORMED_REPLY);
+      g_assert_cmpstr (error->message, ==, "The reply is larger than the 1024 KiB wbps accepts, "
+                                           "so it was not read.");
+    }
+}
+
+static void
+test_hostile_trickle_deadline (Fake          *fake,
+                               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  fake->handler = handle_hostile;
+  wbps_api_client_set_deadline (fake->api, 2);
+  object = fake_request (fake, "/trickle", &error);
+  g_assert_null (object);
+  g_assert_error (error, WBPS_ERROR, WBPS_ERROR_TIMEOUT);
+  g_assert_cmpstr (error->message, ==, "TikTok did not answer within 2 seconds.");
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 6 * G_USEC_PER_SEC);
+}
+
+/* A 64 MB display name once made the stored sign-in unreadable: what is kept is bounded. */
+static void
+test_hostile_profile_bounded (Fake          *fake,
+                              gconstpointer  data)
+{
+  GAsyncResult *result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) user = NULL;
+  const char *name;
+
+  fake->handler = handle_hostile;
+  wbps_api_client_user_info_async (fake->api, "act.raw", NULL, store_result, &result);
+  user = wbps_api_client_user_info_finish (fake->api, wait_result (&result), &error);
+  g_object_unref (result);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (user, "open_id"), ==, "user-1");
+  name = json_object_get_string_member (user, "display_name");
+  /* 256 bytes at most, cut at a character boundary: "é" (2 bytes) then 254 × "x". */
+  g_assert_cmpuint (strlen (name), ==, 256);
+  g_assert_true (g_str_has_prefix (name, "\u00e9xxx"));
+  g_assert_true (g_utf8_validate (name, -1, NULL));
+  g_assert_false (json_object_has_member (user, "avatar_url"));
+}
+
 /* ---- 429 ------------------------------------------------------------- */
 
 static void
@@ -337,18 +485,29 @@ handle_429_once (Fake              *fake,
 }
 
 static void
+remember_uint (guint *slot,
+               guint  value)
+{
+  *slot = value;
+}
+
+static void
 test_429_waited_out (Fake          *fake,
                      gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) object = NULL;
   gint64 start = g_get_monotonic_time ();
+  guint announced = 0;
 
   fake->handler = handle_429_once;
+  g_signal_connect_swapped (fake->api, "rate-limited", G_CALLBACK (remember_uint), &announced);
   object = fake_request (fake, "/v2/post/publish/status/fetch/", &error);
   g_assert_no_error (error);
   g_assert_nonnull (object);
   g_assert_cmpuint (fake->api_requests, ==, 2);
+  /* Retry-After: 1 is honoured, and the wait is announced. */
+  g_assert_cmpuint (announced, ==, 1);
   g_assert_cmpint (g_get_monotonic_time () - start, >=, G_USEC_PER_SEC);
 }
 
@@ -719,6 +878,10 @@ main (int    argc,
   FAKE_TEST ("/api-client/envelope/error-at-http-200", test_envelope_error_at_200);
   FAKE_TEST ("/api-client/envelope/invalid-param-spellings", test_envelope_invalid_param_spellings);
   FAKE_TEST ("/api-client/envelope/malformed", test_envelope_malformed);
+  FAKE_TEST ("/api-client/hostile/deep-nesting", test_hostile_deep_nesting);
+  FAKE_TEST ("/api-client/hostile/huge-reply", test_hostile_huge_reply);
+  FAKE_TEST ("/api-client/hostile/trickle-deadline", test_hostile_trickle_deadline);
+  FAKE_TEST ("/api-client/hostile/profile-bounded", test_hostile_profile_bounded);
   FAKE_TEST ("/api-client/rate/429-waited-out", test_429_waited_out);
   FAKE_TEST ("/api-client/call/forced-refresh", test_forced_refresh);
   FAKE_TEST ("/api-client/call/refresh-only-once", test_refresh_only_once);

@@ -157,14 +157,15 @@ test_backoff_grows_and_resets (void)
   wbps_rate_limiter_report_success (limiter, "k", "b");
   after_reset = wbps_rate_limiter_pause (limiter, "k", "b", -1);
 
-  /* Step n waits within [2^n / 2, 2^n] seconds. */
-  g_assert_cmpint (first, >=, G_USEC_PER_SEC / 2);
-  g_assert_cmpint (first, <=, G_USEC_PER_SEC);
-  g_assert_cmpint (second, >=, G_USEC_PER_SEC);
-  g_assert_cmpint (second, <=, 2 * G_USEC_PER_SEC);
-  g_assert_cmpint (third, >=, 2 * G_USEC_PER_SEC);
-  g_assert_cmpint (third, <=, 4 * G_USEC_PER_SEC);
-  g_assert_cmpint (after_reset, <=, G_USEC_PER_SEC);
+  /* Step n waits within [8·2^n / 2, 8·2^n] seconds (at most 64): never less than 4 s. */
+  g_assert_cmpint (first, >=, 4 * G_USEC_PER_SEC);
+  g_assert_cmpint (first, <=, 8 * G_USEC_PER_SEC);
+  g_assert_cmpint (second, >=, 8 * G_USEC_PER_SEC);
+  g_assert_cmpint (second, <=, 16 * G_USEC_PER_SEC);
+  g_assert_cmpint (third, >=, 16 * G_USEC_PER_SEC);
+  g_assert_cmpint (third, <=, 32 * G_USEC_PER_SEC);
+  g_assert_cmpint (after_reset, >=, 4 * G_USEC_PER_SEC);
+  g_assert_cmpint (after_reset, <=, 8 * G_USEC_PER_SEC);
   g_assert_cmpint (wbps_rate_limiter_get_delay (limiter, "k", "b", 0), >, G_USEC_PER_SEC);
 }
 
