@@ -117,7 +117,8 @@ wbps_cli_print_error (WbpsCli      *cli,
       copy->message = one_line (error->message);
       text = wbps_error_to_json (copy);
       g_print ("%s\n", text);
-      return;
+      g_clear_pointer (&text, g_free);
+      /* And the plain line on stderr too: whoever watches a script's log must see why. */
     }
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     text = g_strdup (_("Cancelled."));

@@ -7,6 +7,8 @@
 
 #include <signal.h>
 
+#include <glib/gstdio.h>
+
 #include <json-glib/json-glib.h>
 
 #include "cli-test-util.h"
@@ -462,6 +464,67 @@ test_demo (void)
   g_assert_cmpstr (logout->out, ==, "Signed out Demo Creator (demo-creator)\n");
 }
 
+/* ---- --json failures ------------------------------------------------- */
+
+/* stdout: the {"code","message","log_id"} object; stderr: still the one plain line. */
+static void
+assert_json_failure (WbpsTestRun *run,
+                     int          exit_status,
+                     const char  *code)
+{
+  g_autoptr(JsonNode) node = json_from_string (run->out, NULL);
+  JsonObject *object;
+  g_autofree char *line = NULL;
+
+  g_assert_cmpint (run->status, ==, exit_status);
+  g_assert_nonnull (node);
+  object = json_node_get_object (node);
+  if (code != NULL)
+    g_assert_cmpstr (json_object_get_string_member (object, "code"), ==, code);
+  else
+    g_assert_nonnull (json_object_get_string_member (object, "code"));
+  g_assert_true (json_object_has_member (object, "log_id"));
+  g_assert_cmpuint (cli_test_count_lines (run->err), ==, 1);
+  line = g_strndup (run->err, strcspn (run->err, "\n"));
+  g_assert_true (g_str_has_prefix (line, json_object_get_string_member (object, "message")));
+}
+
+static void
+test_json_failure_also_on_stderr (void)
+{
+  g_autoptr(WbpsTestEmulator) emu = cli_test_emulator_start (auto_world);
+  g_auto(GStrv) env = cli_test_env (emu, CLIENT_KEY, CLIENT_SECRET, NULL);
+  g_autofree char *db_dir = g_build_filename (g_get_user_data_dir (), "wbps", NULL);
+  g_autofree char *db_path = g_build_filename (db_dir, "wbps.db", NULL);
+  g_autoptr(WbpsTestRun) whoami = NULL;
+  g_autoptr(WbpsTestRun) accounts = NULL;
+  g_autoptr(WbpsTestRun) post = NULL;
+  g_autoptr(WbpsTestRun) status = NULL;
+  g_autoptr(WbpsTestRun) history = NULL;
+  g_autoptr(WbpsTestRun) usage = NULL;
+
+  whoami = cli_test_run (NO_ARGS, ARGS ("whoami", "--json"), ENV (env));
+  assert_json_failure (whoami, 1, "not_signed_in");
+  accounts = cli_test_run (NO_ARGS, ARGS ("accounts", "--use", "nobody", "--json"), ENV (env));
+  assert_json_failure (accounts, 1, "not_signed_in");
+  post = cli_test_run (NO_ARGS, ARGS ("post", "/nonexistent/video.mp4", "--privacy", "SELF_ONLY", "--json"),
+                       ENV (env));
+  assert_json_failure (post, 1, NULL);
+  status = cli_test_run (NO_ARGS, ARGS ("status", "v_pub_file~v2-1.1", "--json"), ENV (env));
+  assert_json_failure (status, 1, "not_signed_in");
+  g_assert_cmpint (g_mkdir_with_parents (db_dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (db_path, "this is not an SQLite database, not at all", -1, NULL));
+  history = cli_test_run (NO_ARGS, ARGS ("history", "--json"), ENV (env));
+  g_assert_cmpint (history->status, ==, 1);
+  g_assert_cmpuint (cli_test_count_lines (history->err), ==, 1);
+  g_assert_nonnull (json_from_string (history->out, NULL));
+  usage = cli_test_run (NO_ARGS, ARGS ("status", "--json"), ENV (env));
+  g_assert_cmpint (usage->status, ==, 2);
+  g_assert_nonnull (json_from_string (usage->out, NULL));
+  g_assert_cmpuint (cli_test_count_lines (usage->err), >=, 1);
+  g_unlink (db_path);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -479,6 +542,7 @@ main (int    argc,
   g_test_add_func ("/cli/option-beats-env", test_option_beats_env);
   g_test_add_func ("/cli/secret-never-on-argv", test_secret_never_on_argv);
   g_test_add_func ("/cli/usage", test_usage);
+  g_test_add_func ("/cli/json-failure-also-on-stderr", test_json_failure_also_on_stderr);
   g_test_add_func ("/cli/demo", test_demo);
 
   return g_test_run ();
