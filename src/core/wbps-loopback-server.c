@@ -308,6 +308,18 @@ handle_callback (WbpsLoopbackServer *self,
     accept_callback (self, msg, query);
 }
 
+/* The browser names the redirect's host in Host: exactly 127.0.0.1:PORT or localhost:PORT. */
+static gboolean
+host_is_loopback (WbpsLoopbackServer *self,
+                  SoupServerMessage  *msg)
+{
+  const char *host = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Host");
+  g_autofree char *numeric = g_strdup_printf ("127.0.0.1:%u", self->port);
+  g_autofree char *named = g_strdup_printf ("localhost:%u", self->port);
+
+  return host != NULL && (g_str_equal (host, numeric) || g_ascii_strcasecmp (host, named) == 0);
+}
+
 static void
 server_request_cb (SoupServer        *server,
                    SoupServerMessage *msg,
@@ -317,7 +329,12 @@ server_request_cb (SoupServer        *server,
 {
   WbpsLoopbackServer *self = user_data;
 
-  if (g_strcmp0 (path, CALLBACK_PATH) != 0)
+  if (!host_is_loopback (self, msg))
+    /* A page on another site that resolves its name to 127.0.0.1 (DNS rebinding) lands here. */
+    serve_page (msg, SOUP_STATUS_BAD_REQUEST, _("Unexpected address"),
+                _("This page is only for wbps's own sign-in, reached as 127.0.0.1 or localhost."),
+                _("You can close this tab."));
+  else if (g_strcmp0 (path, CALLBACK_PATH) != 0)
     serve_page (msg, SOUP_STATUS_NOT_FOUND, _("Not found"),
                 _("There is nothing here."), _("You can close this tab."));
   else if (soup_server_message_get_method (msg) != SOUP_METHOD_GET)

@@ -294,6 +294,50 @@ test_wrong_state (Fixture       *f,
   g_assert_cmpstr (f->code, ==, "genuine-code");
 }
 
+/* A page whose own name resolves to 127.0.0.1 (DNS rebinding) must not complete the sign-in. */
+static void
+test_foreign_host_refused (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *genuine = callback_path ("code", "genuine-code", "state", f->state, NULL);
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u%s",
+                                          wbps_loopback_server_get_port (f->server), genuine);
+  g_autofree char *evil = g_strdup_printf ("evil.example:%u", wbps_loopback_server_get_port (f->server));
+  g_autofree char *other_port = g_strdup_printf ("127.0.0.1:%u", wbps_loopback_server_get_port (f->server) + 1);
+  g_autofree char *localhost = g_strdup_printf ("localhost:%u", wbps_loopback_server_get_port (f->server));
+  const char *hosts[] = { evil, other_port, "127.0.0.1" };
+
+  start_wait (f, 10, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (hosts); i++)
+    {
+      g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+      Reply *reply = g_new0 (Reply, 1);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Host", hosts[i]);
+      soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL, reply_cb, reply);
+      spin_until (&reply->done);
+      g_assert_no_error (reply->error);
+      g_assert_cmpuint (reply->status, ==, 400);
+      g_assert_nonnull (strstr (reply->body, "only for wbps"));
+      reply_free (reply);
+      spin_for_ms (50);
+      g_assert_false (f->done);
+    }
+  {
+    g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+    Reply *reply = g_new0 (Reply, 1);
+
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Host", localhost);
+    soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL, reply_cb, reply);
+    spin_until (&reply->done);
+    g_assert_cmpuint (reply->status, ==, 200);
+    reply_free (reply);
+  }
+  spin_until (&f->done);
+  g_assert_no_error (f->error);
+  g_assert_cmpstr (f->code, ==, "genuine-code");
+}
+
 static void
 test_missing_code (Fixture       *f,
                    gconstpointer  data)
@@ -525,6 +569,7 @@ main (int   argc,
   ADD ("valid-callback", test_valid_callback);
   ADD ("second-callback-refused", test_second_callback_refused);
   ADD ("wrong-state", test_wrong_state);
+  ADD ("foreign-host-refused", test_foreign_host_refused);
   ADD ("missing-code", test_missing_code);
   ADD ("error/access-denied", test_access_denied);
   ADD ("error/non-sandbox-target", test_non_sandbox_target);
