@@ -61,10 +61,14 @@ patterns (void)
 
   if (g_once_init_enter (&regex))
     {
-      /* TikTok token prefixes, secret form fields / query params, and JSON members. */
+      /*
+       * TikTok token prefixes, secret form fields / query params, and JSON members.
+       * Not a JSON "code": in TikTok's replies that is the error code a user needs;
+       * the authorization code only travels form-encoded (and is registered anyway).
+       */
       GRegex *r = g_regex_new ("\\b(?:act|rft|clt)\\.[A-Za-z0-9._*!~%-]+"
                                "|(?<=[?&\\s]|^)(?:code|code_verifier|client_secret|refresh_token|access_token|token|state|upload_token)=\\K[^&\\s\"]+"
-                               "|\"(?:access_token|refresh_token|code|code_verifier|client_secret|token)\"\\s*:\\s*\"\\K[^\"]*",
+                               "|\"(?:access_token|refresh_token|code_verifier|client_secret|token)\"\\s*:\\s*\"\\K[^\"]*",
                                G_REGEX_OPTIMIZE, 0, NULL);
       g_once_init_leave (&regex, r);
     }

@@ -27,6 +27,17 @@ test_patterns (void)
   g_assert_cmpstr (query, ==, "GET /callback/?code=[redacted]&state=[redacted]&scopes=user.info.basic");
 }
 
+/* An upload error once read `"code": "[redacted]"`: TikTok's error codes are what a user needs. */
+static void
+test_error_code_kept (void)
+{
+  g_autofree char *reply = wbps_redact ("HTTP 400 Bad Request: {\"error\": {\"code\": \"invalid_file_upload\", "
+                                        "\"message\": \"bad\"}, \"code_verifier\": \"vvvvvv\"}");
+
+  g_assert_cmpstr (reply, ==, "HTTP 400 Bad Request: {\"error\": {\"code\": \"invalid_file_upload\", "
+                              "\"message\": \"bad\"}, \"code_verifier\": \"[redacted]\"}");
+}
+
 static void
 test_short_values_ignored (void)
 {
@@ -62,6 +73,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/core/redact/registered-secret", test_registered_secret);
   g_test_add_func ("/core/redact/patterns", test_patterns);
+  g_test_add_func ("/core/redact/error-code-kept", test_error_code_kept);
   g_test_add_func ("/core/redact/short-values-ignored", test_short_values_ignored);
   g_test_add_func ("/core/redact/log-writer", test_log_writer);
   return g_test_run ();
