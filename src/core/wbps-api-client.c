@@ -386,6 +386,42 @@ request_handle_rate_limit (GTask       *task,
   request_wait_for_slot (task);
 }
 
+/* What wbps was asking TikTok, for a message about a lost connection. */
+static const char *
+describe_request (const char *path)
+{
+  if (g_str_has_prefix (path, "/v2/user/info/"))
+    return _("checking the account with TikTok");
+  if (g_str_has_prefix (path, CREATOR_INFO_PATH))
+    return _("asking TikTok what this account may post");
+  if (g_str_has_prefix (path, DIRECT_INIT_PATH) || g_str_has_prefix (path, INBOX_INIT_PATH))
+    return _("asking TikTok to start the upload");
+  if (g_str_has_prefix (path, STATUS_PATH))
+    return _("asking TikTok how the post is doing");
+  return _("talking to TikTok");
+}
+
+/*
+ * libsoup's "Connection terminated unexpectedly" alone leaves a user stuck: say
+ * what was under way and that nothing is lost. Domain and code are kept (callers
+ * tell an unreachable TikTok by them); cancellation and the deadline pass as they are.
+ */
+static GError *
+explain_network_error (Request *request,
+                       GError  *error)
+{
+  GError *explained;
+
+  if (error->domain != G_IO_ERROR || error->code == G_IO_ERROR_CANCELLED)
+    return error;
+  explained = g_error_new (error->domain, error->code,
+                           _("The connection to TikTok was lost while %s (%s). Nothing is lost: "
+                             "run the same command again."),
+                           describe_request (request->path), error->message);
+  g_error_free (error);
+  return explained;
+}
+
 static void
 on_reply_read (GObject      *source,
                GAsyncResult *result,
@@ -402,7 +438,7 @@ on_reply_read (GObject      *source,
   bytes = wbps_http_send_and_read_finish (result, &error);
   if (bytes == NULL)
     {
-      g_task_return_error (task, error);
+      g_task_return_error (task, explain_network_error (request, error));
       return;
     }
 

@@ -378,6 +378,13 @@ handle_hostile (Fake              *fake,
       g_source_attach (source, NULL);
       g_object_set_data_full (G_OBJECT (msg), "trickle", source, destroy_source);
     }
+  else if (g_str_equal (path, "/v2/post/publish/status/fetch/"))
+    {
+      /* The connection closes before any reply: libsoup says only "Connection terminated unexpectedly". */
+      g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
+
+      g_io_stream_close (stream, NULL, NULL);
+    }
   else if (g_str_has_prefix (path, "/v2/user/info/"))
     {
       g_autofree char *name = g_strnfill (300000, 'x');
@@ -441,6 +448,24 @@ test_hostile_trickle_deadline (Fake          *fake,
   g_assert_error (error, WBPS_ERROR, WBPS_ERROR_TIMEOUT);
   g_assert_cmpstr (error->message, ==, "TikTok did not answer within 2 seconds.");
   g_assert_cmpint (g_get_monotonic_time () - start, <, 6 * G_USEC_PER_SEC);
+}
+
+/* A bare "Connection terminated unexpectedly" left users stuck: say what was under way. */
+static void
+test_hostile_connection_dropped (Fake          *fake,
+                                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) object = NULL;
+
+  fake->handler = handle_hostile;
+  object = fake_request (fake, "/v2/post/publish/status/fetch/", &error);
+  g_assert_null (object);
+  g_assert_true (error->domain == G_IO_ERROR);
+  g_test_message ("%s", error->message);
+  g_assert_true (g_str_has_prefix (error->message, "The connection to TikTok was lost while asking TikTok "
+                                                   "how the post is doing ("));
+  g_assert_true (g_str_has_suffix (error->message, "). Nothing is lost: run the same command again."));
 }
 
 /* A 64 MB display name once made the stored sign-in unreadable: what is kept is bounded. */
@@ -882,6 +907,7 @@ main (int    argc,
   FAKE_TEST ("/api-client/hostile/huge-reply", test_hostile_huge_reply);
   FAKE_TEST ("/api-client/hostile/trickle-deadline", test_hostile_trickle_deadline);
   FAKE_TEST ("/api-client/hostile/profile-bounded", test_hostile_profile_bounded);
+  FAKE_TEST ("/api-client/hostile/connection-dropped", test_hostile_connection_dropped);
   FAKE_TEST ("/api-client/rate/429-waited-out", test_429_waited_out);
   FAKE_TEST ("/api-client/call/forced-refresh", test_forced_refresh);
   FAKE_TEST ("/api-client/call/refresh-only-once", test_refresh_only_once);
