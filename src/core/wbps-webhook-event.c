@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "wbps-json.h"
@@ -117,11 +119,8 @@ parse_json (const char  *data,
             gssize       length,
             GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-
-  if (!json_parser_load_from_data (parser, data, length, error))
-    return NULL;
-  return json_parser_steal_root (parser);
+  /* Bounded in size and depth: json-glib recurses once per level (100,000 `[` overflow the stack). */
+  return wbps_json_parse_bounded (data, length >= 0 ? (gsize) length : strlen (data), error);
 }
 
 /* `content` is JSON serialized into a string: TikTok's events are parsed twice. */

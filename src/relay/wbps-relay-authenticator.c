@@ -103,16 +103,14 @@ remember (WbpsRelayAuthenticator *self,
 static char *
 open_id_from_reply (GBytes *body)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   gsize size = 0;
   const char *data = g_bytes_get_data (body, &size);
-  JsonNode *root;
+  g_autoptr(JsonNode) root = NULL;
   JsonObject *object, *user;
   const char *code, *open_id;
 
-  if (data == NULL || !json_parser_load_from_data (parser, data, size, NULL))
+  if (data == NULL || (root = wbps_json_parse_bounded (data, size, NULL)) == NULL)
     return NULL;
-  root = json_parser_get_root (parser);
   object = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
   code = wbps_json_get_string (wbps_json_get_object (object, "error"), "code");
   user = wbps_json_get_object (wbps_json_get_object (object, "data"), "user");

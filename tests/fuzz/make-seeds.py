@@ -11,7 +11,7 @@ values and the key file) as one seed per file. fuzz-api-reply and
 fuzz-oauth-reply read a first byte choosing the HTTP status: seeds carry 0
 (HTTP 200) or the index of their real status.
 """
-import hashlib, json, os, secrets, subprocess, sys, tempfile, urllib.error, urllib.parse, urllib.request
+import hashlib, hmac, json, os, secrets, subprocess, sys, tempfile, urllib.error, urllib.parse, urllib.request
 
 API_STATUSES = [200, 400, 401, 403, 404, 429, 500, 503]
 OAUTH_STATUSES = [200, 400, 401, 500]
@@ -166,6 +166,13 @@ def run(base):
     form = {"client_key": "wbps-demo", "client_secret": "wbps-demo-secret", "token": token["access_token"]}
     status, _, body = call("POST", f"{base}/v2/oauth/revoke/", urllib.parse.urlencode(form).encode())
     oauth_seed("revoke", status, body)
+
+    # Webhook envelopes the emulator recorded, signed as TikTok would for fuzz-webhook's secret.
+    status, _, body = call("GET", f"{base}/emulator/events")
+    for n, envelope in enumerate(json.loads(body)["data"]["events"]):
+        raw = json.dumps(envelope, separators=(",", ":")).encode()
+        signature = hmac.new(b"fuzz-client-secret", b"1700000000." + raw, hashlib.sha256).hexdigest()
+        seed("fuzz-webhook", f"{envelope['event']}-{n}", f"t=1700000000,s={signature}\n".encode() + raw)
 
 
 if __name__ == "__main__":
