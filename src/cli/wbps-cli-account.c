@@ -116,7 +116,8 @@ keep_profile_fresh (WbpsCli    *cli,
 {
   WbpsAccountManager *accounts = wbps_context_get_account_manager (cli->context);
   WbpsAccount *account = wbps_account_manager_lookup (accounts, open_id);
-  JsonObject *user = wbps_json_get_object (data, "user");
+  /* Bounded like the sign-in's: a huge display name must never reach the keyring. */
+  g_autoptr(JsonObject) user = wbps_api_client_read_user (data, NULL);
   const char *name, *avatar;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;

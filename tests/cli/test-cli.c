@@ -464,6 +464,37 @@ test_demo (void)
   g_assert_cmpstr (logout->out, ==, "Signed out Demo Creator (demo-creator)\n");
 }
 
+/* ---- hostile profile -------------------------------------------------- */
+
+/* A 64 MB display name once made the stored sign-in unreadable: whoami keeps a bounded one. */
+static void
+test_huge_display_name_bounded (void)
+{
+  g_autofree char *name = g_strnfill (300000, 'x');
+  g_autofree char *world = g_strdup_printf ("[emulator]\nauto-approve=true\nsigned-in-user=carol\n"
+                                            CLIENT_GROUP "[user:carol]\ndisplay-name=\u00e9%s\n", name);
+  g_autoptr(WbpsTestEmulator) emu = cli_test_emulator_start (world);
+  g_auto(GStrv) env = cli_test_env (emu, CLIENT_KEY, CLIENT_SECRET, NULL);
+  g_autoptr(WbpsTestRun) login = cli_test_login (NO_ARGS, ENV (env));
+  g_autoptr(WbpsTestRun) whoami = NULL;
+  g_autoptr(WbpsTestRun) accounts = NULL;
+  g_autoptr(WbpsTestRun) again = NULL;
+  const char *carol;
+
+  g_assert_cmpint (login->status, ==, 0);
+  whoami = cli_test_run (NO_ARGS, ARGS ("whoami"), ENV (env));
+  g_assert_cmpint (whoami->status, ==, 0);
+  accounts = cli_test_run (NO_ARGS, ARGS ("accounts"), ENV (env));
+  g_assert_cmpint (accounts->status, ==, 0);
+  /* Carol's line: "* " + 256 bytes ("é" and 254 × "x") + " (carol)" (earlier tests' accounts may be listed too). */
+  carol = strstr (accounts->out, "* \u00e9xxxx");
+  g_assert_nonnull (carol);
+  g_assert_cmpuint (strcspn (carol, "\n"), ==, 2 + 256 + strlen (" (carol)"));
+  again = cli_test_run (NO_ARGS, ARGS ("whoami"), ENV (env));
+  g_assert_cmpint (again->status, ==, 0);
+  g_assert_cmpstr (again->err, ==, "");
+}
+
 /* ---- --json failures ------------------------------------------------- */
 
 /* stdout: the {"code","message","log_id"} object; stderr: still the one plain line. */
@@ -543,6 +574,7 @@ main (int    argc,
   g_test_add_func ("/cli/secret-never-on-argv", test_secret_never_on_argv);
   g_test_add_func ("/cli/usage", test_usage);
   g_test_add_func ("/cli/json-failure-also-on-stderr", test_json_failure_also_on_stderr);
+  g_test_add_func ("/cli/huge-display-name-bounded", test_huge_display_name_bounded);
   g_test_add_func ("/cli/demo", test_demo);
 
   return g_test_run ();
