@@ -119,12 +119,20 @@ build_form (WbpsRelayBroker   *self,
   g_autoptr(GBytes) request = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   g_autofree char *text = g_strndup (g_bytes_get_data (request, NULL), g_bytes_get_size (request));
   g_autoptr(GHashTable) form = soup_form_decode (text);
+  g_autoptr(GHashTable) with_secret = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
 
   if (g_hash_table_lookup (form, "client_key") == NULL ||
       (grant_type != NULL && g_strcmp0 (g_hash_table_lookup (form, "grant_type"), grant_type) != 0))
     return NULL;
-  g_hash_table_replace (form, g_strdup ("client_secret"), g_strdup (self->client_secret));
-  return soup_form_encode_hash (form);
+  /* soup_form_decode's table frees keys only (values share their memory): add to a borrowing copy. */
+  with_secret = g_hash_table_new (g_str_hash, g_str_equal);
+  g_hash_table_iter_init (&iter, form);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_insert (with_secret, key, value);
+  g_hash_table_insert (with_secret, (gpointer) "client_secret", self->client_secret);
+  return soup_form_encode_hash (with_secret);
 }
 
 void
