@@ -429,8 +429,9 @@ test_tls (Fixture       *fixture,
   g_autoptr(SoupSession) tls_session = NULL;
   g_autofree char *body = test_envelope ("post.publish.complete", "creator-a", complete_content);
   g_autofree char *plain_url = NULL;
+  g_autofree char *openssl_path = g_find_program_in_path ("openssl");
 
-  if (g_find_program_in_path ("openssl") == NULL)
+  if (openssl_path == NULL)
     {
       if (g_strcmp0 (g_getenv ("CI"), "true") == 0)
         g_error ("openssl is missing (build-aux/dev installs it)");
