@@ -202,6 +202,113 @@ test_title_limit (void)
   g_assert_cmpint (run->status, ==, 0);
 }
 
+/* The post_info TikTok received for @publish_id, from the emulator's record of each init. */
+static JsonObject *
+received_post_info (PostingWorld *world,
+                    const char   *publish_id)
+{
+  g_autofree char *url = wbps_test_emulator_url (world->emu, "/emulator/posts");
+  g_autofree char *body = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *posts;
+
+  g_assert_cmpuint (wbps_test_http_get (url, NULL, &body), ==, 200);
+  root = json_from_string (body, NULL);
+  g_assert_nonnull (root);
+  posts = json_object_get_array_member (json_node_get_object (root), "posts");
+  for (guint i = 0; i < json_array_get_length (posts); i++)
+    {
+      JsonObject *post = json_array_get_object_element (posts, i);
+
+      if (g_strcmp0 (json_object_get_string_member (post, "publish_id"), publish_id) == 0)
+        return json_object_ref (json_object_get_object_member (post, "post_info"));
+    }
+  g_assert_not_reached ();
+}
+
+static JsonObject *
+post_and_read_post_info (PostingWorld *world,
+                         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(WbpsTestRun) run = NULL;
+  g_autofree char *publish_id = NULL;
+  g_autofree char *status = NULL;
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) "post");
+  g_ptr_array_add (argv, small_video);
+  va_start (args, world);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  run = posting_runv (world, (const char * const *) argv->pdata);
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_true (posting_parse_result (run, &publish_id, &status));
+  return received_post_info (world, publish_id);
+}
+
+static void
+assert_member_boolean (JsonObject *object,
+                       const char *name,
+                       gboolean    expected)
+{
+  g_assert_true (json_object_has_member (object, name));
+  g_assert_cmpint (json_object_get_boolean_member (object, name), ==, expected);
+}
+
+/*
+ * Every option reaches TikTok as post_info, exactly: inverting allow_comment
+ * (or any other) once passed the whole suite. The title is 2200 UTF-16 units
+ * (1000 surrogate pairs and 200 "é") and must arrive byte for byte.
+ */
+static void
+test_post_info_every_option (void)
+{
+  g_autoptr(PostingWorld) world = posting_world_new (NULL);
+  g_autoptr(GString) title = g_string_new (NULL);
+  g_autoptr(JsonObject) all = NULL;
+  g_autoptr(JsonObject) none = NULL;
+  g_autoptr(JsonObject) branded = NULL;
+
+  for (guint i = 0; i < 1000; i++)
+    g_string_append (title, "\xf0\x9f\x8e\xac");
+  for (guint i = 0; i < 200; i++)
+    g_string_append (title, "\xc3\xa9");
+  all = post_and_read_post_info (world, "--privacy", "PUBLIC_TO_EVERYONE", "--title", title->str,
+                                 "--allow-comment", "--allow-duet", "--allow-stitch", "--cover-ms", "123",
+                                 "--brand-organic", "--aigc", NULL);
+  g_assert_cmpstr (json_object_get_string_member (all, "title"), ==, title->str);
+  g_assert_cmpstr (json_object_get_string_member (all, "privacy_level"), ==, "PUBLIC_TO_EVERYONE");
+  assert_member_boolean (all, "disable_comment", FALSE);
+  assert_member_boolean (all, "disable_duet", FALSE);
+  assert_member_boolean (all, "disable_stitch", FALSE);
+  g_assert_cmpint (json_object_get_int_member (all, "video_cover_timestamp_ms"), ==, 123);
+  assert_member_boolean (all, "brand_organic_toggle", TRUE);
+  assert_member_boolean (all, "brand_content_toggle", FALSE);
+  assert_member_boolean (all, "is_aigc", TRUE);
+
+  /* Interactions are off unless asked; nothing branded, nothing AI-generated. */
+  none = post_and_read_post_info (world, "--privacy", "SELF_ONLY", NULL);
+  g_assert_cmpstr (json_object_get_string_member (none, "privacy_level"), ==, "SELF_ONLY");
+  assert_member_boolean (none, "disable_comment", TRUE);
+  assert_member_boolean (none, "disable_duet", TRUE);
+  assert_member_boolean (none, "disable_stitch", TRUE);
+  assert_member_boolean (none, "brand_organic_toggle", FALSE);
+  assert_member_boolean (none, "brand_content_toggle", FALSE);
+  assert_member_boolean (none, "is_aigc", FALSE);
+
+  branded = post_and_read_post_info (world, "--privacy", "MUTUAL_FOLLOW_FRIENDS", "--branded-content",
+                                     "--allow-comment", NULL);
+  g_assert_cmpstr (json_object_get_string_member (branded, "privacy_level"), ==, "MUTUAL_FOLLOW_FRIENDS");
+  assert_member_boolean (branded, "brand_content_toggle", TRUE);
+  assert_member_boolean (branded, "brand_organic_toggle", FALSE);
+  assert_member_boolean (branded, "disable_comment", FALSE);
+  assert_member_boolean (branded, "disable_duet", TRUE);
+}
+
 /* A rule that needs creator_info: refused after it, before init (no upload, no publish_id). */
 static void
 assert_refused_by_creator (PostingWorld *world,
@@ -344,6 +451,7 @@ main (int   argc,
   g_test_add_func ("/post/draft", test_draft);
   g_test_add_func ("/post/local-rules", test_local_rules);
   g_test_add_func ("/post/title-limit", test_title_limit);
+  g_test_add_func ("/post/post-info-every-option", test_post_info_every_option);
   g_test_add_func ("/post/privacy-not-offered", test_privacy_not_offered);
   g_test_add_func ("/post/comment-disabled", test_comment_disabled);
   g_test_add_func ("/post/cap-state", test_cap_state);
