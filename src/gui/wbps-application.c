@@ -1,0 +1,375 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "wbps-application.h"
+#include "wbps-config.h"
+#include "wbps-preferences-window.h"
+#include "wbps-window.h"
+
+struct _WbpsApplication
+{
+  AdwApplication      parent_instance;
+
+  /* Command-line configuration (options > environment > GSettings > build). */
+  char               *auth_url;
+  char               *api_url;
+  char               *client_key;
+  gboolean            demo;
+
+  WbpsContext        *context;
+  WbpsAvatarCache    *avatars;
+  GSettings          *settings;
+  GCancellable       *cancellable;   /* the current load; replaced on a reload */
+  GError             *load_error;
+  gboolean            ready;
+};
+
+enum {
+  PROP_0,
+  PROP_READY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (WbpsApplication, wbps_application, ADW_TYPE_APPLICATION)
+
+static const char *config_keys[] = { "auth-url", "api-url", "client-key", "sandbox" };
+
+WbpsApplication *
+wbps_application_new (void)
+{
+  return g_object_new (WBPS_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
+                       "resource-base-path", "/ai/fvz/Wbps",
+                       NULL);
+}
+
+WbpsApplication *
+wbps_application_get_default (void)
+{
+  return WBPS_APPLICATION (g_application_get_default ());
+}
+
+gboolean
+wbps_application_get_ready (WbpsApplication *self)
+{
+  g_return_val_if_fail (WBPS_IS_APPLICATION (self), FALSE);
+  return self->ready;
+}
+
+const GError *
+wbps_application_get_load_error (WbpsApplication *self)
+{
+  g_return_val_if_fail (WBPS_IS_APPLICATION (self), NULL);
+  return self->load_error;
+}
+
+WbpsContext *
+wbps_application_get_context (WbpsApplication *self)
+{
+  g_return_val_if_fail (WBPS_IS_APPLICATION (self), NULL);
+  return self->ready && self->load_error == NULL ? self->context : NULL;
+}
+
+WbpsAccountManager *
+wbps_application_get_accounts (WbpsApplication *self)
+{
+  WbpsContext *context = wbps_application_get_context (self);
+
+  return context != NULL ? wbps_context_get_account_manager (context) : NULL;
+}
+
+WbpsAvatarCache *
+wbps_application_get_avatars (WbpsApplication *self)
+{
+  g_return_val_if_fail (WBPS_IS_APPLICATION (self), NULL);
+  return self->avatars;
+}
+
+gboolean
+wbps_application_get_demo (WbpsApplication *self)
+{
+  g_return_val_if_fail (WBPS_IS_APPLICATION (self), FALSE);
+  return self->demo;
+}
+
+/* ---- loading the accounts ------------------------------------------- */
+
+static void
+set_ready (WbpsApplication *self,
+           GError          *error)
+{
+  g_clear_error (&self->load_error);
+  self->load_error = error;
+  self->ready = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READY]);
+}
+
+static void
+accounts_loaded_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(WbpsApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!wbps_context_load_accounts_finish (WBPS_CONTEXT (object), result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (error != NULL)
+    g_warning ("Could not read the signed-in accounts: %s", error->message);
+  set_ready (self, g_steal_pointer (&error));
+}
+
+static void
+load_accounts (WbpsApplication *self,
+               WbpsContext     *context)
+{
+  g_set_object (&self->context, context);
+  wbps_context_load_accounts_async (context, self->cancellable, accounts_loaded_cb, g_object_ref (self));
+}
+
+static void
+demo_started_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(WbpsApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WbpsContext) context = wbps_context_new_demo_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (context == NULL)
+    {
+      set_ready (self, g_steal_pointer (&error));
+      return;
+    }
+  load_accounts (self, context);
+}
+
+/* (Re)reads the configuration and the accounts; windows follow "ready". */
+static void
+reload (WbpsApplication *self)
+{
+  g_autoptr(WbpsConfig) config = NULL;
+  g_autoptr(WbpsContext) context = NULL;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  if (self->ready)
+    {
+      self->ready = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READY]);
+    }
+  if (self->demo)
+    {
+      wbps_context_new_demo_async (self->cancellable, demo_started_cb, g_object_ref (self));
+      return;
+    }
+  config = wbps_config_new (self->auth_url, self->api_url, self->client_key);
+  context = wbps_context_new (config);
+  load_accounts (self, context);
+}
+
+/* A changed endpoint, client key or sandbox setting applies from the next sign-in or post on. */
+static void
+settings_changed_cb (GSettings       *settings,
+                     const char      *key,
+                     WbpsApplication *self)
+{
+  if (self->demo || !g_strv_contains (config_keys, key))
+    return;
+  reload (self);
+}
+
+/* ---- app.* actions --------------------------------------------------- */
+
+static void
+quit_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static void
+preferences_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  WbpsPreferencesWindow *prefs = wbps_preferences_window_new (gtk_application_get_active_window (app),
+                                                               WBPS_APPLICATION (app)->demo);
+
+  gtk_window_present (GTK_WINDOW (prefs));
+}
+
+static void
+about_activated (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  static const char *developers[] = { "The wbps authors", NULL };
+
+  adw_show_about_window (gtk_application_get_active_window (app),
+                         "application-name", _("wbps"),
+                         "application-icon", APP_ID,
+                         "developer-name", _("The wbps authors"),
+                         "version", PACKAGE_VERSION,
+                         "comments", _("Post videos to TikTok from your desktop."),
+                         "developers", developers,
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "translator-credits", _("translator-credits"),
+                         NULL);
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_activated },
+  { "preferences", preferences_activated },
+  { "about", about_activated },
+};
+
+/* ---- GApplication ---------------------------------------------------- */
+
+static gint
+wbps_application_handle_local_options (GApplication *app,
+                                       GVariantDict *options)
+{
+  WbpsApplication *self = WBPS_APPLICATION (app);
+
+  g_variant_dict_lookup (options, "demo", "b", &self->demo);
+  g_variant_dict_lookup (options, "auth-url", "s", &self->auth_url);
+  g_variant_dict_lookup (options, "api-url", "s", &self->api_url);
+  g_variant_dict_lookup (options, "client-key", "s", &self->client_key);
+  return G_APPLICATION_CLASS (wbps_application_parent_class)->handle_local_options (app, options);
+}
+
+static void
+wbps_application_startup (GApplication *app)
+{
+  WbpsApplication *self = WBPS_APPLICATION (app);
+  static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *close_accels[] = { "<Control>w", NULL };
+  static const char *prefs_accels[] = { "<Control>comma", NULL };
+
+  G_APPLICATION_CLASS (wbps_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", prefs_accels);
+
+  self->avatars = wbps_avatar_cache_new ();
+  if ((self->settings = wbps_config_get_settings ()) != NULL)
+    g_signal_connect_object (self->settings, "changed", G_CALLBACK (settings_changed_cb), self, 0);
+  reload (self);
+}
+
+static void
+wbps_application_activate (GApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  if (window == NULL)
+    window = GTK_WINDOW (wbps_window_new (WBPS_APPLICATION (app)));
+  gtk_window_present (window);
+}
+
+/* Files arrive at the composer (issue 10); until then the window comes forward. */
+static void
+wbps_application_open (GApplication  *app,
+                       GFile        **files,
+                       gint           n_files,
+                       const gchar   *hint)
+{
+  g_application_activate (app);
+  wbps_window_open_files (WBPS_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app))),
+                          files, n_files);
+}
+
+static void
+wbps_application_shutdown (GApplication *app)
+{
+  WbpsApplication *self = WBPS_APPLICATION (app);
+
+  g_cancellable_cancel (self->cancellable);
+  /* The demo emulator stops with its context. */
+  g_clear_object (&self->context);
+  G_APPLICATION_CLASS (wbps_application_parent_class)->shutdown (app);
+}
+
+static void
+wbps_application_finalize (GObject *object)
+{
+  WbpsApplication *self = WBPS_APPLICATION (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->context);
+  g_clear_object (&self->avatars);
+  g_clear_object (&self->settings);
+  g_clear_error (&self->load_error);
+  g_free (self->auth_url);
+  g_free (self->api_url);
+  g_free (self->client_key);
+  G_OBJECT_CLASS (wbps_application_parent_class)->finalize (object);
+}
+
+static void
+wbps_application_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  WbpsApplication *self = WBPS_APPLICATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_READY:
+      g_value_set_boolean (value, self->ready);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+wbps_application_class_init (WbpsApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = wbps_application_finalize;
+  object_class->get_property = wbps_application_get_property;
+  app_class->handle_local_options = wbps_application_handle_local_options;
+  app_class->startup = wbps_application_startup;
+  app_class->activate = wbps_application_activate;
+  app_class->open = wbps_application_open;
+  app_class->shutdown = wbps_application_shutdown;
+
+  properties[PROP_READY] =
+    g_param_spec_boolean ("ready", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+wbps_application_init (WbpsApplication *self)
+{
+  const GOptionEntry entries[] = {
+    { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Use the built-in TikTok emulator with its demo credentials"), NULL },
+    { "auth-url", 0, 0, G_OPTION_ARG_STRING, NULL, N_("TikTok authorize page URL"), N_("URL") },
+    { "api-url", 0, 0, G_OPTION_ARG_STRING, NULL, N_("TikTok API base URL"), N_("URL") },
+    { "client-key", 0, 0, G_OPTION_ARG_STRING, NULL, N_("TikTok client key"), N_("KEY") },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), entries);
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[FILE…]"));
+}
