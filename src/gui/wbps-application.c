@@ -110,6 +110,36 @@ set_ready (WbpsApplication *self,
 }
 
 static void
+token_checked_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WbpsToken) token = wbps_account_manager_get_token_finish (WBPS_ACCOUNT_MANAGER (object), result, &error);
+
+  /* A rejected refresh token marks the account "needs-sign-in"; the account menu shows it. */
+  if (token == NULL)
+    g_debug ("An account's sign-in could not be renewed: %s", error->message);
+}
+
+/* Renews the sign-ins that are due now, so a rejected one asks to sign in again at once, not at the next post. */
+static void
+check_sign_ins (WbpsApplication *self)
+{
+  WbpsAccountManager *accounts = wbps_context_get_account_manager (self->context);
+  GListModel *model = wbps_account_manager_get_accounts (accounts);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(WbpsAccount) account = g_list_model_get_item (model, i);
+
+      if (!wbps_account_get_needs_sign_in (account))
+        wbps_account_manager_get_token_async (accounts, wbps_account_get_open_id (account), FALSE,
+                                              self->cancellable, token_checked_cb, NULL);
+    }
+}
+
+static void
 accounts_loaded_cb (GObject      *object,
                     GAsyncResult *result,
                     gpointer      user_data)
@@ -122,6 +152,8 @@ accounts_loaded_cb (GObject      *object,
     return;
   if (error != NULL)
     g_warning ("Could not read the signed-in accounts: %s", error->message);
+  else
+    check_sign_ins (self);
   set_ready (self, g_steal_pointer (&error));
 }
 

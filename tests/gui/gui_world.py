@@ -1,0 +1,78 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The world around wbps-gtk in GUI tests and screenshots: a real
+wbps-emulator process, and the test "system browser" registered as the
+x-scheme-handler/http default in the private XDG tree of tests/with-keyring."""
+import json
+import os
+import re
+import signal
+import subprocess
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+class Emulator:
+    def __init__(self, exe, tmp, world):
+        path = os.path.join(tmp, "world.ini")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(world)
+        self.proc = subprocess.Popen([exe, "--config", path, "--port", "0",
+                                      "--data-dir", os.path.join(tmp, "emulator")],
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        line = self.proc.stdout.readline()
+        match = re.search(r"listening on (http://127\.0\.0\.1:\d+)", line)
+        assert match, "emulator said: " + line
+        self.base = match.group(1)
+        # Loopback only: no proxy may stand in between.
+        self.opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+    def call(self, method, path):
+        request = urllib.request.Request(self.base + path, method=method, data=b"" if method == "POST" else None)
+        body = json.loads(self.opener.open(request, timeout=10).read())
+        return body.get("data", body) if isinstance(body, dict) else body
+
+    def sign_in_as(self, open_id):
+        """Which TikTok user the browser is logged in as."""
+        self.call("POST", "/emulator/sign-in?user=" + open_id)
+
+    def events(self):
+        return self.call("GET", "/emulator/events").get("events", [])
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        code = self.proc.wait(10)
+        assert code == 0, "emulator exited with %s" % code
+
+
+def install_browser(tmp):
+    """test-browser.py as the default http(s) handler; returns its state directory."""
+    state = os.path.join(tmp, "browser")
+    os.makedirs(state)
+    apps = os.path.join(os.environ["XDG_DATA_HOME"], "applications")
+    os.makedirs(apps, exist_ok=True)
+    with open(os.path.join(apps, "wbps-test-browser.desktop"), "w", encoding="utf-8") as f:
+        f.write("[Desktop Entry]\nType=Application\nName=Test Browser\n"
+                "Exec=/usr/bin/python3 %s %%u\n"
+                "MimeType=x-scheme-handler/http;x-scheme-handler/https;\n" % os.path.join(HERE, "test-browser.py"))
+    os.makedirs(os.environ["XDG_CONFIG_HOME"], exist_ok=True)
+    with open(os.path.join(os.environ["XDG_CONFIG_HOME"], "mimeapps.list"), "w", encoding="utf-8") as f:
+        f.write("[Default Applications]\nx-scheme-handler/http=wbps-test-browser.desktop\n"
+                "x-scheme-handler/https=wbps-test-browser.desktop\n")
+    os.environ["WBPS_TEST_BROWSER_DIR"] = state
+    browser_mode(state, "none")
+    return state
+
+
+def browser_mode(state, mode):
+    """What the browser does at the consent page: "authorize", "deny" or "none"."""
+    with open(os.path.join(state, "mode"), "w", encoding="utf-8") as f:
+        f.write(mode)
+
+
+def browser_urls(state):
+    try:
+        with open(os.path.join(state, "urls"), encoding="utf-8") as f:
+            return f.read().split()
+    except FileNotFoundError:
+        return []
