@@ -1119,6 +1119,7 @@ deauthorize_cb (SoupServer        *server,
   g_autofree char *content = NULL;
   const char *user;
   const char *reason_text;
+  const char *client;
   gint64 reason;
 
   if (!wbps_emu_require_method (oauth->state, msg, "POST"))
@@ -1133,9 +1134,8 @@ deauthorize_cb (SoupServer        *server,
                          "Give user=OPEN_ID and reason=0..4.");
       return;
     }
-  clients = wbps_emu_state_revoke_user (oauth->state,
-                                        param (form, "client") != NULL ? param (form, "client") : param (query, "client"),
-                                        user);
+  client = param (form, "client") != NULL ? param (form, "client") : param (query, "client");
+  clients = wbps_emu_state_revoke_user (oauth->state, client, user);
   g_ptr_array_sort (clients, compare_strings);
   content = g_strdup_printf ("{\"reason\":%" G_GINT64_FORMAT "}", reason);
   for (guint i = 0; i < clients->len; i++)

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The emulator under valgrind: error replies in both envelopes, sign-ins,
- * revokes and their (failing, retried) webhook deliveries leak nothing, and SIGTERM ends it cleanly (exit 0) with every block
- * it allocated either freed or still reachable. Library leaks are listed, each
- * with its reason, in tests/emulator-common/valgrind.supp.
+ * revokes and their (failing, retried) webhook deliveries leak nothing, and
+ * SIGTERM ends it cleanly (exit 0) with every block it allocated either freed
+ * or still reachable. Library leaks are listed, each with its reason, in
+ * tests/emulator-common/valgrind.supp.
  */
 #include "emu-oauth-util.h"
 

@@ -13,7 +13,7 @@
 #define SECRET  "posting-test-secret"
 #define WAIT_MS 20000
 
-/* The fixture's world plus a callback URL and @extra_ini (which starts in [webhooks]); 200 ms first retry unless set. */
+/* The fixture's world, a callback URL and @extra_ini (starting in [webhooks]); first retry 200 ms unless set. */
 static EmuPostingFixture *
 fixture_for (WebhookReceiver *receiver,
              const char      *extra_ini)
