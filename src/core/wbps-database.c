@@ -268,6 +268,32 @@ create_private_file (const char  *path,
 }
 
 static gboolean
+is_damaged (sqlite3 *db)
+{
+  int code = sqlite3_errcode (db);
+
+  return code == SQLITE_NOTADB || code == SQLITE_CORRUPT;
+}
+
+/* "file is not a database" alone left users stuck: name the file and the way out. */
+static void
+explain_damaged (WbpsDatabase  *self,
+                 GError       **error)
+{
+  g_autofree char *aside = g_strconcat (self->path, ".damaged", NULL);
+  g_autofree char *quoted_path = g_shell_quote (self->path);
+  g_autofree char *quoted_aside = g_shell_quote (aside);
+  g_autofree char *reason = g_strdup (sqlite3_errmsg (self->db));
+
+  g_clear_error (error);
+  g_set_error (error, WBPS_DATABASE_ERROR, WBPS_DATABASE_ERROR_FAILED,
+               /* Translators: %1$s is the file, %2$s SQLite's reason, then a shell command */
+               _("The post history %s is damaged (%s). Move it aside with “mv %s %s” and run wbps "
+                 "again: a new history is started, and posts already made stay on TikTok."),
+               self->path, reason, quoted_path, quoted_aside);
+}
+
+static gboolean
 do_open (WbpsDatabase  *self,
          GError       **error)
 {
@@ -286,6 +312,8 @@ do_open (WbpsDatabase  *self,
   if (!exec_sql (self->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;", error) ||
       !migrate (self->db, error))
     {
+      if (is_damaged (self->db))
+        explain_damaged (self, error);
       g_clear_pointer (&self->db, sqlite3_close);
       return FALSE;
     }

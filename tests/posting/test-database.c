@@ -222,6 +222,27 @@ test_refuses_newer (Fixture       *f,
   g_assert_error (error, WBPS_DATABASE_ERROR, WBPS_DATABASE_ERROR_TOO_NEW);
 }
 
+/* A damaged file once gave only "Local database: file is not a database". */
+static void
+test_damaged_explained (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_path_get_dirname (f->path);
+  g_autofree char *expected = NULL;
+  g_autofree char *quoted = g_shell_quote (f->path);
+  g_autofree char *aside = g_strconcat (f->path, ".damaged", NULL);
+  g_autofree char *quoted_aside = g_shell_quote (aside);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (f->path, "this is not an SQLite database, not at all, really", -1, NULL));
+  g_assert_false (db_open (f->db, &error));
+  expected = g_strdup_printf ("The post history %s is damaged (file is not a database). Move it aside with "
+                              "“mv %s %s” and run wbps again: a new history is started, and posts already "
+                              "made stay on TikTok.", f->path, quoted, quoted_aside);
+  g_assert_cmpstr (error->message, ==, expected);
+}
+
 static void
 test_checkpoint_round_trip (Fixture       *f,
                             gconstpointer  data)
@@ -415,6 +436,7 @@ main (int   argc,
   ADD ("fresh-schema", test_fresh_schema);
   ADD ("migrates-v1", test_migrates_v1);
   ADD ("refuses-newer", test_refuses_newer);
+  ADD ("damaged-explained", test_damaged_explained);
   ADD ("checkpoint-round-trip", test_checkpoint_round_trip);
   ADD ("unique-publish-id", test_unique_publish_id);
   ADD ("history-order", test_history_order);
