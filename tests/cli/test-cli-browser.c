@@ -207,7 +207,7 @@ test_chromium_login (void)
   if (!g_file_test (CHROMIUM, G_FILE_TEST_IS_EXECUTABLE) ||
       !g_file_test (CHROMEDRIVER, G_FILE_TEST_IS_EXECUTABLE))
     {
-      g_test_skip ("Chromium or chromedriver is not installed");
+      wbps_test_skip_missing ("Chromium or chromedriver is not installed");
       return;
     }
 

@@ -41,4 +41,11 @@ guint        wbps_test_http_get  (const char  *url,
                                   char       **location,
                                   char       **body);
 
+/*
+ * A test that cannot run because a tool is missing: skipped on a developer's
+ * machine, failed when CI=true (build-aux/dev installs every tool, so a missing
+ * one in CI is a broken install step, not a reason to pass).
+ */
+void         wbps_test_skip_missing (const char *why);
+
 G_END_DECLS

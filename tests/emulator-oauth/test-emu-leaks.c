@@ -7,6 +7,7 @@
  * tests/emulator-common/valgrind.supp.
  */
 #include "emu-oauth-util.h"
+#include "wbps-test-util.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
@@ -67,7 +68,7 @@ test_no_leaks_and_clean_exit (void)
 
   if (valgrind == NULL)
     {
-      g_test_skip ("valgrind is not installed");
+      wbps_test_skip_missing ("valgrind is not installed");
       return;
     }
   suppressions = g_build_filename (g_getenv ("WBPS_SOURCE_DIR"), "tests", "emulator-common", "valgrind.supp", NULL);

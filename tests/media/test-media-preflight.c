@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "wbps-media-preflight.h"
+#include "wbps-test-util.h"
 
 #define PROBE_TIMEOUT_SEC 30
 
@@ -100,7 +101,7 @@ have_element (const char *name)
     return TRUE;
 
   why = g_strdup_printf ("the GStreamer element %s is not installed", name);
-  g_test_skip (why);
+  wbps_test_skip_missing (why);
   return FALSE;
 }
 
