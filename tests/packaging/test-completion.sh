@@ -4,11 +4,13 @@
 # against a real wbps, a real wbps-emulator and a real keyring (run through
 # tests/with-keyring): commands and options agree with wbps --help, --account
 # offers the signed-in open_ids, status every publish id of the history and
-# resume only the interrupted upload. The zsh completion is loaded by zsh.
+# resume only the interrupted upload. Then the same through zsh's completion
+# system in a pseudo-terminal (zsh-complete.zsh).
 #
 # Usage: test-completion.sh COMPLETIONS_DIR WBPS EMULATOR
 set -uo pipefail
 completions=$1 wbps=$2 emulator=$3
+here=$(cd "$(dirname "$0")" && pwd)
 export LC_ALL=C.UTF-8 LANGUAGE=
 
 n=0 failed=0
@@ -143,13 +145,24 @@ expect "status takes one publish id" "" "$(complete_line "$wbps status $finished
 stop_emulator
 
 # ---- zsh ---------------------------------------------------------------------
+# Driven by zsh's own completion system in a pseudo-terminal (list-choices, Ctrl-D).
+zsh_complete() { zsh -f "$here/zsh-complete.zsh" "$completions" "$1" | grep -v '^$' | sorted; }
+long_only() { tr ' ' '\n' | grep -E '^--' | sorted; }
 if command -v zsh >/dev/null; then
-  if out=$(zsh -fc "fpath=('$completions' \$fpath); autoload -Uz compinit && compinit -u -d '$work/zcompdump' && \
-           print -r -- \${_comps[wbps]}" 2>&1) && [ "$out" = "_wbps" ]; then
-    ok "zsh's compinit binds _wbps to wbps"
-  else
-    not_ok "zsh's compinit binds _wbps to wbps" "$out"
-  fi
+  expect "zsh: commands are those wbps --help lists" "$(help_verbs)" "$(zsh_complete "$wbps ")"
+  expect "zsh: global options are those wbps --help lists" "$(help_options | long_only)" \
+    "$(zsh_complete "$wbps -" | long_only)"
+  for verb in post relay; do
+    expect "zsh: wbps $verb options are those its --help lists" "$(help_options "$verb" | long_only)" \
+      "$(zsh_complete "$wbps $verb -" | long_only)"
+  done
+  expect "zsh: --privacy offers TikTok's levels" "FOLLOWER_OF_CREATOR MUTUAL_FOLLOW_FRIENDS PUBLIC_TO_EVERYONE SELF_ONLY" \
+    "$(zsh_complete "$wbps post clip.mp4 --privacy ")"
+  expect "zsh: --account offers the signed-in open_ids" "demo-creator demo-private" \
+    "$(zsh_complete "$wbps ${globals[*]} --account ")"
+  expect "zsh: status offers every publish id of the history" "$(printf '%s\n' "$interrupted" "$finished" | sorted)" \
+    "$(zsh_complete "$wbps status ")"
+  expect "zsh: resume offers only the interrupted upload" "$interrupted" "$(zsh_complete "$wbps resume ")"
 elif [ "${CI:-}" = true ]; then
   not_ok "zsh is installed (CI=true)"
 else

@@ -1,0 +1,36 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Completes LINE with zsh's own completion system in a pseudo-terminal (zsh/zpty)
+# with list-choices (Ctrl-D, which lists without inserting), and prints the
+# candidates zsh offers, one a line.
+# Usage: zsh -f zsh-complete.zsh COMPLETIONS_DIR LINE
+zmodload zsh/zpty
+setopt extendedglob
+comp_dir=$1 line=$2
+zpty z 'zsh -f -i'
+zpty -w z "PROMPT='%% '"
+zpty -w z "fpath=($comp_dir \$fpath); autoload -Uz compinit; compinit -u -D"
+zpty -w z "zstyle ':completion:*' list-separator '#'; zstyle ':completion:*' format 'GROUP<%d>'"
+zpty -w z "LISTMAX=0; COLUMNS=1000; setopt nolistbeep nobeep; unsetopt automenu; print READY"
+while zpty -r z l; do [[ $l == READY* ]] && break; done
+zpty -w -n z "$line"$'\C-d'
+# Read until zsh has listed and redrawn the command line (the line shows twice:
+# typed, then redrawn under the list), at most ~30 s.
+plain() { print -r -- "$1" | sed 's/.\x08//g; s/\x1b\[[0-9;?]*[a-zA-Z]/\n/g; s/\r/\n/g' }
+out=
+for i in {1..150}; do
+  sleep 0.2
+  while zpty -r -t z l; do out+=$l; done
+  (( $(plain "$out" | grep -c -F -- "${line% }") >= 2 )) && break
+done
+zpty -d z
+# Plain text: escape sequences and carriage returns become line breaks, so the
+# listing and the redrawn command line come apart.
+out=$(plain "$out")
+typeset -a candidates
+for l in ${(f)out}; do
+  l=${l%%[[:space:]]#}
+  # Skip the command line (typed and redrawn), group headings and the prompt.
+  [[ $l == ${line%% *}* || $l == *GROUP\<* || $l == '%'* ]] && continue
+  candidates+=(${=l%%\#*})
+done
+print -rl -- $candidates
