@@ -262,10 +262,22 @@ about_activated (GSimpleAction *action,
                          NULL);
 }
 
+/* The user guide (help/), in the help viewer; inside Flatpak through the OpenURI portal. */
+static void
+help_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+
+  gtk_show_uri (gtk_application_get_active_window (app), "help:wbps", GDK_CURRENT_TIME);
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_activated },
   { "preferences", preferences_activated },
   { "about", about_activated },
+  { "help", help_activated },
 };
 
 /* ---- GApplication ---------------------------------------------------- */
@@ -290,6 +302,7 @@ wbps_application_startup (GApplication *app)
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
   static const char *prefs_accels[] = { "<Control>comma", NULL };
+  static const char *help_accels[] = { "F1", NULL };
 
   G_APPLICATION_CLASS (wbps_application_parent_class)->startup (app);
 
@@ -297,6 +310,7 @@ wbps_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", prefs_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.help", help_accels);
 
   self->avatars = wbps_avatar_cache_new ();
   if ((self->settings = wbps_config_get_settings ()) != NULL)
