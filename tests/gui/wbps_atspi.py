@@ -33,7 +33,9 @@ class App:
     """One wbps-gtk process with accessibility on, and its accessible tree."""
 
     def __init__(self, exe, args=(), env=None):
-        env = dict(env or os.environ, GTK_A11Y="atspi", GDK_BACKEND="x11", LANGUAGE="C")
+        # English names unless the caller asks for a language (translated screenshots).
+        language = (env or {}).get("LANGUAGE", "C")
+        env = dict(env or os.environ, GTK_A11Y="atspi", GDK_BACKEND="x11", LANGUAGE=language)
         env.pop("NO_AT_BRIDGE", None)
         self.proc = subprocess.Popen([exe, *args], env=env)
         self.root = wait_for("wbps-gtk on the accessibility bus", self._find_app)
