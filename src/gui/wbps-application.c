@@ -36,7 +36,7 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (WbpsApplication, wbps_application, ADW_TYPE_APPLICATION)
 
-static const char *config_keys[] = { "auth-url", "api-url", "client-key", "sandbox" };
+static const char * const config_keys[] = { "auth-url", "api-url", "client-key", "sandbox", NULL };
 
 WbpsApplication *
 wbps_application_new (void)

@@ -142,13 +142,15 @@ def deny(app, browser):
     assert keyring_open_ids() == [], keyring_open_ids()
 
 
-@step("sign in shows the greeting with the emulator's display name")
+@step("sign in shows the greeting with the emulator's display name, the avatar cached")
 def sign_in(app, browser):
     browser_mode(browser, "authorize")
     app.click("push button", "Try Again")
     app.find("label", "Alice Example")
     app.find("label", "You are signed in with TikTok.")
     assert keyring_open_ids() == ["gui-alice"], keyring_open_ids()
+    avatars = os.path.join(os.environ["XDG_CACHE_HOME"], "wbps", "avatars")
+    wait_for("the avatar in the cache", lambda: os.path.isdir(avatars) and os.listdir(avatars))
     app.click("push button", "Continue")
     app.find("push button", "Accounts")
 
