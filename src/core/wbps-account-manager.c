@@ -2,13 +2,20 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 
 #include "wbps-account-manager-private.h"
 
 #include "wbps-account-private.h"
 #include "wbps-error.h"
 #include "wbps-oauth-client.h"
+#include "wbps-redact.h"
 
 /* One refresh in flight for an account, and every caller waiting for it. */
 typedef struct {
@@ -16,6 +23,9 @@ typedef struct {
   char               *open_id;
   GPtrArray          *waiters;  /* GTask*, each completed with a WbpsToken copy */
   WbpsToken          *fresh;
+  gboolean            force;    /* TikTok refused the access token we hold */
+  char               *refused;  /* that access token, when @force */
+  int                 lock_fd;  /* the refresh lock every wbps of the user shares; -1 when not held */
 } Refresh;
 
 struct _WbpsAccountManager
@@ -602,6 +612,10 @@ resolve_account (WbpsAccountManager  *self,
 static void
 refresh_free (Refresh *refresh)
 {
+  /* Closing releases the flock: the next process re-reads what this one stored. */
+  if (refresh->lock_fd >= 0)
+    close (refresh->lock_fd);
+  wbps_secret_free (refresh->refused);
   g_clear_pointer (&refresh->waiters, g_ptr_array_unref);
   g_clear_pointer (&refresh->fresh, wbps_token_free);
   g_clear_object (&refresh->self);
@@ -724,23 +738,139 @@ refresh_cb (GObject      *source,
                                 refresh_stored_cb, refresh);
 }
 
+/* One lock file per account in $XDG_RUNTIME_DIR/wbps/, shared by every wbps process of the user. */
+static char *
+refresh_lock_path (const WbpsToken *account)
+{
+  g_autofree char *key = g_strconcat (account->client_key != NULL ? account->client_key : "", "\n",
+                                      account->open_id, NULL);
+  g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, key, -1);
+  g_autofree char *name = g_strdup_printf ("refresh-%.16s.lock", digest);
+
+  return g_build_filename (g_get_user_runtime_dir (), "wbps", name, NULL);
+}
+
+/* Blocks in a worker until no other process refreshes this account. */
+static void
+take_refresh_lock_thread (GTask        *task,
+                          gpointer      source_object,
+                          gpointer      task_data,
+                          GCancellable *cancellable)
+{
+  const char *path = task_data;
+  g_autofree char *dir = g_path_get_dirname (path);
+  int fd, saved;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0 ||
+      (fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0)
+    {
+      saved = errno;
+      g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (saved), "%s: %s", path,
+                               g_strerror (saved));
+      return;
+    }
+  while (flock (fd, LOCK_EX) != 0)
+    if (errno != EINTR)
+      {
+        saved = errno;
+        close (fd);
+        g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (saved), "%s: %s", path,
+                                 g_strerror (saved));
+        return;
+      }
+  g_task_return_int (task, fd);
+}
+
+static void
+refresh_with_tiktok (Refresh   *refresh,
+                     WbpsToken *account)
+{
+  g_debug ("Renewing the access token of %s", account->open_id);
+  /* The manager's cancellable: one caller giving up must not fail the others. */
+  wbps_oauth_client_refresh_async (refresh->self->oauth, account->refresh_token,
+                                   refresh->self->cancellable, refresh_cb, refresh);
+}
+
+/* Another process rotated the tokens while we waited: its access token serves unless it is the refused one. */
+static gboolean
+stored_is_usable (Refresh         *refresh,
+                  const WbpsToken *stored)
+{
+  if (wbps_token_access_expiring (stored, now_seconds (), WBPS_ACCOUNT_REFRESH_MARGIN))
+    return FALSE;
+  return !refresh->force || g_strcmp0 (stored->access_token, refresh->refused) != 0;
+}
+
+static void
+refresh_reread_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Refresh *refresh = user_data;
+  g_autoptr(WbpsToken) stored = wbps_token_store_lookup_finish (WBPS_TOKEN_STORE (source), result, NULL);
+  WbpsToken *account = find_account (refresh->self, refresh->open_id);
+
+  if (account == NULL)
+    return refresh_complete (refresh, sign_in_again_error (refresh->open_id, NULL));
+  if (stored != NULL && g_strcmp0 (stored->refresh_token, account->refresh_token) != 0)
+    {
+      /* Never present a refresh token another process has rotated away: TikTok would revoke the grant. */
+      g_debug ("Another wbps renewed the sign-in of %s; using its tokens", account->open_id);
+      token_assign (account, stored);
+      if (stored_is_usable (refresh, stored))
+        {
+          refresh->fresh = wbps_token_copy (account);
+          sync_models (refresh->self);
+          return refresh_complete (refresh, NULL);
+        }
+    }
+  refresh_with_tiktok (refresh, account);
+}
+
+static void
+refresh_locked_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Refresh *refresh = user_data;
+  WbpsToken *account = find_account (refresh->self, refresh->open_id);
+  g_autoptr(GError) error = NULL;
+
+  refresh->lock_fd = g_task_propagate_int (G_TASK (result), &error);
+  if (refresh->lock_fd < 0)
+    {
+      /* Without the lock a refresh still works, only unordered with other processes. */
+      g_warning ("Could not take the sign-in refresh lock: %s", error->message);
+      refresh->lock_fd = -1;
+    }
+  if (account == NULL)
+    return refresh_complete (refresh, sign_in_again_error (refresh->open_id, NULL));
+  wbps_token_store_lookup_async (refresh->self->store, account->client_key, account->open_id,
+                                 refresh->self->cancellable, refresh_reread_cb, refresh);
+}
+
 static void
 start_refresh (WbpsAccountManager *self,
                const WbpsToken    *account,
+               gboolean            force,
                GTask              *task)
 {
   Refresh *refresh = g_new0 (Refresh, 1);
+  g_autoptr(GTask) lock_task = NULL;
 
   refresh->self = g_object_ref (self);
   refresh->open_id = g_strdup (account->open_id);
   refresh->waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  refresh->force = force;
+  refresh->refused = force ? g_strdup (account->access_token) : NULL;
+  refresh->lock_fd = -1;
   g_ptr_array_add (refresh->waiters, task);
   g_hash_table_insert (self->refreshes, refresh->open_id, refresh);
 
-  g_debug ("Renewing the access token of %s", account->open_id);
-  /* The manager's cancellable: one caller giving up must not fail the others. */
-  wbps_oauth_client_refresh_async (self->oauth, account->refresh_token, self->cancellable,
-                                   refresh_cb, refresh);
+  lock_task = g_task_new (NULL, NULL, refresh_locked_cb, refresh);
+  g_task_set_source_tag (lock_task, start_refresh);
+  g_task_set_task_data (lock_task, refresh_lock_path (account), g_free);
+  g_task_run_in_thread (lock_task, take_refresh_lock_thread);
 }
 
 void
@@ -783,7 +913,7 @@ wbps_account_manager_get_token_async (WbpsAccountManager  *self,
       return g_task_return_error (task, sign_in_again_error (account_name (account), NULL));
     }
 
-  start_refresh (self, account, g_steal_pointer (&task));
+  start_refresh (self, account, force_refresh, g_steal_pointer (&task));
 }
 
 WbpsToken *

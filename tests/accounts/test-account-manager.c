@@ -437,6 +437,81 @@ test_concurrent_callers_share_one_refresh (void)
   g_assert_cmpuint (user_info_status (w.emu, a->access_token), ==, 200);
 }
 
+/* Both "processes" (two managers on one keyring) ask for a token at once; returns both. */
+static void
+two_processes_get_token (SignedIn            *w,
+                         WbpsAccountManager  *other,
+                         gboolean             force,
+                         WbpsToken          **a,
+                         WbpsToken          **b)
+{
+  g_autoptr(GAsyncResult) first = NULL;
+  g_autoptr(GAsyncResult) second = NULL;
+  g_autoptr(GError) error = NULL;
+
+  wbps_account_manager_get_token_async (w->manager, CREATOR_ID, force, NULL, accounts_test_store_result, &first);
+  wbps_account_manager_get_token_async (other, CREATOR_ID, force, NULL, accounts_test_store_result, &second);
+  ACCOUNTS_TEST_WAIT (first, 30);
+  ACCOUNTS_TEST_WAIT (second, 30);
+  *a = wbps_account_manager_get_token_finish (w->manager, first, &error);
+  g_assert_no_error (error);
+  *b = wbps_account_manager_get_token_finish (other, second, &error);
+  g_assert_no_error (error);
+}
+
+/*
+ * Two wbps processes refreshing the same account at once. With rotating refresh
+ * tokens the loser used to present the refresh token the winner had just
+ * rotated away and was told to sign in again. Now a lock every wbps of the user
+ * shares orders them, and the second reads the keyring again: here (TikTok
+ * refused the access token both held, as after an early revocation) it uses the
+ * token the first stored, so TikTok sees one refresh.
+ */
+static void
+test_two_processes_share_one_refresh (void)
+{
+  g_auto(SignedIn) w = { 0 };
+  g_autoptr(WbpsAccountManager) other = NULL;
+  g_autoptr(WbpsToken) a = NULL;
+  g_autoptr(WbpsToken) b = NULL;
+  g_autoptr(WbpsToken) stored = NULL;
+  g_autoptr(GError) error = NULL;
+
+  signed_in_start (&w, "access-lifetime=3600");
+  other = new_manager (w.config);
+  two_processes_get_token (&w, other, TRUE, &a, &b);
+  g_assert_cmpstr (a->access_token, !=, w.signed_in->access_token);
+  g_assert_cmpstr (a->access_token, ==, b->access_token);
+  g_assert_cmpstr (a->refresh_token, ==, b->refresh_token);
+  stored = keyring_token (CREATOR_ID, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (stored->refresh_token, ==, a->refresh_token);
+  g_assert_cmpuint (user_info_status (w.emu, a->access_token), ==, 200);
+}
+
+/* The same with tokens that are due anyway: each refreshes in turn, from the latest refresh token. */
+static void
+test_two_processes_refresh_in_turn (void)
+{
+  g_auto(SignedIn) w = { 0 };
+  g_autoptr(WbpsAccountManager) other = NULL;
+  g_autoptr(WbpsToken) a = NULL;
+  g_autoptr(WbpsToken) b = NULL;
+  g_autoptr(WbpsToken) stored = NULL;
+  g_autoptr(GError) error = NULL;
+
+  signed_in_start (&w, "access-lifetime=4");
+  other = new_manager (w.config);
+  two_processes_get_token (&w, other, FALSE, &a, &b);
+  stored = keyring_token (CREATOR_ID, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_strcmp0 (stored->refresh_token, a->refresh_token) == 0 ||
+                 g_strcmp0 (stored->refresh_token, b->refresh_token) == 0);
+  g_assert_cmpuint (user_info_status (w.emu, a->access_token), ==, 200);
+  g_assert_cmpuint (user_info_status (w.emu, b->access_token), ==, 200);
+  g_assert_cmpstr (raw_refresh_error (w.emu, stored->refresh_token), ==, "");
+}
+
 static void
 assert_sign_in_again (GError *error)
 {
@@ -626,6 +701,8 @@ main (int   argc,
 
   add_test ("/accounts/fresh-token-not-refreshed", test_fresh_token_not_refreshed);
   add_test ("/accounts/refresh-with-rotation", test_refresh_with_rotation);
+  add_test ("/accounts/two-processes-share-one-refresh", test_two_processes_share_one_refresh);
+  add_test ("/accounts/two-processes-refresh-in-turn", test_two_processes_refresh_in_turn);
   add_test ("/accounts/concurrent-callers-share-one-refresh",
             test_concurrent_callers_share_one_refresh);
   add_test ("/accounts/refresh-token-refused-by-tiktok", test_refresh_token_refused_by_tiktok);
