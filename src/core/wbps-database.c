@@ -333,6 +333,19 @@ bind_text (sqlite3_stmt *stmt,
     sqlite3_bind_null (stmt, index);
 }
 
+/*
+ * The upload URL carries TikTok's upload token: it is kept only while the upload
+ * may still need it (under way or interrupted), never once it has ended.
+ */
+static gboolean
+upload_may_continue (const char *state)
+{
+  const char * const upload_states[] = { "NEW", "PREFLIGHT", "CREATOR_INFO", "INIT", "UPLOAD",
+                                         "INTERRUPTED", NULL };
+
+  return state == NULL || g_strv_contains (upload_states, state);
+}
+
 static void
 bind_record (sqlite3_stmt         *stmt,
              const WbpsPostRecord *r)
@@ -349,7 +362,7 @@ bind_record (sqlite3_stmt         *stmt,
   bind_text (stmt, 8, r->mode != NULL ? r->mode : "direct");
   bind_text (stmt, 9, r->privacy);
   bind_text (stmt, 10, r->publish_id);
-  bind_text (stmt, 11, r->upload_url);
+  bind_text (stmt, 11, upload_may_continue (r->state) ? r->upload_url : NULL);
   sqlite3_bind_int64 (stmt, 12, r->upload_expires_at);
   sqlite3_bind_int64 (stmt, 13, r->next_offset);
   sqlite3_bind_int64 (stmt, 14, r->chunk_size);

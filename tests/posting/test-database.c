@@ -222,6 +222,39 @@ test_refuses_newer (Fixture       *f,
   g_assert_error (error, WBPS_DATABASE_ERROR, WBPS_DATABASE_ERROR_TOO_NEW);
 }
 
+/* The upload URL (with its upload token) stayed in the database after the post was done. */
+static void
+test_upload_url_cleared_when_upload_ends (Fixture       *f,
+                                          gconstpointer  data)
+{
+  const char *ended[] = { "PROCESSING", "DONE", "FAILED", "UNCONFIRMED" };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WbpsPostRecord) r = sample_record ("url");
+  g_autofree char *interrupted = NULL;
+
+  r->id = db_insert (f->db, r, &error);
+  g_assert_no_error (error);
+  g_free (r->state);
+  r->state = g_strdup ("INTERRUPTED");
+  r->publish_id = g_strdup ("v_pub_file~v2-1.7300000000000000001");
+  r->upload_url = g_strdup ("http://127.0.0.1:1/upload/?upload_id=1&upload_token=secret-upload-token");
+  g_assert_true (db_update (f->db, r, &error));
+  /* Resumable: the URL is still needed. */
+  interrupted = sqlite_query_text (f->path, "SELECT upload_url FROM posts");
+  g_assert_cmpstr (interrupted, ==, r->upload_url);
+  for (guint i = 0; i < G_N_ELEMENTS (ended); i++)
+    {
+      g_autofree char *url = NULL;
+
+      g_free (r->state);
+      r->state = g_strdup (ended[i]);
+      g_assert_true (db_update (f->db, r, &error));
+      g_assert_no_error (error);
+      url = sqlite_query_text (f->path, "SELECT upload_url FROM posts");
+      g_assert_null (url);
+    }
+}
+
 /* A damaged file once gave only "Local database: file is not a database". */
 static void
 test_damaged_explained (Fixture       *f,
@@ -437,6 +470,7 @@ main (int   argc,
   ADD ("migrates-v1", test_migrates_v1);
   ADD ("refuses-newer", test_refuses_newer);
   ADD ("damaged-explained", test_damaged_explained);
+  ADD ("upload-url-cleared-when-upload-ends", test_upload_url_cleared_when_upload_ends);
   ADD ("checkpoint-round-trip", test_checkpoint_round_trip);
   ADD ("unique-publish-id", test_unique_publish_id);
   ADD ("history-order", test_history_order);
