@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Core's webhook signature check and event envelope, against vectors computed elsewhere (openssl dgst -hmac). */
+#include "wbps-relay-status.h"
 #include "wbps-webhook-event.h"
 #include "wbps-webhook-signature.h"
 
@@ -143,6 +144,42 @@ test_not_envelopes (void)
   g_assert_null (wbps_webhook_event_get_user_openid (no_user));
 }
 
+static WbpsPublishStatus *
+status_of (const char *event,
+           const char *content)
+{
+  g_autofree char *escaped = g_strescape (content, NULL);
+  g_autofree char *body = g_strdup_printf ("{\"client_key\":\"k\",\"event\":\"%s\",\"create_time\":1,"
+                                           "\"user_openid\":\"u\",\"content\":\"%s\"}", event, escaped);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WbpsWebhookEvent) parsed = wbps_webhook_event_new_from_data (body, -1, &error);
+
+  g_assert_no_error (error);
+  return wbps_publish_status_new_from_event (parsed);
+}
+
+/* A relayed event as the status status/fetch would have given. */
+static void
+test_event_status (void)
+{
+  g_autoptr(WbpsPublishStatus) complete = status_of ("post.publish.complete", "{\"publish_id\":\"p\",\"publish_type\":\"DIRECT_PUBLISH\"}");
+  g_autoptr(WbpsPublishStatus) available = status_of ("post.publish.publicly_available", "{\"publish_id\":\"p\",\"post_id\":7261463769757501445}");
+  g_autoptr(WbpsPublishStatus) inbox = status_of ("post.publish.inbox_delivered", "{\"publish_id\":\"p\",\"publish_type\":\"INBOX_SHARE\"}");
+  g_autoptr(WbpsPublishStatus) failed = status_of ("post.publish.failed", "{\"publish_id\":\"p\",\"reason\":\"spam_risk_too_many_posts\"}");
+  g_autoptr(WbpsPublishStatus) gone = status_of ("post.publish.no_longer_publicaly_available", "{\"publish_id\":\"p\",\"post_id\":\"1\"}");
+  g_autoptr(WbpsPublishStatus) removed = status_of ("authorization.removed", "{\"reason\":1}");
+
+  g_assert_cmpstr (complete->status, ==, "PUBLISH_COMPLETE");
+  g_assert_cmpuint (g_strv_length (complete->post_ids), ==, 0);
+  g_assert_cmpstr (available->status, ==, "PUBLISH_COMPLETE");
+  g_assert_cmpstr (available->post_ids[0], ==, "7261463769757501445");
+  g_assert_cmpstr (inbox->status, ==, "SEND_TO_USER_INBOX");
+  g_assert_cmpstr (failed->status, ==, "FAILED");
+  g_assert_cmpstr (failed->fail_reason, ==, "spam_risk_too_many_posts");
+  g_assert_null (gone);
+  g_assert_null (removed);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -154,5 +191,6 @@ main (int    argc,
   g_test_add_func ("/webhook/signature/malformed", test_malformed);
   g_test_add_func ("/webhook/event/parse", test_event);
   g_test_add_func ("/webhook/event/not-envelopes", test_not_envelopes);
+  g_test_add_func ("/webhook/event/status", test_event_status);
   return g_test_run ();
 }
