@@ -229,7 +229,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--wbps", required=True, help="the built wbps executable")
     parser.add_argument("--nginx", default=shutil.which("nginx") or "/usr/sbin/nginx")
-    parser.add_argument("--nginx-workers", default="1")
+    parser.add_argument("--nginx-workers", default="auto",
+                        help="nginx worker_processes (default auto, as Debian ships it: one per processor)")
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--rounds", type=int, default=3,
                         help="rounds of all three, in turn; medians are compared")

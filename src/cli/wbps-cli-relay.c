@@ -29,6 +29,7 @@ wbps_cli_relay (WbpsCli  *cli,
     { "broker", 0, 0, G_OPTION_ARG_NONE, &options.broker, N_("Broker token requests for desktops that have no client secret"), NULL },
     { "tolerance", 0, 0, G_OPTION_ARG_INT, &options.tolerance, N_("Seconds a signature's time may differ from now (default 300)"), N_("SECONDS") },
     { "heartbeat-seconds", 0, 0, G_OPTION_ARG_INT, &options.heartbeat_seconds, N_("Seconds between heartbeat comments on event streams (default 15)"), N_("SECONDS") },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &options.threads, N_("Worker threads sharing the port (default: one per processor)"), N_("N") },
     { "auth-cache-seconds", 0, 0, G_OPTION_ARG_INT, &options.auth_cache_seconds, N_("Seconds a desktop's token is trusted before TikTok is asked again (default 300)"), N_("SECONDS") },
     { NULL }
   };

@@ -21,6 +21,7 @@ struct _WbpsRelayAuthenticator
   SoupSession *session;
   char        *user_info_url;
   guint        cache_seconds;
+  GMutex       lock;    /* forget may come from another worker's thread */
   GHashTable  *cache;   /* hex SHA-256 of the token → CacheEntry */
 };
 
@@ -42,6 +43,7 @@ wbps_relay_authenticator_finalize (GObject *object)
   g_clear_object (&self->session);
   g_free (self->user_info_url);
   g_hash_table_unref (self->cache);
+  g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (wbps_relay_authenticator_parent_class)->finalize (object);
 }
@@ -56,6 +58,7 @@ static void
 wbps_relay_authenticator_init (WbpsRelayAuthenticator *self)
 {
   self->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) cache_entry_free);
+  g_mutex_init (&self->lock);
 }
 
 WbpsRelayAuthenticator *
@@ -71,16 +74,17 @@ wbps_relay_authenticator_new (SoupSession *session,
   return self;
 }
 
-static const char *
+static char *
 cached_open_id (WbpsRelayAuthenticator *self,
                 const char             *key)
 {
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
   CacheEntry *entry = g_hash_table_lookup (self->cache, key);
 
   if (entry == NULL)
     return NULL;
   if (entry->expires_at > g_get_monotonic_time ())
-    return entry->open_id;
+    return g_strdup (entry->open_id);
   g_hash_table_remove (self->cache, key);
   return NULL;
 }
@@ -90,6 +94,7 @@ remember (WbpsRelayAuthenticator *self,
           const char             *key,
           const char             *open_id)
 {
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
   CacheEntry *entry = g_new0 (CacheEntry, 1);
 
   if (g_hash_table_size (self->cache) >= MAX_CACHED)
@@ -162,13 +167,13 @@ wbps_relay_authenticator_lookup_async (WbpsRelayAuthenticator *self,
   g_autofree char *url = g_strconcat (self->user_info_url, "?fields=open_id", NULL);
   g_autofree char *authorization = g_strconcat ("Bearer ", access_token, NULL);
   g_autoptr(SoupMessage) msg = NULL;
-  const char *open_id;
+  char *open_id;
 
   g_task_set_source_tag (task, wbps_relay_authenticator_lookup_async);
   g_task_set_task_data (task, key, g_free);
   if ((open_id = cached_open_id (self, key)) != NULL)
     {
-      g_task_return_pointer (task, g_strdup (open_id), g_free);
+      g_task_return_pointer (task, open_id, g_free);
       return;
     }
   msg = soup_message_new (SOUP_METHOD_GET, url);
@@ -199,5 +204,7 @@ wbps_relay_authenticator_forget (WbpsRelayAuthenticator *self,
   g_autofree char *key = g_compute_checksum_for_string (G_CHECKSUM_SHA256, access_token, -1);
 
   g_return_if_fail (WBPS_IS_RELAY_AUTHENTICATOR (self));
+  g_mutex_lock (&self->lock);
   g_hash_table_remove (self->cache, key);
+  g_mutex_unlock (&self->lock);
 }

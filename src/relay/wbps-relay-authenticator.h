@@ -34,7 +34,7 @@ char                   *wbps_relay_authenticator_lookup_finish (WbpsRelayAuthent
                                                                 GAsyncResult           *result,
                                                                 GError                **error);
 
-/* Drops what is cached for @access_token (it was just revoked). */
+/* Drops what is cached for @access_token (it was just revoked); safe from any thread. */
 void                    wbps_relay_authenticator_forget        (WbpsRelayAuthenticator *self,
                                                                 const char             *access_token);
 

@@ -19,6 +19,7 @@ typedef struct {
   guint        auth_cache_seconds; /* how long an access token → open_id answer is kept */
   const char  *api_base;           /* TikTok's API base (user info, broker) */
   gboolean     broker;             /* serve /oauth/token, /oauth/refresh, /oauth/revoke */
+  guint        threads;            /* worker threads sharing the port; 0 = one per processor */
 } WbpsRelaySettings;
 
 #define WBPS_TYPE_RELAY_SERVER (wbps_relay_server_get_type ())
@@ -27,9 +28,10 @@ G_DECLARE_FINAL_TYPE (WbpsRelayServer, wbps_relay_server, WBPS, RELAY_SERVER, GO
 /*
  * The relay: POST /webhook (verify, deduplicate, commit, then 200), GET /events
  * (Server-Sent Events of one creator, authenticated by their TikTok access
- * token), GET /healthz, GET /metrics and, with the broker, /oauth/…. Writes one
- * line per request on stderr (method, path, status, outcome, time; never a
- * header or a body).
+ * token), GET /healthz, GET /metrics and, with the broker, /oauth/…, served by
+ * worker threads (WbpsRelayWorker) that share the port. Writes one line per
+ * request on stderr (method, path, status, outcome, time; never a header or a
+ * body). Purges old events in the background on the caller's main context.
  */
 WbpsRelayServer *wbps_relay_server_new          (WbpsEventStore          *store,
                                                  const WbpsRelaySettings *settings);

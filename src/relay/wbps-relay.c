@@ -98,9 +98,9 @@ check_options (const WbpsRelayOptions  *options,
     g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                          _("--tls-certificate and --tls-key go together."));
   else if (options->retention_days < 1 || options->tolerance < 1 || options->heartbeat_seconds < 1 ||
-           options->auth_cache_seconds < 0)
+           options->auth_cache_seconds < 0 || options->threads < 0)
     g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                         _("--retention-days, --tolerance and --heartbeat-seconds must be at least 1."));
+                         _("--retention-days, --tolerance and --heartbeat-seconds must be at least 1, --threads at least 0."));
   else
     return TRUE;
   return FALSE;
@@ -125,6 +125,7 @@ start_server (const WbpsRelayOptions  *options,
     .auth_cache_seconds = options->auth_cache_seconds,
     .api_base = options->api_base,
     .broker = options->broker,
+    .threads = options->threads,
   };
 
   if ((address = parse_listen (options->listen, error)) == NULL ||

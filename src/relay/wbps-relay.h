@@ -17,6 +17,7 @@ typedef struct {
   int          tolerance;
   int          heartbeat_seconds;
   int          auth_cache_seconds;
+  int          threads;               /* 0 = one per processor */
   gboolean     broker;
 } WbpsRelayOptions;
 

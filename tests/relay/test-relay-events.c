@@ -40,7 +40,8 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  const char *args[] = { "--heartbeat-seconds", "1", "--broker", NULL };
+  /* Three workers: a stream and the deliveries for it often land on different threads. */
+  const char *args[] = { "--heartbeat-seconds", "1", "--broker", "--threads", "3", NULL };
 
   fixture->dir = wbps_test_mkdtemp ();
   fixture->session = test_session_new ();
