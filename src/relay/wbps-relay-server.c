@@ -226,30 +226,29 @@ wbps_relay_server_listen (WbpsRelayServer  *self,
                           GError          **error)
 {
   g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GPtrArray) sockets = NULL;
 
   g_return_val_if_fail (WBPS_IS_RELAY_SERVER (self), NULL);
   g_return_val_if_fail (self->workers->len == 0, NULL);
 
   g_set_object (&self->shared.certificate, certificate);
+  sockets = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < self->threads; i++)
     {
       /* Port 0 is resolved by the first socket; the others take the same one. */
-      g_autoptr(GSocket) socket = shared_socket (bound != NULL ? bound : address, error);
-      g_autoptr(WbpsRelayWorker) worker = NULL;
+      GSocket *socket = shared_socket (bound != NULL ? bound : address, error);
 
       if (socket == NULL)
         return NULL;
+      g_ptr_array_add (sockets, socket);
       if (bound == NULL && (bound = g_socket_get_local_address (socket, error)) == NULL)
         return NULL;
-      worker = wbps_relay_worker_new (&self->shared);
-      /* In the list first: a started worker announces commits to every listed one. */
-      g_ptr_array_add (self->workers, g_object_ref (worker));
-      if (!wbps_relay_worker_start (worker, socket, error))
-        {
-          g_ptr_array_remove (self->workers, worker);
-          return NULL;
-        }
+      /* Every worker is listed before any starts: a running one announces commits to all. */
+      g_ptr_array_add (self->workers, wbps_relay_worker_new (&self->shared));
     }
+  for (guint i = 0; i < self->threads; i++)
+    if (!wbps_relay_worker_start (g_ptr_array_index (self->workers, i), g_ptr_array_index (sockets, i), error))
+      return NULL;
   return base_url (bound, certificate != NULL);
 }
 
