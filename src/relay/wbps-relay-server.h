@@ -7,9 +7,6 @@
 
 G_BEGIN_DECLS
 
-/* Largest webhook body read; beyond it 413. */
-#define WBPS_RELAY_MAX_BODY (1024 * 1024)
-
 /* What the relay is told at start (wbps relay's options). */
 typedef struct {
   GStrv        secrets;            /* client secrets; every one verifies (rotation) */

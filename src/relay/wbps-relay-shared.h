@@ -7,6 +7,9 @@
 
 G_BEGIN_DECLS
 
+/* Largest webhook body read; beyond it 413. */
+#define WBPS_RELAY_MAX_BODY (1024 * 1024)
+
 /* Why a webhook was refused; the metrics' `reason` label. */
 typedef enum {
   WBPS_RELAY_REJECT_METHOD,

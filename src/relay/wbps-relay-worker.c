@@ -12,8 +12,6 @@
 #include "wbps-webhook-event.h"
 #include "wbps-webhook-signature.h"
 
-/* Largest webhook body read; beyond it 413. */
-#define MAX_BODY (1024 * 1024)
 /* Events replayed per store read. */
 #define REPLAY_PAGE 256
 /* Longest wait for acknowledged work when stopping. */
@@ -450,7 +448,7 @@ webhook_early_cb (SoupServer        *server,
 
   if (!g_str_equal (soup_server_message_get_method (msg), SOUP_METHOD_POST))
     return;
-  if (encoding == SOUP_ENCODING_CONTENT_LENGTH && soup_message_headers_get_content_length (headers) > MAX_BODY)
+  if (encoding == SOUP_ENCODING_CONTENT_LENGTH && soup_message_headers_get_content_length (headers) > WBPS_RELAY_MAX_BODY)
     {
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
       reject (self, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, WBPS_RELAY_REJECT_TOO_LARGE);
@@ -534,7 +532,7 @@ handle_webhook (WbpsRelayWorker   *self,
     }
   body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   data = g_bytes_get_data (body, &len);
-  if (len > MAX_BODY)
+  if (len > WBPS_RELAY_MAX_BODY)
     reject (self, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, WBPS_RELAY_REJECT_TOO_LARGE);
   else if (!wbps_webhook_signature_verify (header, (const guint8 *) data, len,
                                            (const char * const *) self->shared->secrets,

@@ -148,7 +148,9 @@ phrases = {
 relay_path = os.path.join(SRCDIR, "src", "cli", "wbps-cli-relay.c")
 if os.path.exists(relay_path):
     relay = read(relay_path)
-    server = read(os.path.join(SRCDIR, "src", "relay", "wbps-relay-server.c"))
+    # The routes are registered by each worker thread.
+    server = "".join(read(os.path.join(SRCDIR, "src", "relay", name))
+                     for name in ("wbps-relay-server.c", "wbps-relay-worker.c"))
     phrases["signature tolerance"] = f"by at most {define('WBPS_WEBHOOK_SIGNATURE_DEFAULT_TOLERANCE')} seconds"
     header = re.search(r'define WBPS_WEBHOOK_SIGNATURE_HEADER "([^"]+)"', all_src).group(1)
     retention = assignment(r"\.retention_days = (\d+),")
