@@ -24,6 +24,16 @@ typedef struct {
   int   port;
 } Options;
 
+static void
+options_clear (Options *options)
+{
+  g_clear_pointer (&options->config_path, g_free);
+  g_clear_pointer (&options->data_dir, g_free);
+  g_clear_pointer (&options->webhook_url, g_free);
+}
+/* Every exit, the early error returns included, frees the parsed options. */
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
+
 static gboolean
 parse_options (int       *argc,
                char    ***argv,
@@ -197,7 +207,7 @@ int
 main (int    argc,
       char **argv)
 {
-  Options options = { NULL, NULL, NULL, 0 };
+  g_auto(Options) options = { NULL, NULL, NULL, 0 };
   g_autoptr(GError) error = NULL;
   g_autoptr(GKeyFile) config = NULL;
   g_autofree char *data_dir = NULL;
@@ -241,8 +251,5 @@ main (int    argc,
   soup_server_disconnect (server);
   if (options.data_dir == NULL)
     remove_tree (data_dir);
-  g_free (options.config_path);
-  g_free (options.data_dir);
-  g_free (options.webhook_url);
   return 0;
 }

@@ -96,6 +96,14 @@ keyring_item (const char *open_id)
   return out != NULL && *out != '\0' ? g_steal_pointer (&out) : NULL;
 }
 
+static gboolean
+keyring_has_item (const char *open_id)
+{
+  g_autofree char *item = keyring_item (open_id);
+
+  return item != NULL;
+}
+
 /* What TikTok does when the creator disconnects the app: the tokens die. */
 static void
 revoke_at_tiktok (Fixture    *fixture,
@@ -134,7 +142,7 @@ test_broker_sign_in (Fixture       *fixture,
   g_assert_cmpint (whoami->status, ==, 0);
   logout = cli_test_run (NO_ARGS, ARGS ("logout"), ENV (fixture->env));
   g_assert_cmpint (logout->status, ==, 0);
-  g_assert_null (keyring_item ("demo-creator"));
+  g_assert_false (keyring_has_item ("demo-creator"));
 
   /* Stopped first: the relay writes its log lines out a few times a second. */
   relay_stop (fixture->relay);
@@ -195,7 +203,7 @@ test_authorization_removed (Fixture       *fixture,
   g_autoptr(WbpsTestRun) followed = NULL;
 
   g_assert_cmpint (login->status, ==, 0);
-  g_assert_nonnull (keyring_item ("demo-creator"));
+  g_assert_true (keyring_has_item ("demo-creator"));
 
   /* A live stream sees it arrive: its first line (a stored event) shows it is subscribed. */
   deliver (fixture, "post.publish.complete", "demo-creator",
@@ -208,7 +216,7 @@ test_authorization_removed (Fixture       *fixture,
   g_assert_cmpint (followed->status, ==, 1);
   g_assert_nonnull (strstr (followed->err, "the account holder disconnected wbps in the TikTok app"));
   g_assert_nonnull (strstr (followed->err, "signed out on this computer"));
-  g_assert_null (keyring_item ("demo-creator"));
+  g_assert_false (keyring_has_item ("demo-creator"));
   whoami = cli_test_run (NO_ARGS, ARGS ("whoami"), ENV (fixture->env));
   g_assert_cmpint (whoami->status, ==, 1);
 
@@ -218,7 +226,7 @@ test_authorization_removed (Fixture       *fixture,
   events = cli_test_run (NO_ARGS, ARGS ("events"), ENV (fixture->env));
   g_assert_cmpint (events->status, ==, 0);
   g_assert_nonnull (strstr (events->out, " authorization.removed reason=1 (the account holder disconnected wbps in the TikTok app)\n"));
-  g_assert_nonnull (keyring_item ("demo-creator"));
+  g_assert_true (keyring_has_item ("demo-creator"));
   still = cli_test_run (NO_ARGS, ARGS ("whoami"), ENV (fixture->env));
   g_assert_cmpint (still->status, ==, 0);
 }
