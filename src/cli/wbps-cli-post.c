@@ -8,9 +8,12 @@
 #include "wbps-cli.h"
 #include "wbps-database.h"
 #include "wbps-error.h"
+#include "wbps-history.h"
 #include "wbps-json.h"
 #include "wbps-media-preflight.h"
+#include "wbps-post.h"
 #include "wbps-publish-job.h"
+#include "wbps-status-poller.h"
 
 /* ---- small helpers ------------------------------------------------------ */
 
@@ -34,18 +37,6 @@ resolve_account (WbpsCli  *cli,
 }
 
 /* ---- JSON ----------------------------------------------------------------- */
-
-/* Post ids stay strings: 19-digit numbers do not survive a double. */
-static void
-add_post_ids (JsonBuilder        *builder,
-              const char * const *post_ids)
-{
-  json_builder_set_member_name (builder, "post_ids");
-  json_builder_begin_array (builder);
-  for (guint i = 0; post_ids != NULL && post_ids[i] != NULL; i++)
-    json_builder_add_string_value (builder, post_ids[i]);
-  json_builder_end_array (builder);
-}
 
 static void
 print_json (JsonBuilder *builder)
@@ -76,7 +67,7 @@ print_result (const char         *publish_id,
   wbps_json_add_string_or_null (builder, "publish_id", publish_id);
   wbps_json_add_string_or_null (builder, "status", status);
   wbps_json_add_string_or_null (builder, "fail_reason", fail_reason);
-  add_post_ids (builder, post_ids);
+  wbps_json_add_post_ids (builder, post_ids);
   json_builder_set_member_name (builder, "uploaded_bytes");
   json_builder_add_int_value (builder, uploaded_bytes);
   json_builder_end_object (builder);
@@ -219,9 +210,8 @@ report_job (WbpsCli        *cli,
     }
   if (state == WBPS_PUBLISH_STATE_UNCONFIRMED)
     {
-      guint seconds = 0;
+      guint seconds = wbps_config_get_give_up_seconds (wbps_context_get_config (cli->context));
 
-      g_object_get (job, "give-up-seconds", &seconds, NULL);
       g_printerr (ngettext ("TikTok has not confirmed the post within %u second; it may still appear. Check later with: wbps status %s\n",
                             "TikTok has not confirmed the post within %u seconds; it may still appear. Check later with: wbps status %s\n",
                             seconds),
@@ -283,50 +273,50 @@ typedef struct {
   gboolean  no_wait;
   gboolean  json;
   GStrv     files;
-} PostOptions;
+} PostFlags;
 
 static void
-post_options_clear (PostOptions *o)
+post_flags_clear (PostFlags *o)
 {
   g_free (o->privacy);
   g_free (o->title);
   g_strfreev (o->files);
 }
 
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PostOptions, post_options_clear)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PostFlags, post_flags_clear)
 
-static void
-configure_post_job (WbpsPublishJob    *job,
-                    const PostOptions *o,
-                    const char        *open_id)
+/* The flags, as the post options a composer would have filled. */
+static WbpsPostOptions *
+post_options_from_flags (const PostFlags *f,
+                         const char      *open_id)
 {
-  g_autoptr(GFile) file = g_file_new_for_commandline_arg (o->files[0]);
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (f->files[0]);
 
-  g_object_set (job,
-                "file", file,
-                "open-id", open_id,
-                "draft", o->draft,
-                "privacy-level", o->privacy,
-                "title", o->title,
-                "allow-comment", o->allow_comment,
-                "allow-duet", o->allow_duet,
-                "allow-stitch", o->allow_stitch,
-                "cover-ms", o->cover_ms,
-                "brand-organic", o->brand_organic,
-                "branded-content", o->branded_content,
-                "aigc", o->aigc,
-                "chunk-size", (guint64) o->chunk_size,
-                "wait", !o->no_wait,
-                NULL);
+  return g_object_new (WBPS_TYPE_POST_OPTIONS,
+                       "file", file,
+                       "open-id", open_id,
+                       "draft", f->draft,
+                       "privacy-level", f->privacy,
+                       "title", f->title,
+                       "allow-comment", f->allow_comment,
+                       "allow-duet", f->allow_duet,
+                       "allow-stitch", f->allow_stitch,
+                       "cover-ms", f->cover_ms,
+                       "brand-organic", f->brand_organic,
+                       "branded-content", f->branded_content,
+                       "aigc", f->aigc,
+                       "chunk-size", (guint64) f->chunk_size,
+                       NULL);
 }
 
 static int
-post_run (WbpsCli     *cli,
-          PostOptions *o)
+post_run (WbpsCli   *cli,
+          PostFlags *o)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(WbpsDatabase) db = NULL;
   g_autoptr(WbpsPublishJob) job = NULL;
+  g_autoptr(WbpsPostOptions) options = NULL;
   g_autofree char *open_id = resolve_account (cli, &error);
 
   if (open_id == NULL || (db = wbps_cli_open_database (cli, &error)) == NULL)
@@ -335,7 +325,9 @@ post_run (WbpsCli     *cli,
       return WBPS_CLI_EXIT_FAILURE;
     }
   job = new_job (cli, db, TRUE);
-  configure_post_job (job, o, open_id);
+  options = post_options_from_flags (o, open_id);
+  wbps_publish_job_set_options (job, options);
+  wbps_publish_job_set_wait (job, !o->no_wait);
   return run_job (cli, job, o->json);
 }
 
@@ -344,7 +336,7 @@ wbps_cli_post (WbpsCli  *cli,
                int       argc,
                char    **argv)
 {
-  g_auto(PostOptions) o = { .cover_ms = -1 };
+  g_auto(PostFlags) o = { .cover_ms = -1 };
   const GOptionEntry entries[] = {
     { "draft", 0, 0, G_OPTION_ARG_NONE, &o.draft, N_("Send to the TikTok inbox as a draft"), NULL },
     { "privacy", 0, 0, G_OPTION_ARG_STRING, &o.privacy, N_("Who can see the post (required for a direct post)"), "LEVEL" },
@@ -433,35 +425,17 @@ wbps_cli_resume (WbpsCli  *cli,
 
 /* ---- wbps status ----------------------------------------------------------------------------- */
 
-static void
-set_record_state (WbpsPostRecord   *record,
-                  WbpsPublishState  state)
-{
-  g_free (record->state);
-  record->state = g_strdup (wbps_publish_state_to_string (state));
-}
-
 /* Keeps the history row in step with what TikTok just said. */
 static void
-update_history (WbpsCli           *cli,
-                WbpsDatabase      *db,
-                WbpsPostRecord    *record,
-                WbpsPublishStatus *status)
+record_status (WbpsCli           *cli,
+               WbpsDatabase      *db,
+               WbpsPostRecord    *record,
+               WbpsPublishStatus *status)
 {
   WbpsCliWaiter waiter = { cli, NULL, FALSE };
   g_autoptr(GAsyncResult) result = NULL;
 
-  g_free (record->status);
-  record->status = g_strdup (status->status);
-  g_free (record->fail_reason);
-  record->fail_reason = g_strdup (status->fail_reason);
-  g_strfreev (record->post_ids);
-  record->post_ids = g_strdupv (status->post_ids);
-  /* Only a final status changes the state: an interrupted upload must stay resumable. */
-  if (g_strcmp0 (status->status, "FAILED") == 0)
-    set_record_state (record, WBPS_PUBLISH_STATE_FAILED);
-  else if (g_strcmp0 (status->status, "PUBLISH_COMPLETE") == 0 || g_strcmp0 (status->status, "SEND_TO_USER_INBOX") == 0)
-    set_record_state (record, WBPS_PUBLISH_STATE_DONE);
+  wbps_history_record_status (record, status);
   wbps_database_update_async (db, record, NULL, wbps_cli_waiter_cb, &waiter);
   result = wbps_cli_waiter_wait (&waiter);
   wbps_database_update_finish (db, result, NULL);
@@ -473,13 +447,13 @@ fetch_status (WbpsCli     *cli,
               const char  *publish_id,
               GError     **error)
 {
-  WbpsApiClient *api = wbps_cli_get_api (cli);
+  g_autoptr(WbpsStatusPoller) poller = wbps_status_poller_new (wbps_cli_get_api (cli), open_id, publish_id);
   WbpsCliWaiter waiter = { cli, NULL, FALSE };
   g_autoptr(GAsyncResult) result = NULL;
 
-  wbps_api_client_status_async (api, open_id, publish_id, cli->cancellable, wbps_cli_waiter_cb, &waiter);
+  wbps_status_poller_fetch_async (poller, cli->cancellable, wbps_cli_waiter_cb, &waiter);
   result = wbps_cli_waiter_wait (&waiter);
-  return wbps_api_client_status_finish (api, result, error);
+  return wbps_status_poller_fetch_finish (poller, result, error);
 }
 
 /* The history row of @publish_id, if this computer posted it. */
@@ -549,7 +523,7 @@ wbps_cli_status (WbpsCli  *cli,
       return WBPS_CLI_EXIT_FAILURE;
     }
   if (record != NULL)
-    update_history (cli, db, record, status);
+    record_status (cli, db, record, status);
   return print_status (cli, argv[1], status, json);
 }
 
@@ -564,69 +538,43 @@ format_time (gint64 usec)
   return g_date_time_format (time, "%x %X");
 }
 
-static char *
-format_iso (gint64 usec)
-{
-  g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
-
-  return g_date_time_format_iso8601 (time);
-}
-
-/* Everything but the upload URL, which is a capability and never printed. */
 static void
-add_history_row (JsonBuilder          *builder,
-                 const WbpsPostRecord *r)
+print_history_json (GListModel *posts)
 {
-  g_autofree char *created = format_iso (r->created_at);
-  g_autofree char *updated = format_iso (r->updated_at);
+  g_autoptr(JsonArray) array = json_array_new ();
+  g_autoptr(JsonNode) root = NULL;
 
-  json_builder_begin_object (builder);
-  wbps_json_add_int (builder, "id", r->id);
-  wbps_json_add_string_or_null (builder, "file", r->file_path);
-  wbps_json_add_int (builder, "file_size", r->file_size);
-  wbps_json_add_string_or_null (builder, "title", r->title);
-  wbps_json_add_string_or_null (builder, "account", r->open_id);
-  wbps_json_add_string_or_null (builder, "mode", r->mode);
-  wbps_json_add_string_or_null (builder, "privacy", r->privacy);
-  wbps_json_add_string_or_null (builder, "publish_id", r->publish_id);
-  wbps_json_add_string_or_null (builder, "state", r->state);
-  wbps_json_add_string_or_null (builder, "status", r->status);
-  wbps_json_add_string_or_null (builder, "fail_reason", r->fail_reason);
-  add_post_ids (builder, (const char * const *) r->post_ids);
-  wbps_json_add_int (builder, "uploaded_bytes", r->next_offset);
-  wbps_json_add_string_or_null (builder, "created_at", created);
-  wbps_json_add_string_or_null (builder, "updated_at", updated);
-  json_builder_end_object (builder);
-}
-
-static void
-print_history_json (GPtrArray *rows)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < rows->len; i++)
-    add_history_row (builder, rows->pdata[i]);
-  json_builder_end_array (builder);
-  print_json (builder);
-}
-
-static void
-print_history_text (GPtrArray *rows)
-{
-  if (rows->len == 0)
-    g_print (_("No posts yet.\n"));
-  for (guint i = 0; i < rows->len; i++)
+  for (guint i = 0; i < g_list_model_get_n_items (posts); i++)
     {
-      const WbpsPostRecord *r = rows->pdata[i];
-      g_autofree char *when = format_time (r->created_at);
-      g_autofree char *ids = g_strjoinv (",", r->post_ids);
+      g_autoptr(WbpsPost) post = g_list_model_get_item (posts, i);
 
-      g_print ("%s  %-11s  %-18s  %s  %s%s%s%s%s%s\n", when, r->state,
-               r->status != NULL ? r->status : "-",
-               r->publish_id != NULL ? r->publish_id : "-",
-               r->file_path,
-               r->title != NULL ? "  “" : "", r->title != NULL ? r->title : "", r->title != NULL ? "”" : "",
+      json_array_add_element (array, wbps_post_to_json (post));
+    }
+  root = json_node_init_array (json_node_alloc (), array);
+  wbps_cli_print_json (root);
+}
+
+static void
+print_history_text (GListModel *posts)
+{
+  guint n_posts = g_list_model_get_n_items (posts);
+
+  if (n_posts == 0)
+    g_print (_("No posts yet.\n"));
+  for (guint i = 0; i < n_posts; i++)
+    {
+      g_autoptr(WbpsPost) post = g_list_model_get_item (posts, i);
+      g_autofree char *when = format_time (wbps_post_get_created_at (post));
+      g_autofree char *ids = g_strjoinv (",", (GStrv) wbps_post_get_post_ids (post));
+      const char *status = wbps_post_get_status (post);
+      const char *publish_id = wbps_post_get_publish_id (post);
+      const char *title = wbps_post_get_title (post);
+
+      g_print ("%s  %-11s  %-18s  %s  %s%s%s%s%s%s\n", when, wbps_post_get_state (post),
+               status != NULL ? status : "-",
+               publish_id != NULL ? publish_id : "-",
+               wbps_post_get_file_path (post),
+               title != NULL ? "  “" : "", title != NULL ? title : "", title != NULL ? "”" : "",
                *ids != '\0' ? "  post " : "", ids);
     }
 }
@@ -644,9 +592,9 @@ wbps_cli_history (WbpsCli  *cli,
   int status_code;
   g_autoptr(GError) error = NULL;
   g_autoptr(WbpsDatabase) db = NULL;
-  g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   WbpsCliWaiter waiter = { cli, NULL, FALSE };
+  WbpsHistory *history = NULL;
 
   if (!wbps_cli_parse_options (cli, NULL, _("List the posts made from this computer."),
                                entries, &argc, &argv, &status_code))
@@ -655,18 +603,18 @@ wbps_cli_history (WbpsCli  *cli,
     return usage_error (cli, json, _("Usage: wbps history [--json]"));
   if ((db = wbps_cli_open_database (cli, &error)) != NULL)
     {
-      wbps_database_list_async (db, cli->cancellable, wbps_cli_waiter_cb, &waiter);
+      history = wbps_context_get_history (cli->context);
+      wbps_history_load_async (history, cli->cancellable, wbps_cli_waiter_cb, &waiter);
       result = wbps_cli_waiter_wait (&waiter);
-      rows = wbps_database_list_finish (db, result, &error);
     }
-  if (rows == NULL)
+  if (history == NULL || !wbps_history_load_finish (history, result, &error))
     {
       wbps_cli_print_error (cli, error, json);
       return WBPS_CLI_EXIT_FAILURE;
     }
   if (json)
-    print_history_json (rows);
+    print_history_json (G_LIST_MODEL (history));
   else
-    print_history_text (rows);
+    print_history_text (G_LIST_MODEL (history));
   return 0;
 }

@@ -21,7 +21,6 @@
 #define MAX_RATE_LIMITED_RETRIES 8
 
 #define USER_INFO_PATH    "/v2/user/info/?fields=open_id,union_id,avatar_url,display_name"
-#define CREATOR_INFO_PATH "/v2/post/publish/creator_info/query/"
 #define DIRECT_INIT_PATH  "/v2/post/publish/video/init/"
 #define INBOX_INIT_PATH   "/v2/post/publish/inbox/video/init/"
 #define STATUS_PATH       "/v2/post/publish/status/fetch/"
@@ -37,7 +36,7 @@ static const EndpointLimit endpoint_limits[] = {
   { DIRECT_INIT_PATH, "init", 6 },
   { INBOX_INIT_PATH, "init", 6 },
   { "/v2/post/publish/content/init/", "init", 6 },
-  { CREATOR_INFO_PATH, "creator_info", 20 },
+  { WBPS_API_CREATOR_INFO_PATH, "creator_info", 20 },
   { STATUS_PATH, "status", 30 },
   { "/v2/user/info/", "user_info", 600 },
   { "/v2/video/", "video", 600 },
@@ -191,16 +190,28 @@ wbps_fail_reason_describe (const char *fail_reason)
 
 /* ---- data types ------------------------------------------------------ */
 
-void
-wbps_creator_info_free (WbpsCreatorInfo *info)
+G_DEFINE_BOXED_TYPE (WbpsPublishStatus, wbps_publish_status, wbps_publish_status_copy, wbps_publish_status_free)
+
+WbpsPublishStatus *
+wbps_publish_status_copy (const WbpsPublishStatus *status)
 {
-  if (info == NULL)
-    return;
-  g_free (info->avatar_url);
-  g_free (info->username);
-  g_free (info->nickname);
-  g_strfreev (info->privacy_level_options);
-  g_free (info);
+  WbpsPublishStatus *copy = g_new0 (WbpsPublishStatus, 1);
+
+  copy->status = g_strdup (status->status);
+  copy->fail_reason = g_strdup (status->fail_reason);
+  copy->post_ids = g_strdupv (status->post_ids);
+  copy->uploaded_bytes = status->uploaded_bytes;
+  return copy;
+}
+
+gboolean
+wbps_publish_status_is_final (const WbpsPublishStatus *status)
+{
+  g_return_val_if_fail (status != NULL, FALSE);
+
+  return g_strcmp0 (status->status, "PUBLISH_COMPLETE") == 0 ||
+         g_strcmp0 (status->status, "SEND_TO_USER_INBOX") == 0 ||
+         g_strcmp0 (status->status, "FAILED") == 0;
 }
 
 void
@@ -392,7 +403,7 @@ describe_request (const char *path)
 {
   if (g_str_has_prefix (path, "/v2/user/info/"))
     return _("checking the account with TikTok");
-  if (g_str_has_prefix (path, CREATOR_INFO_PATH))
+  if (g_str_has_prefix (path, WBPS_API_CREATOR_INFO_PATH))
     return _("asking TikTok what this account may post");
   if (g_str_has_prefix (path, DIRECT_INIT_PATH) || g_str_has_prefix (path, INBOX_INIT_PATH))
     return _("asking TikTok to start the upload");
@@ -662,29 +673,6 @@ wbps_api_client_call_finish (WbpsApiClient  *self,
 
 /* ---- typed helpers --------------------------------------------------- */
 
-static gboolean
-member_boolean (JsonObject *object,
-                const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
-         json_node_get_value_type (node) == G_TYPE_BOOLEAN && json_node_get_boolean (node);
-}
-
-/* An integer member, or @fallback when absent or not an integer. */
-static gint64
-member_int (JsonObject *object,
-            const char *name,
-            gint64      fallback)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    return fallback;
-  return json_node_get_int (node);
-}
-
 /* @text cut to at most @max_bytes at a character boundary, made valid UTF-8; NULL stays NULL. */
 static char *
 bounded_text (const char *text,
@@ -790,81 +778,6 @@ JsonObject *
 wbps_api_client_user_info_finish (WbpsApiClient  *self,
                                   GAsyncResult   *result,
                                   GError        **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static GStrv
-member_strv (JsonObject *object,
-             const char *name)
-{
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  JsonNode *node = json_object_get_member (object, name);
-  JsonArray *array = node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-
-  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
-    {
-      JsonNode *element = json_array_get_element (array, i);
-
-      if (JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING)
-        g_strv_builder_add (builder, json_node_get_string (element));
-    }
-  return g_strv_builder_end (builder);
-}
-
-WbpsCreatorInfo *
-wbps_creator_info_new_from_data (JsonObject *data)
-{
-  WbpsCreatorInfo *info = g_new0 (WbpsCreatorInfo, 1);
-
-  info->avatar_url = g_strdup (wbps_json_get_string (data, "creator_avatar_url"));
-  info->username = g_strdup (wbps_json_get_string (data, "creator_username"));
-  info->nickname = g_strdup (wbps_json_get_string (data, "creator_nickname"));
-  info->privacy_level_options = member_strv (data, "privacy_level_options");
-  info->comment_disabled = member_boolean (data, "comment_disabled");
-  info->duet_disabled = member_boolean (data, "duet_disabled");
-  info->stitch_disabled = member_boolean (data, "stitch_disabled");
-  info->max_video_post_duration_sec = (guint) CLAMP (member_int (data, "max_video_post_duration_sec", 0),
-                                                     0, G_MAXUINT);
-  return info;
-}
-
-static void
-on_creator_info_reply (GObject      *source,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(JsonObject) data = NULL;
-  GError *error = NULL;
-
-  data = wbps_api_client_call_finish (WBPS_API_CLIENT (source), result, &error);
-  if (data == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, wbps_creator_info_new_from_data (data), (GDestroyNotify) wbps_creator_info_free);
-}
-
-void
-wbps_api_client_creator_info_async (WbpsApiClient       *self,
-                                    const char          *open_id,
-                                    GCancellable        *cancellable,
-                                    GAsyncReadyCallback  callback,
-                                    gpointer             user_data)
-{
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, wbps_api_client_creator_info_async);
-  wbps_api_client_call_async (self, open_id, "POST", CREATOR_INFO_PATH, NULL, cancellable,
-                              on_creator_info_reply, task);
-}
-
-WbpsCreatorInfo *
-wbps_api_client_creator_info_finish (WbpsApiClient  *self,
-                                     GAsyncResult   *result,
-                                     GError        **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
@@ -997,7 +910,7 @@ wbps_publish_status_new_from_data (JsonObject *data)
   status->status = g_strdup (wbps_json_get_string (data, "status"));
   status->fail_reason = fail_reason != NULL && *fail_reason != '\0' ? g_strdup (fail_reason) : NULL;
   status->post_ids = post_ids_from_data (data);
-  status->uploaded_bytes = member_int (data, "uploaded_bytes", -1);
+  status->uploaded_bytes = wbps_json_get_int (data, "uploaded_bytes", -1);
   return status;
 }
 

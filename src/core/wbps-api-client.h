@@ -9,17 +9,8 @@
 
 G_BEGIN_DECLS
 
-/* creator_info/query's data (spec 4.1). */
-typedef struct {
-  char      *avatar_url;
-  char      *username;
-  char      *nickname;
-  GStrv      privacy_level_options;
-  gboolean   comment_disabled;
-  gboolean   duet_disabled;
-  gboolean   stitch_disabled;
-  guint      max_video_post_duration_sec;
-} WbpsCreatorInfo;
+/* TikTok's creator_info query (rate-spaced like every call; see WbpsCreatorInfo). */
+#define WBPS_API_CREATOR_INFO_PATH "/v2/post/publish/creator_info/query/"
 
 /* status/fetch's data (spec 4.7). Post ids are kept as decimal strings, never doubles. */
 typedef struct {
@@ -29,13 +20,15 @@ typedef struct {
   gint64     uploaded_bytes;  /* -1 when absent */
 } WbpsPublishStatus;
 
-/* Readers of a reply's "data" object (fuzzed with tests/fuzz/fuzz-api-reply). */
-WbpsCreatorInfo   *wbps_creator_info_new_from_data   (JsonObject *data);
+/* Reader of status/fetch's "data" object (fuzzed with tests/fuzz/fuzz-api-reply). */
 WbpsPublishStatus *wbps_publish_status_new_from_data (JsonObject *data);
 
-void  wbps_creator_info_free   (WbpsCreatorInfo   *info);
-void  wbps_publish_status_free (WbpsPublishStatus *status);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (WbpsCreatorInfo, wbps_creator_info_free)
+#define WBPS_TYPE_PUBLISH_STATUS (wbps_publish_status_get_type ())
+GType              wbps_publish_status_get_type (void) G_GNUC_CONST;
+WbpsPublishStatus *wbps_publish_status_copy     (const WbpsPublishStatus *status);
+void               wbps_publish_status_free     (WbpsPublishStatus       *status);
+/* PUBLISH_COMPLETE, SEND_TO_USER_INBOX or FAILED: TikTok will say nothing more. */
+gboolean           wbps_publish_status_is_final (const WbpsPublishStatus *status);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WbpsPublishStatus, wbps_publish_status_free)
 
 /* Plain-language explanation of a fail_reason (spec 4.9). */
@@ -102,15 +95,6 @@ void        wbps_api_client_user_info_async   (WbpsApiClient       *self,
 JsonObject *wbps_api_client_user_info_finish  (WbpsApiClient       *self,
                                                GAsyncResult        *result,
                                                GError             **error);
-
-void             wbps_api_client_creator_info_async  (WbpsApiClient       *self,
-                                                      const char          *open_id,
-                                                      GCancellable        *cancellable,
-                                                      GAsyncReadyCallback  callback,
-                                                      gpointer             user_data);
-WbpsCreatorInfo *wbps_api_client_creator_info_finish (WbpsApiClient       *self,
-                                                      GAsyncResult        *result,
-                                                      GError             **error);
 
 /* Video init: direct (/v2/post/publish/video/init/) or inbox; @body is the full request JSON. */
 void        wbps_api_client_video_init_async  (WbpsApiClient       *self,

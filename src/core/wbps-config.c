@@ -17,6 +17,7 @@ struct _WbpsConfig
   char             *client_secret;
   char             *relay_url;
   gboolean          sandbox;
+  guint             give_up_seconds;
   WbpsConfigSource  sources[4];
 };
 
@@ -107,6 +108,19 @@ env_flag (const char *name)
                            g_ascii_strcasecmp (value, "yes") == 0);
 }
 
+/* WBPS_STATUS_GIVE_UP (tests), else GSettings status-give-up-seconds, else 600. */
+static guint
+resolve_give_up_seconds (GSettings *settings)
+{
+  const char *env = g_getenv ("WBPS_STATUS_GIVE_UP");
+  guint64 value;
+
+  if (env != NULL && g_ascii_string_to_unsigned (env, 10, 1, G_MAXUINT, &value, NULL))
+    return value;
+  return settings != NULL ? g_settings_get_uint (settings, "status-give-up-seconds")
+                          : WBPS_CONFIG_DEFAULT_GIVE_UP_SECONDS;
+}
+
 WbpsConfig *
 wbps_config_new (const char *auth_url_option,
                  const char *api_url_option,
@@ -129,6 +143,7 @@ wbps_config_new (const char *auth_url_option,
   self->relay_url = resolve (NULL, "WBPS_RELAY_URL", settings, "relay-url", "", &relay_source);
   self->sandbox = env_flag ("WBPS_SANDBOX") ||
                   (settings != NULL && g_settings_get_boolean (settings, "sandbox"));
+  self->give_up_seconds = resolve_give_up_seconds (settings);
   return self;
 }
 
@@ -138,6 +153,7 @@ wbps_config_new_explicit (const char *auth_url,
                           const char *client_key,
                           const char *client_secret)
 {
+  g_autoptr(GSettings) settings = wbps_config_get_settings ();
   WbpsConfig *self = g_object_new (WBPS_TYPE_CONFIG, NULL);
 
   self->auth_url = g_strdup (auth_url);
@@ -146,6 +162,7 @@ wbps_config_new_explicit (const char *auth_url,
   self->client_secret = g_strdup (client_secret);
   wbps_redact_register (self->client_secret);
   self->sandbox = env_flag ("WBPS_SANDBOX");
+  self->give_up_seconds = resolve_give_up_seconds (settings);
   for (guint i = 0; i < G_N_ELEMENTS (self->sources); i++)
     self->sources[i] = WBPS_CONFIG_SOURCE_OPTION;
   return self;
@@ -192,6 +209,22 @@ wbps_config_set_sandbox (WbpsConfig *self,
 {
   g_return_if_fail (WBPS_IS_CONFIG (self));
   self->sandbox = !!sandbox;
+}
+
+guint
+wbps_config_get_give_up_seconds (WbpsConfig *self)
+{
+  g_return_val_if_fail (WBPS_IS_CONFIG (self), WBPS_CONFIG_DEFAULT_GIVE_UP_SECONDS);
+  return self->give_up_seconds;
+}
+
+void
+wbps_config_set_give_up_seconds (WbpsConfig *self,
+                                 guint       seconds)
+{
+  g_return_if_fail (WBPS_IS_CONFIG (self));
+  g_return_if_fail (seconds > 0);
+  self->give_up_seconds = seconds;
 }
 
 WbpsConfigSource

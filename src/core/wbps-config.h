@@ -5,6 +5,8 @@
 
 G_BEGIN_DECLS
 
+#define WBPS_CONFIG_DEFAULT_GIVE_UP_SECONDS 600
+
 #define WBPS_TYPE_CONFIG (wbps_config_get_type ())
 G_DECLARE_FINAL_TYPE (WbpsConfig, wbps_config, WBPS, CONFIG, GObject)
 
@@ -38,6 +40,14 @@ const char  *wbps_config_get_client_secret  (WbpsConfig  *self);
 gboolean     wbps_config_get_sandbox        (WbpsConfig  *self);
 void         wbps_config_set_sandbox        (WbpsConfig  *self,
                                              gboolean     sandbox);
+/*
+ * How long a post waits for TikTok's final status before it is reported as
+ * unconfirmed: WBPS_STATUS_GIVE_UP, else GSettings status-give-up-seconds,
+ * else WBPS_CONFIG_DEFAULT_GIVE_UP_SECONDS.
+ */
+guint        wbps_config_get_give_up_seconds (WbpsConfig *self);
+void         wbps_config_set_give_up_seconds (WbpsConfig *self,
+                                              guint       seconds);
 WbpsConfigSource wbps_config_get_source     (WbpsConfig  *self,
                                              const char  *key);
 

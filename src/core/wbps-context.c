@@ -12,6 +12,7 @@ struct _WbpsContext
   WbpsAccountManager *accounts;
   WbpsApiClient      *api;
   WbpsDatabase       *database;
+  WbpsHistory        *history;   /* made on first use */
   WbpsDemo           *demo;
 
   gboolean            database_open;
@@ -48,6 +49,7 @@ wbps_context_dispose (GObject *object)
 {
   WbpsContext *self = WBPS_CONTEXT (object);
 
+  g_clear_object (&self->history);
   g_clear_object (&self->api);
   g_clear_object (&self->accounts);
   g_clear_object (&self->store);
@@ -229,6 +231,16 @@ wbps_context_get_database (WbpsContext *self)
   g_return_val_if_fail (WBPS_IS_CONTEXT (self), NULL);
 
   return self->database;
+}
+
+WbpsHistory *
+wbps_context_get_history (WbpsContext *self)
+{
+  g_return_val_if_fail (WBPS_IS_CONTEXT (self), NULL);
+
+  if (self->history == NULL)
+    self->history = wbps_history_new (self->database);
+  return self->history;
 }
 
 WbpsDemo *

@@ -8,6 +8,7 @@
 #include "wbps-config.h"
 #include "wbps-database.h"
 #include "wbps-demo.h"
+#include "wbps-history.h"
 #include "wbps-token-store.h"
 
 G_BEGIN_DECLS
@@ -38,6 +39,8 @@ WbpsTokenStore     *wbps_context_get_token_store        (WbpsContext         *se
 WbpsAccountManager *wbps_context_get_account_manager    (WbpsContext         *self);
 WbpsApiClient      *wbps_context_get_api_client         (WbpsContext         *self);
 WbpsDatabase       *wbps_context_get_database           (WbpsContext         *self);
+/* (transfer none): the history over the database, loaded by wbps_history_load_async(). */
+WbpsHistory        *wbps_context_get_history            (WbpsContext         *self);
 /* (nullable): the demo emulator, NULL unless made by wbps_context_new_demo_async(). */
 WbpsDemo           *wbps_context_get_demo               (WbpsContext         *self);
 

@@ -119,6 +119,13 @@ struct _WbpsDatabase
 
 G_DEFINE_FINAL_TYPE (WbpsDatabase, wbps_database, G_TYPE_OBJECT)
 
+enum {
+  SIGNAL_SAVED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 typedef enum {
   OP_OPEN,
   OP_INSERT,
@@ -561,6 +568,42 @@ run_lookup (WbpsDatabase *self,
     g_task_return_error (task, error);
 }
 
+typedef struct {
+  WbpsDatabase   *self;
+  WbpsPostRecord *record;
+} Saved;
+
+static void
+saved_free (Saved *saved)
+{
+  g_object_unref (saved->self);
+  wbps_post_record_free (saved->record);
+  g_free (saved);
+}
+
+static gboolean
+emit_saved (gpointer user_data)
+{
+  Saved *saved = user_data;
+
+  g_signal_emit (saved->self, signals[SIGNAL_SAVED], 0, saved->record);
+  return G_SOURCE_REMOVE;
+}
+
+/* Tells the caller's thread about a written row, before the write's own callback runs. */
+static void
+announce_saved (WbpsDatabase         *self,
+                GTask                *task,
+                const WbpsPostRecord *record)
+{
+  Saved *saved = g_new0 (Saved, 1);
+
+  saved->self = g_object_ref (self);
+  saved->record = wbps_post_record_copy (record);
+  g_main_context_invoke_full (g_task_get_context (task), G_PRIORITY_DEFAULT, emit_saved, saved,
+                              (GDestroyNotify) saved_free);
+}
+
 static void
 run_op (WbpsDatabase *self,
         GTask        *task,
@@ -581,13 +624,20 @@ run_op (WbpsDatabase *self,
     case OP_INSERT:
       id = do_insert (self, op->record, &error);
       if (id > 0)
-        g_task_return_int (task, id);
+        {
+          op->record->id = id;
+          announce_saved (self, task, op->record);
+          g_task_return_int (task, id);
+        }
       else
         g_task_return_error (task, error);
       break;
     case OP_UPDATE:
       if (do_update (self, op->record, &error))
-        g_task_return_boolean (task, TRUE);
+        {
+          announce_saved (self, task, op->record);
+          g_task_return_boolean (task, TRUE);
+        }
       else
         g_task_return_error (task, error);
       break;
@@ -664,6 +714,11 @@ static void
 wbps_database_class_init (WbpsDatabaseClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = wbps_database_finalize;
+
+  signals[SIGNAL_SAVED] =
+    g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                  WBPS_TYPE_POST_RECORD | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
 static void

@@ -61,6 +61,10 @@ G_DECLARE_FINAL_TYPE (WbpsDatabase, wbps_database, WBPS, DATABASE, GObject)
  * runs on one worker thread with one connection, in the order the calls were
  * made, so a later checkpoint never lands before an earlier one.
  * @path NULL = $XDG_DATA_HOME/wbps/wbps.db.
+ *
+ * Signal "saved" (WbpsPostRecord *record): a row was inserted or updated by
+ * this object (emitted in the caller's main context, before the write's own
+ * callback); the history model follows the jobs through it.
  */
 WbpsDatabase   *wbps_database_new            (const char          *path);
 const char     *wbps_database_get_path       (WbpsDatabase        *self);

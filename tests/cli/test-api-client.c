@@ -10,6 +10,7 @@
 
 #include "wbps-account-manager-private.h"
 #include "wbps-api-client.h"
+#include "wbps-creator-info.h"
 #include "wbps-error.h"
 #include "wbps-sign-in.h"
 #include "wbps-test-emulator.h"
@@ -813,8 +814,8 @@ test_emulator_sign_in_and_cap (Emu           *emu,
   g_assert_cmpstr (wbps_account_get_display_name (account), ==, "Capped Creator");
   g_assert_true (wbps_account_manager_get_current_account (emu->accounts) == account);
 
-  wbps_api_client_creator_info_async (emu->api, NULL, NULL, store_result, &result);
-  info = wbps_api_client_creator_info_finish (emu->api, wait_result (&result), &error);
+  wbps_creator_info_query_async (emu->api, NULL, NULL, store_result, &result);
+  info = wbps_creator_info_query_finish (wait_result (&result), &error);
   g_object_unref (result);
   g_assert_null (info);
   g_assert_error (error, WBPS_TIKTOK_ERROR, WBPS_TIKTOK_ERROR_SPAM_RISK_TOO_MANY_POSTS);
@@ -843,17 +844,19 @@ test_emulator_creator_info (Emu           *emu,
   GAsyncResult *result = NULL;
 
   g_assert_no_error (error);
-  wbps_api_client_creator_info_async (emu->api, "shy", NULL, store_result, &result);
-  info = wbps_api_client_creator_info_finish (emu->api, wait_result (&result), &error);
+  wbps_creator_info_query_async (emu->api, "shy", NULL, store_result, &result);
+  info = wbps_creator_info_query_finish (wait_result (&result), &error);
   g_object_unref (result);
   g_assert_no_error (error);
-  g_assert_cmpstr (info->nickname, ==, "Shy Creator");
-  g_assert_cmpstr (info->username, ==, "shy");
-  g_assert_cmpuint (info->max_video_post_duration_sec, ==, 300);
-  g_assert_true (info->duet_disabled);
-  g_assert_true (info->stitch_disabled);
-  g_assert_true (g_strv_contains ((const char * const *) info->privacy_level_options, "FOLLOWER_OF_CREATOR"));
-  g_assert_false (g_strv_contains ((const char * const *) info->privacy_level_options, "PUBLIC_TO_EVERYONE"));
+  g_assert_cmpstr (wbps_creator_info_get_open_id (info), ==, "shy");
+  g_assert_cmpstr (wbps_creator_info_get_nickname (info), ==, "Shy Creator");
+  g_assert_cmpstr (wbps_creator_info_get_username (info), ==, "shy");
+  g_assert_cmpuint (wbps_creator_info_get_max_video_post_duration_sec (info), ==, 300);
+  g_assert_false (wbps_creator_info_get_comment_disabled (info));
+  g_assert_true (wbps_creator_info_get_duet_disabled (info));
+  g_assert_true (wbps_creator_info_get_stitch_disabled (info));
+  g_assert_true (wbps_creator_info_offers_privacy_level (info, "FOLLOWER_OF_CREATOR"));
+  g_assert_false (wbps_creator_info_offers_privacy_level (info, "PUBLIC_TO_EVERYONE"));
 }
 
 /* The server's clock runs 100x: a 400 s token lasts 4 real seconds, inside wbps's refresh margin. */

@@ -151,3 +151,36 @@ wbps_test_skip_missing (const char *why)
     }
   g_test_skip (why);
 }
+
+void
+wbps_test_store_result (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  GAsyncResult **slot = user_data;
+
+  g_assert_null (*slot);
+  *slot = g_object_ref (result);
+}
+
+static gboolean
+await_timed_out (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+GAsyncResult *
+wbps_test_await (GAsyncResult **slot,
+                 guint          seconds)
+{
+  gboolean timed_out = FALSE;
+  guint timeout_id = g_timeout_add_seconds (seconds, await_timed_out, &timed_out);
+
+  while (*slot == NULL && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (timed_out)
+    g_error ("No result after %u s", seconds);
+  g_source_remove (timeout_id);
+  return *slot;
+}

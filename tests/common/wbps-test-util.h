@@ -48,4 +48,17 @@ guint        wbps_test_http_get  (const char  *url,
  */
 void         wbps_test_skip_missing (const char *why);
 
+/*
+ * Collecting async results in tests: pass wbps_test_store_result and a
+ * GAsyncResult* slot (NULL) as the callback and its data, then
+ * wbps_test_await() iterates the default main context until the slot is
+ * filled, failing the test after @seconds. Returns the slot's result
+ * (owned by the slot).
+ */
+void          wbps_test_store_result (GObject       *source,
+                                      GAsyncResult  *result,
+                                      gpointer       user_data);
+GAsyncResult *wbps_test_await        (GAsyncResult **slot,
+                                      guint          seconds);
+
 G_END_DECLS

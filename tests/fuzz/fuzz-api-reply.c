@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "wbps-api-client.h"
+#include "wbps-creator-info-private.h"
 #include "wbps-json.h"
 #include "wbps-redact.h"
 #include "fuzz-common.h"
@@ -44,8 +45,8 @@ LLVMFuzzerTestOneInput (const guint8 *data,
   if (reply == NULL)
     return 0;
   user = wbps_api_client_read_user (reply, NULL);
-  info = wbps_creator_info_new_from_data (reply);
-  g_assert (info->privacy_level_options != NULL);
+  info = wbps_creator_info_new_from_data (NULL, reply);
+  g_assert (wbps_creator_info_get_privacy_level_options (info) != NULL);
   status = wbps_publish_status_new_from_data (reply);
   g_assert (status->post_ids != NULL);
   (void) wbps_json_get_string (reply, "publish_id");

@@ -86,16 +86,17 @@ new_job (Core *core)
 {
   g_autoptr(WbpsMediaPreflight) preflight = wbps_media_preflight_new ();
   g_autoptr(GFile) file = g_file_new_for_path (video);
+  g_autoptr(WbpsPostOptions) options = g_object_new (WBPS_TYPE_POST_OPTIONS,
+                                                    "file", file,
+                                                    "open-id", wbps_account_manager_get_current (core->accounts),
+                                                    "privacy-level", "SELF_ONLY",
+                                                    "title", "from the job test",
+                                                    "chunk-size", (guint64) CHUNK,
+                                                    NULL);
   WbpsPublishJob *job = wbps_publish_job_new (core->config, core->api, core->database,
                                               WBPS_PREFLIGHT (preflight));
 
-  g_object_set (job,
-                "file", file,
-                "open-id", wbps_account_manager_get_current (core->accounts),
-                "privacy-level", "SELF_ONLY",
-                "title", "from the job test",
-                "chunk-size", (guint64) CHUNK,
-                NULL);
+  wbps_publish_job_set_options (job, options);
   return job;
 }
 

@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "wbps-status-poller.h"
+
+#include "wbps-error.h"
+#include "wbps-timeout.h"
+
+struct _WbpsStatusPoller
+{
+  GObject            parent_instance;
+
+  WbpsApiClient     *api;
+  char              *open_id;
+  char              *publish_id;
+  WbpsPublishStatus *status;
+
+  GTask             *follow;         /* the running follow, or NULL */
+  gint64             deadline;       /* monotonic µs */
+  guint              interval_ms;
+};
+
+G_DEFINE_FINAL_TYPE (WbpsStatusPoller, wbps_status_poller, G_TYPE_OBJECT)
+
+enum {
+  SIGNAL_STATUS,
+  SIGNAL_RETRYING,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void follow_schedule (WbpsStatusPoller *self);
+
+static void
+wbps_status_poller_finalize (GObject *object)
+{
+  WbpsStatusPoller *self = WBPS_STATUS_POLLER (object);
+
+  g_clear_object (&self->api);
+  g_free (self->open_id);
+  g_free (self->publish_id);
+  g_clear_pointer (&self->status, wbps_publish_status_free);
+
+  G_OBJECT_CLASS (wbps_status_poller_parent_class)->finalize (object);
+}
+
+static void
+wbps_status_poller_class_init (WbpsStatusPollerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = wbps_status_poller_finalize;
+
+  signals[SIGNAL_STATUS] =
+    g_signal_new ("status", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                  WBPS_TYPE_PUBLISH_STATUS | G_SIGNAL_TYPE_STATIC_SCOPE);
+  signals[SIGNAL_RETRYING] =
+    g_signal_new ("retrying", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+wbps_status_poller_init (WbpsStatusPoller *self)
+{
+}
+
+WbpsStatusPoller *
+wbps_status_poller_new (WbpsApiClient *api,
+                        const char    *open_id,
+                        const char    *publish_id)
+{
+  WbpsStatusPoller *self;
+
+  g_return_val_if_fail (WBPS_IS_API_CLIENT (api), NULL);
+  g_return_val_if_fail (publish_id != NULL, NULL);
+
+  self = g_object_new (WBPS_TYPE_STATUS_POLLER, NULL);
+  self->api = g_object_ref (api);
+  self->open_id = g_strdup (open_id);
+  self->publish_id = g_strdup (publish_id);
+  return self;
+}
+
+const char *
+wbps_status_poller_get_publish_id (WbpsStatusPoller *self)
+{
+  g_return_val_if_fail (WBPS_IS_STATUS_POLLER (self), NULL);
+
+  return self->publish_id;
+}
+
+const WbpsPublishStatus *
+wbps_status_poller_get_status (WbpsStatusPoller *self)
+{
+  g_return_val_if_fail (WBPS_IS_STATUS_POLLER (self), NULL);
+
+  return self->status;
+}
+
+void
+wbps_publish_status_apply_to_record (const WbpsPublishStatus *status,
+                                     WbpsPostRecord          *record)
+{
+  g_return_if_fail (status != NULL && record != NULL);
+
+  g_free (record->status);
+  record->status = g_strdup (status->status);
+  g_free (record->fail_reason);
+  record->fail_reason = g_strdup (status->fail_reason);
+  g_strfreev (record->post_ids);
+  record->post_ids = g_strdupv (status->post_ids != NULL ? status->post_ids
+                                                         : (GStrv) (const char *[]) { NULL });
+}
+
+/* Keeps @status as the latest and tells the listeners. */
+static void
+take_status (WbpsStatusPoller        *self,
+             const WbpsPublishStatus *status)
+{
+  g_clear_pointer (&self->status, wbps_publish_status_free);
+  self->status = wbps_publish_status_copy (status);
+  g_signal_emit (self, signals[SIGNAL_STATUS], 0, self->status);
+}
+
+/* fetch */
+
+static void
+fetch_reply_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  WbpsStatusPoller *self = g_task_get_source_object (task);
+  WbpsPublishStatus *status;
+  GError *error = NULL;
+
+  g_assert (WBPS_IS_STATUS_POLLER (self));
+
+  status = wbps_api_client_status_finish (WBPS_API_CLIENT (source), result, &error);
+  if (status == NULL)
+    return g_task_return_error (task, error);
+  take_status (self, status);
+  g_task_return_pointer (task, status, (GDestroyNotify) wbps_publish_status_free);
+}
+
+void
+wbps_status_poller_fetch_async (WbpsStatusPoller    *self,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (WBPS_IS_STATUS_POLLER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, wbps_status_poller_fetch_async);
+  wbps_api_client_status_async (self->api, self->open_id, self->publish_id, cancellable,
+                                fetch_reply_cb, task);
+}
+
+WbpsPublishStatus *
+wbps_status_poller_fetch_finish (WbpsStatusPoller  *self,
+                                 GAsyncResult      *result,
+                                 GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* follow: wait -> fetch -> (final? done : wait longer) */
+
+static gboolean
+error_is_transient (const GError *error)
+{
+  return wbps_tiktok_error_is_transient (error) ||
+         error->domain == G_IO_ERROR || error->domain == G_RESOLVER_ERROR ||
+         error->domain == SOUP_SESSION_ERROR || g_error_matches (error, WBPS_ERROR, WBPS_ERROR_MALFORMED_REPLY) ||
+         g_error_matches (error, WBPS_ERROR, WBPS_ERROR_TIMEOUT);
+}
+
+static void
+follow_return (WbpsStatusPoller *self,
+               GError           *error)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->follow);
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, wbps_publish_status_copy (self->status),
+                           (GDestroyNotify) wbps_publish_status_free);
+}
+
+static void
+follow_reply_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(WbpsStatusPoller) self = user_data;
+  g_autoptr(WbpsPublishStatus) status = NULL;
+  GError *error = NULL;
+
+  g_assert (WBPS_IS_STATUS_POLLER (self));
+
+  status = wbps_api_client_status_finish (WBPS_API_CLIENT (source), result, &error);
+  if (self->follow == NULL)
+    {
+      /* A pushed final status ended the follow while this request ran. */
+      g_clear_error (&error);
+      return;
+    }
+  if (status == NULL && (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || !error_is_transient (error)))
+    return follow_return (self, error);
+  if (status == NULL)
+    {
+      g_signal_emit (self, signals[SIGNAL_RETRYING], 0, error->message);
+      g_clear_error (&error);
+    }
+  else
+    take_status (self, status);
+  if (status != NULL && wbps_publish_status_is_final (status))
+    return follow_return (self, NULL);
+  self->interval_ms = MIN (self->interval_ms * 3 / 2, WBPS_STATUS_POLL_MAX_INTERVAL_MS);
+  follow_schedule (self);
+}
+
+static void
+follow_woke_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(WbpsStatusPoller) self = user_data;
+  GError *error = NULL;
+
+  g_assert (WBPS_IS_STATUS_POLLER (self));
+
+  if (self->follow == NULL)
+    return;
+  if (!wbps_timeout_finish (result, &error))
+    return follow_return (self, error);
+  if (g_get_monotonic_time () >= self->deadline)
+    return follow_return (self, g_error_new (WBPS_ERROR, WBPS_ERROR_TIMEOUT,
+                                             _("TikTok gave no final status for %s in time."),
+                                             self->publish_id));
+  wbps_api_client_status_async (self->api, self->open_id, self->publish_id,
+                                g_task_get_cancellable (self->follow), follow_reply_cb,
+                                g_object_ref (self));
+}
+
+/* Sleeps at least the status limit's spacing, but never past the give-up time. */
+static void
+follow_schedule (WbpsStatusPoller *self)
+{
+  gint64 remaining_ms = (self->deadline - g_get_monotonic_time ()) / 1000;
+
+  wbps_timeout_async (NULL, CLAMP (remaining_ms, 0, (gint64) self->interval_ms),
+                      g_task_get_cancellable (self->follow), follow_woke_cb, g_object_ref (self));
+}
+
+void
+wbps_status_poller_follow_async (WbpsStatusPoller    *self,
+                                 guint                give_up_seconds,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_return_if_fail (WBPS_IS_STATUS_POLLER (self));
+  g_return_if_fail (self->follow == NULL);
+
+  self->follow = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (self->follow, wbps_status_poller_follow_async);
+  self->deadline = g_get_monotonic_time () + (gint64) give_up_seconds * G_USEC_PER_SEC;
+  self->interval_ms = WBPS_STATUS_POLL_MIN_INTERVAL_MS;
+  follow_schedule (self);
+}
+
+WbpsPublishStatus *
+wbps_status_poller_follow_finish (WbpsStatusPoller  *self,
+                                  GAsyncResult      *result,
+                                  GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+wbps_status_poller_push (WbpsStatusPoller        *self,
+                         const WbpsPublishStatus *status)
+{
+  g_return_if_fail (WBPS_IS_STATUS_POLLER (self));
+  g_return_if_fail (status != NULL);
+
+  take_status (self, status);
+  if (self->follow != NULL && wbps_publish_status_is_final (status))
+    follow_return (self, NULL);
+}
