@@ -101,8 +101,8 @@ for call in re.findall(r"soup_form_encode \((.*?)NULL\)", oauth, re.S):
         key = key.strip('"')
         wanted = f"{key}={value.strip(chr(34))}" if value.startswith('"') else key
         check(wanted in text, f"OAuth request parameter {wanted} is described")
-job = read(os.path.join(SRCDIR, "src", "core", "wbps-publish-job.c"))
-body = job[job.index("build_post_info (WbpsPublishJob"):job.index("init_saved_cb")]
+options = read(os.path.join(SRCDIR, "src", "core", "wbps-post-options.c"))
+body = options[options.index("build_post_info (WbpsPostOptions"):]
 members = set(re.findall(r'(?:set_member_name|add_bool|wbps_json_add_int) \(builder, "([a-z_]+)"', body))
 for member in sorted(members):
     check(member in text, f"init body member {member} is described")
@@ -111,6 +111,7 @@ check("source=FILE_UPLOAD" in text and '"FILE_UPLOAD"' in body, "the upload sour
 # Limits: each phrase holds the value the code uses.
 limits = define("WBPS_RATE_LIMITER_WINDOW_USEC") == 60_000_000
 api = read(os.path.join(SRCDIR, "src", "core", "wbps-api-client.c"))
+poller = read(os.path.join(SRCDIR, "src", "core", "wbps-status-poller.c"))
 per_minute = {b: int(n) for b, n in re.findall(r'\{ \w+, "(\w+)", (\d+) \}', api)}
 per_minute.update({b: int(n) for b, n in re.findall(r'\{ "/v2/[a-z/_]+", "(\w+)", (\d+) \}', api)})
 attempts = assignment(r"self->max_attempts = (\d+);")
@@ -121,7 +122,7 @@ phrases = {
     "state size": f"State: {define('WBPS_PKCE_STATE_BYTES')} random bytes",
     "loopback timeout": f"gives up after {define('WBPS_LOOPBACK_DEFAULT_TIMEOUT')} seconds",
     "refresh margin": f"less than {define('WBPS_ACCOUNT_REFRESH_MARGIN')} seconds",
-    "title limit": f"at most {define('WBPS_PUBLISH_TITLE_MAX_UTF16')} UTF-16",
+    "title limit": f"at most {define('WBPS_POST_TITLE_MAX_UTF16')} UTF-16",
     "sides": f"from {define('WBPS_MIN_SIDE')} to {define('WBPS_MAX_SIDE')} pixels",
     "frame rates": f"{define('WBPS_MIN_FPS')} to {define('WBPS_MAX_FPS')} frames per second",
     "video size": f"at most {define('WBPS_MAX_VIDEO_SIZE') >> 30} GiB",
@@ -136,9 +137,9 @@ phrases = {
     "chunk retries": f"retried up to {attempts} times with an exponential backoff from {base_delay} to "
                      f"{max_delay} seconds",
     "upload URL lifetime": "within the hour" if define("UPLOAD_URL_LIFETIME_SEC") == 3600 else "?",
-    "first status poll": f"first after {define('WBPS_PUBLISH_STATUS_MIN_INTERVAL_MS') // 1000} seconds",
-    "poll growth": "growing by half each time" if "poll_interval_ms * 3 / 2" in job else "?",
-    "poll cap": f"up to {define('POLL_MAX_INTERVAL_MS') // 1000} seconds",
+    "first status poll": f"first after {define('WBPS_STATUS_POLL_MIN_INTERVAL_MS') // 1000} seconds",
+    "poll growth": "growing by half each time" if "interval_ms * 3 / 2" in poller else "?",
+    "poll cap": f"up to {define('WBPS_STATUS_POLL_MAX_INTERVAL_MS') // 1000} seconds",
     "rate limits": f"init {per_minute['init']}, creator_info {per_minute['creator_info']}, status "
                    f"{per_minute['status']} and user info {per_minute['user_info']} requests per minute"
                    if limits else "?",
