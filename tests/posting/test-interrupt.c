@@ -4,6 +4,7 @@
  * flight, and `wbps status` asked about an interrupted upload before resuming.
  */
 #include <signal.h>
+#include <string.h>
 
 #include "posting-fixture.h"
 
@@ -100,6 +101,100 @@ test_resume_refused_while_uploading (void)
   g_assert_cmpuint (posting_upload_count (world), ==, 1);
 }
 
+static gboolean
+state_is_processing (JsonObject *row)
+{
+  return g_strcmp0 (json_object_get_string_member (row, "state"), "PROCESSING") == 0;
+}
+
+static gboolean
+on_exit_deadline (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_exited (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  *(gboolean *) user_data = TRUE;
+}
+
+/*
+ * Sends @signum to @process, which is waiting for TikTok to finish processing
+ * (120 s in the emulator), and asserts it ends at once: exit 130 with the
+ * `wbps status` hint for @publish_id. Waiting was never cancelled before (the
+ * cancellable sleep between status polls did not return; one process outlived
+ * its SIGTERM by 19 minutes).
+ */
+static void
+assert_cancelled_wait (GSubprocess *process,
+                       int          signum,
+                       const char  *publish_id)
+{
+  GInputStream *err_pipe = g_subprocess_get_stderr_pipe (process);
+  gboolean exited = FALSE, too_late = FALSE;
+  guint deadline;
+  g_autofree char *hint = g_strdup_printf ("Check with: wbps status %s", publish_id);
+  char err[8192] = "";
+  gsize length = 0;
+
+  g_subprocess_send_signal (process, signum);
+  /* 10 s is the bound of "at once" on a loaded machine; the processing takes 120 s. */
+  deadline = g_timeout_add_seconds (10, on_exit_deadline, &too_late);
+  g_subprocess_wait_async (process, NULL, on_exited, &exited);
+  while (!exited && !too_late)
+    g_main_context_iteration (NULL, TRUE);
+  if (!exited)
+    {
+      g_subprocess_force_exit (process);
+      g_error ("wbps still running 10 s after signal %d while waiting for TikTok", signum);
+    }
+  g_source_remove (deadline);
+  g_input_stream_read_all (err_pipe, err, sizeof err - 1, &length, NULL, NULL);
+  err[length] = '\0';
+  g_test_message ("stderr: %s", err);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 130);
+  g_assert_nonnull (strstr (err, hint));
+}
+
+static void
+test_signal_while_processing (gconstpointer data)
+{
+  int signum = GPOINTER_TO_INT (data);
+  g_autoptr(PostingWorld) world = posting_world_new ("processing-delay-ms=120000\n");
+  const char * const argv[] = { "post", video, "--privacy", "SELF_ONLY", NULL };
+  g_autoptr(GSubprocess) post = posting_spawn (world, argv);
+  g_autoptr(JsonObject) processing = posting_wait_for_row (world, state_is_processing);
+
+  assert_cancelled_wait (post, signum, json_object_get_string_member (processing, "publish_id"));
+}
+
+/* The same wait reached by `wbps resume` after an interrupted upload. */
+static void
+test_signal_while_resume_processing (void)
+{
+  g_autoptr(PostingWorld) world = posting_world_new ("processing-delay-ms=120000\n[faults]\nslow-ms=800\n");
+  const char * const post_argv[] = { "post", video, "--privacy", "SELF_ONLY", "--chunk-size", CHUNK, NULL };
+  const char * const resume_argv[] = { "resume", NULL };
+  g_autoptr(GSubprocess) post = posting_spawn (world, post_argv);
+  g_autoptr(GSubprocess) resume = NULL;
+  g_autoptr(JsonObject) uploading = posting_wait_for_row (world, state_is_upload);
+  g_autoptr(JsonObject) processing = NULL;
+
+  g_subprocess_send_signal (post, SIGINT);
+  g_subprocess_wait (post, NULL, NULL);
+  g_assert_true (g_subprocess_get_if_exited (post));
+  g_assert_cmpint (g_subprocess_get_exit_status (post), ==, 130);
+  resume = posting_spawn (world, resume_argv);
+  processing = posting_wait_for_row (world, state_is_processing);
+  assert_cancelled_wait (resume, SIGINT, json_object_get_string_member (uploading, "publish_id"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -113,6 +208,11 @@ main (int   argc,
   g_test_add_func ("/interrupt/status-then-resume", test_status_then_resume);
   g_test_add_func ("/interrupt/during-init", test_interrupt_during_init);
   g_test_add_func ("/interrupt/resume-refused-while-uploading", test_resume_refused_while_uploading);
+  g_test_add_data_func ("/interrupt/sigint-while-processing", GINT_TO_POINTER (SIGINT),
+                        test_signal_while_processing);
+  g_test_add_data_func ("/interrupt/sigterm-while-processing", GINT_TO_POINTER (SIGTERM),
+                        test_signal_while_processing);
+  g_test_add_func ("/interrupt/sigint-while-resume-processing", test_signal_while_resume_processing);
   status = g_test_run ();
   wbps_test_rmtree (video_dir);
   return status;
