@@ -13,14 +13,16 @@ zpty -w z "zstyle ':completion:*' list-separator '#'; zstyle ':completion:*' for
 zpty -w z "LISTMAX=0; COLUMNS=1000; setopt nolistbeep nobeep; unsetopt automenu; print READY"
 while zpty -r z l; do [[ $l == READY* ]] && break; done
 zpty -w -n z "$line"$'\C-d'
-# Read until zsh has listed and redrawn the command line (the line shows twice:
-# typed, then redrawn under the list), at most ~30 s.
+# Read until zsh has listed the candidates and redrawn the command line under
+# them, at most ~30 s (a machine under load may take seconds).
 plain() { print -r -- "$1" | sed 's/.\x08//g; s/\x1b\[[0-9;?]*[a-zA-Z]/\n/g; s/\r/\n/g' }
 out=
 for i in {1..150}; do
   sleep 0.2
   while zpty -r -t z l; do out+=$l; done
-  (( $(plain "$out" | grep -c -F -- "${line% }") >= 2 )) && break
+  # Done once a listing (its GROUP heading) is followed by the redrawn command line.
+  text=$(plain "$out")
+  [[ $text == *GROUP\<* ]] && [[ ${text##*GROUP\<} == *"${line% }"* ]] && break
 done
 zpty -d z
 # Plain text: escape sequences and carriage returns become line breaks, so the
