@@ -146,7 +146,13 @@ stop_emulator
 
 # ---- zsh ---------------------------------------------------------------------
 # Driven by zsh's own completion system in a pseudo-terminal (list-choices, Ctrl-D).
-zsh_complete() { zsh -f "$here/zsh-complete.zsh" "$completions" "$1" | grep -v '^$' | sorted; }
+# One retry when zsh listed nothing: on a loaded machine its terminal output can come apart.
+zsh_complete() {
+  local got
+  got=$(zsh -f "$here/zsh-complete.zsh" "$completions" "$1" | grep -v '^$' | sorted)
+  [ -n "$got" ] || got=$(zsh -f "$here/zsh-complete.zsh" "$completions" "$1" | grep -v '^$' | sorted)
+  printf '%s' "$got"
+}
 long_only() { tr ' ' '\n' | grep -E '^--' | sorted; }
 if command -v zsh >/dev/null; then
   expect "zsh: commands are those wbps --help lists" "$(help_verbs)" "$(zsh_complete "$wbps ")"
