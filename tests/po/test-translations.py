@@ -16,7 +16,7 @@ import tempfile
 PODIR, POT = sys.argv[1:3]
 # While the GUI's strings are still being written, messages not translated yet are
 # reported as skipped; STRICT makes them a failure (the state at release).
-STRICT = True
+STRICT = False
 with open(os.path.join(PODIR, "LINGUAS"), encoding="utf-8") as f:
     languages = [w for line in f for w in line.split("#")[0].split()]
 
