@@ -1,6 +1,4 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#define G_LOG_DOMAIN "wbps-uploader"
-
 #include "config.h"
 
 #include <fcntl.h>
