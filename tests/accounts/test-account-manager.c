@@ -500,6 +500,8 @@ test_two_processes_refresh_in_turn (void)
   g_autoptr(WbpsToken) stored = NULL;
   g_autoptr(GError) error = NULL;
 
+  g_autofree char *refresh_error = NULL;
+
   signed_in_start (&w, "access-lifetime=4");
   other = new_manager (w.config);
   two_processes_get_token (&w, other, FALSE, &a, &b);
@@ -509,7 +511,8 @@ test_two_processes_refresh_in_turn (void)
                  g_strcmp0 (stored->refresh_token, b->refresh_token) == 0);
   g_assert_cmpuint (user_info_status (w.emu, a->access_token), ==, 200);
   g_assert_cmpuint (user_info_status (w.emu, b->access_token), ==, 200);
-  g_assert_cmpstr (raw_refresh_error (w.emu, stored->refresh_token), ==, "");
+  refresh_error = raw_refresh_error (w.emu, stored->refresh_token);
+  g_assert_cmpstr (refresh_error, ==, "");
 }
 
 static void
