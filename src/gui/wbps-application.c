@@ -6,6 +6,7 @@
 #include "wbps-application.h"
 #include "wbps-config.h"
 #include "wbps-preferences-window.h"
+#include "wbps-relay-watch.h"
 #include "wbps-window.h"
 
 struct _WbpsApplication
@@ -16,10 +17,12 @@ struct _WbpsApplication
   char               *auth_url;
   char               *api_url;
   char               *client_key;
+  char               *relay_url;
   gboolean            demo;
 
   WbpsContext        *context;
   WbpsAvatarCache    *avatars;
+  WbpsRelayWatch     *relay_watch;   /* the accounts' relay streams, when a relay is configured */
   GSettings          *settings;
   GCancellable       *cancellable;   /* the current load; replaced on a reload */
   GError             *load_error;
@@ -34,9 +37,16 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  SIGNAL_ACCOUNT_REMOVED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 G_DEFINE_FINAL_TYPE (WbpsApplication, wbps_application, ADW_TYPE_APPLICATION)
 
-static const char * const config_keys[] = { "auth-url", "api-url", "client-key", "sandbox", NULL };
+static const char * const config_keys[] = { "auth-url", "api-url", "client-key", "sandbox", "relay-url", NULL };
 
 WbpsApplication *
 wbps_application_new (void)
@@ -140,6 +150,26 @@ check_sign_ins (WbpsApplication *self)
 }
 
 static void
+relay_account_removed_cb (WbpsApplication *self,
+                          WbpsAccount     *account,
+                          const char      *reason)
+{
+  g_signal_emit (self, signals[SIGNAL_ACCOUNT_REMOVED], 0, account, reason);
+}
+
+/* TikTok's events for every signed-in account, while a relay is configured. */
+static void
+watch_relay (WbpsApplication *self)
+{
+  WbpsAccountManager *accounts = wbps_context_get_account_manager (self->context);
+
+  g_clear_object (&self->relay_watch);
+  self->relay_watch = wbps_relay_watch_new (accounts);
+  g_signal_connect_object (self->relay_watch, "account-removed", G_CALLBACK (relay_account_removed_cb),
+                           self, G_CONNECT_SWAPPED);
+}
+
+static void
 accounts_loaded_cb (GObject      *object,
                     GAsyncResult *result,
                     gpointer      user_data)
@@ -153,7 +183,10 @@ accounts_loaded_cb (GObject      *object,
   if (error != NULL)
     g_warning ("Could not read the signed-in accounts: %s", error->message);
   else
-    check_sign_ins (self);
+    {
+      check_sign_ins (self);
+      watch_relay (self);
+    }
   set_ready (self, g_steal_pointer (&error));
 }
 
@@ -193,6 +226,7 @@ reload (WbpsApplication *self)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->relay_watch);
   self->cancellable = g_cancellable_new ();
   if (self->ready)
     {
@@ -205,6 +239,8 @@ reload (WbpsApplication *self)
       return;
     }
   config = wbps_config_new (self->auth_url, self->api_url, self->client_key);
+  if (self->relay_url != NULL)
+    wbps_config_set_relay_url (config, self->relay_url);
   context = wbps_context_new (config);
   load_accounts (self, context);
 }
@@ -292,6 +328,7 @@ wbps_application_handle_local_options (GApplication *app,
   g_variant_dict_lookup (options, "auth-url", "s", &self->auth_url);
   g_variant_dict_lookup (options, "api-url", "s", &self->api_url);
   g_variant_dict_lookup (options, "client-key", "s", &self->client_key);
+  g_variant_dict_lookup (options, "relay-url", "s", &self->relay_url);
   return G_APPLICATION_CLASS (wbps_application_parent_class)->handle_local_options (app, options);
 }
 
@@ -346,6 +383,7 @@ wbps_application_shutdown (GApplication *app)
   WbpsApplication *self = WBPS_APPLICATION (app);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->relay_watch);
   /* The demo emulator stops with its context. */
   g_clear_object (&self->context);
   G_APPLICATION_CLASS (wbps_application_parent_class)->shutdown (app);
@@ -359,11 +397,13 @@ wbps_application_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->context);
   g_clear_object (&self->avatars);
+  g_clear_object (&self->relay_watch);
   g_clear_object (&self->settings);
   g_clear_error (&self->load_error);
   g_free (self->auth_url);
   g_free (self->api_url);
   g_free (self->client_key);
+  g_free (self->relay_url);
   G_OBJECT_CLASS (wbps_application_parent_class)->finalize (object);
 }
 
@@ -402,6 +442,11 @@ wbps_application_class_init (WbpsApplicationClass *klass)
   properties[PROP_READY] =
     g_param_spec_boolean ("ready", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* TikTok removed wbps's access to an account (it already left the accounts model): (WbpsAccount *, reason in words). */
+  signals[SIGNAL_ACCOUNT_REMOVED] = g_signal_new ("account-removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                                  0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                                                  WBPS_TYPE_ACCOUNT, G_TYPE_STRING);
 }
 
 static void
@@ -413,6 +458,7 @@ wbps_application_init (WbpsApplication *self)
     { "auth-url", 0, 0, G_OPTION_ARG_STRING, NULL, N_("TikTok authorize page URL"), N_("URL") },
     { "api-url", 0, 0, G_OPTION_ARG_STRING, NULL, N_("TikTok API base URL"), N_("URL") },
     { "client-key", 0, 0, G_OPTION_ARG_STRING, NULL, N_("TikTok client key"), N_("KEY") },
+    { "relay-url", 0, 0, G_OPTION_ARG_STRING, NULL, N_("wbps relay URL (TikTok's events, sign-in without a client secret)"), N_("URL") },
     { NULL }
   };
 

@@ -16,6 +16,7 @@ struct _WbpsPreferencesWindow
   AdwEntryRow          *auth_url_row;
   AdwEntryRow          *api_url_row;
   AdwEntryRow          *client_key_row;
+  AdwEntryRow          *relay_url_row;
 
   GSettings            *settings;
 };
@@ -30,6 +31,8 @@ key_of_row (WbpsPreferencesWindow *self,
     return "auth-url";
   if (row == self->api_url_row)
     return "api-url";
+  if (row == self->relay_url_row)
+    return "relay-url";
   return "client-key";
 }
 
@@ -47,7 +50,7 @@ entry_applied_cb (WbpsPreferencesWindow *self,
 static void
 bind_settings (WbpsPreferencesWindow *self)
 {
-  AdwEntryRow *rows[] = { self->auth_url_row, self->api_url_row, self->client_key_row };
+  AdwEntryRow *rows[] = { self->auth_url_row, self->api_url_row, self->client_key_row, self->relay_url_row };
 
   g_settings_bind (self->settings, "sandbox", self->sandbox_switch, "active", G_SETTINGS_BIND_DEFAULT);
   /* The entries show what is stored; Apply writes it back. */
@@ -94,6 +97,7 @@ wbps_preferences_window_class_init (WbpsPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WbpsPreferencesWindow, auth_url_row);
   gtk_widget_class_bind_template_child (widget_class, WbpsPreferencesWindow, api_url_row);
   gtk_widget_class_bind_template_child (widget_class, WbpsPreferencesWindow, client_key_row);
+  gtk_widget_class_bind_template_child (widget_class, WbpsPreferencesWindow, relay_url_row);
   gtk_widget_class_bind_template_callback (widget_class, entry_applied_cb);
 }
 

@@ -115,6 +115,18 @@ bind_accounts (WbpsWindow *self)
   update_view (self);
 }
 
+/* Already gone from the account menu (its model lost the account); the toast says why. */
+static void
+account_removed_cb (WbpsWindow  *self,
+                    WbpsAccount *account,
+                    const char  *reason)
+{
+  g_autofree char *text = g_strdup_printf (_("TikTok removed wbps's access to %s: %s"),
+                                           wbps_account_get_name (account), reason);
+
+  wbps_window_add_toast (self, text);
+}
+
 static void
 ready_changed_cb (WbpsWindow *self)
 {
@@ -270,6 +282,7 @@ wbps_window_constructed (GObject *object)
   if (g_str_has_suffix (APP_ID, ".Devel"))
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
   g_signal_connect_object (app, "notify::ready", G_CALLBACK (ready_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (app, "account-removed", G_CALLBACK (account_removed_cb), self, G_CONNECT_SWAPPED);
   bind_accounts (self);
 }
 

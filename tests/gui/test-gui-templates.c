@@ -87,6 +87,44 @@ test_window_and_preferences (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static AdwEntryRow *
+find_entry_row (GtkWidget  *widget,
+                const char *title)
+{
+  if (ADW_IS_ENTRY_ROW (widget) && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    return ADW_ENTRY_ROW (widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      AdwEntryRow *row = find_entry_row (c, title);
+
+      if (row != NULL)
+        return row;
+    }
+  return NULL;
+}
+
+/* The relay row shows GSettings relay-url and writes it back on Apply. */
+static void
+test_preferences_relay_url (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  GtkWidget *prefs;
+  AdwEntryRow *row;
+  g_autofree char *stored = NULL;
+
+  g_settings_set_string (settings, "relay-url", "https://relay.example.org");
+  prefs = GTK_WIDGET (wbps_preferences_window_new (NULL, FALSE));
+  row = find_entry_row (prefs, "wbps Relay");
+  g_assert_nonnull (row);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "https://relay.example.org");
+  gtk_editable_set_text (GTK_EDITABLE (row), " https://other.example.org ");
+  g_signal_emit_by_name (row, "apply");
+  stored = g_settings_get_string (settings, "relay-url");
+  g_assert_cmpstr (stored, ==, "https://other.example.org");
+  g_settings_reset (settings, "relay-url");
+  gtk_window_destroy (GTK_WINDOW (prefs));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -110,5 +148,6 @@ main (int   argc,
   g_test_add_func ("/gui/templates/account-button", test_account_button);
   g_test_add_func ("/gui/templates/account-row-and-summary", test_account_row_and_summary);
   g_test_add_func ("/gui/templates/window-and-preferences", test_window_and_preferences);
+  g_test_add_func ("/gui/templates/preferences-relay-url", test_preferences_relay_url);
   return g_test_run ();
 }
