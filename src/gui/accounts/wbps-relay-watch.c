@@ -51,7 +51,12 @@ client_failed_cb (WbpsRelayClient *client,
                   GError          *error,
                   WbpsRelayWatch  *self)
 {
+  const char *open_id = wbps_relay_client_get_open_id (client);
+
+  /* Forgotten, so that the account's next change (a new sign-in) starts a fresh stream. */
   g_debug ("The relay stream of an account stopped: %s", error->message);
+  if (g_hash_table_lookup (self->clients, open_id) == client)
+    g_hash_table_remove (self->clients, open_id);
 }
 
 static void
