@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define WBPS_TYPE_INTERACTIONS_SECTION (wbps_interactions_section_get_type ())
+G_DECLARE_FINAL_TYPE (WbpsInteractionsSection, wbps_interactions_section, WBPS, INTERACTIONS_SECTION, AdwBin)
+
+/*
+ * Allow Comment / Duet / Stitch: off by default; greyed out with the reason
+ * when creator_info says the creator turned one off (guideline 4). Properties
+ * "allow-comment", "allow-duet", "allow-stitch".
+ */
+
+G_END_DECLS

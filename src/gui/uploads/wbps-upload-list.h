@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "wbps-api-client.h"
+#include "wbps-config.h"
+#include "wbps-database.h"
+#include "wbps-preflight.h"
+#include "wbps-publish-job.h"
+#include "wbps-upload.h"
+
+G_BEGIN_DECLS
+
+#define WBPS_TYPE_UPLOAD_LIST (wbps_upload_list_get_type ())
+G_DECLARE_FINAL_TYPE (WbpsUploadList, wbps_upload_list, WBPS, UPLOAD_LIST, GObject)
+
+/*
+ * The application's uploads: a GListStore of WbpsUpload, newest first, that
+ * outlives the composer. While any upload runs the application inhibits logout
+ * and suspend; when one is published or fails while no window has the focus,
+ * a desktop notification says so. Property "n-running" (guint, notifies).
+ */
+WbpsUploadList *wbps_upload_list_new            (WbpsConfig      *config,
+                                                 WbpsApiClient   *api,
+                                                 WbpsDatabase    *database,
+                                                 WbpsPreflight   *preflight);
+void            wbps_upload_list_set_application (WbpsUploadList *self,
+                                                  GtkApplication *application);
+GListModel     *wbps_upload_list_get_model      (WbpsUploadList  *self);
+WbpsApiClient  *wbps_upload_list_get_api        (WbpsUploadList  *self);
+WbpsDatabase   *wbps_upload_list_get_database   (WbpsUploadList  *self);
+WbpsConfig     *wbps_upload_list_get_config     (WbpsUploadList  *self);
+guint           wbps_upload_list_get_n_running  (WbpsUploadList  *self);
+
+/* (transfer full): a new job with the application's core objects, options unset. */
+WbpsPublishJob *wbps_upload_list_create_job     (WbpsUploadList  *self);
+/* Shows @job first in the list and starts it. */
+WbpsUpload     *wbps_upload_list_post           (WbpsUploadList  *self,
+                                                 WbpsPublishJob  *job,
+                                                 const char      *title,
+                                                 const char      *account_name,
+                                                 GdkPaintable    *cover);
+/* Adds every unfinished upload of the database (still within its hour) with Resume. */
+void            wbps_upload_list_find_unfinished (WbpsUploadList *self);
+/* Names to show for an account's posts (from creator_info), and its @handle for links. */
+void            wbps_upload_list_remember_account (WbpsUploadList *self,
+                                                   const char     *open_id,
+                                                   const char     *nickname,
+                                                   const char     *username);
+const char     *wbps_upload_list_lookup_nickname  (WbpsUploadList *self,
+                                                   const char     *open_id);
+const char     *wbps_upload_list_lookup_username  (WbpsUploadList *self,
+                                                   const char     *open_id);
+/* Stops every running upload (each keeps its checkpoint). */
+void            wbps_upload_list_cancel_all     (WbpsUploadList  *self);
+
+G_END_DECLS
