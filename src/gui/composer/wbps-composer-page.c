@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "wbps-account.h"
 #include "wbps-account-section.h"
 #include "wbps-composer-page.h"
 #include "wbps-composer-section.h"
@@ -140,10 +141,10 @@ static gboolean
 account_has_scope (WbpsComposerPage *self,
                    const char       *scope)
 {
-  const WbpsToken *token = self->accounts != NULL && self->open_id != NULL
-                             ? wbps_account_manager_lookup (self->accounts, self->open_id) : NULL;
+  WbpsAccount *account = self->accounts != NULL && self->open_id != NULL
+                           ? wbps_account_manager_lookup (self->accounts, self->open_id) : NULL;
 
-  return token != NULL && wbps_token_has_scope (token, scope);
+  return account != NULL && wbps_account_has_scope (account, scope);
 }
 
 /* What still stands between the creator and Post (or the inbox), first one first. */
@@ -523,7 +524,7 @@ wbps_composer_page_setup (WbpsComposerPage   *self,
     g_signal_handlers_disconnect_by_data (self->accounts, self);
   g_set_object (&self->accounts, accounts);
   if (accounts != NULL)
-    g_signal_connect_swapped (accounts, "current-changed", G_CALLBACK (current_account_changed_cb), self);
+    g_signal_connect_swapped (accounts, "notify::current-account", G_CALLBACK (current_account_changed_cb), self);
 }
 
 /* Guideline 1: creator_info afresh whenever the form comes into view. */

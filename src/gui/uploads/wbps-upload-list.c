@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 
 #include "wbps-upload-list.h"
@@ -90,7 +91,6 @@ upload_finished_cb (WbpsUpload     *upload,
     return;
   notification = g_notification_new (published ? _("Posted to TikTok") : _("Post failed"));
   g_notification_set_body (notification, wbps_upload_get_title (upload));
-  g_notification_set_default_action (notification, "app.show-uploads");
   g_notification_set_priority (notification, failed ? G_NOTIFICATION_PRIORITY_HIGH : G_NOTIFICATION_PRIORITY_NORMAL);
   id = g_strdup_printf ("upload-%p", (void *) upload);
   g_application_send_notification (G_APPLICATION (self->application), id, notification);
@@ -236,6 +236,59 @@ wbps_upload_list_cancel_all (WbpsUploadList *self)
 
       wbps_upload_cancel (upload);
     }
+}
+
+/* ---- quitting while uploads run ---- */
+
+static void
+close_when_stopped_cb (WbpsUploadList *self,
+                       GParamSpec     *pspec,
+                       GtkWindow      *window)
+{
+  if (self->n_running > 0)
+    return;
+  g_signal_handlers_disconnect_by_func (self, close_when_stopped_cb, window);
+  gtk_window_destroy (window);
+}
+
+static void
+quit_response_cb (AdwMessageDialog *dialog,
+                  const char       *response,
+                  WbpsUploadList   *self)
+{
+  GtkWindow *window = gtk_window_get_transient_for (GTK_WINDOW (dialog));
+
+  if (g_strcmp0 (response, "stop") != 0 || window == NULL)
+    return;
+  /* Each job writes its checkpoint as it stops; close once all have. */
+  g_signal_connect_object (self, "notify::n-running", G_CALLBACK (close_when_stopped_cb), window, 0);
+  wbps_upload_list_cancel_all (self);
+  close_when_stopped_cb (self, NULL, window);
+}
+
+gboolean
+wbps_upload_list_confirm_close (WbpsUploadList *self,
+                                GtkWindow      *window)
+{
+  GtkWidget *dialog;
+
+  g_return_val_if_fail (WBPS_IS_UPLOAD_LIST (self), FALSE);
+  if (self->n_running == 0)
+    return FALSE;
+  dialog = adw_message_dialog_new (window, _("Stop Uploading?"),
+                                   _("A video is still being sent to TikTok. If you quit now, the upload "
+                                     "stops; open wbps again within the hour and choose Resume on the "
+                                     "Uploads page to continue where it stopped."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "keep", _("_Keep Uploading"),
+                                    "stop", _("_Stop and Quit"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "stop", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (quit_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return TRUE;
 }
 
 /* An upload TikTok can still take: stopped mid-way, with an upload URL inside its hour. */

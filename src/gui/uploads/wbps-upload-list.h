@@ -52,6 +52,13 @@ const char     *wbps_upload_list_lookup_nickname  (WbpsUploadList *self,
                                                    const char     *open_id);
 const char     *wbps_upload_list_lookup_username  (WbpsUploadList *self,
                                                    const char     *open_id);
+/*
+ * For a window's close-request: while uploads run, asks first (saying they can
+ * be resumed) and returns TRUE (keep the window); the window closes once the
+ * creator chose to stop and every upload has written its checkpoint.
+ */
+gboolean        wbps_upload_list_confirm_close  (WbpsUploadList  *self,
+                                                 GtkWindow       *window);
 /* Stops every running upload (each keeps its checkpoint). */
 void            wbps_upload_list_cancel_all     (WbpsUploadList  *self);
 

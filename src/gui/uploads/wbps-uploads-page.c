@@ -12,9 +12,43 @@ struct _WbpsUploadsPage
   GtkListBox     *list_box;
 
   WbpsUploadList *list;
+  GArray         *frame_times;    /* bench only: frame clock times, see WBPS_BENCH_FRAME_LOG */
+  guint           tick_id;
 };
 
 G_DEFINE_FINAL_TYPE (WbpsUploadsPage, wbps_uploads_page, ADW_TYPE_BIN)
+
+/*
+ * bench/gui-upload: with WBPS_BENCH_FRAME_LOG=FILE the page redraws on every
+ * frame and writes each frame's time (monotonic µs) to FILE when it goes away,
+ * so the benchmark can read the frame rate the creator would see.
+ */
+static gboolean
+bench_tick_cb (GtkWidget     *widget,
+               GdkFrameClock *clock,
+               gpointer       user_data)
+{
+  WbpsUploadsPage *self = WBPS_UPLOADS_PAGE (widget);
+  gint64 time = gdk_frame_clock_get_frame_time (clock);
+
+  g_array_append_val (self->frame_times, time);
+  gtk_widget_queue_draw (widget);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+bench_write_frames (WbpsUploadsPage *self)
+{
+  const char *path = g_getenv ("WBPS_BENCH_FRAME_LOG");
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (path == NULL || self->frame_times == NULL)
+    return;
+  for (guint i = 0; i < self->frame_times->len; i++)
+    g_string_append_printf (text, "%" G_GINT64_FORMAT "\n", g_array_index (self->frame_times, gint64, i));
+  g_file_set_contents (path, text->str, text->len, NULL);
+  g_clear_pointer (&self->frame_times, g_array_unref);
+}
 
 static GtkWidget *
 create_row (gpointer item,
@@ -54,6 +88,7 @@ wbps_uploads_page_dispose (GObject *object)
   if (self->list != NULL)
     g_signal_handlers_disconnect_by_data (wbps_upload_list_get_model (self->list), self);
   g_clear_object (&self->list);
+  bench_write_frames (self);
   G_OBJECT_CLASS (wbps_uploads_page_parent_class)->dispose (object);
 }
 
@@ -74,4 +109,9 @@ static void
 wbps_uploads_page_init (WbpsUploadsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  if (g_getenv ("WBPS_BENCH_FRAME_LOG") != NULL)
+    {
+      self->frame_times = g_array_new (FALSE, FALSE, sizeof (gint64));
+      self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), bench_tick_cb, NULL, NULL);
+    }
 }

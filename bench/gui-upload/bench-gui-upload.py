@@ -1,0 +1,134 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Responsiveness of the window during a 1 GiB upload from the GUI.
+
+Runs the real wbps-gtk against a real wbps-emulator (through AT-SPI, as the
+GUI test does), posts a 1 GiB video (a short H.264 clip followed by an MP4
+`free` box, so the pre-flight passes), and reads the frame clock the Uploads
+page records with WBPS_BENCH_FRAME_LOG while the progress bar moves. The
+reference, in the same run, is the same window idle for as long, before the
+post. Prints frames per second and the worst frame interval of both, and the
+RSS growth of wbps-gtk from the start of the upload to its end.
+
+Targets: >= 55 fps during the upload, RSS growth <= 16 MiB.
+
+Run inside Xvfb, a D-Bus session and a keyring, e.g.
+  xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- \
+    tests/with-keyring /usr/bin/python3 bench/gui-upload/bench-gui-upload.py
+with WBPS_GTK, WBPS_CLI, WBPS_EMULATOR pointing at the build (meson does this:
+`meson test -C _build --benchmark --suite gui-bench -v`).
+"""
+import importlib.util
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TESTS = os.path.join(HERE, "..", "..", "tests", "gui")
+_spec = importlib.util.spec_from_file_location("composer_e2e", os.path.join(TESTS, "test-composer-e2e.py"))
+e2e = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(e2e)
+
+GIB = 1 << 30
+IDLE_SECONDS = 10
+
+
+def make_gib_video(path, tmp):
+    """A real 3 s clip, then one `free` box up to exactly 1 GiB (valid MP4: players skip it)."""
+    clip = os.path.join(tmp, "clip.mp4")
+    e2e.make_video(clip, 30)
+    shutil.copyfile(clip, path)
+    pad = GIB - os.path.getsize(path)
+    with open(path, "ab") as f:
+        f.write(struct.pack(">I4s", pad, b"free"))
+        block = b"\0" * (1 << 20)
+        left = pad - 8
+        while left > 0:
+            f.write(block[:min(left, len(block))])
+            left -= len(block)
+    assert os.path.getsize(path) == GIB
+
+
+def rss_kib(pid):
+    with open("/proc/%d/status" % pid, encoding="ascii") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise RuntimeError("no VmRSS")
+
+
+def frame_stats(times_us, start, end):
+    """fps and worst interval (ms) of the frames between two monotonic times (seconds)."""
+    frames = [t for t in times_us if start * 1e6 <= t <= end * 1e6]
+    if len(frames) < 2:
+        return 0.0, float("inf")
+    intervals = [b - a for a, b in zip(frames, frames[1:])]
+    fps = (len(frames) - 1) / ((frames[-1] - frames[0]) / 1e6)
+    return fps, max(intervals) / 1000.0
+
+
+def main():
+    if not os.environ.get("DISPLAY"):
+        print("no X display: run under xvfb-run", file=sys.stderr)
+        return 77
+    tmp = tempfile.mkdtemp(prefix="wbps-gui-bench-")
+    log = os.path.join(tmp, "frames.log")
+    os.environ["WBPS_BENCH_FRAME_LOG"] = log
+    bus = subprocess.Popen(["/usr/libexec/at-spi-bus-launcher", "--launch-immediately"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    emulator = app = None
+    try:
+        video = os.path.join(tmp, "gib.mp4")
+        make_gib_video(video, tmp)
+        emulator = e2e.Emulator(tmp, e2e.WORLD.replace("signed-in-user=gui-carol", "signed-in-user=gui-erin"))
+        emulator.sign_in_cli("gui-erin")
+        app = e2e.App(emulator, video)
+        app.find("label", "Posting as Erin Example", 60)
+        app.choose_privacy("Everyone")
+        app.page("Uploads")
+        idle_start = time.monotonic()
+        time.sleep(IDLE_SECONDS)
+        idle_end = time.monotonic()
+        app.page("Post")
+        app.click("push button", "Post")
+        app.page("Uploads")
+        app.find("label", lambda n: (n or "").startswith("Uploading"), 60)
+        up_start = time.monotonic()
+        rss_start = rss_kib(app.proc.pid)
+        peak = rss_start
+        while not app.find_all("label", lambda n: (n or "").startswith(("Processing", "Published"))):
+            peak = max(peak, rss_kib(app.proc.pid))
+            time.sleep(0.5)
+        up_end = time.monotonic()
+        rss_end = rss_kib(app.proc.pid)
+        app.find("label", lambda n: (n or "").startswith("Published"), 120)
+        app.click("push button", "Close")
+        app.proc.wait(30)
+        with open(log, encoding="ascii") as f:
+            times = [int(line) for line in f if line.strip()]
+        idle_fps, idle_worst = frame_stats(times, idle_start, idle_end)
+        up_fps, up_worst = frame_stats(times, up_start, up_end)
+        growth = (rss_end - rss_start) / 1024.0
+        print("reference (idle window, %d s): %.1f fps, worst frame interval %.1f ms" % (IDLE_SECONDS, idle_fps, idle_worst))
+        print("during the 1 GiB upload (%.1f s): %.1f fps, worst frame interval %.1f ms" % (up_end - up_start, up_fps, up_worst))
+        print("RSS: %.1f MiB at the start of the upload, %.1f MiB at its end (growth %.1f MiB, peak %.1f MiB)"
+              % (rss_start / 1024.0, rss_end / 1024.0, growth, peak / 1024.0))
+        ok = up_fps >= 55 and growth <= 16
+        print("targets (>= 55 fps, RSS growth <= 16 MiB): %s" % ("met" if ok else "NOT met"))
+        return 0 if ok else 1
+    finally:
+        if app is not None and app.proc.poll() is None:
+            app.stop()
+        if emulator is not None:
+            emulator.stop()
+        bus.terminate()
+        bus.wait(10)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
