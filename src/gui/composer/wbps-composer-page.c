@@ -45,6 +45,7 @@ struct _WbpsComposerPage
 
   WbpsUploadList         *uploads;
   WbpsAccountManager     *accounts;
+  WbpsAvatarCache        *avatars;
   WbpsMediaPreflight     *preflight;
   GCancellable           *probe_cancellable;
   GCancellable           *creator_cancellable;
@@ -266,6 +267,9 @@ apply_creator_info (WbpsComposerPage *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->inbox_toggle), account_has_scope (self, "video.upload"));
   if (!account_has_scope (self, "video.publish") && account_has_scope (self, "video.upload"))
     gtk_toggle_button_set_active (self->inbox_toggle, TRUE);
+  if (self->avatars != NULL && self->creator->avatar_url != NULL)
+    wbps_avatar_cache_apply (self->avatars, wbps_account_section_get_avatar (self->account_section),
+                             self->creator->avatar_url);
   if (self->uploads != NULL)
     wbps_upload_list_remember_account (self->uploads, self->open_id, self->creator->nickname, self->creator->username);
   gtk_stack_set_visible_child_name (self->form_stack, "form");
@@ -516,9 +520,11 @@ current_account_changed_cb (WbpsComposerPage *self)
 void
 wbps_composer_page_setup (WbpsComposerPage   *self,
                           WbpsUploadList     *uploads,
-                          WbpsAccountManager *accounts)
+                          WbpsAccountManager *accounts,
+                          WbpsAvatarCache    *avatars)
 {
   g_return_if_fail (WBPS_IS_COMPOSER_PAGE (self));
+  g_set_object (&self->avatars, avatars);
   g_set_object (&self->uploads, uploads);
   if (self->accounts != NULL)
     g_signal_handlers_disconnect_by_data (self->accounts, self);
@@ -551,6 +557,7 @@ wbps_composer_page_dispose (GObject *object)
   g_clear_object (&self->creator_cancellable);
   g_clear_object (&self->uploads);
   g_clear_object (&self->accounts);
+  g_clear_object (&self->avatars);
   g_clear_object (&self->preflight);
   g_clear_object (&self->file);
   g_clear_pointer (&self->media, wbps_media_info_free);

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "wbps-account-manager.h"
+#include "wbps-avatar-cache.h"
 #include "wbps-upload-list.h"
 
 G_BEGIN_DECLS
@@ -20,7 +21,8 @@ G_DECLARE_FINAL_TYPE (WbpsComposerPage, wbps_composer_page, WBPS, COMPOSER_PAGE,
  */
 void wbps_composer_page_setup     (WbpsComposerPage   *self,
                                    WbpsUploadList     *uploads,
-                                   WbpsAccountManager *accounts);
+                                   WbpsAccountManager *accounts,
+                                   WbpsAvatarCache    *avatars);
 /* Runs the pre-flight on @file; an unreadable one leaves the page as it was. */
 void wbps_composer_page_open_file (WbpsComposerPage   *self,
                                    GFile              *file);

@@ -8,15 +8,17 @@
 
 struct _WbpsPrivacySection
 {
-  AdwBin          parent_instance;
+  AdwBin               parent_instance;
 
-  AdwActionRow   *row;
-  GtkDropDown    *drop_down;
-  GtkLabel       *sandbox_note;
+  AdwPreferencesGroup *group;
+  GtkLabel            *sandbox_note;
 
-  GStrv           codes;            /* the dropdown's items, in order */
-  gboolean        private_allowed;
-  gboolean        updating;         /* model being replaced: ignore the dropdown's own selection */
+  GStrv                codes;            /* the choices, in creator_info's order */
+  GPtrArray           *rows;             /* AdwActionRow per code */
+  GPtrArray           *checks;           /* GtkCheckButton per code, one group */
+  char                *selected;         /* the chosen code, or NULL */
+  gboolean             private_allowed;
+  gboolean             updating;         /* rows being replaced: ignore their toggles */
 };
 
 static void composer_section_iface_init (WbpsComposerSectionInterface *iface);
@@ -49,13 +51,8 @@ wbps_privacy_level_describe (const char *code)
 const char *
 wbps_privacy_section_get_privacy_level (WbpsPrivacySection *self)
 {
-  guint selected;
-
   g_return_val_if_fail (WBPS_IS_PRIVACY_SECTION (self), NULL);
-  selected = gtk_drop_down_get_selected (self->drop_down);
-  if (self->codes == NULL || selected == GTK_INVALID_LIST_POSITION || selected >= g_strv_length (self->codes))
-    return NULL;
-  return self->codes[selected];
+  return self->selected;
 }
 
 static gboolean
@@ -66,91 +63,112 @@ item_allowed (WbpsPrivacySection *self,
 }
 
 static void
-update_subtitle (WbpsPrivacySection *self)
+update_description (WbpsPrivacySection *self)
 {
-  adw_action_row_set_subtitle (self->row, wbps_privacy_section_get_privacy_level (self) == NULL
-                                            ? _("Choose who can see this video; there is no default.")
-                                            : "");
+  adw_preferences_group_set_description (self->group, self->selected == NULL && self->rows->len > 0
+                                                        ? _("Choose who can see this video; there is no default.")
+                                                        : NULL);
 }
 
-/* GTK 4.8's GtkDropDown selects item 0 of every new model: put the old choice back, or none. */
+/* "Only me" is greyed out, with the reason, while branded content is disclosed (guideline 6). */
+static void
+update_allowed (WbpsPrivacySection *self)
+{
+  const char *reason = _("Branded content visibility cannot be set to private.");
+
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      gboolean allowed = item_allowed (self, self->codes[i]);
+
+      gtk_widget_set_sensitive (g_ptr_array_index (self->rows, i), allowed);
+      adw_action_row_set_subtitle (g_ptr_array_index (self->rows, i), allowed ? "" : reason);
+      gtk_widget_set_tooltip_text (g_ptr_array_index (self->rows, i), allowed ? NULL : reason);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (g_ptr_array_index (self->checks, i)),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, allowed ? "" : reason, -1);
+    }
+}
+
+static void
+check_toggled_cb (GtkCheckButton     *check,
+                  WbpsPrivacySection *self)
+{
+  guint index;
+
+  if (self->updating || !gtk_check_button_get_active (check) ||
+      !g_ptr_array_find (self->checks, check, &index))
+    return;
+  g_free (self->selected);
+  self->selected = g_strdup (self->codes[index]);
+  update_description (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRIVACY_LEVEL]);
+  wbps_composer_section_changed (WBPS_COMPOSER_SECTION (self));
+}
+
+static GtkWidget *
+choice_row_new (WbpsPrivacySection *self,
+                const char         *code,
+                GtkCheckButton     *group,
+                GtkWidget         **check_out)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *check = gtk_check_button_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), wbps_privacy_level_describe (code));
+  gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
+  gtk_check_button_set_group (GTK_CHECK_BUTTON (check), group);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
+  g_signal_connect (check, "toggled", G_CALLBACK (check_toggled_cb), self);
+  *check_out = check;
+  return row;
+}
+
+/* One radio row per option TikTok offers this creator; none chosen unless @keep still is. */
 static void
 set_items (WbpsPrivacySection *self,
            const char * const *codes,
            const char         *keep)
 {
-  g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
-  guint selected = GTK_INVALID_LIST_POSITION;
+  g_autofree char *kept = g_strdup (keep);
+  GtkCheckButton *group = NULL;
 
+  self->updating = TRUE;
+  for (guint i = 0; i < self->rows->len; i++)
+    adw_preferences_group_remove (self->group, g_ptr_array_index (self->rows, i));
+  g_ptr_array_set_size (self->rows, 0);
+  g_ptr_array_set_size (self->checks, 0);
   g_clear_pointer (&self->codes, g_strfreev);
+  g_clear_pointer (&self->selected, g_free);
   self->codes = g_strdupv ((char **) codes);
   for (guint i = 0; self->codes != NULL && self->codes[i] != NULL; i++)
     {
-      gtk_string_list_append (model, wbps_privacy_level_describe (self->codes[i]));
-      if (keep != NULL && g_str_equal (keep, self->codes[i]) && item_allowed (self, keep))
-        selected = i;
-    }
-  self->updating = TRUE;
-  gtk_drop_down_set_model (self->drop_down, G_LIST_MODEL (model));
-  gtk_drop_down_set_selected (self->drop_down, selected);
-  self->updating = FALSE;
-  update_subtitle (self);
-}
+      GtkWidget *check;
+      GtkWidget *row = choice_row_new (self, self->codes[i], group, &check);
 
-static void
-selected_changed_cb (WbpsPrivacySection *self)
-{
-  if (self->updating)
-    return;
-  update_subtitle (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRIVACY_LEVEL]);
-  wbps_composer_section_changed (WBPS_COMPOSER_SECTION (self));
+      group = GTK_CHECK_BUTTON (check);
+      adw_preferences_group_add (self->group, row);
+      g_ptr_array_add (self->rows, row);
+      g_ptr_array_add (self->checks, check);
+      if (kept != NULL && g_str_equal (kept, self->codes[i]) && item_allowed (self, kept))
+        {
+          gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
+          self->selected = g_strdup (kept);
+        }
+    }
+  update_allowed (self);
+  self->updating = FALSE;
+  update_description (self);
 }
 
 void
 wbps_privacy_section_set_private_allowed (WbpsPrivacySection *self,
                                           gboolean            allowed)
 {
-  g_autofree char *keep = NULL;
-  g_auto(GStrv) codes = NULL;
-
   g_return_if_fail (WBPS_IS_PRIVACY_SECTION (self));
   if (self->private_allowed == !!allowed)
     return;
   self->private_allowed = !!allowed;
-  keep = g_strdup (wbps_privacy_section_get_privacy_level (self));
-  codes = g_strdupv (self->codes);
-  set_items (self, (const char * const *) codes, keep);
-}
-
-/* The popup's rows: "Only me" greyed out and not choosable while branded content is on. */
-static void
-factory_setup_cb (GtkSignalListItemFactory *factory,
-                  GtkListItem              *item,
-                  WbpsPrivacySection       *self)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_list_item_set_child (item, label);
-}
-
-static void
-factory_bind_cb (GtkSignalListItemFactory *factory,
-                 GtkListItem              *item,
-                 WbpsPrivacySection       *self)
-{
-  GtkWidget *label = gtk_list_item_get_child (item);
-  GtkStringObject *string = gtk_list_item_get_item (item);
-  guint position = gtk_list_item_get_position (item);
-  const char *code = (self->codes != NULL && position < g_strv_length (self->codes)) ? self->codes[position] : NULL;
-  gboolean allowed = item_allowed (self, code);
-
-  gtk_label_set_text (GTK_LABEL (label), gtk_string_object_get_string (string));
-  gtk_widget_set_sensitive (label, allowed);
-  gtk_widget_set_tooltip_text (label, allowed ? NULL : _("Branded content visibility cannot be set to private."));
-  gtk_list_item_set_activatable (item, allowed);
-  gtk_list_item_set_selectable (item, allowed);
+  update_allowed (self);
 }
 
 static void
@@ -161,13 +179,12 @@ privacy_section_set_creator_info (WbpsComposerSection   *section,
   WbpsPrivacySection *self = WBPS_PRIVACY_SECTION (section);
   const char *only_private[] = { "SELF_ONLY", NULL };
   const char * const *codes = info != NULL ? (const char * const *) info->privacy_level_options : NULL;
-  g_autofree char *keep = g_strdup (wbps_privacy_section_get_privacy_level (self));
 
   if (sandbox && codes != NULL && g_strv_contains (codes, "SELF_ONLY"))
     codes = only_private;
   gtk_widget_set_visible (GTK_WIDGET (self->sandbox_note), sandbox);
   /* Shown again: the creator's earlier choice stays if TikTok still offers it. */
-  set_items (self, codes, keep);
+  set_items (self, codes, self->selected);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRIVACY_LEVEL]);
 }
 
@@ -220,6 +237,9 @@ wbps_privacy_section_finalize (GObject *object)
   WbpsPrivacySection *self = WBPS_PRIVACY_SECTION (object);
 
   g_strfreev (self->codes);
+  g_free (self->selected);
+  g_ptr_array_unref (self->rows);
+  g_ptr_array_unref (self->checks);
   G_OBJECT_CLASS (wbps_privacy_section_parent_class)->finalize (object);
 }
 
@@ -238,21 +258,16 @@ wbps_privacy_section_class_init (WbpsPrivacySectionClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/ai/fvz/Wbps/composer/wbps-privacy-section.ui");
-  gtk_widget_class_bind_template_child (widget_class, WbpsPrivacySection, row);
-  gtk_widget_class_bind_template_child (widget_class, WbpsPrivacySection, drop_down);
+  gtk_widget_class_bind_template_child (widget_class, WbpsPrivacySection, group);
   gtk_widget_class_bind_template_child (widget_class, WbpsPrivacySection, sandbox_note);
-  gtk_widget_class_bind_template_callback (widget_class, selected_changed_cb);
 }
 
 static void
 wbps_privacy_section_init (WbpsPrivacySection *self)
 {
-  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
-
   self->private_allowed = TRUE;
+  self->rows = g_ptr_array_new ();
+  self->checks = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
-  g_signal_connect (factory, "setup", G_CALLBACK (factory_setup_cb), self);
-  g_signal_connect (factory, "bind", G_CALLBACK (factory_bind_cb), self);
-  gtk_drop_down_set_factory (self->drop_down, factory);
   set_items (self, NULL, NULL);
 }
