@@ -12,8 +12,8 @@ struct _WbpsDisclosureSection
 
   GtkSwitch      *disclose_switch;
   GtkRevealer    *revealer;
-  GtkCheckButton *brand_check;
-  GtkCheckButton *branded_check;
+  GtkSwitch      *brand_check;
+  GtkSwitch      *branded_check;
   AdwActionRow   *branded_row;
   GtkLabel       *label_note;
   GtkSwitch      *aigc_switch;
@@ -46,14 +46,14 @@ gboolean
 wbps_disclosure_section_get_brand_organic (WbpsDisclosureSection *self)
 {
   g_return_val_if_fail (WBPS_IS_DISCLOSURE_SECTION (self), FALSE);
-  return wbps_disclosure_section_get_disclose (self) && gtk_check_button_get_active (self->brand_check);
+  return wbps_disclosure_section_get_disclose (self) && gtk_switch_get_active (self->brand_check);
 }
 
 gboolean
 wbps_disclosure_section_get_branded_content (WbpsDisclosureSection *self)
 {
   g_return_val_if_fail (WBPS_IS_DISCLOSURE_SECTION (self), FALSE);
-  return wbps_disclosure_section_get_disclose (self) && gtk_check_button_get_active (self->branded_check);
+  return wbps_disclosure_section_get_disclose (self) && gtk_switch_get_active (self->branded_check);
 }
 
 /* TikTok's label texts (guideline 5): what the post will be labeled as. */
@@ -92,7 +92,7 @@ wbps_disclosure_section_set_branded_allowed (WbpsDisclosureSection *self,
 
   g_return_if_fail (WBPS_IS_DISCLOSURE_SECTION (self));
   if (!allowed)
-    gtk_check_button_set_active (self->branded_check, FALSE);
+    gtk_switch_set_active (self->branded_check, FALSE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->branded_check), allowed);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->branded_check), allowed ? NULL : reason);
   adw_action_row_set_subtitle (self->branded_row, allowed
@@ -107,8 +107,8 @@ disclosure_section_reset (WbpsComposerSection *section)
 {
   WbpsDisclosureSection *self = WBPS_DISCLOSURE_SECTION (section);
 
-  gtk_check_button_set_active (self->brand_check, FALSE);
-  gtk_check_button_set_active (self->branded_check, FALSE);
+  gtk_switch_set_active (self->brand_check, FALSE);
+  gtk_switch_set_active (self->branded_check, FALSE);
   gtk_switch_set_active (self->disclose_switch, FALSE);
   gtk_switch_set_active (self->aigc_switch, FALSE);
   wbps_disclosure_section_set_branded_allowed (self, TRUE);

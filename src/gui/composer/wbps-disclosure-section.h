@@ -10,7 +10,8 @@ G_DECLARE_FINAL_TYPE (WbpsDisclosureSection, wbps_disclosure_section, WBPS, DISC
 
 /*
  * Disclose commercial content (off by default; when on, Your brand and/or
- * Branded content with TikTok's label texts, guideline 5) and the
+ * Branded content with TikTok's label texts, guideline 5; switches rather
+ * than check buttons, which GTK 4.8 gives no accessible action) and the
  * AI-generated content label. Properties "disclose", "brand-organic",
  * "branded-content", "aigc".
  */

@@ -12,10 +12,11 @@ struct _WbpsPrivacySection
 
   AdwPreferencesGroup *group;
   GtkLabel            *sandbox_note;
+  GtkLabel            *refused_note;
 
   GStrv                codes;            /* the choices, in creator_info's order */
-  GPtrArray           *rows;             /* AdwActionRow per code */
-  GPtrArray           *checks;           /* GtkCheckButton per code, one group */
+  GtkBox              *choices_box;      /* linked toggle buttons, one per code */
+  GPtrArray           *checks;           /* GtkToggleButton per code, one group */
   char                *selected;         /* the chosen code, or NULL */
   gboolean             private_allowed;
   gboolean             updating;         /* rows being replaced: ignore their toggles */
@@ -65,7 +66,7 @@ item_allowed (WbpsPrivacySection *self,
 static void
 update_description (WbpsPrivacySection *self)
 {
-  adw_preferences_group_set_description (self->group, self->selected == NULL && self->rows->len > 0
+  adw_preferences_group_set_description (self->group, self->selected == NULL && self->checks->len > 0
                                                         ? _("Choose who can see this video; there is no default.")
                                                         : NULL);
 }
@@ -76,25 +77,30 @@ update_allowed (WbpsPrivacySection *self)
 {
   const char *reason = _("Branded content visibility cannot be set to private.");
 
-  for (guint i = 0; i < self->rows->len; i++)
+  gboolean any_refused = FALSE;
+
+  for (guint i = 0; i < self->checks->len; i++)
     {
+      GtkWidget *button = g_ptr_array_index (self->checks, i);
       gboolean allowed = item_allowed (self, self->codes[i]);
 
-      gtk_widget_set_sensitive (g_ptr_array_index (self->rows, i), allowed);
-      adw_action_row_set_subtitle (g_ptr_array_index (self->rows, i), allowed ? "" : reason);
-      gtk_widget_set_tooltip_text (g_ptr_array_index (self->rows, i), allowed ? NULL : reason);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (g_ptr_array_index (self->checks, i)),
-                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, allowed ? "" : reason, -1);
+      gtk_widget_set_sensitive (button, allowed);
+      gtk_widget_set_tooltip_text (button, allowed ? NULL : reason);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                      allowed ? "" : reason, -1);
+      any_refused |= !allowed;
     }
+  gtk_label_set_text (self->refused_note, reason);
+  gtk_widget_set_visible (GTK_WIDGET (self->refused_note), any_refused);
 }
 
 static void
-check_toggled_cb (GtkCheckButton     *check,
+check_toggled_cb (GtkToggleButton    *check,
                   WbpsPrivacySection *self)
 {
   guint index;
 
-  if (self->updating || !gtk_check_button_get_active (check) ||
+  if (self->updating || !gtk_toggle_button_get_active (check) ||
       !g_ptr_array_find (self->checks, check, &index))
     return;
   g_free (self->selected);
@@ -105,53 +111,44 @@ check_toggled_cb (GtkCheckButton     *check,
 }
 
 static GtkWidget *
-choice_row_new (WbpsPrivacySection *self,
-                const char         *code,
-                GtkCheckButton     *group,
-                GtkWidget         **check_out)
+choice_button_new (WbpsPrivacySection *self,
+                   const char         *code,
+                   GtkToggleButton    *group)
 {
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *check = gtk_check_button_new ();
+  GtkWidget *button = gtk_toggle_button_new_with_label (wbps_privacy_level_describe (code));
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), wbps_privacy_level_describe (code));
-  gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
-  gtk_check_button_set_group (GTK_CHECK_BUTTON (check), group);
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
-  g_signal_connect (check, "toggled", G_CALLBACK (check_toggled_cb), self);
-  *check_out = check;
-  return row;
+  gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (button), group);
+  gtk_widget_set_hexpand (button, TRUE);
+  g_signal_connect (button, "toggled", G_CALLBACK (check_toggled_cb), self);
+  return button;
 }
 
-/* One radio row per option TikTok offers this creator; none chosen unless @keep still is. */
+/* One toggle per option TikTok offers this creator; none chosen unless @keep still is. */
 static void
 set_items (WbpsPrivacySection *self,
            const char * const *codes,
            const char         *keep)
 {
   g_autofree char *kept = g_strdup (keep);
-  GtkCheckButton *group = NULL;
+  GtkToggleButton *group = NULL;
 
   self->updating = TRUE;
-  for (guint i = 0; i < self->rows->len; i++)
-    adw_preferences_group_remove (self->group, g_ptr_array_index (self->rows, i));
-  g_ptr_array_set_size (self->rows, 0);
+  for (guint i = 0; i < self->checks->len; i++)
+    gtk_box_remove (self->choices_box, g_ptr_array_index (self->checks, i));
   g_ptr_array_set_size (self->checks, 0);
   g_clear_pointer (&self->codes, g_strfreev);
   g_clear_pointer (&self->selected, g_free);
   self->codes = g_strdupv ((char **) codes);
   for (guint i = 0; self->codes != NULL && self->codes[i] != NULL; i++)
     {
-      GtkWidget *check;
-      GtkWidget *row = choice_row_new (self, self->codes[i], group, &check);
+      GtkWidget *check = choice_button_new (self, self->codes[i], group);
 
-      group = GTK_CHECK_BUTTON (check);
-      adw_preferences_group_add (self->group, row);
-      g_ptr_array_add (self->rows, row);
+      group = GTK_TOGGLE_BUTTON (check);
+      gtk_box_append (self->choices_box, check);
       g_ptr_array_add (self->checks, check);
       if (kept != NULL && g_str_equal (kept, self->codes[i]) && item_allowed (self, kept))
         {
-          gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
+          gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (check), TRUE);
           self->selected = g_strdup (kept);
         }
     }
@@ -238,7 +235,6 @@ wbps_privacy_section_finalize (GObject *object)
 
   g_strfreev (self->codes);
   g_free (self->selected);
-  g_ptr_array_unref (self->rows);
   g_ptr_array_unref (self->checks);
   G_OBJECT_CLASS (wbps_privacy_section_parent_class)->finalize (object);
 }
@@ -260,13 +256,14 @@ wbps_privacy_section_class_init (WbpsPrivacySectionClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/ai/fvz/Wbps/composer/wbps-privacy-section.ui");
   gtk_widget_class_bind_template_child (widget_class, WbpsPrivacySection, group);
   gtk_widget_class_bind_template_child (widget_class, WbpsPrivacySection, sandbox_note);
+  gtk_widget_class_bind_template_child (widget_class, WbpsPrivacySection, refused_note);
+  gtk_widget_class_bind_template_child (widget_class, WbpsPrivacySection, choices_box);
 }
 
 static void
 wbps_privacy_section_init (WbpsPrivacySection *self)
 {
   self->private_allowed = TRUE;
-  self->rows = g_ptr_array_new ();
   self->checks = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
   set_items (self, NULL, NULL);

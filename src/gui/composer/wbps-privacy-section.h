@@ -9,9 +9,12 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (WbpsPrivacySection, wbps_privacy_section, WBPS, PRIVACY_SECTION, AdwBin)
 
 /*
- * "Who can view this video": a dropdown built only from the creator's
- * privacy_level_options, with nothing chosen until the user picks (TikTok's
- * guideline 3). Property "privacy-level": the chosen option's code, or NULL.
+ * "Who can view this video": one toggle per option in a linked row (a
+ * segmented drop-down), built only from the creator's privacy_level_options,
+ * with nothing chosen until the user picks (TikTok's guideline 3). Not a
+ * GtkDropDown: GTK 4.8's selects its first item by itself, and its popup
+ * cannot be driven through AT-SPI. Property "privacy-level": the chosen
+ * option's code, or NULL.
  */
 const char *wbps_privacy_section_get_privacy_level (WbpsPrivacySection *self);
 /* FALSE while branded content is disclosed: "Only me" is then greyed out (guideline 6). */
