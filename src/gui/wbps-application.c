@@ -5,6 +5,7 @@
 
 #include "wbps-application.h"
 #include "wbps-config.h"
+#include "wbps-media-preflight.h"
 #include "wbps-preferences-window.h"
 #include "wbps-relay-watch.h"
 #include "wbps-window.h"
@@ -21,6 +22,7 @@ struct _WbpsApplication
   gboolean            demo;
 
   WbpsContext        *context;
+  WbpsUploadList     *uploads;       /* outlives windows and the composer */
   WbpsAvatarCache    *avatars;
   WbpsRelayWatch     *relay_watch;   /* the accounts' relay streams, when a relay is configured */
   GSettings          *settings;
@@ -93,6 +95,13 @@ wbps_application_get_accounts (WbpsApplication *self)
   return context != NULL ? wbps_context_get_account_manager (context) : NULL;
 }
 
+WbpsUploadList *
+wbps_application_get_uploads (WbpsApplication *self)
+{
+  g_return_val_if_fail (WBPS_IS_APPLICATION (self), NULL);
+  return self->ready && self->load_error == NULL ? self->uploads : NULL;
+}
+
 WbpsAvatarCache *
 wbps_application_get_avatars (WbpsApplication *self)
 {
@@ -149,6 +158,36 @@ check_sign_ins (WbpsApplication *self)
     }
 }
 
+/* The uploads need the history database: the app is ready once it is open. */
+static void
+database_opened_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(WbpsApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WbpsMediaPreflight) preflight = NULL;
+  WbpsContext *context = WBPS_CONTEXT (object);
+
+  if (!wbps_context_open_database_finish (context, result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (error != NULL)
+    {
+      g_warning ("Could not open the history: %s", error->message);
+      set_ready (self, g_steal_pointer (&error));
+      return;
+    }
+  wbps_media_init ();
+  preflight = wbps_media_preflight_new ();
+  g_clear_object (&self->uploads);
+  self->uploads = wbps_upload_list_new (wbps_context_get_config (context), wbps_context_get_api_client (context),
+                                        wbps_context_get_database (context), WBPS_PREFLIGHT (preflight));
+  wbps_upload_list_set_application (self->uploads, GTK_APPLICATION (self));
+  wbps_upload_list_find_unfinished (self->uploads);
+  set_ready (self, NULL);
+}
+
 static void
 relay_account_removed_cb (WbpsApplication *self,
                           WbpsAccount     *account,
@@ -181,13 +220,14 @@ accounts_loaded_cb (GObject      *object,
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   if (error != NULL)
-    g_warning ("Could not read the signed-in accounts: %s", error->message);
-  else
     {
-      check_sign_ins (self);
-      watch_relay (self);
+      g_warning ("Could not read the signed-in accounts: %s", error->message);
+      set_ready (self, g_steal_pointer (&error));
+      return;
     }
-  set_ready (self, g_steal_pointer (&error));
+  check_sign_ins (self);
+  watch_relay (self);
+  wbps_context_open_database_async (WBPS_CONTEXT (object), self->cancellable, database_opened_cb, g_object_ref (self));
 }
 
 static void
@@ -263,7 +303,13 @@ quit_activated (GSimpleAction *action,
                 GVariant      *parameter,
                 gpointer       user_data)
 {
-  g_application_quit (G_APPLICATION (user_data));
+  WbpsApplication *self = WBPS_APPLICATION (user_data);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  /* Uploads running: the window asks first, and closes (ending the app) once they stopped. */
+  if (window != NULL && self->uploads != NULL && wbps_upload_list_confirm_close (self->uploads, window))
+    return;
+  g_application_quit (G_APPLICATION (self));
 }
 
 static void
@@ -384,6 +430,10 @@ wbps_application_shutdown (GApplication *app)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->relay_watch);
+  /* Each upload keeps its checkpoint: Resume is offered at the next start. */
+  if (self->uploads != NULL)
+    wbps_upload_list_cancel_all (self->uploads);
+  g_clear_object (&self->uploads);
   /* The demo emulator stops with its context. */
   g_clear_object (&self->context);
   G_APPLICATION_CLASS (wbps_application_parent_class)->shutdown (app);

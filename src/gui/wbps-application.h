@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "wbps-avatar-cache.h"
+#include "wbps-upload-list.h"
 #include "wbps-context.h"
 
 G_BEGIN_DECLS
@@ -25,6 +26,8 @@ const GError       *wbps_application_get_load_error  (WbpsApplication *self);
 WbpsContext        *wbps_application_get_context     (WbpsApplication *self);
 /* (nullable): the context's account manager */
 WbpsAccountManager *wbps_application_get_accounts    (WbpsApplication *self);
+/* (nullable) until ready: the uploads of every window, newest first. */
+WbpsUploadList     *wbps_application_get_uploads     (WbpsApplication *self);
 WbpsAvatarCache    *wbps_application_get_avatars     (WbpsApplication *self);
 gboolean            wbps_application_get_demo        (WbpsApplication *self);
 

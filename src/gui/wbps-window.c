@@ -4,7 +4,9 @@
 #include <glib/gi18n.h>
 
 #include "wbps-account-button.h"
-#include "wbps-account-summary.h"
+#include "wbps-composer-page.h"
+#include "wbps-history-page.h"
+#include "wbps-uploads-page.h"
 #include "wbps-error.h"
 #include "wbps-gui-util.h"
 #include "wbps-welcome-page.h"
@@ -21,7 +23,9 @@ struct _WbpsWindow
   WbpsWelcomePage      *welcome_page;
   WbpsAccountButton    *account_button;
   AdwViewStack         *view_stack;
-  WbpsAccountSummary   *account_summary;
+  WbpsComposerPage     *composer_page;
+  WbpsUploadsPage      *uploads_page;
+  WbpsHistoryPage      *history_page;
 
   WbpsAccountManager   *accounts;      /* the one the widgets are bound to */
   GCancellable         *cancellable;   /* sign-outs: die with the window */
@@ -52,9 +56,44 @@ wbps_window_open_files (WbpsWindow  *self,
                         gint         n_files)
 {
   g_return_if_fail (WBPS_IS_WINDOW (self));
-  /* The composer (issue 10) takes the first file; nothing else opens files yet. */
-  for (gint i = 0; i < n_files; i++)
-    g_debug ("Asked to open %s", g_file_peek_path (files[i]));
+  if (n_files < 1)
+    return;
+  /* One video at a time: the composer takes the first file. */
+  adw_view_stack_set_visible_child_name (self->view_stack, "post");
+  wbps_composer_page_open_file (self->composer_page, files[0]);
+}
+
+static void
+posted_cb (WbpsWindow *self,
+           WbpsUpload *upload)
+{
+  adw_view_stack_set_visible_child_name (self->view_stack, "uploads");
+}
+
+/* The pages share the application's upload list once it exists. */
+static void
+bind_uploads (WbpsWindow *self)
+{
+  WbpsApplication *app = wbps_application_get_default ();
+  WbpsUploadList *uploads = wbps_application_get_uploads (app);
+
+  if (uploads == NULL)
+    return;
+  wbps_composer_page_setup (self->composer_page, uploads, wbps_application_get_accounts (app),
+                            wbps_application_get_avatars (app));
+  wbps_uploads_page_set_list (self->uploads_page, uploads);
+  wbps_history_page_set_list (self->history_page, uploads);
+}
+
+static gboolean
+wbps_window_close_request (GtkWindow *window)
+{
+  WbpsUploadList *uploads = wbps_application_get_uploads (wbps_application_get_default ());
+
+  /* Uploads running: ask first; the list closes the window once they stopped. */
+  if (uploads != NULL && wbps_upload_list_confirm_close (uploads, window))
+    return TRUE;
+  return GTK_WINDOW_CLASS (wbps_window_parent_class)->close_request (window);
 }
 
 static gboolean
@@ -110,8 +149,8 @@ bind_accounts (WbpsWindow *self)
         g_signal_connect_object (wbps_account_manager_get_accounts (accounts), "items-changed",
                                  G_CALLBACK (accounts_changed_cb), self, G_CONNECT_SWAPPED);
       wbps_account_button_set_accounts (self->account_button, accounts);
-      wbps_account_summary_set_accounts (self->account_summary, accounts);
     }
+  bind_uploads (self);
   update_view (self);
 }
 
@@ -317,10 +356,13 @@ wbps_window_class_init (WbpsWindowClass *klass)
   object_class->constructed = wbps_window_constructed;
   object_class->dispose = wbps_window_dispose;
   object_class->finalize = wbps_window_finalize;
+  GTK_WINDOW_CLASS (klass)->close_request = wbps_window_close_request;
 
   g_type_ensure (WBPS_TYPE_WELCOME_PAGE);
   g_type_ensure (WBPS_TYPE_ACCOUNT_BUTTON);
-  g_type_ensure (WBPS_TYPE_ACCOUNT_SUMMARY);
+  g_type_ensure (WBPS_TYPE_COMPOSER_PAGE);
+  g_type_ensure (WBPS_TYPE_UPLOADS_PAGE);
+  g_type_ensure (WBPS_TYPE_HISTORY_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, "/ai/fvz/Wbps/wbps-window.ui");
   gtk_widget_class_bind_template_child (widget_class, WbpsWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, WbpsWindow, stack);
@@ -328,8 +370,11 @@ wbps_window_class_init (WbpsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WbpsWindow, welcome_page);
   gtk_widget_class_bind_template_child (widget_class, WbpsWindow, account_button);
   gtk_widget_class_bind_template_child (widget_class, WbpsWindow, view_stack);
-  gtk_widget_class_bind_template_child (widget_class, WbpsWindow, account_summary);
+  gtk_widget_class_bind_template_child (widget_class, WbpsWindow, composer_page);
+  gtk_widget_class_bind_template_child (widget_class, WbpsWindow, uploads_page);
+  gtk_widget_class_bind_template_child (widget_class, WbpsWindow, history_page);
   gtk_widget_class_bind_template_callback (widget_class, welcome_finished_cb);
+  gtk_widget_class_bind_template_callback (widget_class, posted_cb);
 
   gtk_widget_class_install_action (widget_class, "win.add-account", NULL, add_account_activated);
   gtk_widget_class_install_action (widget_class, "win.switch-account", "s", switch_account_activated);

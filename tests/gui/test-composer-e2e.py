@@ -187,7 +187,9 @@ def choose_privacy(app, label):
 @step("Choose Video… opens the file chooser; a path typed there opens the video")
 def choose_video(app, videos):
     app.act("push button", "Choose Video…")
-    app.find("push button", "_Open Open")
+    chooser = wait_for("the file chooser", lambda: app._toplevel("dialog", "Choose a Video") or
+                       app._toplevel("filler", "Choose a Video"))
+    app.find("push button", "_Open Open", within=chooser)
     time.sleep(0.5)
     app.type_text(videos["good"])
     time.sleep(0.5)

@@ -24,6 +24,9 @@ struct _WbpsComposerPage
 
   AdwToastOverlay        *toast_overlay;
   GtkStack               *stack;
+  GtkWidget              *account_box;
+  AdwAvatar              *account_avatar;
+  GtkLabel               *account_label;
   GtkLabel               *file_label;
   WbpsMediaSection       *media_section;
   GtkStack               *form_stack;
@@ -510,9 +513,26 @@ inbox_clicked_cb (WbpsComposerPage *self)
   post (self, TRUE);
 }
 
+/* The empty page says who would post: the current account's name and picture. */
+static void
+show_current_account (WbpsComposerPage *self)
+{
+  WbpsAccount *account = self->accounts != NULL ? wbps_account_manager_get_current_account (self->accounts) : NULL;
+
+  gtk_widget_set_visible (self->account_box, account != NULL);
+  if (account == NULL)
+    return;
+  gtk_label_set_text (self->account_label, wbps_account_get_name (account));
+  adw_avatar_set_text (self->account_avatar, wbps_account_get_name (account));
+  adw_avatar_set_custom_image (self->account_avatar, NULL);
+  if (self->avatars != NULL && wbps_account_get_avatar_url (account) != NULL)
+    wbps_avatar_cache_apply (self->avatars, GTK_WIDGET (self->account_avatar), wbps_account_get_avatar_url (account));
+}
+
 static void
 current_account_changed_cb (WbpsComposerPage *self)
 {
+  show_current_account (self);
   g_clear_pointer (&self->creator, wbps_creator_info_free);
   fetch_creator_info (self);
 }
@@ -531,6 +551,7 @@ wbps_composer_page_setup (WbpsComposerPage   *self,
   g_set_object (&self->accounts, accounts);
   if (accounts != NULL)
     g_signal_connect_swapped (accounts, "notify::current-account", G_CALLBACK (current_account_changed_cb), self);
+  show_current_account (self);
 }
 
 /* Guideline 1: creator_info afresh whenever the form comes into view. */
@@ -588,6 +609,9 @@ wbps_composer_page_class_init (WbpsComposerPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/ai/fvz/Wbps/composer/wbps-composer-page.ui");
   gtk_widget_class_bind_template_child (widget_class, WbpsComposerPage, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, WbpsComposerPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, WbpsComposerPage, account_box);
+  gtk_widget_class_bind_template_child (widget_class, WbpsComposerPage, account_avatar);
+  gtk_widget_class_bind_template_child (widget_class, WbpsComposerPage, account_label);
   gtk_widget_class_bind_template_child (widget_class, WbpsComposerPage, file_label);
   gtk_widget_class_bind_template_child (widget_class, WbpsComposerPage, media_section);
   gtk_widget_class_bind_template_child (widget_class, WbpsComposerPage, form_stack);
