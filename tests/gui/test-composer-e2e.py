@@ -66,7 +66,7 @@ username=erin
 """
 
 # Every reply waits: long enough to stop the app while its upload is under way.
-SLOW_WORLD = WORLD.replace("signed-in-user=gui-carol", "signed-in-user=gui-erin") + "[faults]\nslow-ms=1500\n"
+SLOW_WORLD = WORLD.replace("signed-in-user=gui-carol", "signed-in-user=gui-erin") + "[faults]\nslow-ms=3000\n"
 
 results = []
 
@@ -318,10 +318,9 @@ def resume(holder, videos, tmp):
     app.find("label", "Posting as Erin Example", TIMEOUT)
     choose_privacy(app, "Everyone")
     app.act("push button", "Post")
-    app.label_starting("Uploading", 90)
-    # Bytes on their way: the checkpoint (publish_id, upload URL) is written by now.
-    bar = app.find("progress bar", "Upload progress")
-    wait_for("bytes sent", lambda: bar.queryValue().currentValue > 0, 60)
+    # All bytes at TikTok, its reply still held back: the app has its checkpoint (it is sending).
+    wait_for("the bytes at the emulator",
+             lambda: any(p["received"] == p["video_size"] > 0 for p in slow.posts()), 120)
     app.proc.send_signal(signal.SIGKILL)
     app.proc.wait(10)
     app = holder[0] = App(slow)
