@@ -29,6 +29,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TESTS = os.path.join(HERE, "..", "..", "tests", "gui")
+sys.path.insert(0, TESTS)
 _spec = importlib.util.spec_from_file_location("composer_e2e", os.path.join(TESTS, "test-composer-e2e.py"))
 e2e = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(e2e)
@@ -78,25 +79,24 @@ def main():
     tmp = tempfile.mkdtemp(prefix="wbps-gui-bench-")
     log = os.path.join(tmp, "frames.log")
     os.environ["WBPS_BENCH_FRAME_LOG"] = log
-    bus = subprocess.Popen(["/usr/libexec/at-spi-bus-launcher", "--launch-immediately"],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    bus = e2e.start_accessibility_bus()
     emulator = app = None
     try:
         video = os.path.join(tmp, "gib.mp4")
         make_gib_video(video, tmp)
-        emulator = e2e.Emulator(tmp, e2e.WORLD.replace("signed-in-user=gui-carol", "signed-in-user=gui-erin"))
+        emulator = e2e.Emulator(os.path.join(tmp, "world"),
+                                e2e.WORLD.replace("signed-in-user=gui-carol", "signed-in-user=gui-erin"))
         emulator.sign_in_cli("gui-erin")
         app = e2e.App(emulator, video)
         app.find("label", "Posting as Erin Example", 60)
-        app.choose_privacy("Everyone")
-        app.page("Uploads")
+        e2e.choose_privacy(app, "Everyone")
+        app.act("page tab", "Uploads")
         idle_start = time.monotonic()
         time.sleep(IDLE_SECONDS)
         idle_end = time.monotonic()
-        app.page("Post")
-        app.click("push button", "Post")
-        app.page("Uploads")
-        app.find("label", lambda n: (n or "").startswith("Uploading"), 60)
+        app.act("page tab", "Post")
+        app.act("push button", "Post")
+        app.label_starting("Uploading", 60)
         up_start = time.monotonic()
         rss_start = rss_kib(app.proc.pid)
         peak = rss_start
@@ -105,8 +105,8 @@ def main():
             time.sleep(0.5)
         up_end = time.monotonic()
         rss_end = rss_kib(app.proc.pid)
-        app.find("label", lambda n: (n or "").startswith("Published"), 120)
-        app.click("push button", "Close")
+        app.label_starting("Published", 120)
+        app.act("push button", "Close")
         app.proc.wait(30)
         with open(log, encoding="ascii") as f:
             times = [int(line) for line in f if line.strip()]
