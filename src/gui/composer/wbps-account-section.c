@@ -26,14 +26,14 @@ account_section_set_creator_info (WbpsComposerSection   *section,
                                   gboolean               sandbox)
 {
   WbpsAccountSection *self = WBPS_ACCOUNT_SECTION (section);
-  const char *nickname = info != NULL ? info->nickname : NULL;
+  const char *nickname = info != NULL ? wbps_creator_info_get_nickname ((WbpsCreatorInfo *) info) : NULL;
   g_autofree char *posting_as = NULL;
   g_autofree char *handle = NULL;
 
   if (nickname == NULL || *nickname == '\0')
-    nickname = info != NULL && info->username != NULL ? info->username : "";
+    nickname = info != NULL && wbps_creator_info_get_username ((WbpsCreatorInfo *) info) != NULL ? wbps_creator_info_get_username ((WbpsCreatorInfo *) info) : "";
   posting_as = g_strdup_printf (_("Posting as %s"), nickname);
-  handle = info != NULL && info->username != NULL ? g_strdup_printf ("@%s", info->username) : g_strdup ("");
+  handle = info != NULL && wbps_creator_info_get_username ((WbpsCreatorInfo *) info) != NULL ? g_strdup_printf ("@%s", wbps_creator_info_get_username ((WbpsCreatorInfo *) info)) : g_strdup ("");
   gtk_label_set_text (self->posting_as, posting_as);
   gtk_label_set_text (self->username, handle);
   gtk_widget_set_visible (GTK_WIDGET (self->username), *handle != '\0');

@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "wbps-account.h"
+#include "wbps-post-rules.h"
 #include "wbps-account-section.h"
 #include "wbps-composer-page.h"
 #include "wbps-composer-section.h"
@@ -132,7 +133,7 @@ media_problems (WbpsComposerPage *self)
 {
   GPtrArray *problems = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
-  guint max_sec = self->creator != NULL ? self->creator->max_video_post_duration_sec : 0;
+  guint max_sec = self->creator != NULL ? wbps_creator_info_get_max_video_post_duration_sec (self->creator) : 0;
 
   if (self->media != NULL &&
       !wbps_media_info_check (self->media, inbox_mode (self) ? 0 : max_sec,
@@ -167,8 +168,8 @@ form_problems (WbpsComposerPage *self,
     g_ptr_array_add (problems, g_strdup (_("The video does not meet TikTok’s requirements (see above).")));
   if (inbox)
     return problems;
-  if (wbps_publish_utf16_length (title) > WBPS_PUBLISH_TITLE_MAX_UTF16)
-    g_ptr_array_add (problems, g_strdup_printf (_("The title is longer than TikTok’s %'d characters."), WBPS_PUBLISH_TITLE_MAX_UTF16));
+  if (wbps_post_rules_utf16_length (title) > WBPS_POST_TITLE_MAX_UTF16)
+    g_ptr_array_add (problems, g_strdup_printf (_("The title is longer than TikTok’s %'d characters."), WBPS_POST_TITLE_MAX_UTF16));
   if (wbps_privacy_section_get_privacy_level (self->privacy_section) == NULL)
     g_ptr_array_add (problems, g_strdup (_("Choose who can view this video.")));
   if (wbps_disclosure_section_get_disclose (self->disclosure_section) &&
@@ -270,11 +271,11 @@ apply_creator_info (WbpsComposerPage *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->inbox_toggle), account_has_scope (self, "video.upload"));
   if (!account_has_scope (self, "video.publish") && account_has_scope (self, "video.upload"))
     gtk_toggle_button_set_active (self->inbox_toggle, TRUE);
-  if (self->avatars != NULL && self->creator->avatar_url != NULL)
+  if (self->avatars != NULL && wbps_creator_info_get_avatar_url (self->creator) != NULL)
     wbps_avatar_cache_apply (self->avatars, wbps_account_section_get_avatar (self->account_section),
-                             self->creator->avatar_url);
+                             wbps_creator_info_get_avatar_url (self->creator));
   if (self->uploads != NULL)
-    wbps_upload_list_remember_account (self->uploads, self->open_id, self->creator->nickname, self->creator->username);
+    wbps_upload_list_remember_account (self->uploads, self->open_id, wbps_creator_info_get_nickname (self->creator), wbps_creator_info_get_username (self->creator));
   gtk_stack_set_visible_child_name (self->form_stack, "form");
   update_form (self);
 }
@@ -305,7 +306,7 @@ creator_info_cb (GObject      *source,
 {
   WbpsComposerPage *self;
   g_autoptr(GError) error = NULL;
-  g_autoptr(WbpsCreatorInfo) info = wbps_api_client_creator_info_finish (WBPS_API_CLIENT (source), result, &error);
+  g_autoptr(WbpsCreatorInfo) info = wbps_creator_info_query_finish (result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -315,7 +316,7 @@ creator_info_cb (GObject      *source,
       show_form_error (self, error);
       return;
     }
-  g_clear_pointer (&self->creator, wbps_creator_info_free);
+  g_clear_object (&self->creator);
   self->creator = g_steal_pointer (&info);
   apply_creator_info (self);
 }
@@ -334,14 +335,14 @@ fetch_creator_info (WbpsComposerPage *self)
   self->open_id = g_strdup (current);
   if (self->creator == NULL)
     gtk_stack_set_visible_child_name (self->form_stack, "loading");
-  wbps_api_client_creator_info_async (wbps_upload_list_get_api (self->uploads), self->open_id,
+  wbps_creator_info_query_async (wbps_upload_list_get_api (self->uploads), self->open_id,
                                       self->creator_cancellable, creator_info_cb, self);
 }
 
 static void
 try_again_clicked_cb (WbpsComposerPage *self)
 {
-  g_clear_pointer (&self->creator, wbps_creator_info_free);
+  g_clear_object (&self->creator);
   fetch_creator_info (self);
 }
 
@@ -357,7 +358,7 @@ show_video (WbpsComposerPage *self,
   g_set_object (&self->file, file);
   g_clear_pointer (&self->media, wbps_media_info_free);
   self->media = info;
-  g_clear_pointer (&self->creator, wbps_creator_info_free);
+  g_clear_object (&self->creator);
   gtk_label_set_text (self->file_label, name);
   reset_sections (self);
   wbps_media_section_set_video (self->media_section, file, info);
@@ -475,6 +476,7 @@ post (WbpsComposerPage *self,
       gboolean          inbox)
 {
   g_autoptr(WbpsPublishJob) job = NULL;
+  g_autoptr(WbpsPostOptions) options = wbps_post_options_new ();
   g_autoptr(GPtrArray) problems = form_problems (self, inbox);
   GdkTexture *cover = wbps_media_section_get_cover_texture (self->media_section);
   WbpsUpload *upload;
@@ -483,19 +485,22 @@ post (WbpsComposerPage *self,
 
   if (problems->len > 0 || self->creator == NULL || self->uploads == NULL)
     return;
-  job = wbps_upload_list_create_job (self->uploads);
-  g_object_set (job, "open-id", self->open_id, "draft", inbox, NULL);
+  g_object_set (options, "open-id", self->open_id, "draft", inbox, NULL);
   for (guint i = 0; i < n; i++)
     if (!inbox || list[i] == GTK_WIDGET (self->media_section) || list[i] == GTK_WIDGET (self->title_section))
-      wbps_composer_section_apply (WBPS_COMPOSER_SECTION (list[i]), job);
+      wbps_composer_section_apply (WBPS_COMPOSER_SECTION (list[i]), options);
+  job = wbps_upload_list_create_job (self->uploads);
+  wbps_publish_job_set_options (job, options);
+  /* The creator info the form was built from: the job does not ask TikTok again. */
+  wbps_publish_job_set_creator_info (job, self->creator);
   wbps_media_section_pause (self->media_section);
-  upload = wbps_upload_list_post (self->uploads, job, wbps_title_section_get_title (self->title_section),
-                                  self->creator->nickname, cover != NULL ? GDK_PAINTABLE (cover) : NULL);
+  upload = wbps_upload_list_post (self->uploads, job, options, wbps_title_section_get_title (self->title_section),
+                                  wbps_creator_info_get_nickname (self->creator), cover != NULL ? GDK_PAINTABLE (cover) : NULL);
   g_signal_emit (self, signals[SIGNAL_POSTED], 0, upload);
   /* Ready for the next video. */
   g_clear_object (&self->file);
   g_clear_pointer (&self->media, wbps_media_info_free);
-  g_clear_pointer (&self->creator, wbps_creator_info_free);
+  g_clear_object (&self->creator);
   wbps_media_section_set_video (self->media_section, NULL, NULL);
   reset_sections (self);
   gtk_stack_set_visible_child_name (self->stack, "empty");
@@ -533,7 +538,7 @@ static void
 current_account_changed_cb (WbpsComposerPage *self)
 {
   show_current_account (self);
-  g_clear_pointer (&self->creator, wbps_creator_info_free);
+  g_clear_object (&self->creator);
   fetch_creator_info (self);
 }
 
@@ -582,7 +587,7 @@ wbps_composer_page_dispose (GObject *object)
   g_clear_object (&self->preflight);
   g_clear_object (&self->file);
   g_clear_pointer (&self->media, wbps_media_info_free);
-  g_clear_pointer (&self->creator, wbps_creator_info_free);
+  g_clear_object (&self->creator);
   g_clear_pointer (&self->open_id, g_free);
   G_OBJECT_CLASS (wbps_composer_page_parent_class)->dispose (object);
 }

@@ -45,15 +45,15 @@ wbps_composer_section_reset (WbpsComposerSection *self)
 
 void
 wbps_composer_section_apply (WbpsComposerSection *self,
-                             WbpsPublishJob      *job)
+                             WbpsPostOptions      *options)
 {
   WbpsComposerSectionInterface *iface;
 
   g_return_if_fail (WBPS_IS_COMPOSER_SECTION (self));
-  g_return_if_fail (WBPS_IS_PUBLISH_JOB (job));
+  g_return_if_fail (WBPS_IS_POST_OPTIONS (options));
   iface = WBPS_COMPOSER_SECTION_GET_IFACE (self);
   if (iface->apply != NULL)
-    iface->apply (self, job);
+    iface->apply (self, options);
 }
 
 void

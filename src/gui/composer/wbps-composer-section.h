@@ -4,6 +4,8 @@
 #include <gtk/gtk.h>
 
 #include "wbps-api-client.h"
+#include "wbps-creator-info.h"
+#include "wbps-post-options.h"
 #include "wbps-publish-job.h"
 
 G_BEGIN_DECLS
@@ -28,7 +30,7 @@ struct _WbpsComposerSectionInterface
   /* Back to the defaults TikTok requires (nothing chosen, everything off). */
   void (*reset)            (WbpsComposerSection   *self);
   void (*apply)            (WbpsComposerSection   *self,
-                            WbpsPublishJob        *job);
+                            WbpsPostOptions       *options);
 };
 
 void wbps_composer_section_set_creator_info (WbpsComposerSection   *self,
@@ -36,7 +38,7 @@ void wbps_composer_section_set_creator_info (WbpsComposerSection   *self,
                                              gboolean               sandbox);
 void wbps_composer_section_reset            (WbpsComposerSection   *self);
 void wbps_composer_section_apply            (WbpsComposerSection   *self,
-                                             WbpsPublishJob        *job);
+                                             WbpsPostOptions       *options);
 void wbps_composer_section_changed          (WbpsComposerSection   *self);
 
 G_END_DECLS

@@ -116,11 +116,11 @@ disclosure_section_reset (WbpsComposerSection *section)
 
 static void
 disclosure_section_apply (WbpsComposerSection *section,
-                          WbpsPublishJob      *job)
+                          WbpsPostOptions      *options)
 {
   WbpsDisclosureSection *self = WBPS_DISCLOSURE_SECTION (section);
 
-  g_object_set (job,
+  g_object_set (options,
                 "brand-organic", wbps_disclosure_section_get_brand_organic (self),
                 "branded-content", wbps_disclosure_section_get_branded_content (self),
                 "aigc", gtk_switch_get_active (self->aigc_switch),

@@ -56,11 +56,11 @@ interactions_section_set_creator_info (WbpsComposerSection   *section,
 {
   WbpsInteractionsSection *self = WBPS_INTERACTIONS_SECTION (section);
 
-  set_available (self->comment_row, self->comment_switch, info == NULL || !info->comment_disabled,
+  set_available (self->comment_row, self->comment_switch, info == NULL || !wbps_creator_info_get_comment_disabled ((WbpsCreatorInfo *) info),
                  _("Comments are turned off for this account in the TikTok app’s privacy settings."));
-  set_available (self->duet_row, self->duet_switch, info == NULL || !info->duet_disabled,
+  set_available (self->duet_row, self->duet_switch, info == NULL || !wbps_creator_info_get_duet_disabled ((WbpsCreatorInfo *) info),
                  _("Duets are turned off for this account in the TikTok app’s privacy settings."));
-  set_available (self->stitch_row, self->stitch_switch, info == NULL || !info->stitch_disabled,
+  set_available (self->stitch_row, self->stitch_switch, info == NULL || !wbps_creator_info_get_stitch_disabled ((WbpsCreatorInfo *) info),
                  _("Stitches are turned off for this account in the TikTok app’s privacy settings."));
 }
 
@@ -77,11 +77,11 @@ interactions_section_reset (WbpsComposerSection *section)
 
 static void
 interactions_section_apply (WbpsComposerSection *section,
-                            WbpsPublishJob      *job)
+                            WbpsPostOptions      *options)
 {
   WbpsInteractionsSection *self = WBPS_INTERACTIONS_SECTION (section);
 
-  g_object_set (job,
+  g_object_set (options,
                 "allow-comment", gtk_switch_get_active (self->comment_switch),
                 "allow-duet", gtk_switch_get_active (self->duet_switch),
                 "allow-stitch", gtk_switch_get_active (self->stitch_switch),

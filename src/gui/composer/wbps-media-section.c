@@ -161,11 +161,11 @@ cover_changed_cb (WbpsMediaSection *self)
 
 static void
 media_section_apply (WbpsComposerSection *section,
-                     WbpsPublishJob      *job)
+                     WbpsPostOptions      *options)
 {
   WbpsMediaSection *self = WBPS_MEDIA_SECTION (section);
 
-  g_object_set (job, "file", self->file, "cover-ms", wbps_media_section_get_cover_ms (self), NULL);
+  g_object_set (options, "file", self->file, "cover-ms", wbps_media_section_get_cover_ms (self), NULL);
 }
 
 static void

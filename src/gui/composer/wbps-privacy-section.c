@@ -175,7 +175,7 @@ privacy_section_set_creator_info (WbpsComposerSection   *section,
 {
   WbpsPrivacySection *self = WBPS_PRIVACY_SECTION (section);
   const char *only_private[] = { "SELF_ONLY", NULL };
-  const char * const *codes = info != NULL ? (const char * const *) info->privacy_level_options : NULL;
+  const char * const *codes = info != NULL ? (const char * const *) wbps_creator_info_get_privacy_level_options ((WbpsCreatorInfo *) info) : NULL;
 
   if (sandbox && codes != NULL && g_strv_contains (codes, "SELF_ONLY"))
     codes = only_private;
@@ -197,9 +197,9 @@ privacy_section_reset (WbpsComposerSection *section)
 
 static void
 privacy_section_apply (WbpsComposerSection *section,
-                       WbpsPublishJob      *job)
+                       WbpsPostOptions      *options)
 {
-  g_object_set (job, "privacy-level", wbps_privacy_section_get_privacy_level (WBPS_PRIVACY_SECTION (section)), NULL);
+  g_object_set (options, "privacy-level", wbps_privacy_section_get_privacy_level (WBPS_PRIVACY_SECTION (section)), NULL);
 }
 
 static void

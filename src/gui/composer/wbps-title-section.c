@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "wbps-composer-section.h"
+#include "wbps-post-rules.h"
 #include "wbps-title-section.h"
 
 struct _WbpsTitleSection
@@ -32,13 +33,13 @@ static GParamSpec *properties[N_PROPS];
 static void
 update_counter (WbpsTitleSection *self)
 {
-  glong units = wbps_publish_utf16_length (self->title);
-  g_autofree char *text = g_strdup_printf ("%'ld / %'d", units, WBPS_PUBLISH_TITLE_MAX_UTF16);
-  g_autofree char *description = g_strdup_printf (_("%ld of %d characters used"), units, WBPS_PUBLISH_TITLE_MAX_UTF16);
+  glong units = wbps_post_rules_utf16_length (self->title);
+  g_autofree char *text = g_strdup_printf ("%'ld / %'d", units, WBPS_POST_TITLE_MAX_UTF16);
+  g_autofree char *description = g_strdup_printf (_("%ld of %d characters used"), units, WBPS_POST_TITLE_MAX_UTF16);
 
   gtk_label_set_text (self->counter, text);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->counter), GTK_ACCESSIBLE_PROPERTY_LABEL, description, -1);
-  if (units > WBPS_PUBLISH_TITLE_MAX_UTF16)
+  if (units > WBPS_POST_TITLE_MAX_UTF16)
     gtk_widget_add_css_class (GTK_WIDGET (self->counter), "error");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->counter), "error");
@@ -68,11 +69,11 @@ title_section_reset (WbpsComposerSection *section)
 
 static void
 title_section_apply (WbpsComposerSection *section,
-                     WbpsPublishJob      *job)
+                     WbpsPostOptions      *options)
 {
   WbpsTitleSection *self = WBPS_TITLE_SECTION (section);
 
-  g_object_set (job, "title", (self->title != NULL && *self->title != '\0') ? self->title : NULL, NULL);
+  g_object_set (options, "title", (self->title != NULL && *self->title != '\0') ? self->title : NULL, NULL);
 }
 
 static void

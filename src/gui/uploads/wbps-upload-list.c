@@ -181,8 +181,9 @@ wbps_upload_list_create_job (WbpsUploadList *self)
 }
 
 WbpsUpload *
-wbps_upload_list_post (WbpsUploadList *self,
-                       WbpsPublishJob *job,
+wbps_upload_list_post (WbpsUploadList  *self,
+                       WbpsPublishJob  *job,
+                       WbpsPostOptions *options,
                        const char     *title,
                        const char     *account_name,
                        GdkPaintable   *cover)
@@ -190,7 +191,7 @@ wbps_upload_list_post (WbpsUploadList *self,
   g_autoptr(WbpsUpload) upload = NULL;
 
   g_return_val_if_fail (WBPS_IS_UPLOAD_LIST (self), NULL);
-  upload = wbps_upload_new (self, job, title, account_name, cover);
+  upload = wbps_upload_new (self, job, options, title, account_name, cover);
   add_upload (self, upload);
   wbps_upload_start (upload);
   return upload;

@@ -7,6 +7,7 @@
 #include "wbps-config.h"
 #include "wbps-database.h"
 #include "wbps-preflight.h"
+#include "wbps-post-options.h"
 #include "wbps-publish-job.h"
 #include "wbps-upload.h"
 
@@ -38,6 +39,7 @@ WbpsPublishJob *wbps_upload_list_create_job     (WbpsUploadList  *self);
 /* Shows @job first in the list and starts it. */
 WbpsUpload     *wbps_upload_list_post           (WbpsUploadList  *self,
                                                  WbpsPublishJob  *job,
+                                                 WbpsPostOptions *options,
                                                  const char      *title,
                                                  const char      *account_name,
                                                  GdkPaintable    *cover);

@@ -14,6 +14,7 @@ struct _WbpsUpload
 
   WbpsUploadList  *list;            /* weak: the list outlives its items' jobs */
   WbpsPublishJob  *job;
+  WbpsPostOptions *options;         /* what was posted: a retry or resume posts it again */
   GCancellable    *cancellable;
   WbpsPostRecord  *checkpoint;      /* an unfinished upload found at start, until resumed */
   WbpsUploadSpeed *speed;
@@ -66,10 +67,6 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-static const char * const option_names[] = {
-  "file", "open-id", "draft", "privacy-level", "title", "allow-comment", "allow-duet",
-  "allow-stitch", "cover-ms", "brand-organic", "branded-content", "aigc", "chunk-size",
-};
 
 /* ---- what the row shows ----------------------------------------------------------- */
 
@@ -82,10 +79,7 @@ job_state (WbpsUpload *self)
 static gboolean
 is_draft (WbpsUpload *self)
 {
-  gboolean draft = FALSE;
-
-  g_object_get (self->job, "draft", &draft, NULL);
-  return draft;
+  return wbps_post_options_get_draft (self->options);
 }
 
 /* The final word: Check Again's answer overrides the job's "could not confirm". */
@@ -321,13 +315,7 @@ copy_job (WbpsUpload *self)
 {
   WbpsPublishJob *fresh = wbps_upload_list_create_job (self->list);
 
-  for (guint i = 0; i < G_N_ELEMENTS (option_names); i++)
-    {
-      g_auto(GValue) value = G_VALUE_INIT;
-
-      g_object_get_property (G_OBJECT (self->job), option_names[i], &value);
-      g_object_set_property (G_OBJECT (fresh), option_names[i], &value);
-    }
+  wbps_publish_job_set_options (fresh, self->options);
   return fresh;
 }
 
@@ -460,14 +448,11 @@ status_cb (GObject      *source,
 void
 wbps_upload_check_again (WbpsUpload *self)
 {
-  g_autofree char *open_id = NULL;
-
   g_return_if_fail (WBPS_IS_UPLOAD (self));
   if (self->checking || self->list == NULL || wbps_publish_job_get_publish_id (self->job) == NULL)
     return;
   self->checking = TRUE;
-  g_object_get (self->job, "open-id", &open_id, NULL);
-  wbps_api_client_status_async (wbps_upload_list_get_api (self->list), open_id,
+  wbps_api_client_status_async (wbps_upload_list_get_api (self->list), wbps_post_options_get_open_id (self->options),
                                 wbps_publish_job_get_publish_id (self->job), NULL,
                                 status_cb, g_object_ref (self));
   notify_all (self);
@@ -592,6 +577,7 @@ wbps_upload_dispose (GObject *object)
   if (self->job != NULL)
     g_signal_handlers_disconnect_by_data (self->job, self);
   g_clear_object (&self->job);
+  g_clear_object (&self->options);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->cover);
   if (self->list != NULL)
@@ -671,13 +657,15 @@ wbps_upload_init (WbpsUpload *self)
 }
 
 static WbpsUpload *
-upload_new (WbpsUploadList *list,
-            WbpsPublishJob *job,
-            const char     *title,
-            const char     *account_name)
+upload_new (WbpsUploadList  *list,
+            WbpsPublishJob  *job,
+            WbpsPostOptions *options,
+            const char      *title,
+            const char      *account_name)
 {
   WbpsUpload *self = g_object_new (WBPS_TYPE_UPLOAD, NULL);
 
+  self->options = wbps_post_options_copy (options);
   self->list = list;
   g_object_add_weak_pointer (G_OBJECT (list), (gpointer *) &self->list);
   self->title = g_strdup (title != NULL && *title != '\0' ? title : _("Untitled video"));
@@ -687,8 +675,9 @@ upload_new (WbpsUploadList *list,
 }
 
 WbpsUpload *
-wbps_upload_new (WbpsUploadList *list,
-                 WbpsPublishJob *job,
+wbps_upload_new (WbpsUploadList  *list,
+                 WbpsPublishJob  *job,
+                 WbpsPostOptions *options,
                  const char     *title,
                  const char     *account_name,
                  GdkPaintable   *cover)
@@ -697,7 +686,7 @@ wbps_upload_new (WbpsUploadList *list,
 
   g_return_val_if_fail (list != NULL, NULL);
   g_return_val_if_fail (WBPS_IS_PUBLISH_JOB (job), NULL);
-  self = upload_new (list, job, title, account_name);
+  self = upload_new (list, job, options, title, account_name);
   g_set_object (&self->cover, cover);
   return self;
 }
@@ -708,6 +697,7 @@ wbps_upload_new_for_checkpoint (WbpsUploadList       *list,
                                 const char           *account_name)
 {
   g_autoptr(WbpsPublishJob) job = NULL;
+  g_autoptr(WbpsPostOptions) options = wbps_post_options_new ();
   g_autoptr(GFile) file = NULL;
   WbpsUpload *self;
 
@@ -715,9 +705,9 @@ wbps_upload_new_for_checkpoint (WbpsUploadList       *list,
   g_return_val_if_fail (record != NULL, NULL);
   job = wbps_upload_list_create_job (list);
   file = g_file_new_for_path (record->file_path);
-  g_object_set (job, "file", file, "open-id", record->open_id, "title", record->title,
+  g_object_set (options, "file", file, "open-id", record->open_id, "title", record->title,
                 "draft", g_strcmp0 (record->mode, "inbox") == 0, "privacy-level", record->privacy, NULL);
-  self = upload_new (list, job, record->title, account_name);
+  self = upload_new (list, job, options, record->title, account_name);
   self->checkpoint = wbps_post_record_copy (record);
   self->sent = record->next_offset;
   self->total = record->file_size;

@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "wbps-database.h"
+#include "wbps-post-options.h"
 #include "wbps-publish-job.h"
 
 G_BEGIN_DECLS
@@ -27,6 +28,7 @@ G_DECLARE_FINAL_TYPE (WbpsUpload, wbps_upload, WBPS, UPLOAD, GObject)
  */
 WbpsUpload     *wbps_upload_new             (WbpsUploadList       *list,
                                              WbpsPublishJob       *job,
+                                             WbpsPostOptions      *options,
                                              const char           *title,
                                              const char           *account_name,
                                              GdkPaintable         *cover);
