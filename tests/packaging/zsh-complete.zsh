@@ -14,10 +14,10 @@ zpty -w z "LISTMAX=0; COLUMNS=1000; setopt nolistbeep nobeep; unsetopt automenu;
 while zpty -r z l; do [[ $l == READY* ]] && break; done
 zpty -w -n z "$line"$'\C-d'
 # Read until zsh has listed the candidates and redrawn the command line under
-# them, at most ~30 s (a machine under load may take seconds).
+# them, at most ~60 s (a machine under load may take many seconds).
 plain() { print -r -- "$1" | sed 's/.\x08//g; s/\x1b\[[0-9;?]*[a-zA-Z]/\n/g; s/\r/\n/g' }
 out=
-for i in {1..150}; do
+for i in {1..300}; do
   sleep 0.2
   while zpty -r -t z l; do out+=$l; done
   # Done once a listing (its GROUP heading) is followed by the redrawn command line.
