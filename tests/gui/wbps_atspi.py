@@ -38,7 +38,17 @@ class App:
         env = dict(env or os.environ, GTK_A11Y="atspi", GDK_BACKEND="x11", LANGUAGE=language)
         env.pop("NO_AT_BRIDGE", None)
         self.proc = subprocess.Popen([exe, *args], env=env)
+        if self._wait_started() == "exited":
+            # Seen in CI-like runs: wbps-gtk sometimes exits at once with "cannot open
+            # display" although the display answers; start it once more, and say so.
+            print("# wbps-gtk exited at start with %s; started again" % self.proc.returncode, flush=True)
+            self.proc = subprocess.Popen([exe, *args], env=env)
         self.root = wait_for("wbps-gtk on the accessibility bus", self._find_app)
+
+    def _wait_started(self):
+        """The app's accessible root, or "exited" when the process ended before it appeared."""
+        return wait_for("wbps-gtk on the accessibility bus",
+                        lambda: self._find_app() or (self.proc.poll() is not None and "exited"))
 
     def _find_app(self):
         desktop = pyatspi.Registry.getDesktop(0)
