@@ -174,6 +174,7 @@ test_json_keeps_the_upload_url_out (Fixture       *f,
   g_autofree char *text = NULL;
 
   record->upload_url = g_strdup ("https://upload.example.invalid/?upload_token=SECRET");
+  g_strfreev (record->post_ids);
   record->post_ids = g_strsplit ("7300000000000000001", ",", -1);
   insert (f, record);
   post = g_list_model_get_item (G_LIST_MODEL (f->history), 0);
