@@ -10,7 +10,7 @@ The first frame is taken by an LD_PRELOAD probe (first-frame.so) on the
 window's GdkFrameClock::after-paint; peak RSS is VmHWM of the process one
 second after that frame. Run inside tests/with-keyring under xvfb-run (the
 meson benchmark does), or by hand:
-  xvfb-run -a -s "-screen 0 1280x800x24" tests/with-keyring /usr/bin/python3 \\
+  xvfb-run -a -s "-screen 0 1280x800x24 -noreset" tests/with-keyring /usr/bin/python3 \\
     bench/gui-start/bench-gui-start.py --wbps-gtk _build/src/gui/wbps-gtk \\
     --wbps _build/src/cli/wbps --emulator _build/src/emulator/wbps-emulator \\
     --probe _build/bench/gui-start-probe.so

@@ -13,7 +13,7 @@ RSS growth of wbps-gtk from the start of the upload to its end.
 Targets: >= 55 fps during the upload, RSS growth <= 16 MiB.
 
 Run inside Xvfb, a D-Bus session and a keyring, e.g.
-  xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- \
+  xvfb-run -a -s "-screen 0 1280x800x24 -noreset" dbus-run-session -- \
     tests/with-keyring /usr/bin/python3 bench/gui-upload/bench-gui-upload.py
 with WBPS_GTK, WBPS_CLI, WBPS_EMULATOR pointing at the build (meson does this:
 `meson test -C _build --benchmark --suite gui-bench -v`).

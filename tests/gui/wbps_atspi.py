@@ -39,8 +39,8 @@ class App:
         env.pop("NO_AT_BRIDGE", None)
         self.proc = subprocess.Popen([exe, *args], env=env)
         if self._wait_started() == "exited":
-            # Seen in CI-like runs: wbps-gtk sometimes exits at once with "cannot open
-            # display" although the display answers; start it once more, and say so.
+            # An Xvfb started without -noreset refuses connections while it resets after
+            # its last client left ("cannot open display"); start once more, and say so.
             print("# wbps-gtk exited at start with %s; started again" % self.proc.returncode, flush=True)
             self.proc = subprocess.Popen([exe, *args], env=env)
         self.root = wait_for("wbps-gtk on the accessibility bus", self._find_app)
