@@ -25,6 +25,7 @@ import traceback
 import pyatspi
 
 import gui_world
+from gui_tap import results, step, tap  # noqa: E402
 import wbps_atspi
 from wbps_atspi import start_accessibility_bus, wait_for
 
@@ -60,28 +61,7 @@ display-name=Erin Example
 username=erin
 """
 
-results = []
 
-
-def tap(name, ok, detail=""):
-    results.append(ok)
-    print("%s %d - %s" % ("ok" if ok else "not ok", len(results), name), flush=True)
-    for line in detail.splitlines():
-        print("# " + line, flush=True)
-
-
-def step(name):
-    def wrap(fn):
-        def run(*args):
-            try:
-                fn(*args)
-                tap(name, True)
-            except Exception:
-                tap(name, False, traceback.format_exc())
-                raise
-        run.__name__ = fn.__name__
-        return run
-    return wrap
 
 
 class Emulator(gui_world.Emulator):

@@ -23,6 +23,7 @@ import urllib.parse
 import urllib.request
 
 from gui_world import Emulator, browser_mode, browser_urls, install_browser
+from gui_tap import results, step, tap  # noqa: E402
 from wbps_atspi import App, start_accessibility_bus, wait_for
 
 EMULATOR = os.environ["WBPS_EMULATOR"]
@@ -43,16 +44,6 @@ username=alice
 display-name=Bob Example
 username=bob
 """
-
-results = []
-
-
-def tap(name, ok, detail=""):
-    results.append(ok)
-    print("%s %d - %s" % ("ok" if ok else "not ok", len(results), name), flush=True)
-    if detail:
-        for line in detail.splitlines():
-            print("# " + line, flush=True)
 
 
 # ---- the world: emulator, browser, keyring --------------------------------
@@ -96,18 +87,6 @@ def start_app(emulator):
 
 # ---- the steps -------------------------------------------------------------
 
-def step(name):
-    def wrap(fn):
-        def run(*args):
-            try:
-                fn(*args)
-                tap(name, True)
-            except Exception:
-                tap(name, False, traceback.format_exc())
-                raise
-        run.__name__ = fn.__name__
-        return run
-    return wrap
 
 
 @step("copy link puts the exact authorize URL on the clipboard")

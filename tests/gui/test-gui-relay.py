@@ -18,6 +18,7 @@ import traceback
 import urllib.request
 
 from gui_world import Emulator, browser_mode, install_browser
+from gui_tap import results, step, tap  # noqa: E402
 from wbps_atspi import App, start_accessibility_bus, wait_for
 
 EMULATOR = os.environ["WBPS_EMULATOR"]
@@ -46,27 +47,7 @@ username=bob
 TOAST = ("TikTok removed wbps's access to Alice Example: "
          "the account holder disconnected wbps in the TikTok app")
 TESTS = 4
-results = []
 
-
-def tap(name, ok, detail=""):
-    results.append(ok)
-    print("%s %d - %s" % ("ok" if ok else "not ok", len(results), name), flush=True)
-    for line in detail.splitlines():
-        print("# " + line, flush=True)
-
-
-def step(name):
-    def wrap(fn):
-        def run(*args):
-            try:
-                fn(*args)
-                tap(name, True)
-            except Exception:
-                tap(name, False, traceback.format_exc())
-                raise
-        return run
-    return wrap
 
 
 def keyring_open_ids():
