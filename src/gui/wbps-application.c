@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib-unix.h>
 
 #include "wbps-application.h"
 #include "wbps-config.h"
@@ -28,6 +29,8 @@ struct _WbpsApplication
   GSettings          *settings;
   GCancellable       *cancellable;   /* the current load; replaced on a reload */
   GError             *load_error;
+  guint               sigterm_id;
+  guint               sigint_id;
   gboolean            ready;
 };
 
@@ -312,6 +315,18 @@ quit_activated (GSimpleAction *action,
   g_application_quit (G_APPLICATION (self));
 }
 
+/* A session ending (SIGTERM) or Ctrl+C in a terminal: no dialog to answer, so quit at once;
+ * shutdown stops the uploads with their checkpoints kept and Resume is offered next time. */
+static gboolean
+on_terminate_signal (gpointer user_data)
+{
+  WbpsApplication *self = WBPS_APPLICATION (user_data);
+
+  g_debug ("Terminating on a signal; running uploads keep their checkpoints");
+  g_application_quit (G_APPLICATION (self));
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 preferences_activated (GSimpleAction *action,
                        GVariant      *parameter,
@@ -395,6 +410,8 @@ wbps_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", prefs_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.help", help_accels);
 
+  self->sigterm_id = g_unix_signal_add (SIGTERM, on_terminate_signal, self);
+  self->sigint_id = g_unix_signal_add (SIGINT, on_terminate_signal, self);
   self->avatars = wbps_avatar_cache_new ();
   if ((self->settings = wbps_config_get_settings ()) != NULL)
     g_signal_connect_object (self->settings, "changed", G_CALLBACK (settings_changed_cb), self, 0);
@@ -428,6 +445,8 @@ wbps_application_shutdown (GApplication *app)
 {
   WbpsApplication *self = WBPS_APPLICATION (app);
 
+  g_clear_handle_id (&self->sigterm_id, g_source_remove);
+  g_clear_handle_id (&self->sigint_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->relay_watch);
   /* Each upload keeps its checkpoint: Resume is offered at the next start. */

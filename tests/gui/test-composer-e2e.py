@@ -269,7 +269,8 @@ def history(app):
 
 @step("a post TikTok fails shows TikTok's reason")
 def failed_post(holder, emulator, videos):
-    holder[0].stop()
+    code = holder[0].stop()
+    assert code == 0, "wbps-gtk exited with %s on SIGTERM (a clean quit is 0)" % code
     emulator.use("gui-dave")
     app = holder[0] = App(emulator, videos["good"])
     app.find("label", "Posting as Dave Example")
