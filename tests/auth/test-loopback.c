@@ -7,6 +7,7 @@
 #include "wbps-loopback-server.h"
 #include "wbps-pkce.h"
 #include "wbps-redact.h"
+#include "wbps-test-util.h"
 
 /* Longest any single step may take before the test fails instead of hanging. */
 #define STEP_DEADLINE_S 15
@@ -54,24 +55,6 @@ fixture_tear_down (Fixture       *f,
 }
 
 static gboolean
-deadline_cb (gpointer data)
-{
-  g_error ("a test step did not finish within %d seconds", STEP_DEADLINE_S);
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main context until *flag is set (the failing deadline keeps it from hanging). */
-static void
-spin_until (const gboolean *flag)
-{
-  guint deadline = g_timeout_add_seconds (STEP_DEADLINE_S, deadline_cb, NULL);
-
-  while (!*flag)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (deadline);
-}
-
-static gboolean
 set_flag_cb (gpointer data)
 {
   *(gboolean *) data = TRUE;
@@ -84,7 +67,7 @@ spin_for_ms (guint ms)
   gboolean elapsed = FALSE;
 
   g_timeout_add (ms, set_flag_cb, &elapsed);
-  spin_until (&elapsed);
+  wbps_test_await_flag (&elapsed, STEP_DEADLINE_S);
 }
 
 static void
@@ -137,7 +120,7 @@ request (Fixture    *f,
 
   g_assert_nonnull (msg);
   soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL, reply_cb, reply);
-  spin_until (&reply->done);
+  wbps_test_await_flag (&reply->done, STEP_DEADLINE_S);
   return reply;
 }
 
@@ -228,7 +211,7 @@ test_valid_callback (Fixture       *f,
   g_assert_cmpuint (reply->status, ==, 200);
   g_assert_nonnull (strstr (reply->body, "You can close this tab and return to wbps"));
   g_assert_null (strstr (reply->body, code));
-  spin_until (&f->done);
+  wbps_test_await_flag (&f->done, STEP_DEADLINE_S);
   g_assert_no_error (f->error);
   g_assert_cmpstr (f->code, ==, code);
   g_assert_cmpstr (f->scopes, ==, "user.info.basic,video.publish");
@@ -248,7 +231,7 @@ test_second_callback_refused (Fixture       *f,
 
   start_wait (f, 10, NULL);
   first = request (f, "GET", path);
-  spin_until (&f->done);
+  wbps_test_await_flag (&f->done, STEP_DEADLINE_S);
   g_assert_no_error (f->error);
   g_assert_cmpstr (f->code, ==, "first-code-123");
   second = request (f, "GET", path);
@@ -258,7 +241,7 @@ test_second_callback_refused (Fixture       *f,
   f->done = FALSE;
   g_clear_pointer (&f->code, g_free);
   start_wait (f, 10, NULL);
-  spin_until (&f->done);
+  wbps_test_await_flag (&f->done, STEP_DEADLINE_S);
   g_assert_error (f->error, G_IO_ERROR, G_IO_ERROR_CLOSED);
 }
 
@@ -289,7 +272,7 @@ test_wrong_state (Fixture       *f,
     }
   g_autoptr(Reply) reply = request (f, "GET", genuine);
   g_assert_cmpuint (reply->status, ==, 200);
-  spin_until (&f->done);
+  wbps_test_await_flag (&f->done, STEP_DEADLINE_S);
   g_assert_no_error (f->error);
   g_assert_cmpstr (f->code, ==, "genuine-code");
 }
@@ -315,7 +298,7 @@ test_foreign_host_refused (Fixture       *f,
 
       soup_message_headers_replace (soup_message_get_request_headers (msg), "Host", hosts[i]);
       soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL, reply_cb, reply);
-      spin_until (&reply->done);
+      wbps_test_await_flag (&reply->done, STEP_DEADLINE_S);
       g_assert_no_error (reply->error);
       g_assert_cmpuint (reply->status, ==, 400);
       g_assert_nonnull (strstr (reply->body, "only for wbps"));
@@ -329,11 +312,11 @@ test_foreign_host_refused (Fixture       *f,
 
     soup_message_headers_replace (soup_message_get_request_headers (msg), "Host", localhost);
     soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL, reply_cb, reply);
-    spin_until (&reply->done);
+    wbps_test_await_flag (&reply->done, STEP_DEADLINE_S);
     g_assert_cmpuint (reply->status, ==, 200);
     reply_free (reply);
   }
-  spin_until (&f->done);
+  wbps_test_await_flag (&f->done, STEP_DEADLINE_S);
   g_assert_no_error (f->error);
   g_assert_cmpstr (f->code, ==, "genuine-code");
 }
@@ -349,7 +332,7 @@ test_missing_code (Fixture       *f,
   reply = request (f, "GET", path);
   g_assert_cmpuint (reply->status, ==, 200);
   g_assert_nonnull (strstr (reply->body, "Sign-in failed"));
-  spin_until (&f->done);
+  wbps_test_await_flag (&f->done, STEP_DEADLINE_S);
   g_assert_error (f->error, WBPS_LOGIN_ERROR, WBPS_LOGIN_ERROR_MISSING_CODE);
   g_assert_null (f->code);
   assert_port_closed (f);
@@ -369,7 +352,7 @@ check_redirect_error (Fixture    *f,
   g_assert_cmpuint (reply->status, ==, 200);
   g_assert_nonnull (strstr (reply->body, "Sign-in failed"));
   g_assert_nonnull (strstr (reply->body, "You can close this tab and return to wbps"));
-  spin_until (&f->done);
+  wbps_test_await_flag (&f->done, STEP_DEADLINE_S);
   g_assert_error (f->error, WBPS_TIKTOK_ERROR, expected_code);
   g_assert_cmpstr (wbps_tiktok_error_get_code (f->error), ==, expected_tiktok_code);
   g_assert_null (strstr (f->error->message, "_"));
@@ -437,7 +420,7 @@ test_other_paths (Fixture       *f,
   g_assert_false (f->done);
   reply = request (f, "GET", genuine);
   g_assert_cmpuint (reply->status, ==, 200);
-  spin_until (&f->done);
+  wbps_test_await_flag (&f->done, STEP_DEADLINE_S);
   g_assert_cmpstr (f->code, ==, "c0de-value");
 }
 
@@ -449,7 +432,7 @@ test_timeout (Fixture       *f,
   gint64 elapsed_ms;
 
   start_wait (f, 1, NULL);
-  spin_until (&f->done);
+  wbps_test_await_flag (&f->done, STEP_DEADLINE_S);
   elapsed_ms = (g_get_monotonic_time () - start) / 1000;
   g_assert_error (f->error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
   g_assert_cmpint (elapsed_ms, >=, 900);
@@ -472,7 +455,7 @@ test_cancel (Fixture       *f,
 
   start_wait (f, 10, cancellable);
   g_timeout_add (100, cancel_cb, cancellable);
-  spin_until (&f->done);
+  wbps_test_await_flag (&f->done, STEP_DEADLINE_S);
   g_assert_error (f->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   assert_port_closed (f);
 }
@@ -495,7 +478,7 @@ test_cancel_from_thread (Fixture       *f,
 
   start_wait (f, 10, cancellable);
   thread = g_thread_new ("canceller", cancel_thread, cancellable);
-  spin_until (&f->done);
+  wbps_test_await_flag (&f->done, STEP_DEADLINE_S);
   g_thread_join (thread);
   g_assert_error (f->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   assert_port_closed (f);
@@ -509,7 +492,7 @@ test_already_cancelled (Fixture       *f,
 
   g_cancellable_cancel (cancellable);
   start_wait (f, 10, cancellable);
-  spin_until (&f->done);
+  wbps_test_await_flag (&f->done, STEP_DEADLINE_S);
   g_assert_error (f->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   assert_port_closed (f);
 }
@@ -540,7 +523,7 @@ test_one_wait_at_a_time (Fixture       *f,
     g_main_context_iteration (NULL, TRUE);
   g_assert_error (second_error, G_IO_ERROR, G_IO_ERROR_PENDING);
   reply = request (f, "GET", path);
-  spin_until (&f->done);
+  wbps_test_await_flag (&f->done, STEP_DEADLINE_S);
   g_assert_cmpstr (f->code, ==, "the-code");
 }
 

@@ -9,6 +9,7 @@
 #include "wbps-pkce.h"
 #include "wbps-redact.h"
 #include "wbps-test-emulator.h"
+#include "wbps-test-server.h"
 #include "wbps-test-util.h"
 
 #define CLIENT_KEY     "wbps-test"
@@ -44,33 +45,6 @@ typedef struct {
 
 /* ---- helpers --------------------------------------------------------------- */
 
-static gboolean
-deadline_cb (gpointer data)
-{
-  g_error ("a test step did not finish within %d seconds", STEP_DEADLINE_S);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-store_result_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-/* Runs the main context until an async call stored its result. */
-static GAsyncResult *
-spin_for_result (GAsyncResult **slot)
-{
-  guint deadline = g_timeout_add_seconds (STEP_DEADLINE_S, deadline_cb, NULL);
-
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (deadline);
-  return *slot;
-}
-
 static WbpsOAuthClient *
 client_for (const char *auth_url,
             const char *api_url,
@@ -100,8 +74,8 @@ do_exchange (WbpsOAuthClient  *client,
   g_autoptr(GAsyncResult) result = NULL;
 
   wbps_oauth_client_exchange_code_async (client, code, redirect_uri, verifier, NULL,
-                                         store_result_cb, &result);
-  return wbps_oauth_client_exchange_code_finish (client, spin_for_result (&result), error);
+                                         wbps_test_store_result, &result);
+  return wbps_oauth_client_exchange_code_finish (client, wbps_test_await (&result, STEP_DEADLINE_S), error);
 }
 
 static WbpsToken *
@@ -111,8 +85,8 @@ do_refresh (WbpsOAuthClient  *client,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  wbps_oauth_client_refresh_async (client, refresh_token, NULL, store_result_cb, &result);
-  return wbps_oauth_client_refresh_finish (client, spin_for_result (&result), error);
+  wbps_oauth_client_refresh_async (client, refresh_token, NULL, wbps_test_store_result, &result);
+  return wbps_oauth_client_refresh_finish (client, wbps_test_await (&result, STEP_DEADLINE_S), error);
 }
 
 static gboolean
@@ -122,8 +96,8 @@ do_revoke (WbpsOAuthClient  *client,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  wbps_oauth_client_revoke_async (client, access_token, NULL, store_result_cb, &result);
-  return wbps_oauth_client_revoke_finish (client, spin_for_result (&result), error);
+  wbps_oauth_client_revoke_async (client, access_token, NULL, wbps_test_store_result, &result);
+  return wbps_oauth_client_revoke_finish (client, wbps_test_await (&result, STEP_DEADLINE_S), error);
 }
 
 /*
@@ -477,8 +451,8 @@ test_cancelled (Fixture       *f,
   g_autoptr(WbpsToken) token = NULL;
 
   g_cancellable_cancel (cancellable);
-  wbps_oauth_client_refresh_async (f->client, "rft.whatever-token", cancellable, store_result_cb, &result);
-  token = wbps_oauth_client_refresh_finish (f->client, spin_for_result (&result), &error);
+  wbps_oauth_client_refresh_async (f->client, "rft.whatever-token", cancellable, wbps_test_store_result, &result);
+  token = wbps_oauth_client_refresh_finish (f->client, wbps_test_await (&result, STEP_DEADLINE_S), &error);
   g_assert_null (token);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
@@ -486,11 +460,11 @@ test_cancelled (Fixture       *f,
 /* ---- replies the emulator never sends: a canned in-process server --------------- */
 
 typedef struct {
-  SoupServer *server;
-  guint       status;
-  const char *content_type;
-  const char *body;
-  char       *last_form;
+  WbpsTestServer *server;
+  guint           status;
+  const char     *content_type;
+  const char     *body;
+  char           *last_form;
 } Canned;
 
 static void
@@ -505,32 +479,20 @@ canned_handler (SoupServer        *server,
 
   g_free (canned->last_form);
   canned->last_form = g_strndup (request->data, request->length);
-  soup_server_message_set_status (msg, canned->status, NULL);
-  soup_server_message_set_response (msg, canned->content_type, SOUP_MEMORY_STATIC,
-                                    canned->body, strlen (canned->body));
+  wbps_test_server_reply (msg, canned->status, canned->content_type, canned->body);
 }
 
 static WbpsOAuthClient *
 canned_client (Canned *canned)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSList) uris = NULL;
-  g_autofree char *api_url = NULL;
-
-  canned->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (canned->server, NULL, canned_handler, canned, NULL);
-  soup_server_listen_local (canned->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (canned->server);
-  api_url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
-  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
-  return client_for ("https://auth.example/", api_url, CLIENT_SECRET);
+  canned->server = wbps_test_server_new (WBPS_TEST_SERVER_DEFAULT, canned_handler, canned);
+  return client_for ("https://auth.example/", wbps_test_server_get_url (canned->server), CLIENT_SECRET);
 }
 
 static void
 canned_clear (Canned *canned)
 {
-  g_clear_object (&canned->server);
+  g_clear_pointer (&canned->server, wbps_test_server_free);
   g_clear_pointer (&canned->last_form, g_free);
 }
 
@@ -682,8 +644,8 @@ browse (SoupSession *session,
   g_autoptr(GError) error = NULL;
   Page *page = g_new0 (Page, 1);
 
-  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, store_result_cb, &result);
-  bytes = soup_session_send_and_read_finish (session, spin_for_result (&result), &error);
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, wbps_test_store_result, &result);
+  bytes = soup_session_send_and_read_finish (session, wbps_test_await (&result, STEP_DEADLINE_S), &error);
   g_assert_no_error (error);
   page->status = soup_message_get_status (msg);
   page->body = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
@@ -716,7 +678,7 @@ browser_start (Fixture    *f,
   b->authorize_url = wbps_oauth_client_build_authorize_url (f->client,
                                                             wbps_loopback_server_get_redirect_uri (b->server),
                                                             scope_csv, b->state, challenge);
-  wbps_loopback_server_wait_async (b->server, b->state, 15, NULL, store_result_cb, &b->wait_result);
+  wbps_loopback_server_wait_async (b->server, b->state, 15, NULL, wbps_test_store_result, &b->wait_result);
   return b;
 }
 
@@ -725,7 +687,7 @@ browser_finish (Browser  *b,
                 char    **scopes,
                 GError  **error)
 {
-  return wbps_loopback_server_wait_finish (b->server, spin_for_result (&b->wait_result), scopes, error);
+  return wbps_loopback_server_wait_finish (b->server, wbps_test_await (&b->wait_result, STEP_DEADLINE_S), scopes, error);
 }
 
 static void

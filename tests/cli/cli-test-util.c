@@ -66,24 +66,6 @@ cli_test_env (WbpsTestEmulator   *emu,
   return (GStrv) g_ptr_array_free (env, FALSE);
 }
 
-static gboolean
-on_step_timeout (gpointer user_data)
-{
-  g_error ("timed out: %s", (const char *) user_data);
-  return G_SOURCE_REMOVE;
-}
-
-void
-cli_test_wait_flag (gboolean *flag,
-                    guint     seconds)
-{
-  guint id = g_timeout_add_seconds (seconds, on_step_timeout, (gpointer) "waiting for wbps");
-
-  while (!*flag)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (id);
-}
-
 static void
 on_err_spliced (GObject      *source,
                 GAsyncResult *result,
@@ -140,7 +122,7 @@ cli_test_spawn (const char * const *argv,
                                 on_err_spliced, running);
   running->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (running->process));
   g_data_input_stream_read_line_async (running->out, G_PRIORITY_DEFAULT, NULL, on_first_line, &wait);
-  cli_test_wait_flag (&wait.done, STEP_TIMEOUT_SEC);
+  wbps_test_await_flag (&wait.done, STEP_TIMEOUT_SEC);
   running->first_line = wait.line;
   return running;
 }
@@ -176,9 +158,9 @@ cli_test_finish (CliRunning *running)
                                 G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, G_PRIORITY_DEFAULT, NULL,
                                 on_rest_spliced, running);
   g_subprocess_wait_async (running->process, NULL, on_exited, running);
-  cli_test_wait_flag (&running->exited, STEP_TIMEOUT_SEC);
-  cli_test_wait_flag (&running->rest_done, STEP_TIMEOUT_SEC);
-  cli_test_wait_flag (&running->err_done, STEP_TIMEOUT_SEC);
+  wbps_test_await_flag (&running->exited, STEP_TIMEOUT_SEC);
+  wbps_test_await_flag (&running->rest_done, STEP_TIMEOUT_SEC);
+  wbps_test_await_flag (&running->err_done, STEP_TIMEOUT_SEC);
 
   rest = steal_text (running->rest);
   run->out = running->first_line != NULL ? g_strconcat (running->first_line, "\n", rest, NULL)

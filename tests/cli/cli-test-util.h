@@ -60,8 +60,4 @@ WbpsTestRun *cli_test_run            (const char * const *global_args,
 /* Number of lines in @text (a final line without newline counts). */
 guint        cli_test_count_lines    (const char         *text);
 
-/* Iterates the default main context until *@flag, failing after @seconds. */
-void         cli_test_wait_flag      (gboolean           *flag,
-                                      guint               seconds);
-
 G_END_DECLS

@@ -14,15 +14,16 @@
 #include <json-glib/json-glib.h>
 
 #include "cli-test-util.h"
+#include "wbps-test-server.h"
 
 typedef struct {
-  SoupServer  *server;
-  SoupSession *session;
-  char        *upstream;
-  char        *base_url;
-  GString     *wire;       /* every request and reply body/credential that passed */
-  gboolean     echo;       /* answer user info and revoke itself, quoting the token back */
-  gboolean     no_user;    /* answer user info "ok" but without the user object */
+  WbpsTestServer *server;
+  SoupSession    *session;
+  char           *upstream;
+  const char     *base_url;
+  GString        *wire;       /* every request and reply body/credential that passed */
+  gboolean        echo;       /* answer user info and revoke itself, quoting the token back */
+  gboolean        no_user;    /* answer user info "ok" but without the user object */
 } Proxy;
 
 typedef struct {
@@ -136,32 +137,20 @@ static void
 proxy_start (Proxy      *proxy,
              const char *upstream)
 {
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GError) error = NULL;
-  GSList *uris;
-
   proxy->upstream = g_strdup (upstream);
   proxy->wire = g_string_new (NULL);
   proxy->session = soup_session_new ();
-  proxy->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (proxy->server, NULL, proxy_cb, proxy, NULL);
-  soup_server_listen (proxy->server, address, 0, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (proxy->server);
-  proxy->base_url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  proxy->server = wbps_test_server_new (WBPS_TEST_SERVER_DEFAULT, proxy_cb, proxy);
+  proxy->base_url = wbps_test_server_get_url (proxy->server);
 }
 
 static void
 proxy_stop (Proxy *proxy)
 {
-  soup_server_disconnect (proxy->server);
-  g_clear_object (&proxy->server);
+  g_clear_pointer (&proxy->server, wbps_test_server_free);
   g_clear_object (&proxy->session);
   g_string_free (proxy->wire, TRUE);
   g_free (proxy->upstream);
-  g_free (proxy->base_url);
 }
 
 /* ---- the emulator, with its output captured -------------------------- */
@@ -237,8 +226,8 @@ emulator_stop (Emulator *emu)
   g_autofree char *err = NULL;
 
   g_subprocess_send_signal (emu->process, SIGTERM);
-  cli_test_wait_flag (&emu->out_done, 20);
-  cli_test_wait_flag (&emu->err_done, 20);
+  wbps_test_await_flag (&emu->out_done, 20);
+  wbps_test_await_flag (&emu->err_done, 20);
   g_subprocess_wait (emu->process, NULL, NULL);
   g_assert_true (g_subprocess_get_if_exited (emu->process));
   g_assert_cmpint (g_subprocess_get_exit_status (emu->process), ==, 0);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "wbps-test-emulator.h"
+#include "wbps-test-util.h"
 
 #include <glib/gstdio.h>
 #include <signal.h>
@@ -85,6 +86,28 @@ wbps_test_emulator_url (WbpsTestEmulator *emu,
                         const char       *path)
 {
   return g_strconcat (emu->base_url, path, NULL);
+}
+
+char *
+wbps_test_emulator_upload_path (WbpsTestEmulator *emu,
+                                const char       *publish_id)
+{
+  g_autofree char *name = g_strconcat (publish_id, ".bin", NULL);
+
+  /* The emulator writes any other character of a publish_id as '_'. */
+  for (char *p = name; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '.' && *p != '_' && *p != '-')
+      *p = '_';
+  return g_build_filename (emu->data_dir, "uploads", name, NULL);
+}
+
+char *
+wbps_test_emulator_received_sha256 (WbpsTestEmulator *emu,
+                                    const char       *publish_id)
+{
+  g_autofree char *path = wbps_test_emulator_upload_path (emu, publish_id);
+
+  return wbps_test_sha256_file (path);
 }
 
 static void

@@ -3,6 +3,8 @@
 
 #include <gio/gio.h>
 
+#include "wbps-test-util.h"
+
 G_BEGIN_DECLS
 
 /*
@@ -36,6 +38,12 @@ void              wbps_test_emulator_kill          (WbpsTestEmulator   *emu);
 /* base_url + path */
 char             *wbps_test_emulator_url           (WbpsTestEmulator   *emu,
                                                     const char         *path);
+/* DATA_DIR/uploads/PUBLISH_ID.bin: where the emulator keeps the bytes uploaded for @publish_id. */
+char             *wbps_test_emulator_upload_path   (WbpsTestEmulator   *emu,
+                                                    const char         *publish_id);
+/* SHA-256 of what the emulator received for @publish_id, or NULL when it has nothing. */
+char             *wbps_test_emulator_received_sha256 (WbpsTestEmulator *emu,
+                                                      const char       *publish_id);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WbpsTestEmulator, wbps_test_emulator_stop)
 

@@ -184,3 +184,28 @@ wbps_test_await (GAsyncResult **slot,
   g_source_remove (timeout_id);
   return *slot;
 }
+
+void
+wbps_test_await_flag (const gboolean *flag,
+                      guint           seconds)
+{
+  gboolean timed_out = FALSE;
+  guint timeout_id = g_timeout_add_seconds (seconds, await_timed_out, &timed_out);
+
+  while (!*flag && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (timed_out)
+    g_error ("Still waiting after %u s", seconds);
+  g_source_remove (timeout_id);
+}
+
+char *
+wbps_test_sha256_file (const char *path)
+{
+  g_autoptr(GMappedFile) map = g_mapped_file_new (path, FALSE, NULL);
+
+  if (map == NULL)
+    return NULL;
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) g_mapped_file_get_contents (map),
+                                      g_mapped_file_get_length (map));
+}

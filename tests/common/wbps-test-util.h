@@ -60,5 +60,11 @@ void          wbps_test_store_result (GObject       *source,
                                       gpointer       user_data);
 GAsyncResult *wbps_test_await        (GAsyncResult **slot,
                                       guint          seconds);
+/* The same for a flag a callback sets: iterates until *@flag, failing after @seconds. */
+void          wbps_test_await_flag   (const gboolean *flag,
+                                      guint           seconds);
+
+/* Lowercase hex SHA-256 of a file's contents, or NULL when it cannot be read. */
+char         *wbps_test_sha256_file  (const char    *path);
 
 G_END_DECLS

@@ -223,15 +223,3 @@ emu_assert_v2_error (EmuReply   *reply,
   emu_assert_log_id (emu_reply_v2_log_id (reply));
   g_assert_cmpuint (json_object_get_size (emu_reply_v2_data (reply)), ==, 0);
 }
-
-char *
-emu_sha256_of_file (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GMappedFile) file = g_mapped_file_new (path, FALSE, &error);
-
-  g_assert_no_error (error);
-  return g_compute_checksum_for_data (G_CHECKSUM_SHA256,
-                                      (const guchar *) g_mapped_file_get_contents (file),
-                                      g_mapped_file_get_length (file));
-}

@@ -70,7 +70,4 @@ void        emu_assert_v2_error    (EmuReply   *reply,
                                     guint       status,
                                     const char *code);
 
-/* Lowercase hex SHA-256 of a file's contents. */
-char       *emu_sha256_of_file     (const char *path);
-
 G_END_DECLS

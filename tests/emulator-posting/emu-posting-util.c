@@ -260,18 +260,6 @@ emu_posting_make_video (gsize   size,
   return g_bytes_new_take (data, size);
 }
 
-char *
-emu_posting_stored_path (EmuPostingFixture *fx,
-                         const char        *publish_id)
-{
-  g_autofree char *name = g_strconcat (publish_id, ".bin", NULL);
-
-  for (char *p = name; *p != '\0'; p++)
-    if (!g_ascii_isalnum (*p) && *p != '.' && *p != '_' && *p != '-')
-      *p = '_';
-  return g_build_filename (fx->emu->data_dir, "uploads", name, NULL);
-}
-
 JsonObject *
 emu_posting_status (EmuPostingFixture  *fx,
                     const char         *publish_id,

@@ -90,8 +90,6 @@ void               emu_posting_upload_all    (const char *upload_url,
 /* Deterministic pseudo-random bytes. */
 GBytes            *emu_posting_make_video    (gsize   size,
                                               guint32 seed);
-char              *emu_posting_stored_path   (EmuPostingFixture *fx,
-                                              const char        *publish_id);
 
 JsonObject        *emu_posting_status        (EmuPostingFixture  *fx,
                                               const char         *publish_id,

@@ -13,7 +13,7 @@ static gint64
 stored_size (EmuPostingFixture *fx,
              const char        *publish_id)
 {
-  g_autofree char *path = emu_posting_stored_path (fx, publish_id);
+  g_autofree char *path = wbps_test_emulator_upload_path (fx->emu, publish_id);
   GStatBuf buf;
 
   g_assert_cmpint (g_stat (path, &buf), ==, 0);
@@ -25,8 +25,8 @@ assert_stored_equals (EmuPostingFixture *fx,
                       const char        *publish_id,
                       GBytes            *video)
 {
-  g_autofree char *path = emu_posting_stored_path (fx, publish_id);
-  g_autofree char *stored = emu_sha256_of_file (path);
+  g_autofree char *path = wbps_test_emulator_upload_path (fx->emu, publish_id);
+  g_autofree char *stored = wbps_test_sha256_file (path);
   g_autofree char *expected = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, video);
 
   g_assert_cmpstr (stored, ==, expected);

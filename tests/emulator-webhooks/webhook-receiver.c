@@ -3,18 +3,17 @@
 
 #include <string.h>
 
+#include "wbps-test-server.h"
+
 struct _WebhookReceiver
 {
-  GThread      *thread;
-  GMainContext *context;
-  GMainLoop    *loop;
-  SoupServer   *server;
-  char         *url;
-  GMutex        mutex;
-  GCond         cond;
-  GPtrArray    *requests;    /* WebhookRequest*, guarded by mutex */
-  guint         fail_first;
-  guint         stall_first;
+  WbpsTestServer *server;
+  char           *url;
+  GMutex          mutex;
+  GCond           cond;
+  GPtrArray      *requests;    /* WebhookRequest*, guarded by mutex */
+  guint           fail_first;
+  guint           stall_first;
 };
 
 static void
@@ -38,9 +37,15 @@ webhook_cb (SoupServer        *server,
   WebhookReceiver *receiver = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
-  WebhookRequest *request = g_new0 (WebhookRequest, 1);
+  WebhookRequest *request;
   guint index;
 
+  if (!g_str_equal (path, "/webhook"))
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
+      return;
+    }
+  request = g_new0 (WebhookRequest, 1);
   request->method = g_strdup (soup_server_message_get_method (msg));
   request->path = g_strdup (path);
   request->content_type = g_strdup (soup_message_headers_get_content_type (headers, NULL));
@@ -60,34 +65,6 @@ webhook_cb (SoupServer        *server,
   g_mutex_unlock (&receiver->mutex);
 }
 
-static gpointer
-receiver_thread (gpointer data)
-{
-  WebhookReceiver *receiver = data;
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GError) error = NULL;
-  GSList *uris;
-
-  g_main_context_push_thread_default (receiver->context);
-  receiver->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (receiver->server, "/webhook", webhook_cb, receiver, NULL);
-  soup_server_listen (receiver->server, address, 0, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (receiver->server);
-  g_mutex_lock (&receiver->mutex);
-  receiver->url = g_strdup_printf ("http://127.0.0.1:%d/webhook", g_uri_get_port (uris->data));
-  g_cond_broadcast (&receiver->cond);
-  g_mutex_unlock (&receiver->mutex);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-
-  g_main_loop_run (receiver->loop);
-  soup_server_disconnect (receiver->server);
-  g_clear_object (&receiver->server);
-  g_main_context_pop_thread_default (receiver->context);
-  return NULL;
-}
-
 WebhookReceiver *
 webhook_receiver_start (guint fail_first,
                         guint stall_first)
@@ -99,21 +76,9 @@ webhook_receiver_start (guint fail_first,
   receiver->requests = g_ptr_array_new_with_free_func ((GDestroyNotify) webhook_request_free);
   receiver->fail_first = fail_first;
   receiver->stall_first = stall_first;
-  receiver->context = g_main_context_new ();
-  receiver->loop = g_main_loop_new (receiver->context, FALSE);
-  receiver->thread = g_thread_new ("webhook-receiver", receiver_thread, receiver);
-  g_mutex_lock (&receiver->mutex);
-  while (receiver->url == NULL)
-    g_cond_wait (&receiver->cond, &receiver->mutex);
-  g_mutex_unlock (&receiver->mutex);
+  receiver->server = wbps_test_server_new (WBPS_TEST_SERVER_OWN_THREAD, webhook_cb, receiver);
+  receiver->url = g_strconcat (wbps_test_server_get_url (receiver->server), "/webhook", NULL);
   return receiver;
-}
-
-static gboolean
-quit_cb (gpointer data)
-{
-  g_main_loop_quit (data);
-  return G_SOURCE_REMOVE;
 }
 
 void
@@ -121,10 +86,7 @@ webhook_receiver_stop (WebhookReceiver *receiver)
 {
   if (receiver == NULL)
     return;
-  g_main_context_invoke (receiver->context, quit_cb, receiver->loop);
-  g_thread_join (receiver->thread);
-  g_main_loop_unref (receiver->loop);
-  g_main_context_unref (receiver->context);
+  wbps_test_server_free (receiver->server);
   g_ptr_array_unref (receiver->requests);
   g_mutex_clear (&receiver->mutex);
   g_cond_clear (&receiver->cond);

@@ -3,7 +3,8 @@
 
 /*
  * A webhook receiver for the emulator's tests: a real SoupServer on 127.0.0.1
- * (port 0) in a thread of its own, so it answers while the test thread makes
+ * (port 0; the shared wbps-test-server fixture) in a thread of its own, so it
+ * answers while the test thread makes
  * blocking requests. It records every request and answers 200, or 500 for the
  * first fail_first requests, or nothing at all for the first stall_first.
  */

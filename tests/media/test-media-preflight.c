@@ -147,13 +147,6 @@ probe_done_cb (GObject      *source,
   probe->done = TRUE;
 }
 
-static gboolean
-probe_took_too_long_cb (gpointer user_data)
-{
-  g_error ("the probe did not finish within %d s", PROBE_TIMEOUT_SEC);
-  return G_SOURCE_REMOVE;
-}
-
 /* Runs the real probe on the main context, the way a front end does. */
 static WbpsMediaInfo *
 probe_file (GFile         *file,
@@ -162,15 +155,12 @@ probe_file (GFile         *file,
 {
   g_autoptr(WbpsMediaPreflight) preflight = wbps_media_preflight_new ();
   ProbeResult probe = { 0 };
-  guint watchdog = g_timeout_add_seconds (PROBE_TIMEOUT_SEC, probe_took_too_long_cb, NULL);
 
   /* Bounds the rare double GStreamer race on damaged files (2 s + 5 s). */
   wbps_media_preflight_set_timeout (preflight, 5);
 
   wbps_preflight_probe_async (WBPS_PREFLIGHT (preflight), file, cancellable, probe_done_cb, &probe);
-  while (!probe.done)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (watchdog);
+  wbps_test_await_flag (&probe.done, PROBE_TIMEOUT_SEC);
 
   g_assert_true ((probe.info == NULL) != (probe.error == NULL));
   if (probe.error != NULL)

@@ -52,26 +52,16 @@ communicate_cb (GObject      *source,
   c->done = TRUE;
 }
 
-static gboolean
-run_timed_out (gpointer user_data)
-{
-  g_error ("wbps did not finish within %d s", RUN_TIMEOUT_SEC);
-  return G_SOURCE_REMOVE;
-}
-
 WbpsTestRun *
 posting_runv (PostingWorld       *world,
           const char * const *argv)
 {
   g_autoptr(GSubprocess) process = posting_spawn (world, argv);
   Communicate c = { g_new0 (WbpsTestRun, 1), FALSE };
-  guint timeout = g_timeout_add_seconds (RUN_TIMEOUT_SEC, run_timed_out, NULL);
 
   g_subprocess_communicate_utf8_async (process, NULL, NULL, communicate_cb, &c);
-  while (!c.done)
-    g_main_context_iteration (NULL, TRUE);
+  wbps_test_await_flag (&c.done, RUN_TIMEOUT_SEC);
   g_subprocess_wait (process, NULL, NULL);
-  g_source_remove (timeout);
   c.run->status = g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : 128;
   g_test_message ("wbps %s -> %d\nstdout: %s\nstderr: %s", argv[0], c.run->status, c.run->out, c.run->err);
   return c.run;
@@ -180,33 +170,6 @@ posting_upload_count (PostingWorld *world)
   while (d != NULL && (name = g_dir_read_name (d)) != NULL)
     count += g_str_has_suffix (name, ".bin");
   return count;
-}
-
-char *
-posting_file_sha256 (const char *path)
-{
-  g_autoptr(GMappedFile) map = g_mapped_file_new (path, FALSE, NULL);
-
-  if (map == NULL)
-    return NULL;
-  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) g_mapped_file_get_contents (map),
-                                      g_mapped_file_get_length (map));
-}
-
-char *
-posting_received_sha256 (PostingWorld *world,
-                         const char   *publish_id)
-{
-  g_autofree char *safe = g_strdup (publish_id);
-  g_autofree char *name = NULL;
-  g_autofree char *path = NULL;
-
-  for (char *p = safe; *p != '\0'; p++)
-    if (!g_ascii_isalnum (*p) && *p != '.' && *p != '_' && *p != '-')
-      *p = '_';
-  name = g_strconcat (safe, ".bin", NULL);
-  path = g_build_filename (world->emu->data_dir, "uploads", name, NULL);
-  return posting_file_sha256 (path);
 }
 
 char *

@@ -40,9 +40,6 @@ GSubprocess  *posting_spawn            (PostingWorld *world,
 JsonArray    *posting_history          (PostingWorld *world);
 /* Number of DATA_DIR/uploads/\*.bin files of the emulator. */
 guint         posting_upload_count     (PostingWorld *world);
-/* SHA-256 of what the emulator received for @publish_id, or NULL. */
-char         *posting_received_sha256  (PostingWorld *world,
-                                        const char   *publish_id);
 
 /*
  * A real H.264 MP4 of @frames frames of noise at 25 fps, 640x360, high bitrate
@@ -51,7 +48,6 @@ char         *posting_received_sha256  (PostingWorld *world,
 char         *posting_make_video       (const char   *dir,
                                         const char   *name,
                                         guint         frames);
-char         *posting_file_sha256      (const char   *path);
 
 /* The "PUBLISH_ID STATUS" last line of @run's stdout, split. */
 gboolean      posting_parse_result     (WbpsTestRun  *run,

@@ -32,37 +32,14 @@ fixture_tear_down (Fixture       *f,
   g_free (f->dir);
 }
 
-/* Runs the main context until *@result is set, failing after 10 s. */
-static GAsyncResult *
-wait_result (GAsyncResult **result)
-{
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-  while (*result == NULL)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_usleep (1000);
-    }
-  return *result;
-}
-
-static void
-store_result (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 static gboolean
 db_open (WbpsDatabase  *db,
          GError       **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  wbps_database_open_async (db, NULL, store_result, &result);
-  return wbps_database_open_finish (db, wait_result (&result), error);
+  wbps_database_open_async (db, NULL, wbps_test_store_result, &result);
+  return wbps_database_open_finish (db, wbps_test_await (&result, 10), error);
 }
 
 static gint64
@@ -72,8 +49,8 @@ db_insert (WbpsDatabase         *db,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  wbps_database_insert_async (db, record, NULL, store_result, &result);
-  return wbps_database_insert_finish (db, wait_result (&result), error);
+  wbps_database_insert_async (db, record, NULL, wbps_test_store_result, &result);
+  return wbps_database_insert_finish (db, wbps_test_await (&result, 10), error);
 }
 
 static gboolean
@@ -83,8 +60,8 @@ db_update (WbpsDatabase         *db,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  wbps_database_update_async (db, record, NULL, store_result, &result);
-  return wbps_database_update_finish (db, wait_result (&result), error);
+  wbps_database_update_async (db, record, NULL, wbps_test_store_result, &result);
+  return wbps_database_update_finish (db, wbps_test_await (&result, 10), error);
 }
 
 static WbpsPostRecord *
@@ -94,8 +71,8 @@ db_lookup (WbpsDatabase  *db,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  wbps_database_lookup_async (db, publish_id, NULL, store_result, &result);
-  return wbps_database_lookup_finish (db, wait_result (&result), error);
+  wbps_database_lookup_async (db, publish_id, NULL, wbps_test_store_result, &result);
+  return wbps_database_lookup_finish (db, wbps_test_await (&result, 10), error);
 }
 
 static GPtrArray *
@@ -104,8 +81,8 @@ db_list (WbpsDatabase  *db,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  wbps_database_list_async (db, NULL, store_result, &result);
-  return wbps_database_list_finish (db, wait_result (&result), error);
+  wbps_database_list_async (db, NULL, wbps_test_store_result, &result);
+  return wbps_database_list_finish (db, wbps_test_await (&result, 10), error);
 }
 
 static char *
@@ -376,11 +353,11 @@ test_updates_in_order (Fixture       *f,
   for (guint i = 0; i < G_N_ELEMENTS (results); i++)
     {
       r->next_offset = (i + 1) * 1000;
-      wbps_database_update_async (f->db, r, NULL, store_result, &results[i]);
+      wbps_database_update_async (f->db, r, NULL, wbps_test_store_result, &results[i]);
     }
   for (guint i = 0; i < G_N_ELEMENTS (results); i++)
     {
-      g_assert_true (wbps_database_update_finish (f->db, wait_result (&results[i]), &error));
+      g_assert_true (wbps_database_update_finish (f->db, wbps_test_await (&results[i], 10), &error));
       g_assert_no_error (error);
       g_object_unref (results[i]);
     }
@@ -400,8 +377,8 @@ test_latest_interrupted (Fixture       *f,
   g_autoptr(WbpsPostRecord) none = NULL;
   const char *states[] = { "INTERRUPTED", "DONE", "FAILED" };
 
-  wbps_database_latest_interrupted_async (f->db, NULL, store_result, &result2);
-  none = wbps_database_latest_interrupted_finish (f->db, wait_result (&result2), &error);
+  wbps_database_latest_interrupted_async (f->db, NULL, wbps_test_store_result, &result2);
+  none = wbps_database_latest_interrupted_finish (f->db, wbps_test_await (&result2, 10), &error);
   g_assert_null (none);
   g_assert_error (error, WBPS_DATABASE_ERROR, WBPS_DATABASE_ERROR_NOT_FOUND);
   g_clear_error (&error);
@@ -414,8 +391,8 @@ test_latest_interrupted (Fixture       *f,
       r->publish_id = g_strdup_printf ("v_pub_file~v2-1.%u", i);
       g_assert_cmpint (db_insert (f->db, r, &error), >, 0);
     }
-  wbps_database_latest_interrupted_async (f->db, NULL, store_result, &result);
-  found = wbps_database_latest_interrupted_finish (f->db, wait_result (&result), &error);
+  wbps_database_latest_interrupted_async (f->db, NULL, wbps_test_store_result, &result);
+  found = wbps_database_latest_interrupted_finish (f->db, wbps_test_await (&result, 10), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (found->publish_id, ==, "v_pub_file~v2-1.0");
 }
@@ -445,13 +422,13 @@ test_concurrent_first_open (Fixture       *f,
       WbpsDatabase *db = wbps_database_new (f->path);
 
       g_ptr_array_add (dbs, db);
-      wbps_database_open_async (db, NULL, store_result, &slots[i]);
+      wbps_database_open_async (db, NULL, wbps_test_store_result, &slots[i]);
     }
   for (guint i = 0; i < G_N_ELEMENTS (slots); i++)
     {
       g_autoptr(GError) error = NULL;
 
-      wait_result (&slots[i]);
+      wbps_test_await (&slots[i], 10);
       g_ptr_array_add (results, slots[i]);
       g_assert_true (wbps_database_open_finish (dbs->pdata[i], slots[i], &error));
       g_assert_no_error (error);

@@ -85,7 +85,7 @@ test_resume_refused_while_uploading (void)
   const char *publish_id;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
-  g_autofree char *expected = posting_file_sha256 (video);
+  g_autofree char *expected = wbps_test_sha256_file (video);
   g_autofree char *received = NULL;
 
   uploading = posting_wait_for_row (world, state_is_upload);
@@ -96,7 +96,7 @@ test_resume_refused_while_uploading (void)
   g_subprocess_communicate_utf8 (post, NULL, NULL, &out, &err, NULL);
   g_test_message ("post: %s\n%s", out, err);
   g_assert_cmpint (g_subprocess_get_exit_status (post), ==, 0);
-  received = posting_received_sha256 (world, publish_id);
+  received = wbps_test_emulator_received_sha256 (world->emu, publish_id);
   g_assert_cmpstr (received, ==, expected);
   g_assert_cmpuint (posting_upload_count (world), ==, 1);
 }

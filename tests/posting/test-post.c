@@ -78,7 +78,7 @@ test_direct_post (void)
   g_autoptr(JsonObject) status_json = NULL;
   g_autofree char *publish_id = NULL;
   g_autofree char *state = NULL;
-  g_autofree char *sent = posting_file_sha256 (big_video);
+  g_autofree char *sent = wbps_test_sha256_file (big_video);
   g_autofree char *received = NULL;
   JsonObject *row;
 
@@ -88,7 +88,7 @@ test_direct_post (void)
   g_assert_true (posting_parse_result (run, &publish_id, &state));
   g_assert_cmpstr (state, ==, "PUBLISH_COMPLETE");
   g_assert_nonnull (strstr (run->err, "Demo Creator"));
-  received = posting_received_sha256 (world, publish_id);
+  received = wbps_test_emulator_received_sha256 (world->emu, publish_id);
   g_assert_cmpstr (received, ==, sent);
   g_assert_cmpuint (posting_upload_count (world), ==, 1);
 
@@ -119,7 +119,7 @@ test_draft (void)
   g_autoptr(WbpsTestRun) run = NULL;
   g_autoptr(JsonObject) result = NULL;
   g_autoptr(JsonArray) history = NULL;
-  g_autofree char *sent = posting_file_sha256 (big_video);
+  g_autofree char *sent = wbps_test_sha256_file (big_video);
   g_autofree char *received = NULL;
   const char *publish_id;
 
@@ -132,7 +132,7 @@ test_draft (void)
   g_assert_true (json_object_get_null_member (result, "fail_reason"));
   g_assert_cmpint (json_object_get_int_member (result, "uploaded_bytes"), ==, file_size (big_video));
   g_assert_nonnull (strstr (run->err, "inbox notification"));
-  received = posting_received_sha256 (world, publish_id);
+  received = wbps_test_emulator_received_sha256 (world->emu, publish_id);
   g_assert_cmpstr (received, ==, sent);
   g_assert_cmpuint (posting_upload_count (world), ==, 1);
   history = posting_history (world);

@@ -27,27 +27,6 @@ typedef struct {
   char               *db_path;
 } Core;
 
-static void
-store_result (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_result (GAsyncResult **result)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (*result == NULL)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  return *result;
-}
-
 /* The same objects the command line builds, signed in through the CLI beforehand. */
 static void
 core_set_up (Core *core)
@@ -61,8 +40,8 @@ core_set_up (Core *core)
   auth_url = wbps_test_emulator_url (core->world->emu, "/v2/auth/authorize/");
   core->config = wbps_config_new_explicit (auth_url, core->world->emu->base_url, "wbps-demo", "wbps-demo-secret");
   core->accounts = wbps_account_manager_new (core->config, store);
-  wbps_account_manager_load_async (core->accounts, NULL, store_result, &result);
-  g_assert_true (wbps_account_manager_load_finish (core->accounts, wait_result (&result), &error));
+  wbps_account_manager_load_async (core->accounts, NULL, wbps_test_store_result, &result);
+  g_assert_true (wbps_account_manager_load_finish (core->accounts, wbps_test_await (&result, 60), &error));
   g_assert_no_error (error);
   g_assert_nonnull (wbps_account_manager_get_current (core->accounts));
   core->api = wbps_api_client_new (core->config, core->accounts);
@@ -189,8 +168,8 @@ run_job (WbpsPublishJob  *job,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  wbps_publish_job_run_async (job, cancellable, store_result, &result);
-  return wbps_publish_job_run_finish (job, wait_result (&result), error);
+  wbps_publish_job_run_async (job, cancellable, wbps_test_store_result, &result);
+  return wbps_publish_job_run_finish (job, wbps_test_await (&result, 60), error);
 }
 
 static void
@@ -202,7 +181,7 @@ test_states_and_signals (void)
   g_autoptr(GString) states = g_string_new (NULL);
   g_autoptr(GString) notices = g_string_new (NULL);
   Watch watch = { &core, states, notices, 0, 0, 0, FALSE, NULL };
-  g_autofree char *sent = posting_file_sha256 (video);
+  g_autofree char *sent = wbps_test_sha256_file (video);
   g_autofree char *received = NULL;
 
   core_set_up (&core);
@@ -219,7 +198,7 @@ test_states_and_signals (void)
   g_assert_nonnull (strstr (notices->str, "Demo Creator"));
   g_assert_cmpstr (wbps_publish_job_get_status (job), ==, "PUBLISH_COMPLETE");
   g_assert_cmpint (wbps_publish_job_get_uploaded_bytes (job), ==, watch.total);
-  received = posting_received_sha256 (core.world, wbps_publish_job_get_publish_id (job));
+  received = wbps_test_emulator_received_sha256 (core.world->emu, wbps_publish_job_get_publish_id (job));
   g_assert_cmpstr (received, ==, sent);
   core_tear_down (&core);
 }
@@ -232,8 +211,8 @@ lookup (Core       *core,
   g_autoptr(GError) error = NULL;
   WbpsPostRecord *record;
 
-  wbps_database_lookup_async (core->database, publish_id, NULL, store_result, &result);
-  record = wbps_database_lookup_finish (core->database, wait_result (&result), &error);
+  wbps_database_lookup_async (core->database, publish_id, NULL, wbps_test_store_result, &result);
+  record = wbps_database_lookup_finish (core->database, wbps_test_await (&result, 60), &error);
   g_assert_no_error (error);
   return record;
 }
@@ -273,7 +252,7 @@ test_cancel_then_resume (void)
   g_autoptr(WbpsPostRecord) checkpoint = NULL;
   g_autoptr(WbpsPostRecord) done = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *sent = posting_file_sha256 (video);
+  g_autofree char *sent = wbps_test_sha256_file (video);
   g_autofree char *received = NULL;
 
   core_set_up (&core);
@@ -300,7 +279,7 @@ test_cancel_then_resume (void)
   done = lookup (&core, checkpoint->publish_id);
   g_assert_cmpstr (done->state, ==, "DONE");
   g_assert_cmpuint (posting_upload_count (core.world), ==, 1);
-  received = posting_received_sha256 (core.world, checkpoint->publish_id);
+  received = wbps_test_emulator_received_sha256 (core.world->emu, checkpoint->publish_id);
   g_assert_cmpstr (received, ==, sent);
   core_tear_down (&core);
 }

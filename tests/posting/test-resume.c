@@ -23,7 +23,7 @@ test_interrupt_then_resume (void)
   g_autoptr(WbpsTestRun) resume = NULL;
   g_autoptr(JsonObject) row = NULL;
   g_autofree char *publish_id = posting_interrupt_after_first_chunk (world, video, CHUNK);
-  g_autofree char *sent = posting_file_sha256 (video);
+  g_autofree char *sent = wbps_test_sha256_file (video);
   g_autofree char *received = NULL;
 
   resume = posting_run (world, "resume", NULL);
@@ -31,7 +31,7 @@ test_interrupt_then_resume (void)
   /* The upload went on from where TikTok stood, not from the start. */
   g_assert_nonnull (strstr (resume->err, "Resuming the upload at byte"));
   g_assert_null (strstr (resume->err, "at byte 0 "));
-  received = posting_received_sha256 (world, publish_id);
+  received = wbps_test_emulator_received_sha256 (world->emu, publish_id);
   g_assert_cmpstr (received, ==, sent);
   g_assert_cmpuint (posting_upload_count (world), ==, 1);
   row = posting_only_row (world);

@@ -20,14 +20,14 @@ assert_posts_identically (PostingWorld *world,
   g_autoptr(JsonArray) history = NULL;
   g_autofree char *publish_id = NULL;
   g_autofree char *state = NULL;
-  g_autofree char *sent = posting_file_sha256 (path);
+  g_autofree char *sent = wbps_test_sha256_file (path);
   g_autofree char *received = NULL;
 
   run = posting_run (world, "post", path, "--privacy", "SELF_ONLY", "--chunk-size", CHUNK, NULL);
   g_assert_cmpint (run->status, ==, 0);
   g_assert_true (posting_parse_result (run, &publish_id, &state));
   g_assert_cmpstr (state, ==, "PUBLISH_COMPLETE");
-  received = posting_received_sha256 (world, publish_id);
+  received = wbps_test_emulator_received_sha256 (world->emu, publish_id);
   g_assert_cmpstr (received, ==, sent);
   g_assert_cmpuint (posting_upload_count (world), ==, 1);
   history = posting_history (world);

@@ -157,27 +157,6 @@ make_file (Fixture *fx,
   fx->sha256 = g_strdup (g_checksum_get_string (sum));
 }
 
-static char *
-stored_sha256 (Fixture *fx)
-{
-  g_autofree char *name = g_strdup (fx->publish_id);
-  g_autofree char *file = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr(GMappedFile) mapped = NULL;
-
-  for (char *p = name; *p; p++)
-    if (!g_ascii_isalnum (*p) && *p != '.' && *p != '_' && *p != '-')
-      *p = '_';
-  file = g_strconcat (name, ".bin", NULL);
-  path = g_build_filename (fx->emu->data_dir, "uploads", file, NULL);
-  mapped = g_mapped_file_new (path, FALSE, NULL);
-  if (mapped == NULL)
-    return g_strdup ("(nothing stored)");
-  return g_compute_checksum_for_data (G_CHECKSUM_SHA256,
-                                      (const guchar *) g_mapped_file_get_contents (mapped),
-                                      g_mapped_file_get_length (mapped));
-}
-
 /* ---- fixture ---- */
 
 static void
@@ -377,7 +356,7 @@ assert_uploaded_intact (Fixture      *fx,
   g_autofree char *stored = NULL;
 
   g_assert_no_error (fx->error);
-  stored = stored_sha256 (fx);
+  stored = wbps_test_emulator_received_sha256 (fx->emu, fx->publish_id);
   g_assert_cmpstr (stored, ==, fx->sha256);
   g_assert_cmpuint (fx->last_chunk_offset, ==, fx->plan.video_size);
   g_assert_cmpuint (fx->last_chunk_index, ==, fx->plan.total_chunk_count - 1);

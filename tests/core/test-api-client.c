@@ -14,35 +14,8 @@
 #include "wbps-error.h"
 #include "wbps-sign-in.h"
 #include "wbps-test-emulator.h"
+#include "wbps-test-server.h"
 #include "wbps-token-store.h"
-
-/* ---- waiting --------------------------------------------------------- */
-
-static gboolean
-on_deadline (gpointer user_data)
-{
-  g_error ("timed out waiting for an asynchronous operation");
-  return G_SOURCE_REMOVE;
-}
-
-static void
-store_result (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_result (GAsyncResult **slot)
-{
-  guint deadline = g_timeout_add_seconds (30, on_deadline, NULL);
-
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (deadline);
-  return *slot;
-}
 
 /* ---- the in-process fake --------------------------------------------- */
 
@@ -50,8 +23,8 @@ typedef struct _Fake Fake;
 typedef void (*FakeHandler) (Fake *fake, SoupServerMessage *msg, const char *path, const char *bearer);
 
 struct _Fake {
-  SoupServer         *server;
-  char               *base_url;
+  WbpsTestServer     *server;
+  const char         *base_url;
   FakeHandler         handler;
   guint               api_requests;
   guint               token_requests;
@@ -68,8 +41,7 @@ reply (SoupServerMessage *msg,
        guint              status,
        const char        *body)
 {
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
+  wbps_test_server_reply (msg, status, "application/json", body);
 }
 
 static void
@@ -150,28 +122,18 @@ fake_add_account (Fake *fake)
   token->access_expires_at = g_get_real_time () / G_USEC_PER_SEC + 86400;
   token->refresh_expires_at = g_get_real_time () / G_USEC_PER_SEC + 31536000;
   wbps_account_manager_add_async (fake->accounts, token, NULL, on_account_added, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
+  wbps_test_await_flag (&done, 30);
 }
 
 static void
 fake_setup (Fake          *fake,
             gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(WbpsTokenStore) store = wbps_token_store_new ();
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
   g_autofree char *auth_url = NULL;
-  GSList *uris;
 
-  fake->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (fake->server, NULL, fake_callback, fake, NULL);
-  soup_server_listen (fake->server, address, 0, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (fake->server);
-  fake->base_url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  fake->server = wbps_test_server_new (WBPS_TEST_SERVER_DEFAULT, fake_callback, fake);
+  fake->base_url = wbps_test_server_get_url (fake->server);
   fake->bearers = g_ptr_array_new_with_free_func (g_free);
 
   auth_url = g_strconcat (fake->base_url, "/v2/auth/authorize/", NULL);
@@ -188,10 +150,8 @@ fake_teardown (Fake          *fake,
   g_clear_object (&fake->api);
   g_clear_object (&fake->accounts);
   g_clear_object (&fake->config);
-  soup_server_disconnect (fake->server);
-  g_clear_object (&fake->server);
+  g_clear_pointer (&fake->server, wbps_test_server_free);
   g_ptr_array_unref (fake->bearers);
-  g_free (fake->base_url);
   g_free (fake->last_path);
   g_free (fake->last_body);
 }
@@ -205,8 +165,8 @@ fake_request (Fake        *fake,
   GAsyncResult *result = NULL;
   JsonObject *data;
 
-  wbps_api_client_request_async (fake->api, "act.raw", "POST", path, NULL, NULL, store_result, &result);
-  data = wbps_api_client_request_finish (fake->api, wait_result (&result), error);
+  wbps_api_client_request_async (fake->api, "act.raw", "POST", path, NULL, NULL, wbps_test_store_result, &result);
+  data = wbps_api_client_request_finish (fake->api, wbps_test_await (&result, 30), error);
   g_object_unref (result);
   return data;
 }
@@ -480,8 +440,8 @@ test_hostile_profile_bounded (Fake          *fake,
   const char *name;
 
   fake->handler = handle_hostile;
-  wbps_api_client_user_info_async (fake->api, "act.raw", NULL, store_result, &result);
-  user = wbps_api_client_user_info_finish (fake->api, wait_result (&result), &error);
+  wbps_api_client_user_info_async (fake->api, "act.raw", NULL, wbps_test_store_result, &result);
+  user = wbps_api_client_user_info_finish (fake->api, wbps_test_await (&result, 30), &error);
   g_object_unref (result);
   g_assert_no_error (error);
   g_assert_cmpstr (json_object_get_string_member (user, "open_id"), ==, "user-1");
@@ -559,8 +519,8 @@ fake_call (Fake        *fake,
   JsonObject *object;
 
   wbps_api_client_call_async (fake->api, NULL, "GET", "/v2/user/info/?fields=open_id", NULL, NULL,
-                              store_result, &result);
-  object = wbps_api_client_call_finish (fake->api, wait_result (&result), error);
+                              wbps_test_store_result, &result);
+  object = wbps_api_client_call_finish (fake->api, wbps_test_await (&result, 30), error);
   g_object_unref (result);
   return object;
 }
@@ -632,8 +592,8 @@ test_status_post_ids_exact (Fake          *fake,
   GAsyncResult *result = NULL;
 
   fake->handler = handle_status;
-  wbps_api_client_status_async (fake->api, NULL, "v_pub_file~v2-1.123", NULL, store_result, &result);
-  status = wbps_api_client_status_finish (fake->api, wait_result (&result), &error);
+  wbps_api_client_status_async (fake->api, NULL, "v_pub_file~v2-1.123", NULL, wbps_test_store_result, &result);
+  status = wbps_api_client_status_finish (fake->api, wbps_test_await (&result, 30), &error);
   g_object_unref (result);
 
   g_assert_no_error (error);
@@ -674,8 +634,8 @@ test_video_init_paths (Fake          *fake,
       g_autofree char *upload_url = NULL;
       GAsyncResult *result = NULL;
 
-      wbps_api_client_video_init_async (fake->api, "user-1", inbox_values[i], body, NULL, store_result, &result);
-      g_assert_true (wbps_api_client_video_init_finish (fake->api, wait_result (&result),
+      wbps_api_client_video_init_async (fake->api, "user-1", inbox_values[i], body, NULL, wbps_test_store_result, &result);
+      g_assert_true (wbps_api_client_video_init_finish (fake->api, wbps_test_await (&result, 30),
                                                         &publish_id, &upload_url, &error));
       g_object_unref (result);
       g_assert_no_error (error);
@@ -778,8 +738,8 @@ emu_sign_in (Emu     *emu,
   wbps_sign_in_set_open_browser (sign_in, FALSE);
   wbps_sign_in_set_timeout (sign_in, 20);
   g_signal_connect (sign_in, "authorize-url", G_CALLBACK (on_authorize_url), emu);
-  wbps_sign_in_run_async (sign_in, NULL, store_result, &result);
-  account = wbps_sign_in_run_finish (sign_in, wait_result (&result), error);
+  wbps_sign_in_run_async (sign_in, NULL, wbps_test_store_result, &result);
+  account = wbps_sign_in_run_finish (sign_in, wbps_test_await (&result, 30), error);
   g_object_unref (result);
   return account;
 }
@@ -814,8 +774,8 @@ test_emulator_sign_in_and_cap (Emu           *emu,
   g_assert_cmpstr (wbps_account_get_display_name (account), ==, "Capped Creator");
   g_assert_true (wbps_account_manager_get_current_account (emu->accounts) == account);
 
-  wbps_creator_info_query_async (emu->api, NULL, NULL, store_result, &result);
-  info = wbps_creator_info_query_finish (wait_result (&result), &error);
+  wbps_creator_info_query_async (emu->api, NULL, NULL, wbps_test_store_result, &result);
+  info = wbps_creator_info_query_finish (wbps_test_await (&result, 30), &error);
   g_object_unref (result);
   g_assert_null (info);
   g_assert_error (error, WBPS_TIKTOK_ERROR, WBPS_TIKTOK_ERROR_SPAM_RISK_TOO_MANY_POSTS);
@@ -844,8 +804,8 @@ test_emulator_creator_info (Emu           *emu,
   GAsyncResult *result = NULL;
 
   g_assert_no_error (error);
-  wbps_creator_info_query_async (emu->api, "shy", NULL, store_result, &result);
-  info = wbps_creator_info_query_finish (wait_result (&result), &error);
+  wbps_creator_info_query_async (emu->api, "shy", NULL, wbps_test_store_result, &result);
+  info = wbps_creator_info_query_finish (wbps_test_await (&result, 30), &error);
   g_object_unref (result);
   g_assert_no_error (error);
   g_assert_cmpstr (wbps_creator_info_get_open_id (info), ==, "shy");
@@ -885,8 +845,8 @@ test_emulator_expiring_token_refreshed (Emu           *emu,
   old_access = g_strdup (wbps_account_manager_lookup_token (emu->accounts, "busy")->access_token);
 
   /* Any authenticated call: an unknown publish_id is TikTok's answer once the token works. */
-  wbps_api_client_status_async (emu->api, NULL, "v_pub_file~v2-1.999", NULL, store_result, &result);
-  status = wbps_api_client_status_finish (emu->api, wait_result (&result), &error);
+  wbps_api_client_status_async (emu->api, NULL, "v_pub_file~v2-1.999", NULL, wbps_test_store_result, &result);
+  status = wbps_api_client_status_finish (emu->api, wbps_test_await (&result, 30), &error);
   g_object_unref (result);
   g_assert_null (status);
   g_assert_error (error, WBPS_TIKTOK_ERROR, WBPS_TIKTOK_ERROR_INVALID_PUBLISH_ID);
