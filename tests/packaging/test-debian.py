@@ -37,11 +37,31 @@ check(os.access(os.path.join(DEBIAN, "rules"), os.X_OK), "debian/rules is execut
 
 control = read("control")
 packages = re.findall(r"^Package: (\S+)", control, re.M)
-check(packages == ["wbps", "wbps-relay"], "debian/control builds wbps and wbps-relay", str(packages))
-sections = re.split(r"\n\n+", control.strip())
-relay = next((s for s in sections if s.startswith("Package: wbps-relay")), "")
-check(re.search(r"^Depends:.*\bwbps \(>= \$\{source:Version\}\)", relay, re.M) is not None,
-      "wbps-relay depends on the wbps of the same version (the relay runs in the wbps program)")
+check(packages == ["wbps", "wbps-cli", "wbps-relay"], "debian/control builds wbps, wbps-cli and wbps-relay",
+      str(packages))
+sections = {re.match(r"Package: (\S+)", s).group(1): s
+            for s in re.split(r"\n\n+", control.strip()) if s.startswith("Package: ")}
+
+
+def depends(package):
+    """The package names of a binary package's Depends (substitution variables left out)."""
+    field = re.search(r"^Depends:(.*?)(?=^\S|\Z)", sections.get(package, ""), re.M | re.S)
+    names = re.findall(r"(?:^|[,|])\s*([a-z0-9][a-z0-9.+-]+)", field.group(1).replace("\n", " ")) if field else []
+    return set(names)
+
+
+check(re.search(r"^Depends:.*\bwbps-cli \(>= \$\{source:Version\}\), wbps-cli \(<< ", sections.get("wbps-relay", ""),
+                re.M) is not None,
+      "wbps-relay depends on the wbps-cli of the same version (the relay runs in the wbps program)")
+check("wbps" not in depends("wbps-relay") and "wbps" not in depends("wbps-cli"),
+      "neither wbps-relay nor wbps-cli depends on the desktop package",
+      f"{depends('wbps-relay')} {depends('wbps-cli')}")
+check("wbps-cli" in depends("wbps"), "wbps (the desktop app) depends on wbps-cli (the command line)",
+      str(depends("wbps")))
+toolkit = re.compile(r"gtk|adwaita|gstreamer1\.0-plugins-(good|bad)|gstreamer1\.0-libav")
+check(not any(toolkit.search(d) for p in ("wbps-cli", "wbps-relay") for d in depends(p)),
+      "wbps-cli and wbps-relay depend on no toolkit or GStreamer plugin set by name",
+      f"{depends('wbps-cli')} {depends('wbps-relay')}")
 
 # Every pkg-config dependency the build uses comes from a Build-Depends package.
 build_depends = re.search(r"^Build-Depends:(.*?)^\S", control, re.M | re.S).group(1)
@@ -94,6 +114,15 @@ check(not unshipped, "every installed file is in a package", f"not shipped: {uns
 check(not twice, "no file is in both packages", f"twice: {twice[:20]}")
 for unit in [f for f in staged if f.endswith(".service")]:
     check(owners.get(unit) == ["wbps-relay"], f"{os.path.basename(unit)} is in wbps-relay")
+
+# ${shlibs:Depends} of wbps-cli comes from what its programs link (dpkg-shlibdeps reads their
+# DT_NEEDED entries): the command line and the relay it runs link no GTK or libadwaita.
+for program in sorted(f for f, o in owners.items() if o == ["wbps-cli"] and "/bin/" in f):
+    exe = os.path.join(BUILDDIR, "src", "cli" if program.endswith("/wbps") else "emulator", os.path.basename(program))
+    dump = subprocess.run(["objdump", "-p", exe], capture_output=True, text=True)
+    needed = re.findall(r"^\s+NEEDED\s+(\S+)", dump.stdout, re.M)
+    check(dump.returncode == 0 and needed and not [n for n in needed if re.search(r"gtk|adwaita|graphene|cairo|pango", n)],
+          f"{os.path.basename(program)} (wbps-cli) links no GTK, libadwaita, cairo or pango", str(needed))
 
 print(f"1..{len(results)}")
 for i, (ok, name, detail) in enumerate(results, 1):
