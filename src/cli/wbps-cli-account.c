@@ -10,7 +10,6 @@
 #include "wbps-json.h"
 #include "wbps-sign-in.h"
 
-#define WHOAMI_PATH "/v2/user/info/?fields=open_id,union_id,avatar_url,display_name"
 
 static int
 fail (WbpsCli      *cli,
@@ -108,7 +107,7 @@ is_unreachable (const GError *error)
          wbps_tiktok_error_is_transient (error);
 }
 
-/* Stores a display name or avatar that changed at TikTok since the sign-in. */
+/* Stores a display name, username or avatar that changed at TikTok since the sign-in. */
 static void
 keep_profile_fresh (WbpsCli    *cli,
                     const char *open_id,
@@ -118,7 +117,7 @@ keep_profile_fresh (WbpsCli    *cli,
   WbpsAccount *account = wbps_account_manager_lookup (accounts, open_id);
   /* Bounded like the sign-in's: a huge display name must never reach the keyring. */
   g_autoptr(JsonObject) user = wbps_api_client_read_user (data, NULL);
-  const char *name, *avatar;
+  const char *name, *username, *avatar;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   WbpsCliWaiter waiter = { cli, NULL, FALSE };
@@ -128,12 +127,15 @@ keep_profile_fresh (WbpsCli    *cli,
     return;
   if ((name = wbps_json_get_string (user, "display_name")) == NULL)
     name = wbps_account_get_display_name (account);
+  if ((username = wbps_json_get_string (user, "username")) == NULL)
+    username = wbps_account_get_username (account);
   if ((avatar = wbps_json_get_string (user, "avatar_url")) == NULL)
     avatar = wbps_account_get_avatar_url (account);
   if (g_strcmp0 (name, wbps_account_get_display_name (account)) == 0 &&
+      g_strcmp0 (username, wbps_account_get_username (account)) == 0 &&
       g_strcmp0 (avatar, wbps_account_get_avatar_url (account)) == 0)
     return;
-  wbps_account_manager_update_profile_async (accounts, open_id, name, avatar, cli->cancellable,
+  wbps_account_manager_update_profile_async (accounts, open_id, name, username, avatar, cli->cancellable,
                                              wbps_cli_waiter_cb, &waiter);
   result = wbps_cli_waiter_wait (&waiter);
   if (!wbps_account_manager_update_profile_finish (accounts, result, &error))
@@ -167,6 +169,7 @@ wbps_cli_whoami (WbpsCli  *cli,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) data = NULL;
   g_autofree char *open_id = NULL;
+  g_autofree char *scopes = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) call_error = NULL;
   WbpsCliWaiter waiter = { cli, NULL, FALSE };
@@ -178,9 +181,11 @@ wbps_cli_whoami (WbpsCli  *cli,
   if ((open_id = g_strdup (wbps_cli_require_account (cli, &error))) == NULL)
     return fail (cli, error, json);
 
+  account = wbps_account_manager_lookup (wbps_context_get_account_manager (cli->context), open_id);
+  scopes = account != NULL ? g_strjoinv (",", (GStrv) wbps_account_get_scopes (account)) : NULL;
   /* Asking TikTok proves the sign-in still works, refreshing the token if due. */
-  wbps_api_client_call_async (wbps_cli_get_api (cli), open_id, "GET", WHOAMI_PATH, NULL,
-                              cli->cancellable, wbps_cli_waiter_cb, &waiter);
+  wbps_api_client_call_async (wbps_cli_get_api (cli), open_id, "GET", wbps_api_client_user_info_path (scopes),
+                              NULL, cli->cancellable, wbps_cli_waiter_cb, &waiter);
   result = wbps_cli_waiter_wait (&waiter);
   if ((data = wbps_api_client_call_finish (wbps_cli_get_api (cli), result, &call_error)) != NULL)
     keep_profile_fresh (cli, open_id, data);

@@ -724,6 +724,8 @@ refresh_cb (GObject      *source,
   fresh->client_key = g_strdup (account->client_key);
   g_free (fresh->display_name);
   fresh->display_name = g_strdup (account->display_name);
+  g_free (fresh->username);
+  fresh->username = g_strdup (account->username);
   g_free (fresh->avatar_url);
   fresh->avatar_url = g_strdup (account->avatar_url);
   if (fresh->scope == NULL)
@@ -946,6 +948,7 @@ void
 wbps_account_manager_update_profile_async (WbpsAccountManager  *self,
                                            const char          *open_id,
                                            const char          *display_name,
+                                           const char          *username,
                                            const char          *avatar_url,
                                            GCancellable        *cancellable,
                                            GAsyncReadyCallback  callback,
@@ -972,6 +975,8 @@ wbps_account_manager_update_profile_async (WbpsAccountManager  *self,
   /* In memory at once, so a refresh finishing meanwhile stores the new profile too. */
   g_free (account->display_name);
   account->display_name = g_strdup (display_name);
+  g_free (account->username);
+  account->username = g_strdup (username);
   g_free (account->avatar_url);
   account->avatar_url = g_strdup (avatar_url);
   sync_models (self);

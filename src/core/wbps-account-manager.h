@@ -80,10 +80,12 @@ WbpsToken          *wbps_account_manager_get_token_finish  (WbpsAccountManager  
                                                             GAsyncResult        *result,
                                                             GError             **error);
 
-/* Keeps the profile (display name, avatar) of an account up to date in the keyring. */
+/* Keeps the profile (display name, username, avatar; each nullable) of an account up to date
+ * in the keyring. */
 void                wbps_account_manager_update_profile_async  (WbpsAccountManager  *self,
                                                                 const char          *open_id,
                                                                 const char          *display_name,
+                                                                const char          *username,
                                                                 const char          *avatar_url,
                                                                 GCancellable        *cancellable,
                                                                 GAsyncReadyCallback  callback,

@@ -12,7 +12,5 @@ WbpsAccount  *wbps_account_new                 (const char      *open_id);
 void          wbps_account_update              (WbpsAccount     *self,
                                                 const WbpsToken *token,
                                                 gboolean         needs_sign_in);
-void          wbps_account_set_username        (WbpsAccount     *self,
-                                                const char      *username);
 
 G_END_DECLS

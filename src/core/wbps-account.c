@@ -311,6 +311,7 @@ wbps_account_update (WbpsAccount     *self,
   g_object_freeze_notify (G_OBJECT (self));
   if (set_string (self, &self->display_name, token->display_name, PROP_DISPLAY_NAME))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
+  set_string (self, &self->username, token->username, PROP_USERNAME);
   set_string (self, &self->avatar_url, token->avatar_url, PROP_AVATAR_URL);
   set_scope (self, token->scope);
   set_int64 (self, &self->access_expires_at, token->access_expires_at, PROP_ACCESS_EXPIRES_AT);
@@ -321,15 +322,6 @@ wbps_account_update (WbpsAccount     *self,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NEEDS_SIGN_IN]);
     }
   g_object_thaw_notify (G_OBJECT (self));
-}
-
-void
-wbps_account_set_username (WbpsAccount *self,
-                           const char  *username)
-{
-  g_return_if_fail (WBPS_IS_ACCOUNT (self));
-
-  set_string (self, &self->username, username, PROP_USERNAME);
 }
 
 static char *

@@ -19,7 +19,7 @@ const char   *wbps_account_get_open_id             (WbpsAccount *self);
 const char   *wbps_account_get_display_name        (WbpsAccount *self);
 /* The display name, or the open_id when TikTok gave none: what to call the account. */
 const char   *wbps_account_get_name                (WbpsAccount *self);
-/* (nullable): known once creator_info was queried for the account. */
+/* (nullable): the TikTok handle (@name), from user info when user.info.profile was granted. */
 const char   *wbps_account_get_username            (WbpsAccount *self);
 /* (nullable) */
 const char   *wbps_account_get_avatar_url          (WbpsAccount *self);

@@ -21,6 +21,9 @@
 #define MAX_RATE_LIMITED_RETRIES 8
 
 #define USER_INFO_PATH    "/v2/user/info/?fields=open_id,union_id,avatar_url,display_name"
+/* username needs user.info.profile: asked for only when granted, or TikTok refuses the call. */
+#define USER_INFO_PROFILE_PATH USER_INFO_PATH ",username"
+#define PROFILE_SCOPE     "user.info.profile"
 #define DIRECT_INIT_PATH  "/v2/post/publish/video/init/"
 #define INBOX_INIT_PATH   "/v2/post/publish/inbox/video/init/"
 #define STATUS_PATH       "/v2/post/publish/status/fetch/"
@@ -697,12 +700,21 @@ set_string_or_skip (JsonObject *object,
   g_free (value);
 }
 
+const char *
+wbps_api_client_user_info_path (const char *granted_scopes)
+{
+  g_auto(GStrv) scopes = g_strsplit (granted_scopes != NULL ? granted_scopes : "", ",", -1);
+
+  return g_strv_contains ((const char * const *) scopes, PROFILE_SCOPE) ? USER_INFO_PROFILE_PATH
+                                                                         : USER_INFO_PATH;
+}
+
 /**
  * wbps_api_client_read_user:
  * The user object of a user info reply's data, holding only what wbps keeps,
  * bounded so that no reply can make the stored sign-in too large to store
  * (a 64 MB display name once made the keyring item unreadable).
- * Returns: (transfer full): open_id, union_id, display_name, avatar_url
+ * Returns: (transfer full): open_id, union_id, display_name, username, avatar_url
  */
 JsonObject *
 wbps_api_client_read_user (JsonObject  *data,
@@ -725,6 +737,8 @@ wbps_api_client_read_user (JsonObject  *data,
                                                       WBPS_MAX_ID_BYTES));
   set_string_or_skip (kept, "display_name", bounded_text (wbps_json_get_string (user, "display_name"),
                                                           WBPS_MAX_DISPLAY_NAME_BYTES));
+  set_string_or_skip (kept, "username", bounded_text (wbps_json_get_string (user, "username"),
+                                                      WBPS_MAX_ID_BYTES));
   /* An address too long to be real is dropped, not cut (a cut one would point elsewhere). */
   if (avatar_url != NULL && strlen (avatar_url) <= WBPS_MAX_URL_BYTES &&
       g_utf8_validate (avatar_url, -1, NULL) &&
@@ -759,6 +773,7 @@ on_user_info_reply (GObject      *source,
 void
 wbps_api_client_user_info_async (WbpsApiClient       *self,
                                  const char          *access_token,
+                                 const char          *granted_scopes,
                                  GCancellable        *cancellable,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
@@ -766,13 +781,14 @@ wbps_api_client_user_info_async (WbpsApiClient       *self,
   GTask *task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, wbps_api_client_user_info_async);
-  wbps_api_client_request_async (self, access_token, "GET", USER_INFO_PATH, NULL, cancellable,
-                                 on_user_info_reply, task);
+  wbps_api_client_request_async (self, access_token, "GET", wbps_api_client_user_info_path (granted_scopes),
+                                 NULL, cancellable, on_user_info_reply, task);
 }
 
 /**
  * wbps_api_client_user_info_finish:
- * Returns: (transfer full): the "user" object (open_id, union_id, avatar_url, display_name)
+ * Returns: (transfer full): the "user" object (open_id, union_id, avatar_url, display_name,
+ *   and username when user.info.profile was granted)
  */
 JsonObject *
 wbps_api_client_user_info_finish (WbpsApiClient  *self,

@@ -20,18 +20,21 @@ typedef struct {
   gint64     uploaded_bytes;  /* -1 when absent */
 } WbpsPublishStatus;
 
-/* Reader of status/fetch's "data" object (fuzzed with tests/fuzz/fuzz-api-reply). */
+/* (transfer full): Reader of status/fetch's "data" object (fuzzed with
+ * tests/fuzz/fuzz-api-reply).
+ */
 WbpsPublishStatus *wbps_publish_status_new_from_data (JsonObject *data);
 
 #define WBPS_TYPE_PUBLISH_STATUS (wbps_publish_status_get_type ())
 GType              wbps_publish_status_get_type (void) G_GNUC_CONST;
+/* (transfer full) */
 WbpsPublishStatus *wbps_publish_status_copy     (const WbpsPublishStatus *status);
 void               wbps_publish_status_free     (WbpsPublishStatus       *status);
 /* PUBLISH_COMPLETE, SEND_TO_USER_INBOX or FAILED: TikTok will say nothing more. */
 gboolean           wbps_publish_status_is_final (const WbpsPublishStatus *status);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WbpsPublishStatus, wbps_publish_status_free)
 
-/* Plain-language explanation of a fail_reason (spec 4.9). */
+/* (transfer none): Plain-language explanation of a fail_reason (spec 4.9). */
 const char *wbps_fail_reason_describe (const char *fail_reason);
 
 #define WBPS_TYPE_API_CLIENT (wbps_api_client_get_type ())
@@ -44,14 +47,18 @@ G_DECLARE_FINAL_TYPE (WbpsApiClient, wbps_api_client, WBPS, API_CLIENT, GObject)
  * spaced per token to stay inside the endpoint's documented limit (init 6/min,
  * creator_info 20/min, status 30/min, user info 600/min) and a 429 is waited
  * out (Retry-After, else backoff) rather than failed.
+ * Returns: (transfer full)
  */
 WbpsApiClient *wbps_api_client_new            (WbpsConfig          *config,
                                                WbpsAccountManager  *accounts);
+/* (transfer none) */
 SoupSession   *wbps_api_client_get_session    (WbpsApiClient       *self);
 void           wbps_api_client_set_deadline   (WbpsApiClient       *self,
                                                guint                seconds);
 
-/* A v2 envelope reply's "data", or a WBPS_TIKTOK_ERROR / WBPS_ERROR_MALFORMED_REPLY; bounded in size and depth. */
+/* (transfer full) (nullable): A v2 envelope reply's "data", or a WBPS_TIKTOK_ERROR /
+ * WBPS_ERROR_MALFORMED_REPLY; bounded in size and depth; NULL with @error set.
+ */
 JsonObject    *wbps_api_client_parse_reply    (GBytes              *bytes,
                                                guint                http_status,
                                                GError             **error);
@@ -65,6 +72,7 @@ void        wbps_api_client_request_async     (WbpsApiClient       *self,
                                                GCancellable        *cancellable,
                                                GAsyncReadyCallback  callback,
                                                gpointer             user_data);
+/* (transfer full) */
 JsonObject *wbps_api_client_request_finish    (WbpsApiClient       *self,
                                                GAsyncResult        *result,
                                                GError             **error);
@@ -79,19 +87,31 @@ void        wbps_api_client_call_async        (WbpsApiClient       *self,
                                                GCancellable        *cancellable,
                                                GAsyncReadyCallback  callback,
                                                gpointer             user_data);
+/* (transfer full) */
 JsonObject *wbps_api_client_call_finish       (WbpsApiClient       *self,
                                                GAsyncResult        *result,
                                                GError             **error);
 
+/* (transfer full) (nullable): NULL with @error set when the reply has no usable user */
 JsonObject *wbps_api_client_read_user         (JsonObject          *data,
                                                GError             **error);
 
-/* GET /v2/user/info/?fields=open_id,union_id,avatar_url,display_name with a raw token. */
+/*
+ * The user info path for a token with @granted_scopes (comma-separated, nullable):
+ * fields open_id, union_id, avatar_url, display_name, and username when
+ * user.info.profile is among them.
+ * Returns: (transfer none)
+ */
+const char *wbps_api_client_user_info_path    (const char          *granted_scopes);
+
+/* GET wbps_api_client_user_info_path (@granted_scopes) with a raw token. */
 void        wbps_api_client_user_info_async   (WbpsApiClient       *self,
                                                const char          *access_token,
+                                               const char          *granted_scopes,
                                                GCancellable        *cancellable,
                                                GAsyncReadyCallback  callback,
                                                gpointer             user_data);
+/* (transfer full) */
 JsonObject *wbps_api_client_user_info_finish  (WbpsApiClient       *self,
                                                GAsyncResult        *result,
                                                GError             **error);
@@ -116,6 +136,7 @@ void               wbps_api_client_status_async  (WbpsApiClient       *self,
                                                   GCancellable        *cancellable,
                                                   GAsyncReadyCallback  callback,
                                                   gpointer             user_data);
+/* (transfer full) */
 WbpsPublishStatus *wbps_api_client_status_finish (WbpsApiClient       *self,
                                                   GAsyncResult        *result,
                                                   GError             **error);

@@ -9,6 +9,7 @@
 
 #include "wbps-chunk-input-stream.h"
 #include "wbps-chunk-plan.h"
+#include "wbps-uploader.h"
 
 /* Big enough that disk reads are few, small enough to keep memory flat. */
 #define BUFFER_SIZE (512 * 1024)

@@ -14,6 +14,7 @@ G_DECLARE_FINAL_TYPE (WbpsChunkInputStream, wbps_chunk_input_stream, WBPS, CHUNK
  * whatever the chunk size. Meant for a worker thread (the uploader sends each
  * chunk with libsoup's blocking API there). Seekable, so libsoup can rewind it.
  * @fd_owner keeps @fd open.
+ * Returns: (transfer full)
  */
 GInputStream *wbps_chunk_input_stream_new          (GObject              *fd_owner,
                                                     int                   fd,

@@ -5,6 +5,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "wbps-chunk-plan.h"
+#include "wbps-uploader.h"
 
 /*
  * TikTok writes "MB" and its examples mix 10^6 and 2^20. Every limit below is
@@ -14,8 +15,6 @@
  *   whole upload   <= 64 MB: "S > 64 MB needs N >= 2" holds either way
  *   last chunk    <= 128 MB (128,000,000) < 128 MiB
  */
-
-G_DEFINE_QUARK (wbps-upload-error-quark, wbps_upload_error)
 
 static gboolean
 check_video_size (guint64   video_size,

@@ -5,29 +5,6 @@
 
 G_BEGIN_DECLS
 
-/*
- * WBPS_UPLOAD_ERROR: the chunk plan and the upload (spec 4.5).
- * Chunk-plan errors are INVALID_SIZE and INVALID_CHUNK_SIZE; the others come
- * from WbpsUploader.
- */
-#define WBPS_UPLOAD_ERROR (wbps_upload_error_quark ())
-
-typedef enum {
-  WBPS_UPLOAD_ERROR_FAILED,
-  WBPS_UPLOAD_ERROR_INVALID_SIZE,        /* 0 bytes, or more than 4 GiB */
-  WBPS_UPLOAD_ERROR_INVALID_CHUNK_SIZE,  /* --chunk-size (or a stored plan) breaks a rule of 4.5 */
-  WBPS_UPLOAD_ERROR_NOT_LOCAL,           /* the GFile is not a local file */
-  WBPS_UPLOAD_ERROR_FILE_CHANGED,        /* size on disk differs from the plan's video_size */
-  WBPS_UPLOAD_ERROR_URL_EXPIRED,         /* HTTP 403: the upload URL's hour is over */
-  WBPS_UPLOAD_ERROR_URL_UNKNOWN,         /* HTTP 404: no upload task for this URL */
-  WBPS_UPLOAD_ERROR_REJECTED,            /* another 4xx (e.g. 400 malformed) */
-  WBPS_UPLOAD_ERROR_RANGE_MISMATCH,      /* 416 / lost chunk that reconciling could not settle */
-  WBPS_UPLOAD_ERROR_TOO_MANY_RETRIES,    /* transient failures exhausted the attempts */
-  WBPS_UPLOAD_ERROR_PROTOCOL,            /* an answer the spec does not allow (e.g. 201 too early) */
-} WbpsUploadError;
-
-GQuark wbps_upload_error_quark (void);
-
 /* Limits, valid under both readings of TikTok's "MB" (10^6 and 2^20). */
 #define WBPS_CHUNK_PLAN_MAX_VIDEO_SIZE   G_GUINT64_CONSTANT (4294967296) /* 4 GiB */
 #define WBPS_CHUNK_PLAN_MAX_WHOLE_SIZE   G_GUINT64_CONSTANT (64000000)   /* sent as one chunk up to this */
@@ -55,7 +32,8 @@ typedef struct {
  * picks the default; otherwise it is the user's --chunk-size, validated against
  * every rule of 4.5 (an override at least as big as a file of <= 64,000,000
  * bytes sends it whole). Fails with WBPS_UPLOAD_ERROR_INVALID_SIZE or
- * _INVALID_CHUNK_SIZE and a message naming the rule and the numbers.
+ * _INVALID_CHUNK_SIZE (wbps-uploader.h: the plan is the uploader's) and a
+ * message naming the rule and the numbers.
  */
 gboolean  wbps_chunk_plan_compute            (guint64              video_size,
                                               guint64              chunk_override,

@@ -23,19 +23,24 @@ typedef enum {
  * environment (WBPS_AUTH_URL, WBPS_API_URL, WBPS_CLIENT_KEY, WBPS_CLIENT_SECRET,
  * WBPS_SANDBOX), then GSettings (ai.fvz.Wbps, when the schema is installed), then
  * build-time defaults. The client secret is never taken from an option.
+ * Returns: (transfer full)
  */
 WbpsConfig  *wbps_config_new                (const char  *auth_url_option,
                                              const char  *api_url_option,
                                              const char  *client_key_option);
-/* For the demo mode and tests: every value given, nothing looked up. */
+/* (transfer full): For the demo mode and tests: every value given, nothing looked up. */
 WbpsConfig  *wbps_config_new_explicit       (const char  *auth_url,
                                              const char  *api_url,
                                              const char  *client_key,
                                              const char  *client_secret);
 
+/* (transfer none) */
 const char  *wbps_config_get_auth_url       (WbpsConfig  *self);
+/* (transfer none) */
 const char  *wbps_config_get_api_url        (WbpsConfig  *self);
+/* (transfer none) */
 const char  *wbps_config_get_client_key     (WbpsConfig  *self);
+/* (transfer none) (nullable): NULL when no secret is configured (a relay broker may hold it) */
 const char  *wbps_config_get_client_secret  (WbpsConfig  *self);
 gboolean     wbps_config_get_sandbox        (WbpsConfig  *self);
 void         wbps_config_set_sandbox        (WbpsConfig  *self,
@@ -55,16 +60,17 @@ WbpsConfigSource wbps_config_get_source     (WbpsConfig  *self,
  * The wbps relay (server mode) this desktop uses, or NULL: WBPS_RELAY_URL, then
  * GSettings relay-url; the --relay-url option sets it. With a relay and no client
  * secret, token calls go through the relay's broker, which holds the secret.
+ * Returns: (transfer none) (nullable)
  */
 const char  *wbps_config_get_relay_url      (WbpsConfig  *self);
 void         wbps_config_set_relay_url      (WbpsConfig  *self,
                                              const char  *relay_url);
 gboolean     wbps_config_uses_broker        (WbpsConfig  *self);
-/* The relay URL + @path, e.g. "/events"; the relay must be set. */
+/* (transfer full): The relay URL + @path, e.g. "/events"; the relay must be set. */
 char        *wbps_config_relay_endpoint     (WbpsConfig  *self,
                                              const char  *path);
 
-/* Build an absolute URL under the API base, e.g. "/v2/oauth/token/". */
+/* (transfer full): Build an absolute URL under the API base, e.g. "/v2/oauth/token/". */
 char        *wbps_config_api_endpoint       (WbpsConfig  *self,
                                              const char  *path);
 
@@ -72,7 +78,9 @@ char        *wbps_config_api_endpoint       (WbpsConfig  *self,
 gboolean     wbps_config_validate           (WbpsConfig  *self,
                                              GError     **error);
 
-/* GSettings of the app, or NULL when the schema is not installed (e.g. uninstalled tests). */
+/* (transfer full) (nullable): GSettings of the app, or NULL when the schema is not installed
+ * (e.g. uninstalled tests).
+ */
 GSettings   *wbps_config_get_settings       (void);
 
 G_END_DECLS

@@ -37,7 +37,9 @@ typedef struct {
 
 #define WBPS_TYPE_POST_RECORD (wbps_post_record_get_type ())
 GType           wbps_post_record_get_type (void) G_GNUC_CONST;
+/* (transfer full) */
 WbpsPostRecord *wbps_post_record_new      (void);
+/* (transfer full) */
 WbpsPostRecord *wbps_post_record_copy     (const WbpsPostRecord *record);
 void            wbps_post_record_free     (WbpsPostRecord       *record);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WbpsPostRecord, wbps_post_record_free)
@@ -65,8 +67,10 @@ G_DECLARE_FINAL_TYPE (WbpsDatabase, wbps_database, WBPS, DATABASE, GObject)
  * Signal "saved" (WbpsPostRecord *record): a row was inserted or updated by
  * this object (emitted in the caller's main context, before the write's own
  * callback); the history model follows the jobs through it.
+ * Returns: (transfer full)
  */
 WbpsDatabase   *wbps_database_new            (const char          *path);
+/* (transfer none) */
 const char     *wbps_database_get_path       (WbpsDatabase        *self);
 
 /* Creates the directory and the file, enables WAL, migrates the schema. */
@@ -104,6 +108,7 @@ void            wbps_database_lookup_async   (WbpsDatabase        *self,
                                               GCancellable        *cancellable,
                                               GAsyncReadyCallback  callback,
                                               gpointer             user_data);
+/* (transfer full) */
 WbpsPostRecord *wbps_database_lookup_finish  (WbpsDatabase        *self,
                                               GAsyncResult        *result,
                                               GError             **error);
@@ -113,6 +118,7 @@ void            wbps_database_list_async     (WbpsDatabase        *self,
                                               GCancellable        *cancellable,
                                               GAsyncReadyCallback  callback,
                                               gpointer             user_data);
+/* (transfer full) */
 GPtrArray      *wbps_database_list_finish    (WbpsDatabase        *self,
                                               GAsyncResult        *result,
                                               GError             **error);
@@ -122,6 +128,7 @@ void            wbps_database_latest_interrupted_async  (WbpsDatabase        *se
                                                          GCancellable        *cancellable,
                                                          GAsyncReadyCallback  callback,
                                                          gpointer             user_data);
+/* (transfer full) (nullable): NULL when no upload stopped midway (no error then) */
 WbpsPostRecord *wbps_database_latest_interrupted_finish (WbpsDatabase        *self,
                                                          GAsyncResult        *result,
                                                          GError             **error);

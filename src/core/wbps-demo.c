@@ -13,6 +13,7 @@
 
 #include "wbps-demo.h"
 #include "wbps-error.h"
+#include "wbps-timeout.h"
 
 #define EMULATOR_NAME     "wbps-emulator"
 #define READY_PREFIX      "listening on "
@@ -166,18 +167,15 @@ write_config_in_thread (GTask        *task,
 
 typedef struct {
   GDataInputStream *out;
-  GSource          *timeout;
+  GCancellable     *deadline;  /* cancelled once the start is decided */
 } Start;
 
 static void
 start_free (Start *start)
 {
   g_clear_object (&start->out);
-  if (start->timeout != NULL)
-    {
-      g_source_destroy (start->timeout);
-      g_source_unref (start->timeout);
-    }
+  g_cancellable_cancel (start->deadline);
+  g_clear_object (&start->deadline);
   g_free (start);
 }
 
@@ -245,6 +243,8 @@ on_ready_line (GObject      *source,
   GError *error = NULL;
 
   line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, &error);
+  if (line == NULL || g_str_has_prefix (line, READY_PREFIX))
+    g_cancellable_cancel (start->deadline);
   if (g_task_return_error_if_cancelled (task))
     return;
   if (line == NULL)
@@ -280,16 +280,21 @@ read_ready_line (GTask *task)
                                        on_ready_line, task);
 }
 
-static gboolean
-on_start_timeout (gpointer user_data)
+/* Holds no ref on the demo (its finalize stops the emulator): the start's task keeps it alive
+ * until the deadline is cancelled, and a cancelled deadline does not touch it. */
+static void
+on_start_deadline (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
-  GTask *task = user_data;
-  Start *start = g_task_get_task_data (task);
+  WbpsDemo *self = user_data;
 
-  g_clear_pointer (&start->timeout, g_source_unref);
+  /* Cancelled: the emulator was ready (or gone) in time. */
+  if (!wbps_timeout_finish (result, NULL))
+    return;
+  g_assert (WBPS_IS_DEMO (self));
   /* Killing it ends the pending read with EOF, which reports the failure. */
-  wbps_demo_stop (g_task_get_source_object (task));
-  return G_SOURCE_REMOVE;
+  wbps_demo_stop (self);
 }
 
 static GSubprocess *
@@ -332,9 +337,8 @@ on_config_written (GObject      *source,
     }
   start_draining (self, g_subprocess_get_stderr_pipe (self->process));
   start->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->process));
-  start->timeout = g_timeout_source_new_seconds (START_TIMEOUT_SEC);
-  g_source_set_callback (start->timeout, on_start_timeout, task, NULL);
-  g_source_attach (start->timeout, g_main_context_get_thread_default ());
+  start->deadline = g_cancellable_new ();
+  wbps_timeout_async (NULL, START_TIMEOUT_SEC * 1000, start->deadline, on_start_deadline, self);
   read_ready_line (g_steal_pointer (&task));
 }
 
@@ -370,24 +374,31 @@ wbps_demo_start_finish (WbpsDemo      *self,
 
 /* ---- stopping -------------------------------------------------------- */
 
+typedef struct {
+  gboolean exited;
+  gboolean waited;   /* the stop's grace time ran out or was cancelled */
+} Stopping;
+
 static void
 on_emulator_exited (GObject      *source,
                     GAsyncResult *result,
                     gpointer      user_data)
 {
-  gboolean *exited = user_data;
+  Stopping *stopping = user_data;
 
   g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
-  *exited = TRUE;
+  stopping->exited = TRUE;
 }
 
-static gboolean
-on_stop_timeout (gpointer user_data)
+static void
+on_stop_grace_over (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
 {
-  gboolean *timed_out = user_data;
+  Stopping *stopping = user_data;
 
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
+  wbps_timeout_finish (result, NULL);
+  stopping->waited = TRUE;
 }
 
 /* SIGTERM lets a persisting emulator finish writing its state; SIGKILL if it hangs. */
@@ -395,9 +406,8 @@ void
 wbps_demo_stop (WbpsDemo *self)
 {
   g_autoptr(GSubprocess) process = NULL;
-  gboolean exited = FALSE;
-  gboolean timed_out = FALSE;
-  guint timeout_id;
+  g_autoptr(GCancellable) grace = g_cancellable_new ();
+  Stopping stopping = { FALSE, FALSE };
 
   g_return_if_fail (WBPS_IS_DEMO (self));
 
@@ -406,17 +416,15 @@ wbps_demo_stop (WbpsDemo *self)
   process = g_steal_pointer (&self->process);
   g_cancellable_cancel (self->io_cancellable);
   g_subprocess_send_signal (process, SIGTERM);
-  g_subprocess_wait_async (process, NULL, on_emulator_exited, &exited);
-  timeout_id = g_timeout_add (STOP_TIMEOUT_MSEC, on_stop_timeout, &timed_out);
-  while (!exited && !timed_out)
+  g_subprocess_wait_async (process, NULL, on_emulator_exited, &stopping);
+  wbps_timeout_async (NULL, STOP_TIMEOUT_MSEC, grace, on_stop_grace_over, &stopping);
+  while (!stopping.exited && !stopping.waited)
     g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (timeout_id);
-  if (!exited)
-    {
-      g_subprocess_force_exit (process);
-      while (!exited)
-        g_main_context_iteration (NULL, TRUE);
-    }
+  if (!stopping.exited)
+    g_subprocess_force_exit (process);
+  /* Both callbacks point at this frame: let each run before it returns. */
+  g_cancellable_cancel (grace);
+  while (!stopping.exited || !stopping.waited)
+    g_main_context_iteration (NULL, TRUE);
   g_debug ("Demo emulator stopped");
 }

@@ -23,22 +23,27 @@ G_DECLARE_FINAL_TYPE (WbpsDemo, wbps_demo, WBPS, DEMO, GObject)
  * to the running wbps (build tree or same directory), then the install dirs.
  * It is stopped by wbps_demo_stop() or when the WbpsDemo is finalized, and dies
  * with the wbps process.
+ * Returns: (transfer full)
  */
 WbpsDemo    *wbps_demo_new              (void);
 
-/* Path of the emulator executable that would be used, or NULL when none is found. */
+/* (transfer full) (nullable): Path of the emulator executable that would be used, or NULL when
+ * none is found.
+ */
 char        *wbps_demo_find_emulator    (void);
 
 void         wbps_demo_start_async      (WbpsDemo            *self,
                                          GCancellable        *cancellable,
                                          GAsyncReadyCallback  callback,
                                          gpointer             user_data);
+/* (transfer full) */
 WbpsConfig  *wbps_demo_start_finish     (WbpsDemo            *self,
                                          GAsyncResult        *result,
                                          GError             **error);
 
-/* http://127.0.0.1:PORT once started, else NULL. */
+/* (transfer none) (nullable): http://127.0.0.1:PORT once started, else NULL. */
 const char  *wbps_demo_get_base_url     (WbpsDemo            *self);
+/* (transfer none) */
 const char  *wbps_demo_get_data_dir     (WbpsDemo            *self);
 
 void         wbps_demo_stop             (WbpsDemo            *self);

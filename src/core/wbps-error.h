@@ -51,12 +51,16 @@ typedef enum {
 GQuark           wbps_tiktok_error_quark            (void);
 
 WbpsTiktokError  wbps_tiktok_error_code_from_string (const char   *tiktok_code);
+/* (transfer full) */
 GError          *wbps_tiktok_error_new              (const char   *tiktok_code,
                                                      const char   *tiktok_message,
                                                      const char   *log_id,
                                                      guint         http_status);
+/* (transfer none) (nullable) */
 const char      *wbps_tiktok_error_get_code         (const GError *error);
+/* (transfer none) (nullable) */
 const char      *wbps_tiktok_error_get_message      (const GError *error);
+/* (transfer none) (nullable) */
 const char      *wbps_tiktok_error_get_log_id       (const GError *error);
 guint            wbps_tiktok_error_get_http_status  (const GError *error);
 gboolean         wbps_tiktok_error_is_transient     (const GError *error);
@@ -75,10 +79,12 @@ typedef enum {
 
 GQuark  wbps_error_quark       (void);
 
-/* One plain-language line for a user: the message, plus "(log ID …)" when TikTok gave one. */
+/* (transfer full): One plain-language line for a user: the message, plus "(log ID …)" when TikTok
+ * gave one.
+ */
 char   *wbps_error_describe    (const GError *error);
 
-/* A JSON object {code, message, log_id} for --json error output. */
+/* (transfer full): A JSON object {code, message, log_id} for --json error output. */
 char   *wbps_error_to_json     (const GError *error);
 
 G_END_DECLS

@@ -22,6 +22,7 @@ void     wbps_http_send_and_read_async  (SoupSession          *session,
                                          GCancellable         *cancellable,
                                          GAsyncReadyCallback   callback,
                                          gpointer              user_data);
+/* (transfer full) */
 GBytes  *wbps_http_send_and_read_finish (GAsyncResult         *result,
                                          GError              **error);
 

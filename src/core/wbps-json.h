@@ -108,6 +108,7 @@ wbps_json_add_int (JsonBuilder *builder,
 gboolean  wbps_json_check_bounds  (const char  *data,
                                    gsize        length,
                                    GError     **error);
+/* (transfer full) (nullable): NULL with @error set */
 JsonNode *wbps_json_parse_bounded (const char  *data,
                                    gsize        length,
                                    GError     **error);

@@ -10,6 +10,7 @@
 #include "wbps-loopback-server.h"
 #include "wbps-pkce.h"
 #include "wbps-redact.h"
+#include "wbps-timeout.h"
 
 #define CALLBACK_PATH "/callback/"
 /* How long the browser gets to receive the final page before the port closes anyway. */
@@ -24,11 +25,13 @@ struct _WbpsLoopbackServer
   guint       port;
 
   /* The pending wait and what ends it. */
-  GTask      *task;
-  char       *expected_state;
-  GSource    *timeout_source;
-  GSource    *cancel_source;
-  GSource    *finish_source;
+  GTask        *task;
+  char         *expected_state;
+  /* The timed phase under way (the browser's deadline, then the page's grace
+   * time): cancelled to end it early, or through the caller's cancellable. */
+  GCancellable *phase;
+  gulong        phase_forward_id;
+  GSource      *finish_source;
   /* Outcome of the accepted callback, handed over once its page is written. */
   char       *code;
   char       *scopes;
@@ -36,7 +39,7 @@ struct _WbpsLoopbackServer
 };
 
 G_DEFINE_TYPE (WbpsLoopbackServer, wbps_loopback_server, G_TYPE_OBJECT)
-G_DEFINE_QUARK (wbps-login-error-quark, wbps_login_error)
+G_DEFINE_QUARK (wbps-loopback-server-error-quark, wbps_loopback_server_error)
 
 typedef struct {
   char *code;
@@ -62,11 +65,52 @@ destroy_source (GSource **source)
   g_clear_pointer (source, g_source_unref);
 }
 
+/* Ends the timed phase under way; its wait then completes as stale and is ignored. */
+static void
+end_phase (WbpsLoopbackServer *self)
+{
+  GCancellable *caller = self->task != NULL ? g_task_get_cancellable (self->task) : NULL;
+
+  if (self->phase == NULL)
+    return;
+  if (caller != NULL)
+    g_cancellable_disconnect (caller, self->phase_forward_id);
+  self->phase_forward_id = 0;
+  g_cancellable_cancel (self->phase);
+  g_clear_object (&self->phase);
+}
+
+static void
+forward_cancel_cb (GCancellable *caller,
+                   GCancellable *phase)
+{
+  /* May run on the thread that cancelled: it touches only the phase's cancellable. */
+  g_cancellable_cancel (phase);
+}
+
+static void phase_over_cb (GObject      *source,
+                           GAsyncResult *result,
+                           gpointer      user_data);
+
+/* Waits @ms, unless the caller cancels first or the phase is ended (phase_over_cb tells which). */
+static void
+start_phase (WbpsLoopbackServer *self,
+             guint               ms)
+{
+  GCancellable *caller = g_task_get_cancellable (self->task);
+
+  end_phase (self);
+  self->phase = g_cancellable_new ();
+  wbps_timeout_async (self, ms, self->phase, phase_over_cb, g_object_ref (self->phase));
+  if (caller != NULL)
+    self->phase_forward_id = g_cancellable_connect (caller, G_CALLBACK (forward_cancel_cb),
+                                                    g_object_ref (self->phase), g_object_unref);
+}
+
 static void
 clear_wait (WbpsLoopbackServer *self)
 {
-  destroy_source (&self->timeout_source);
-  destroy_source (&self->cancel_source);
+  end_phase (self);
   destroy_source (&self->finish_source);
   g_clear_pointer (&self->expected_state, wbps_secret_free);
   g_clear_pointer (&self->code, wbps_secret_free);
@@ -74,25 +118,16 @@ clear_wait (WbpsLoopbackServer *self)
   g_clear_error (&self->outcome_error);
 }
 
-static GSource *
-attach_source (GSource     *source,
-               GSourceFunc  func,
-               gpointer     data,
-               GTask       *task)
-{
-  g_source_set_callback (source, func, data, NULL);
-  g_source_attach (source, g_task_get_context (task));
-  return source;
-}
-
 /* Ends the pending wait; the port is closed before the caller hears of it. */
 static void
 finish_wait (WbpsLoopbackServer *self,
              GError             *error)
 {
-  g_autoptr(GTask) task = g_steal_pointer (&self->task);
+  g_autoptr(GTask) task = NULL;
   WaitResult *result;
 
+  end_phase (self);
+  task = g_steal_pointer (&self->task);
   wbps_loopback_server_close (self);
   if (error != NULL)
     {
@@ -216,15 +251,33 @@ outcome_page_finished_cb (SoupServerMessage  *msg,
   g_source_attach (self->finish_source, g_task_get_context (self->task));
 }
 
-/* Safety net: the outcome is delivered even if the page's "finished" never comes. */
-static gboolean
-page_grace_cb (gpointer user_data)
+/*
+ * A timed phase is over: the caller cancelled; or the browser's deadline passed
+ * (no callback accepted yet); or, once one was, the page's grace time (a safety
+ * net: the outcome is delivered even if the page's "finished" never comes).
+ * Stale when the phase was ended meanwhile.
+ */
+static void
+phase_over_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
-  WbpsLoopbackServer *self = user_data;
+  WbpsLoopbackServer *self = WBPS_LOOPBACK_SERVER (source);
+  g_autoptr(GCancellable) phase = user_data;
+  gboolean ran_out = wbps_timeout_finish (result, NULL);
 
-  g_clear_pointer (&self->timeout_source, g_source_unref);
-  finish_wait (self, g_steal_pointer (&self->outcome_error));
-  return G_SOURCE_REMOVE;
+  g_assert (WBPS_IS_LOOPBACK_SERVER (self));
+
+  if (phase != self->phase)
+    return;
+  if (!ran_out)
+    finish_wait (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                            _("The TikTok sign-in was cancelled.")));
+  else if (self->expected_state != NULL)
+    finish_wait (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                                            _("The TikTok sign-in was not completed in time.")));
+  else
+    finish_wait (self, g_steal_pointer (&self->outcome_error));
 }
 
 /* error_type is the more precise category (non_sandbox_target comes as access_denied). */
@@ -263,7 +316,7 @@ wbps_loopback_server_read_callback (GHashTable  *query,
     }
   if (!query_has (query, "code"))
     {
-      g_set_error_literal (error, WBPS_LOGIN_ERROR, WBPS_LOGIN_ERROR_MISSING_CODE,
+      g_set_error_literal (error, WBPS_LOOPBACK_SERVER_ERROR, WBPS_LOOPBACK_SERVER_ERROR_MISSING_CODE,
                            _("TikTok's answer reached wbps without an authorization code."));
       return FALSE;
     }
@@ -279,12 +332,10 @@ accept_callback (WbpsLoopbackServer *self,
                  SoupServerMessage  *msg,
                  GHashTable         *query)
 {
-  destroy_source (&self->timeout_source);
   wbps_loopback_server_read_callback (query, &self->code, &self->scopes, &self->outcome_error);
   g_clear_pointer (&self->expected_state, wbps_secret_free);
   serve_outcome_page (msg, self->outcome_error);
-  self->timeout_source = attach_source (g_timeout_source_new_seconds (PAGE_GRACE_SECONDS),
-                                        page_grace_cb, self, self->task);
+  start_phase (self, PAGE_GRACE_SECONDS * 1000);
   g_signal_connect_object (msg, "finished", G_CALLBACK (outcome_page_finished_cb), self, 0);
 }
 
@@ -370,7 +421,7 @@ wbps_loopback_server_new (GError **error)
   /* IPV4_ONLY with listen_local means exactly 127.0.0.1: never a wildcard address. */
   if (!soup_server_listen_local (self->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &local_error))
     {
-      g_set_error (error, WBPS_LOGIN_ERROR, WBPS_LOGIN_ERROR_BIND,
+      g_set_error (error, WBPS_LOOPBACK_SERVER_ERROR, WBPS_LOOPBACK_SERVER_ERROR_BIND,
                    _("Could not open a local port for the TikTok sign-in: %s"), local_error->message);
       return NULL;
     }
@@ -417,29 +468,6 @@ wbps_loopback_server_close (WbpsLoopbackServer *self)
     soup_server_disconnect (self->server);
 }
 
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  WbpsLoopbackServer *self = user_data;
-
-  g_clear_pointer (&self->timeout_source, g_source_unref);
-  finish_wait (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                                          _("The TikTok sign-in was not completed in time.")));
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-cancelled_cb (GCancellable *cancellable,
-              gpointer      user_data)
-{
-  WbpsLoopbackServer *self = user_data;
-
-  g_clear_pointer (&self->cancel_source, g_source_unref);
-  finish_wait (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                          _("The TikTok sign-in was cancelled.")));
-  return G_SOURCE_REMOVE;
-}
-
 void
 wbps_loopback_server_wait_async (WbpsLoopbackServer  *self,
                                  const char          *expected_state,
@@ -473,13 +501,7 @@ wbps_loopback_server_wait_async (WbpsLoopbackServer  *self,
   wbps_redact_register (self->expected_state);
   if (timeout_seconds == 0)
     timeout_seconds = WBPS_LOOPBACK_DEFAULT_TIMEOUT;
-  /* Milliseconds, not _seconds (): that one may fire up to a second early. */
-  self->timeout_source = attach_source (g_timeout_source_new (MIN (timeout_seconds, G_MAXUINT / 1000) * 1000),
-                                        timeout_cb, self, self->task);
-  /* A source, not a handler: cancellation may come from another thread. */
-  if (cancellable != NULL)
-    self->cancel_source = attach_source (g_cancellable_source_new (cancellable),
-                                         G_SOURCE_FUNC (cancelled_cb), self, self->task);
+  start_phase (self, MIN (timeout_seconds, G_MAXUINT / 1000) * 1000);
 }
 
 char *

@@ -26,20 +26,26 @@ G_DECLARE_FINAL_TYPE (WbpsOAuthClient, wbps_oauth_client, WBPS, OAUTH_CLIENT, GO
  * wbps_redact_register().
  *
  * @session may be NULL: the client then makes its own SoupSession.
+ * Returns: (transfer full)
  */
 WbpsOAuthClient *wbps_oauth_client_new                  (WbpsConfig           *config,
                                                          SoupSession          *session);
-/* The flat OAuth envelope of a reply body (the fuzzed parser): the object, or a WBPS_TIKTOK_ERROR. */
+/* (transfer full) (nullable): The flat OAuth envelope of a reply body (the fuzzed parser): the
+ * object, or a WBPS_TIKTOK_ERROR; NULL with @error set.
+ */
 JsonObject      *wbps_oauth_client_parse_reply          (guint                 status,
                                                          GBytes               *body,
                                                          GError              **error);
+/* (transfer none) */
 WbpsConfig      *wbps_oauth_client_get_config           (WbpsOAuthClient      *self);
+/* (transfer none) */
 SoupSession     *wbps_oauth_client_get_session          (WbpsOAuthClient      *self);
 
 /*
  * The browser URL: auth-url?client_key=…&scope=…&response_type=code&redirect_uri=…
  * &state=…&code_challenge=…&code_challenge_method=S256 (form-encoded query).
  * @scope_csv NULL = WBPS_OAUTH_DEFAULT_SCOPES. The URL holds the state: do not log it.
+ * Returns: (transfer full)
  */
 char            *wbps_oauth_client_build_authorize_url  (WbpsOAuthClient      *self,
                                                          const char           *redirect_uri,
@@ -60,6 +66,7 @@ void             wbps_oauth_client_exchange_code_async  (WbpsOAuthClient      *s
                                                          GCancellable         *cancellable,
                                                          GAsyncReadyCallback   callback,
                                                          gpointer              user_data);
+/* (transfer full) */
 WbpsToken       *wbps_oauth_client_exchange_code_finish (WbpsOAuthClient      *self,
                                                          GAsyncResult         *result,
                                                          GError              **error);
@@ -75,6 +82,7 @@ void             wbps_oauth_client_refresh_async        (WbpsOAuthClient      *s
                                                          GCancellable         *cancellable,
                                                          GAsyncReadyCallback   callback,
                                                          gpointer              user_data);
+/* (transfer full) */
 WbpsToken       *wbps_oauth_client_refresh_finish       (WbpsOAuthClient      *self,
                                                          GAsyncResult         *result,
                                                          GError              **error);

@@ -16,9 +16,12 @@ G_BEGIN_DECLS
  * if the kernel CSPRNG is unusable the process aborts rather than fall back.
  * The returned secrets are registered with wbps_redact_register(); free them
  * with wbps_secret_free().
+ * Returns: (transfer full)
  */
 char     *wbps_pkce_new_verifier   (void);
+/* (transfer full) */
 char     *wbps_pkce_challenge      (const char *verifier);
+/* (transfer full) */
 char     *wbps_pkce_new_state      (void);
 
 /* Fills @buffer from the kernel CSPRNG (getrandom, retrying on EINTR). */

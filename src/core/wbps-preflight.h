@@ -24,7 +24,9 @@ typedef struct {
 
 #define WBPS_TYPE_MEDIA_INFO (wbps_media_info_get_type ())
 GType           wbps_media_info_get_type (void) G_GNUC_CONST;
+/* (transfer full) */
 WbpsMediaInfo  *wbps_media_info_new      (void);
+/* (transfer full) */
 WbpsMediaInfo  *wbps_media_info_copy     (const WbpsMediaInfo *info);
 void            wbps_media_info_free     (WbpsMediaInfo       *info);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WbpsMediaInfo, wbps_media_info_free)
@@ -76,6 +78,7 @@ void            wbps_preflight_probe_async  (WbpsPreflight       *self,
                                              GCancellable        *cancellable,
                                              GAsyncReadyCallback  callback,
                                              gpointer             user_data);
+/* (transfer full) */
 WbpsMediaInfo  *wbps_preflight_probe_finish (WbpsPreflight       *self,
                                              GAsyncResult        *result,
                                              GError             **error);

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "wbps-rate-limiter.h"
+#include "wbps-timeout.h"
 
 /* Our send time and TikTok's receive time differ a little: keep that much slack. */
 #define DEFAULT_MARGIN_USEC (G_USEC_PER_SEC)
@@ -18,7 +19,7 @@ struct _Bucket {
   guint            per_minute;    /* 0 = unlimited */
   gint64           paused_until;  /* monotonic; 0 = not paused */
   guint            backoff_step;
-  GSource         *timer;
+  GCancellable    *timer;         /* the pending wait for the next grant, or NULL */
 };
 
 typedef struct {
@@ -46,10 +47,8 @@ bucket_free (Bucket *bucket)
   /* Waiters hold a ref on the limiter, so none is left here. */
   g_assert (g_queue_is_empty (&bucket->waiters));
   if (bucket->timer != NULL)
-    {
-      g_source_destroy (bucket->timer);
-      g_source_unref (bucket->timer);
-    }
+    g_cancellable_cancel (bucket->timer);
+  g_clear_object (&bucket->timer);
   g_array_unref (bucket->stamps);
   g_free (bucket);
 }
@@ -137,14 +136,18 @@ bucket_delay (Bucket *bucket,
   return delay;
 }
 
-static gboolean
-on_bucket_timer (gpointer user_data)
+/* A replaced or freed bucket's wait ends cancelled, and then must not touch the bucket. */
+static void
+on_bucket_timer (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
   Bucket *bucket = user_data;
 
-  g_clear_pointer (&bucket->timer, g_source_unref);
+  if (!wbps_timeout_finish (result, NULL))
+    return;
+  g_clear_object (&bucket->timer);
   bucket_pump (bucket);
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -152,15 +155,11 @@ bucket_schedule (Bucket *bucket,
                  gint64  delay_usec)
 {
   if (bucket->timer != NULL)
-    {
-      g_source_destroy (bucket->timer);
-      g_clear_pointer (&bucket->timer, g_source_unref);
-    }
+    g_cancellable_cancel (bucket->timer);
+  g_clear_object (&bucket->timer);
+  bucket->timer = g_cancellable_new ();
   /* Round up: waking early would only find the slot still taken. */
-  bucket->timer = g_timeout_source_new ((guint) ((delay_usec + 999) / 1000));
-  g_source_set_static_name (bucket->timer, "[wbps] rate limiter");
-  g_source_set_callback (bucket->timer, on_bucket_timer, bucket, NULL);
-  g_source_attach (bucket->timer, g_main_context_get_thread_default ());
+  wbps_timeout_async (NULL, (guint) ((delay_usec + 999) / 1000), bucket->timer, on_bucket_timer, bucket);
 }
 
 static void

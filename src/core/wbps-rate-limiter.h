@@ -18,6 +18,7 @@ G_DECLARE_FINAL_TYPE (WbpsRateLimiter, wbps_rate_limiter, WBPS, RATE_LIMITER, GO
  * bucket (Retry-After when given, else exponential backoff with jitter) until
  * wbps_rate_limiter_report_success() clears the backoff. Waiters are served in
  * order. @key identifies the token (pass a digest, never the token itself).
+ * Returns: (transfer full)
  */
 WbpsRateLimiter *wbps_rate_limiter_new             (void);
 

@@ -13,6 +13,7 @@ G_BEGIN_DECLS
  */
 void   wbps_redact_register            (const char *secret);
 void   wbps_redact_forget_all          (void);
+/* (transfer full) */
 char  *wbps_redact                     (const char *text);
 void   wbps_redact_install_log_writer  (void);
 

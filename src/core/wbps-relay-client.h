@@ -36,10 +36,12 @@ G_DECLARE_FINAL_TYPE (WbpsRelayClient, wbps_relay_client, WBPS, RELAY_CLIENT, GO
  *   "failed"          (GError *error): the stream cannot go on (not signed in, token refused,
  *                     or unreachable when give-up-when-unreachable is set). The client stops.
  * Properties: "connected" (bool, notify), "cursor" (last event id, int64, read/write).
+ * Returns: (transfer full)
  */
 WbpsRelayClient *wbps_relay_client_new      (WbpsConfig          *config,
                                              WbpsAccountManager  *accounts,
                                              const char          *open_id);
+/* (transfer none) (nullable) */
 const char      *wbps_relay_client_get_open_id   (WbpsRelayClient *self);
 gboolean         wbps_relay_client_get_connected (WbpsRelayClient *self);
 gint64           wbps_relay_client_get_cursor    (WbpsRelayClient *self);

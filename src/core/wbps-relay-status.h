@@ -12,6 +12,7 @@ G_BEGIN_DECLS
  * publicly_available → PUBLISH_COMPLETE with its post id, inbox_delivered →
  * SEND_TO_USER_INBOX, failed → FAILED with the reason. NULL for any other
  * event (no status in it).
+ * Returns: (transfer full) (nullable)
  */
 WbpsPublishStatus *wbps_publish_status_new_from_event (WbpsWebhookEvent *event);
 

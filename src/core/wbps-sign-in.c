@@ -274,6 +274,8 @@ on_user_info (GObject      *source,
   g_free (run->token->display_name);
   run->token->display_name = g_strdup (display_name != NULL && *display_name != '\0'
                                        ? display_name : run->token->open_id);
+  g_free (run->token->username);
+  run->token->username = g_strdup (wbps_json_get_string (user, "username"));
   g_free (run->token->avatar_url);
   run->token->avatar_url = g_strdup (wbps_json_get_string (user, "avatar_url"));
   wbps_account_manager_add_async (self->accounts, run->token, g_task_get_cancellable (task),
@@ -296,7 +298,8 @@ on_code_exchanged (GObject      *source,
       g_task_return_error (task, error);
       return;
     }
-  wbps_api_client_user_info_async (self->api, run->token->access_token, g_task_get_cancellable (task),
+  wbps_api_client_user_info_async (self->api, run->token->access_token, run->token->scope,
+                                   g_task_get_cancellable (task),
                                    on_user_info, g_object_ref (task));
 }
 

@@ -15,9 +15,11 @@ G_DECLARE_FINAL_TYPE (WbpsTokenStore, wbps_token_store, WBPS, TOKEN_STORE, GObje
  * Token bundles in the Secret Service: one item per (client_key, open_id) with
  * schema "ai.fvz.Wbps.Token", attributes client_key and open_id, and the JSON of
  * wbps_token_serialize() as the secret (application/json). Everything is async.
+ * Returns: (transfer none)
  */
 const SecretSchema *wbps_token_store_get_schema    (void);
 
+/* (transfer full) */
 WbpsTokenStore     *wbps_token_store_new           (void);
 
 /* Creates the item of @token, or replaces the existing one of the same account. */
@@ -37,6 +39,7 @@ void                wbps_token_store_lookup_async  (WbpsTokenStore      *self,
                                                     GCancellable        *cancellable,
                                                     GAsyncReadyCallback  callback,
                                                     gpointer             user_data);
+/* (transfer full) */
 WbpsToken          *wbps_token_store_lookup_finish (WbpsTokenStore      *self,
                                                     GAsyncResult        *result,
                                                     GError             **error);
@@ -50,6 +53,7 @@ void                wbps_token_store_list_async    (WbpsTokenStore      *self,
                                                     GCancellable        *cancellable,
                                                     GAsyncReadyCallback  callback,
                                                     gpointer             user_data);
+/* (transfer full) */
 GPtrArray          *wbps_token_store_list_finish   (WbpsTokenStore      *self,
                                                     GAsyncResult        *result,
                                                     GError             **error);

@@ -29,6 +29,7 @@ wbps_token_copy (const WbpsToken *token)
   copy->refresh_token = g_strdup (token->refresh_token);
   copy->scope = g_strdup (token->scope);
   copy->display_name = g_strdup (token->display_name);
+  copy->username = g_strdup (token->username);
   copy->avatar_url = g_strdup (token->avatar_url);
   copy->access_expires_at = token->access_expires_at;
   copy->refresh_expires_at = token->refresh_expires_at;
@@ -46,6 +47,7 @@ wbps_token_free (WbpsToken *token)
   wbps_secret_free (token->refresh_token);
   g_free (token->scope);
   g_free (token->display_name);
+  g_free (token->username);
   g_free (token->avatar_url);
   g_free (token);
 }
@@ -152,6 +154,7 @@ wbps_token_serialize (const WbpsToken *token)
   wbps_json_add_string_or_null (builder, "refresh_token", token->refresh_token);
   wbps_json_add_string_or_null (builder, "scope", token->scope);
   wbps_json_add_string_or_null (builder, "display_name", token->display_name);
+  wbps_json_add_string_or_null (builder, "username", token->username);
   wbps_json_add_string_or_null (builder, "avatar_url", token->avatar_url);
   wbps_json_add_int (builder, "access_expires_at", token->access_expires_at);
   wbps_json_add_int (builder, "refresh_expires_at", token->refresh_expires_at);
@@ -182,6 +185,7 @@ wbps_token_deserialize (const char  *json,
   token->refresh_token = g_strdup (wbps_json_get_string (object, "refresh_token"));
   token->scope = g_strdup (wbps_json_get_string (object, "scope"));
   token->display_name = g_strdup (wbps_json_get_string (object, "display_name"));
+  token->username = g_strdup (wbps_json_get_string (object, "username"));
   token->avatar_url = g_strdup (wbps_json_get_string (object, "avatar_url"));
   token->access_expires_at = json_object_get_int_member_with_default (object, "access_expires_at", 0);
   token->refresh_expires_at = json_object_get_int_member_with_default (object, "refresh_expires_at", 0);

@@ -17,6 +17,7 @@ typedef struct {
   char   *refresh_token;
   char   *scope;              /* comma-separated, as granted */
   char   *display_name;
+  char   *username;           /* TikTok handle (the @name); only with user.info.profile */
   char   *avatar_url;
   gint64  access_expires_at;
   gint64  refresh_expires_at;
@@ -25,11 +26,15 @@ typedef struct {
 #define WBPS_TYPE_TOKEN (wbps_token_get_type ())
 
 GType       wbps_token_get_type                (void) G_GNUC_CONST;
+/* (transfer full) */
 WbpsToken  *wbps_token_new                     (void);
+/* (transfer full) */
 WbpsToken  *wbps_token_copy                    (const WbpsToken *token);
 void        wbps_token_free                    (WbpsToken       *token);
 
-/* From TikTok's flat token reply; @now is Unix seconds when the reply arrived. */
+/* (transfer full) (nullable): From TikTok's flat token reply; @now is Unix seconds when the reply
+ * arrived; NULL with @error set.
+ */
 WbpsToken  *wbps_token_new_from_response       (JsonObject      *reply,
                                                 const char      *client_key,
                                                 gint64           now,
@@ -40,7 +45,9 @@ gboolean    wbps_token_update_from_response    (WbpsToken       *token,
                                                 gint64           now,
                                                 GError         **error);
 
+/* (transfer full) */
 char       *wbps_token_serialize               (const WbpsToken *token);
+/* (transfer full) (nullable): NULL with @error set */
 WbpsToken  *wbps_token_deserialize             (const char      *json,
                                                 GError         **error);
 

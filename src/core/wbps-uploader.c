@@ -13,6 +13,7 @@
 #include "wbps-uploader.h"
 #include "wbps-chunk-input-stream.h"
 #include "wbps-http.h"
+#include "wbps-timeout.h"
 
 /* ------------------------------------------------------------------------ */
 /* WbpsUploader                                                              */
@@ -49,8 +50,6 @@ struct _WbpsUploader
   guint                    reconcile_rounds;
   char                    *reconcile_reason; /* set while reconciling a lost reply */
   gboolean                 body_sent;       /* the current chunk's body went out in full */
-  GSource                 *wait_source;
-  GSource                 *wait_cancel_source;
 
   GMainContext            *context;         /* the upload's; worker threads report back here */
 
@@ -69,6 +68,7 @@ struct _WbpsUploader
 };
 
 G_DEFINE_FINAL_TYPE (WbpsUploader, wbps_uploader, G_TYPE_OBJECT)
+G_DEFINE_QUARK (wbps-upload-error-quark, wbps_upload_error)
 
 enum {
   PROP_0,
@@ -257,37 +257,24 @@ backoff_delay_ms (WbpsUploader *self)
   return (guint) (delay * g_random_double_range (0.75, 1.25));
 }
 
+/* The retry wait is over, or was cancelled (which ends the upload at once). */
 static void
-clear_wait (WbpsUploader *self)
+retry_waited_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
-  if (self->wait_source != NULL)
-    g_source_destroy (self->wait_source);
-  if (self->wait_cancel_source != NULL)
-    g_source_destroy (self->wait_cancel_source);
-  g_clear_pointer (&self->wait_source, g_source_unref);
-  g_clear_pointer (&self->wait_cancel_source, g_source_unref);
-}
+  WbpsUploader *self = WBPS_UPLOADER (source);
+  GError *error = NULL;
 
-static gboolean
-retry_timeout_cb (gpointer user_data)
-{
-  WbpsUploader *self = user_data;
+  g_assert (WBPS_IS_UPLOADER (self));
 
-  clear_wait (self);
+  if (!wbps_timeout_finish (result, &error))
+    {
+      finish_upload (self, error);
+      return;
+    }
   if (!finish_if_cancelled (self))
     send_chunk (self);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-retry_cancelled_cb (GCancellable *cancellable,
-                    gpointer      user_data)
-{
-  WbpsUploader *self = user_data;
-
-  clear_wait (self);
-  finish_if_cancelled (self);
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -315,15 +302,7 @@ schedule_retry (WbpsUploader *self,
   set_body (self, NULL);
   emit_progress (self, TRUE);
 
-  self->wait_source = g_timeout_source_new (delay);
-  g_source_set_callback (self->wait_source, retry_timeout_cb, self, NULL);
-  g_source_attach (self->wait_source, g_task_get_context (self->task));
-  if (cancellable != NULL)
-    {
-      self->wait_cancel_source = g_cancellable_source_new (cancellable);
-      g_source_set_callback (self->wait_cancel_source, G_SOURCE_FUNC (retry_cancelled_cb), self, NULL);
-      g_source_attach (self->wait_cancel_source, g_task_get_context (self->task));
-    }
+  wbps_timeout_async (self, delay, cancellable, retry_waited_cb, NULL);
 }
 
 /* ---- reconciling ---- */
@@ -1018,7 +997,6 @@ wbps_uploader_dispose (GObject *object)
   WbpsUploader *self = WBPS_UPLOADER (object);
 
   g_assert (self->task == NULL);
-  clear_wait (self);
   clear_message (self);
   stop_progress_ticks (self);
   set_body (self, NULL);

@@ -7,6 +7,29 @@
 
 G_BEGIN_DECLS
 
+/*
+ * WBPS_UPLOAD_ERROR: the upload (spec 4.5), raised by WbpsUploader and by the
+ * parts it is made of: its chunk plan (INVALID_SIZE, INVALID_CHUNK_SIZE) and
+ * the chunk stream that reads the file (FILE_CHANGED).
+ */
+#define WBPS_UPLOAD_ERROR (wbps_upload_error_quark ())
+
+typedef enum {
+  WBPS_UPLOAD_ERROR_FAILED,
+  WBPS_UPLOAD_ERROR_INVALID_SIZE,        /* 0 bytes, or more than 4 GiB */
+  WBPS_UPLOAD_ERROR_INVALID_CHUNK_SIZE,  /* --chunk-size (or a stored plan) breaks a rule of 4.5 */
+  WBPS_UPLOAD_ERROR_NOT_LOCAL,           /* the GFile is not a local file */
+  WBPS_UPLOAD_ERROR_FILE_CHANGED,        /* size on disk differs from the plan's video_size */
+  WBPS_UPLOAD_ERROR_URL_EXPIRED,         /* HTTP 403: the upload URL's hour is over */
+  WBPS_UPLOAD_ERROR_URL_UNKNOWN,         /* HTTP 404: no upload task for this URL */
+  WBPS_UPLOAD_ERROR_REJECTED,            /* another 4xx (e.g. 400 malformed) */
+  WBPS_UPLOAD_ERROR_RANGE_MISMATCH,      /* 416 / lost chunk that reconciling could not settle */
+  WBPS_UPLOAD_ERROR_TOO_MANY_RETRIES,    /* transient failures exhausted the attempts */
+  WBPS_UPLOAD_ERROR_PROTOCOL,            /* an answer the spec does not allow (e.g. 201 too early) */
+} WbpsUploadError;
+
+GQuark wbps_upload_error_quark (void);
+
 #define WBPS_TYPE_UPLOADER (wbps_uploader_get_type ())
 G_DECLARE_FINAL_TYPE (WbpsUploader, wbps_uploader, WBPS, UPLOADER, GObject)
 
@@ -31,6 +54,7 @@ typedef void (*WbpsUploadReconcileFunc) (WbpsUploader *uploader,
  * failures (5xx, timeout, dropped connection) resend the identical range with
  * jittered exponential backoff; 403 (URL expired) and 404 (unknown URL) fail at
  * once (WBPS_UPLOAD_ERROR_URL_EXPIRED / _URL_UNKNOWN).
+ * Returns: (transfer full)
  */
 WbpsUploader *wbps_uploader_new                (GFile                   *file,
                                                 const char              *upload_url,
@@ -64,6 +88,7 @@ gboolean      wbps_uploader_upload_finish      (WbpsUploader            *self,
                                                 GAsyncResult            *result,
                                                 GError                 **error);
 
+/* (transfer none) */
 const WbpsChunkPlan *wbps_uploader_get_plan    (WbpsUploader            *self);
 /* Bytes TikTok has confirmed (the next chunk's first byte). */
 guint64       wbps_uploader_get_next_offset    (WbpsUploader            *self);

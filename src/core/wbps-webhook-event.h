@@ -28,26 +28,33 @@ G_DECLARE_FINAL_TYPE (WbpsWebhookEvent, wbps_webhook_event, WBPS, WEBHOOK_EVENT,
  * a string)}. Anything else, including a content string that is not a JSON
  * object, is WBPS_WEBHOOK_EVENT_ERROR_INVALID. Properties (read-only): "name",
  * "client-key", "create-time", "user-openid", "publish-id", "cursor".
+ * Returns: (transfer full) (nullable): NULL with @error set
  */
 WbpsWebhookEvent *wbps_webhook_event_new_from_data      (const char       *data,
                                                          gssize            length,
                                                          GError          **error);
 
+/* (transfer none) */
 const char       *wbps_webhook_event_get_name           (WbpsWebhookEvent *self);
+/* (transfer none) */
 const char       *wbps_webhook_event_get_client_key     (WbpsWebhookEvent *self);
 gint64            wbps_webhook_event_get_create_time    (WbpsWebhookEvent *self);
-/* NULL when the envelope had none. */
+/* (transfer none) (nullable): NULL when the envelope had none. */
 const char       *wbps_webhook_event_get_user_openid    (WbpsWebhookEvent *self);
-/* The parsed `content` object. */
+/* (transfer none): The parsed `content` object. */
 JsonObject       *wbps_webhook_event_get_content        (WbpsWebhookEvent *self);
-/* The envelope as received. */
+/* (transfer none): The envelope as received. */
 const char       *wbps_webhook_event_get_data           (WbpsWebhookEvent *self);
 
-/* content.publish_id, or NULL. */
+/* (transfer none) (nullable): content.publish_id, or NULL. */
 const char       *wbps_webhook_event_get_publish_id     (WbpsWebhookEvent *self);
-/* content.post_id as a decimal string whether TikTok sent a string or a number, or NULL. */
+/* (transfer full) (nullable): content.post_id as a decimal string whether TikTok sent a string or
+ * a number, or NULL.
+ */
 char             *wbps_webhook_event_dup_post_id        (WbpsWebhookEvent *self);
-/* content.reason when it is a string (post.publish.failed's fail_reason), or NULL. */
+/* (transfer none) (nullable): content.reason when it is a string (post.publish.failed's
+ * fail_reason), or NULL.
+ */
 const char       *wbps_webhook_event_get_fail_reason    (WbpsWebhookEvent *self);
 /* content.reason when it is an integer (authorization.removed), else -1. */
 gint64            wbps_webhook_event_get_removal_reason (WbpsWebhookEvent *self);
@@ -57,7 +64,7 @@ gint64            wbps_webhook_event_get_cursor         (WbpsWebhookEvent *self)
 void              wbps_webhook_event_set_cursor         (WbpsWebhookEvent *self,
                                                          gint64            cursor);
 
-/* TikTok's authorization.removed reason 0–5 in words (translated). */
+/* (transfer none): TikTok's authorization.removed reason 0–5 in words (translated). */
 const char       *wbps_webhook_removal_reason_describe  (gint64            reason);
 
 G_END_DECLS

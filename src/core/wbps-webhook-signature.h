@@ -23,13 +23,15 @@ typedef enum {
 } WbpsWebhookSignatureError;
 GQuark    wbps_webhook_signature_error_quark (void);
 
-/* The lowercase hex signature of @body at @timestamp with @secret (newly allocated). */
+/* (transfer full): The lowercase hex signature of @body at @timestamp with @secret (newly
+ * allocated).
+ */
 char     *wbps_webhook_signature_compute     (const char          *secret,
                                               gint64               timestamp,
                                               const guint8        *body,
                                               gsize                body_len);
 
-/* The header value TikTok would send: "t=T,s=HEX". */
+/* (transfer full): The header value TikTok would send: "t=T,s=HEX". */
 char     *wbps_webhook_signature_header      (const char          *secret,
                                               gint64               timestamp,
                                               const guint8        *body,

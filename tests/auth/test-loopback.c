@@ -333,7 +333,7 @@ test_missing_code (Fixture       *f,
   g_assert_cmpuint (reply->status, ==, 200);
   g_assert_nonnull (strstr (reply->body, "Sign-in failed"));
   wbps_test_await_flag (&f->done, STEP_DEADLINE_S);
-  g_assert_error (f->error, WBPS_LOGIN_ERROR, WBPS_LOGIN_ERROR_MISSING_CODE);
+  g_assert_error (f->error, WBPS_LOOPBACK_SERVER_ERROR, WBPS_LOOPBACK_SERVER_ERROR_MISSING_CODE);
   g_assert_null (f->code);
   assert_port_closed (f);
 }

@@ -59,8 +59,11 @@ test_update_notifies_changes (void)
   g_assert_true (g_ptr_array_find_with_equal_func (names, "needs-sign-in", g_str_equal, NULL));
   g_assert_true (wbps_account_get_needs_sign_in (account));
 
-  wbps_account_set_username (account, "creator");
+  g_assert_null (wbps_account_get_username (account));
+  token->username = g_strdup ("creator");
+  wbps_account_update (account, token, TRUE);
   g_assert_cmpstr (wbps_account_get_username (account), ==, "creator");
+  g_assert_cmpuint (names->len, ==, 4);
   g_assert_cmpstr (g_ptr_array_index (names, 3), ==, "username");
 }
 

@@ -30,6 +30,7 @@ struct _Fake {
   guint               token_requests;
   GPtrArray          *bearers;
   char               *last_path;
+  char               *last_fields;   /* the "fields" query parameter of the last API request */
   char               *last_body;
   WbpsConfig         *config;
   WbpsAccountManager *accounts;
@@ -87,6 +88,8 @@ fake_callback (SoupServer        *server,
   fake->api_requests++;
   g_free (fake->last_path);
   fake->last_path = g_strdup (path);
+  g_free (fake->last_fields);
+  fake->last_fields = g_strdup (query != NULL ? g_hash_table_lookup (query, "fields") : NULL);
   g_free (fake->last_body);
   fake->last_body = g_strndup (body->data, body->length);
   g_ptr_array_add (fake->bearers, g_strdup (authorization != NULL && g_str_has_prefix (authorization, "Bearer ")
@@ -153,6 +156,7 @@ fake_teardown (Fake          *fake,
   g_clear_pointer (&fake->server, wbps_test_server_free);
   g_ptr_array_unref (fake->bearers);
   g_free (fake->last_path);
+  g_free (fake->last_fields);
   g_free (fake->last_body);
 }
 
@@ -440,7 +444,7 @@ test_hostile_profile_bounded (Fake          *fake,
   const char *name;
 
   fake->handler = handle_hostile;
-  wbps_api_client_user_info_async (fake->api, "act.raw", NULL, wbps_test_store_result, &result);
+  wbps_api_client_user_info_async (fake->api, "act.raw", NULL, NULL, wbps_test_store_result, &result);
   user = wbps_api_client_user_info_finish (fake->api, wbps_test_await (&result, 30), &error);
   g_object_unref (result);
   g_assert_no_error (error);
@@ -451,6 +455,50 @@ test_hostile_profile_bounded (Fake          *fake,
   g_assert_true (g_str_has_prefix (name, "\u00e9xxx"));
   g_assert_true (g_utf8_validate (name, -1, NULL));
   g_assert_false (json_object_has_member (user, "avatar_url"));
+}
+
+static void
+handle_user_with_username (Fake              *fake,
+                           SoupServerMessage *msg,
+                           const char        *path,
+                           const char        *bearer)
+{
+  reply (msg, 200, OK_ENVELOPE ("{\"user\":{\"open_id\":\"user-1\",\"display_name\":\"Fake User\","
+                                "\"username\":\"fake.handle\"}}"));
+}
+
+static JsonObject *
+fake_user_info (Fake       *fake,
+                const char *granted_scopes)
+{
+  GAsyncResult *result = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *user;
+
+  wbps_api_client_user_info_async (fake->api, "act.raw", granted_scopes, NULL, wbps_test_store_result, &result);
+  user = wbps_api_client_user_info_finish (fake->api, wbps_test_await (&result, 30), &error);
+  g_object_unref (result);
+  g_assert_no_error (error);
+  return user;
+}
+
+/* username needs user.info.profile: asked for only when granted (else TikTok refuses the whole call). */
+static void
+test_user_info_fields_follow_scopes (Fake          *fake,
+                                     gconstpointer  data)
+{
+  g_autoptr(JsonObject) basic = NULL;
+  g_autoptr(JsonObject) profile = NULL;
+
+  fake->handler = handle_user_with_username;
+  basic = fake_user_info (fake, "user.info.basic,video.publish");
+  g_assert_cmpstr (fake->last_path, ==, "/v2/user/info/");
+  g_assert_cmpstr (fake->last_fields, ==, "open_id,union_id,avatar_url,display_name");
+  profile = fake_user_info (fake, "user.info.basic,user.info.profile,video.publish");
+  g_assert_cmpstr (fake->last_fields, ==, "open_id,union_id,avatar_url,display_name,username");
+  g_assert_cmpstr (json_object_get_string_member (profile, "username"), ==, "fake.handle");
+  g_assert_cmpstr (wbps_api_client_user_info_path (NULL), ==,
+                   "/v2/user/info/?fields=open_id,union_id,avatar_url,display_name");
 }
 
 /* ---- 429 ------------------------------------------------------------- */
@@ -783,6 +831,40 @@ test_emulator_sign_in_and_cap (Emu           *emu,
   g_assert_cmpuint (strlen (wbps_tiktok_error_get_log_id (error)), ==, 34);
 }
 
+static const char handle_world[] =
+  "[emulator]\n"
+  "auto-approve=true\n"
+  "signed-in-user=handle\n"
+  EMU_CLIENT
+  "[user:handle]\n"
+  "display-name=Handle Creator\n"
+  "username=handle.creator\n";
+
+/* The sign-in asks for the username (user.info.profile is granted) and the keyring keeps it. */
+static void
+test_emulator_username (Emu           *emu,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WbpsAccount) account = emu_sign_in (emu, &error);
+  g_autoptr(WbpsTokenStore) store = wbps_token_store_new ();
+  g_autoptr(WbpsAccountManager) reloaded = wbps_account_manager_new (emu->config, store);
+  GAsyncResult *result = NULL;
+  WbpsAccount *again;
+
+  g_assert_no_error (error);
+  g_assert_true (wbps_account_has_scope (account, "user.info.profile"));
+  g_assert_cmpstr (wbps_account_get_username (account), ==, "handle.creator");
+
+  wbps_account_manager_load_async (reloaded, NULL, wbps_test_store_result, &result);
+  g_assert_true (wbps_account_manager_load_finish (reloaded, wbps_test_await (&result, 30), &error));
+  g_object_unref (result);
+  g_assert_no_error (error);
+  again = wbps_account_manager_lookup (reloaded, "handle");
+  g_assert_nonnull (again);
+  g_assert_cmpstr (wbps_account_get_username (again), ==, "handle.creator");
+}
+
 static const char private_world[] =
   "[emulator]\n"
   "auto-approve=true\n"
@@ -871,6 +953,7 @@ main (int    argc,
   FAKE_TEST ("/api-client/hostile/trickle-deadline", test_hostile_trickle_deadline);
   FAKE_TEST ("/api-client/hostile/profile-bounded", test_hostile_profile_bounded);
   FAKE_TEST ("/api-client/hostile/connection-dropped", test_hostile_connection_dropped);
+  FAKE_TEST ("/api-client/user-info/fields-follow-scopes", test_user_info_fields_follow_scopes);
   FAKE_TEST ("/api-client/rate/429-waited-out", test_429_waited_out);
   FAKE_TEST ("/api-client/call/forced-refresh", test_forced_refresh);
   FAKE_TEST ("/api-client/call/refresh-only-once", test_refresh_only_once);
@@ -879,6 +962,8 @@ main (int    argc,
   g_test_add_func ("/api-client/fail-reasons", test_fail_reasons);
   g_test_add ("/api-client/emulator/sign-in-and-cap", Emu, capped_world,
               emu_setup, test_emulator_sign_in_and_cap, emu_teardown);
+  g_test_add ("/api-client/emulator/username", Emu, handle_world,
+              emu_setup, test_emulator_username, emu_teardown);
   g_test_add ("/api-client/emulator/creator-info", Emu, private_world,
               emu_setup, test_emulator_creator_info, emu_teardown);
   g_test_add ("/api-client/emulator/expiring-token-refreshed", Emu, fast_clock_world,

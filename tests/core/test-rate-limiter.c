@@ -194,6 +194,35 @@ test_cancel_waiter (void)
   g_ptr_array_unref (grants.grant_times);
 }
 
+/*
+ * A waiter a whole minute from its slot, cancelled: it ends at once with
+ * CANCELLED (wait_all fails after 10 s), and the limiter can go while the
+ * bucket's wait is still pending.
+ */
+static void
+test_cancel_long_wait (void)
+{
+  WbpsRateLimiter *limiter = wbps_rate_limiter_new ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  Grants grants = { g_ptr_array_new_with_free_func (g_free), NULL, 0 };
+
+  acquire (limiter, "k", "init", 1, NULL, &grants);
+  acquire (limiter, "k", "init", 1, cancellable, &grants);
+  while (grants.grant_times->len < 1)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (wbps_rate_limiter_get_delay (limiter, "k", "init", 1), >, 50 * G_USEC_PER_SEC);
+  g_cancellable_cancel (cancellable);
+  wait_all (&grants);
+
+  g_assert_error (grants.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (grants.grant_times->len, ==, 1);
+  g_object_unref (limiter);
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+  g_clear_error (&grants.error);
+  g_ptr_array_unref (grants.grant_times);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -205,6 +234,7 @@ main (int    argc,
   g_test_add_func ("/rate-limiter/retry-after", test_retry_after_pause);
   g_test_add_func ("/rate-limiter/backoff", test_backoff_grows_and_resets);
   g_test_add_func ("/rate-limiter/cancel", test_cancel_waiter);
+  g_test_add_func ("/rate-limiter/cancel-long-wait", test_cancel_long_wait);
 
   return g_test_run ();
 }

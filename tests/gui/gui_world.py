@@ -45,6 +45,13 @@ class Emulator:
         assert code == 0, "emulator exited with %s" % code
 
 
+def keyring_open_ids(client_key):
+    """The open_ids of the wbps keyring items of client_key, sorted."""
+    out = subprocess.run(["secret-tool", "search", "--all", "client_key", client_key],
+                         capture_output=True, text=True, timeout=20)
+    return sorted(set(re.findall(r"^attribute\.open_id = (.*)$", out.stdout + out.stderr, re.M)))
+
+
 def install_browser(tmp):
     """test-browser.py as the default http(s) handler; returns its state directory."""
     state = os.path.join(tmp, "browser")

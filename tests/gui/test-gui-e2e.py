@@ -22,7 +22,7 @@ import traceback
 import urllib.parse
 import urllib.request
 
-from gui_world import Emulator, browser_mode, browser_urls, install_browser
+from gui_world import Emulator, browser_mode, browser_urls, install_browser, keyring_open_ids
 from gui_tap import results, step, tap  # noqa: E402
 from wbps_atspi import App, start_accessibility_bus, wait_for
 
@@ -47,12 +47,6 @@ username=bob
 
 
 # ---- the world: emulator, browser, keyring --------------------------------
-
-def keyring_open_ids():
-    out = subprocess.run(["secret-tool", "search", "--all", "client_key", CLIENT_KEY],
-                         capture_output=True, text=True, timeout=20)
-    return sorted(set(re.findall(r"^attribute\.open_id = (.*)$", out.stdout + out.stderr, re.M)))
-
 
 def clipboard_text():
     code = ("import gi; gi.require_version('Gtk', '4.0'); gi.require_version('Gdk', '4.0')\n"
@@ -118,7 +112,7 @@ def deny(app, browser):
     app.click("push button", "Sign In with TikTok")
     app.find("label", "Could Not Sign In")
     app.find("push button", "Try Again")
-    assert keyring_open_ids() == [], keyring_open_ids()
+    assert keyring_open_ids(CLIENT_KEY) == [], keyring_open_ids(CLIENT_KEY)
 
 
 @step("sign in shows the greeting with the emulator's display name, the avatar cached")
@@ -127,7 +121,7 @@ def sign_in(app, browser):
     app.click("push button", "Try Again")
     app.find("label", "Alice Example")
     app.find("label", "You are signed in with TikTok.")
-    assert keyring_open_ids() == ["gui-alice"], keyring_open_ids()
+    assert keyring_open_ids(CLIENT_KEY) == ["gui-alice"], keyring_open_ids(CLIENT_KEY)
     avatars = os.path.join(os.environ["XDG_CACHE_HOME"], "wbps", "avatars")
     wait_for("the avatar in the cache", lambda: os.path.isdir(avatars) and os.listdir(avatars))
     app.click("push button", "Continue")
@@ -141,7 +135,7 @@ def add_and_switch(app, browser, emulator):
     app.click("push button", "Add Account…")
     app.find("label", "Bob Example")
     app.click("push button", "Continue")
-    assert keyring_open_ids() == ["gui-alice", "gui-bob"], keyring_open_ids()
+    assert keyring_open_ids(CLIENT_KEY) == ["gui-alice", "gui-bob"], keyring_open_ids(CLIENT_KEY)
     app.find("label", "Bob Example")           # the signed-in page shows the current account
     app.open_account_menu()
     app.click("push button", "Alice Example")
@@ -161,7 +155,7 @@ def sign_out(app, browser, emulator):
     wait_for("the revoke at the emulator",
              lambda: any(e.get("event") == "authorization.removed" and e.get("user_openid") == "gui-alice"
                          for e in emulator.events()))
-    assert keyring_open_ids() == ["gui-bob"], keyring_open_ids()
+    assert keyring_open_ids(CLIENT_KEY) == ["gui-bob"], keyring_open_ids(CLIENT_KEY)
     app.find("label", "Bob Example")
 
 

@@ -17,7 +17,7 @@ import tempfile
 import traceback
 import urllib.request
 
-from gui_world import Emulator, browser_mode, install_browser
+from gui_world import Emulator, browser_mode, install_browser, keyring_open_ids
 from gui_tap import results, step, tap  # noqa: E402
 from wbps_atspi import App, start_accessibility_bus, wait_for
 
@@ -48,12 +48,6 @@ TOAST = ("TikTok removed wbps's access to Alice Example: "
          "the account holder disconnected wbps in the TikTok app")
 TESTS = 4
 
-
-
-def keyring_open_ids():
-    out = subprocess.run(["secret-tool", "search", "--all", "client_key", CLIENT_KEY],
-                         capture_output=True, text=True, timeout=20)
-    return sorted(set(re.findall(r"^attribute\.open_id = (.*)$", out.stdout + out.stderr, re.M)))
 
 
 def free_port():
@@ -95,7 +89,7 @@ def sign_in_two(app, browser, emulator, relay):
     app.click("push button", "Add Account…")
     app.find("label", "Bob Example")
     app.click("push button", "Continue")
-    assert keyring_open_ids() == ["gui-alice", "gui-bob"], keyring_open_ids()
+    assert keyring_open_ids(CLIENT_KEY) == ["gui-alice", "gui-bob"], keyring_open_ids(CLIENT_KEY)
     wait_for("two relay subscribers", lambda: relay.subscribers() == 2)
 
 
@@ -107,7 +101,7 @@ def deauthorize(app, emulator):
 
 @step("the keyring item of the removed account is gone, the other stays")
 def keyring_after(app):
-    assert keyring_open_ids() == ["gui-bob"], keyring_open_ids()
+    assert keyring_open_ids(CLIENT_KEY) == ["gui-bob"], keyring_open_ids(CLIENT_KEY)
 
 
 @step("the removed account has left the account menu")

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "wbps-chunk-plan.h"
+#include "wbps-uploader.h"
 
 #define MiB G_GUINT64_CONSTANT (1048576)
 #define GiB4 G_GUINT64_CONSTANT (4294967296)

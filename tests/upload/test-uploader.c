@@ -562,6 +562,39 @@ test_cancel_promptly (void)
 }
 
 static void
+retrying_cancel_soon_cb (WbpsUploader *uploader,
+                         guint64       index,
+                         guint         attempt,
+                         guint         delay_ms,
+                         const char   *reason,
+                         Fixture      *fx)
+{
+  g_timeout_add (200, cancel_now_cb, fx);
+}
+
+/* Cancel while waiting a minute before a retry: ends at once, not when the wait is over. */
+static void
+test_cancel_during_retry_wait (void)
+{
+  Fixture fx;
+  g_autoptr(WbpsUploader) uploader = NULL;
+
+  fixture_start (&fx, "[faults]\nfail-request-n=2\nfail-path=/upload/\nfail-status=503\n", FILE_SIZE, CHUNK);
+  fx.cancellable = g_cancellable_new ();
+  uploader = new_uploader (&fx);
+  wbps_uploader_set_retry_policy (uploader, 6, 60000, 60000);
+  g_signal_connect (uploader, "retrying", G_CALLBACK (retrying_cancel_soon_cb), &fx);
+  run_upload (&fx, uploader, 0);
+  g_assert_error (fx.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (fx.retrying_count, ==, 1);
+  g_assert_cmpint (fx.cancel_time, >, 0);
+  /* The wait was at least 45 s (60 s less jitter); 10 s is "at once" on a loaded machine. */
+  g_assert_cmpint (fx.finish_time - fx.cancel_time, <, 10 * G_TIME_SPAN_SECOND);
+  g_assert_cmpuint (fx.chunk_done_count, ==, 1);
+  fixture_stop (&fx);
+}
+
+static void
 test_expired_url (void)
 {
   Fixture fx;
@@ -662,6 +695,7 @@ main (int   argc,
   g_test_add_func ("/upload/uploader/replayed-chunk-reconciled", test_replayed_chunk_reconciled);
   g_test_add_func ("/upload/uploader/resume-from-checkpoint", test_resume_from_checkpoint);
   g_test_add_func ("/upload/uploader/cancel-promptly", test_cancel_promptly);
+  g_test_add_func ("/upload/uploader/cancel-during-retry-wait", test_cancel_during_retry_wait);
   g_test_add_func ("/upload/uploader/expired-url", test_expired_url);
   g_test_add_func ("/upload/uploader/unknown-url", test_unknown_url);
   g_test_add_func ("/upload/uploader/file-changed", test_file_changed);
