@@ -445,17 +445,6 @@ retrying_cb (WbpsUploader   *uploader,
           index + 1, self->plan.total_chunk_count, reason, delay_ms / 1000.0, attempt);
 }
 
-/* An upload that stopped for a reason a later `resume` can overcome. */
-static gboolean
-upload_error_is_resumable (const GError *error)
-{
-  if (error->domain != WBPS_UPLOAD_ERROR)
-    return TRUE;
-  return error->code == WBPS_UPLOAD_ERROR_TOO_MANY_RETRIES ||
-         error->code == WBPS_UPLOAD_ERROR_RANGE_MISMATCH ||
-         error->code == WBPS_UPLOAD_ERROR_FAILED;
-}
-
 static void
 upload_cb (GObject      *source,
            GAsyncResult *result,
@@ -474,7 +463,7 @@ upload_cb (GObject      *source,
       return;
     }
   self->record->next_offset = wbps_uploader_get_next_offset (WBPS_UPLOADER (source));
-  if (is_cancelled (error) || upload_error_is_resumable (error))
+  if (is_cancelled (error) || wbps_upload_error_is_resumable (error))
     {
       g_autoptr(GDateTime) until = g_date_time_new_from_unix_local (self->record->upload_expires_at);
       g_autofree char *when = g_date_time_format (until, "%X");

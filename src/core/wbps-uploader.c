@@ -70,6 +70,18 @@ struct _WbpsUploader
 G_DEFINE_FINAL_TYPE (WbpsUploader, wbps_uploader, G_TYPE_OBJECT)
 G_DEFINE_QUARK (wbps-upload-error-quark, wbps_upload_error)
 
+gboolean
+wbps_upload_error_is_resumable (const GError *error)
+{
+  g_return_val_if_fail (error != NULL, FALSE);
+
+  if (error->domain != WBPS_UPLOAD_ERROR)
+    return TRUE;
+  return error->code == WBPS_UPLOAD_ERROR_TOO_MANY_RETRIES ||
+         error->code == WBPS_UPLOAD_ERROR_RANGE_MISMATCH ||
+         error->code == WBPS_UPLOAD_ERROR_FAILED;
+}
+
 enum {
   PROP_0,
   PROP_BYTES_SENT,

@@ -30,6 +30,13 @@ typedef enum {
 
 GQuark wbps_upload_error_quark (void);
 
+/*
+ * TRUE when an upload that failed with @error can be continued later from
+ * TikTok's count of received bytes (network and transient failures), FALSE when
+ * the upload itself is over (rejected, expired URL, file changed, bad plan).
+ */
+gboolean wbps_upload_error_is_resumable (const GError *error);
+
 #define WBPS_TYPE_UPLOADER (wbps_uploader_get_type ())
 G_DECLARE_FINAL_TYPE (WbpsUploader, wbps_uploader, WBPS, UPLOADER, GObject)
 

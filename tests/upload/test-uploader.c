@@ -594,6 +594,36 @@ test_cancel_during_retry_wait (void)
   fixture_stop (&fx);
 }
 
+/* What a later `wbps resume` can overcome, and what ends the upload for good. */
+static void
+test_resumable_errors (void)
+{
+  const struct {
+    GQuark   domain;
+    int      code;
+    gboolean resumable;
+  } cases[] = {
+    { G_IO_ERROR, G_IO_ERROR_TIMED_OUT, TRUE },
+    { G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED, TRUE },
+    { WBPS_UPLOAD_ERROR, WBPS_UPLOAD_ERROR_FAILED, TRUE },
+    { WBPS_UPLOAD_ERROR, WBPS_UPLOAD_ERROR_TOO_MANY_RETRIES, TRUE },
+    { WBPS_UPLOAD_ERROR, WBPS_UPLOAD_ERROR_RANGE_MISMATCH, TRUE },
+    { WBPS_UPLOAD_ERROR, WBPS_UPLOAD_ERROR_URL_EXPIRED, FALSE },
+    { WBPS_UPLOAD_ERROR, WBPS_UPLOAD_ERROR_URL_UNKNOWN, FALSE },
+    { WBPS_UPLOAD_ERROR, WBPS_UPLOAD_ERROR_REJECTED, FALSE },
+    { WBPS_UPLOAD_ERROR, WBPS_UPLOAD_ERROR_FILE_CHANGED, FALSE },
+    { WBPS_UPLOAD_ERROR, WBPS_UPLOAD_ERROR_INVALID_CHUNK_SIZE, FALSE },
+    { WBPS_UPLOAD_ERROR, WBPS_UPLOAD_ERROR_PROTOCOL, FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = g_error_new_literal (cases[i].domain, cases[i].code, "x");
+
+      g_assert_cmpint (wbps_upload_error_is_resumable (error), ==, cases[i].resumable);
+    }
+}
+
 static void
 test_expired_url (void)
 {
@@ -696,6 +726,7 @@ main (int   argc,
   g_test_add_func ("/upload/uploader/resume-from-checkpoint", test_resume_from_checkpoint);
   g_test_add_func ("/upload/uploader/cancel-promptly", test_cancel_promptly);
   g_test_add_func ("/upload/uploader/cancel-during-retry-wait", test_cancel_during_retry_wait);
+  g_test_add_func ("/upload/uploader/resumable-errors", test_resumable_errors);
   g_test_add_func ("/upload/uploader/expired-url", test_expired_url);
   g_test_add_func ("/upload/uploader/unknown-url", test_unknown_url);
   g_test_add_func ("/upload/uploader/file-changed", test_file_changed);
