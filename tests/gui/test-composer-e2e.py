@@ -12,11 +12,10 @@ insensitive; disclosure with nothing ticked keeps Post disabled; branded
 content greys out "Only me"; the Cover frame slider's time is the
 video_cover_timestamp_ms the emulator received; the upload's progress bar
 reaches 100 % and the row reaches Published; the history lists the post; a
-post TikTok fails shows TikTok's reason. Prints TAP. Shares wbps_atspi.py and gui_world.py.
+post TikTok fails shows TikTok's reason. Prints TAP. Shares composer_world.py, wbps_atspi.py and gui_world.py.
 """
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,20 +23,11 @@ import traceback
 
 import pyatspi
 
-import gui_world
+from composer_world import App, Emulator, choose_privacy, make_video, privacy_items
 from gui_tap import results, step, tap  # noqa: E402
-import wbps_atspi
 from wbps_atspi import start_accessibility_bus, wait_for
 
-WBPS_GTK = os.environ["WBPS_GTK"]
-WBPS_CLI = os.environ["WBPS_CLI"]
-EMULATOR = os.environ["WBPS_EMULATOR"]
-CLIENT_KEY = "gui-test"
-
 N_TESTS = 9
-TIMEOUT = 40
-# The "Who can view this video" choices (toggle buttons read as push buttons in GTK 4.8).
-PRIVACY_LABELS = ("Everyone", "Followers", "Friends", "Only me")
 
 WORLD = """\
 [emulator]
@@ -60,98 +50,6 @@ fail-reason=picture_size_check_failed
 display-name=Erin Example
 username=erin
 """
-
-
-
-
-class Emulator(gui_world.Emulator):
-    """The emulator, plus what the composer tests read from it and a command-line sign-in."""
-
-    def __init__(self, tmp, world):
-        os.makedirs(tmp, exist_ok=True)
-        super().__init__(EMULATOR, tmp, world)
-        self.data_dir = os.path.join(tmp, "emulator")
-
-    def posts(self):
-        return self.call("GET", "/emulator/posts")["posts"]
-
-    def env(self):
-        return dict(os.environ, WBPS_AUTH_URL=self.base + "/v2/auth/authorize/", WBPS_API_URL=self.base,
-                    WBPS_CLIENT_KEY=CLIENT_KEY, WBPS_CLIENT_SECRET="gui-test-secret")
-
-    def sign_in_cli(self, open_id):
-        """Signs @open_id in with `wbps login` (this world's emulator approves at once)."""
-        self.sign_in_as(open_id)
-        proc = subprocess.Popen([WBPS_CLI, "login", "--no-browser"], env=self.env(),
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        url = proc.stdout.readline().strip()
-        try:
-            self.opener.open(url, timeout=10).read()
-        except Exception:  # the loopback page may close as the sign-in ends
-            pass
-        out = proc.communicate(timeout=30)[0]
-        assert proc.returncode == 0 and "Signed in as" in out, "login said %r" % out
-
-    def use(self, open_id):
-        subprocess.run([WBPS_CLI, "accounts", "--use", open_id], env=self.env(), check=True,
-                       stdout=subprocess.DEVNULL, timeout=30)
-
-
-class App(wbps_atspi.App):
-    """wbps-gtk with FILE arguments; later files go to the running instance."""
-
-    def __init__(self, emulator, *files, extra_env=None):
-        self.env = dict(emulator.env(), GTK_A11Y="atspi", GDK_BACKEND="x11", LANGUAGE="C", **(extra_env or {}))
-        super().__init__(WBPS_GTK, files, self.env)
-
-    def label_starting(self, text, timeout=TIMEOUT):
-        return self.find("label", lambda n: (n or "").startswith(text), timeout)
-
-    def state(self, role, name, state):
-        return self.find(role, name).getState().contains(state)
-
-    def act(self, role, name):
-        """Presses a button or flips a switch (its first action: "click" or "toggle") once sensitive."""
-        node = self.find(role, name)
-        wait_for("%r enabled" % name, lambda: node.getState().contains(pyatspi.STATE_SENSITIVE))
-        node.queryAction().doAction(0)
-
-    def press(self, keysym):
-        pyatspi.Registry.generateKeyboardEvent(keysym, None, pyatspi.KEY_SYM)
-        time.sleep(0.2)
-
-    def type_text(self, text):
-        pyatspi.Registry.generateKeyboardEvent(0, text, pyatspi.KEY_STRING)
-
-    def open(self, path):
-        """`wbps-gtk FILE` while the app runs: GApplication hands the file to the window."""
-        subprocess.run([WBPS_GTK, path], env=self.env, timeout=30, check=True)
-
-
-def make_video(path, fps, seconds=3):
-    frames = fps * seconds
-    subprocess.run(["gst-launch-1.0", "-q", "-e",
-                    "videotestsrc", "num-buffers=%d" % frames, "pattern=smpte", "!",
-                    "video/x-raw,width=720,height=1280,framerate=%d/1" % fps, "!",
-                    "timeoverlay", "!", "videoconvert", "!", "video/x-raw,format=I420", "!",
-                    "x264enc", "speed-preset=ultrafast", "bitrate=800", "key-int-max=30", "!",
-                    "video/x-h264,profile=main", "!", "h264parse", "!",
-                    "mp4mux", "faststart=true", "!", "filesink", "location=" + path],
-                   check=True, timeout=120)
-
-
-def privacy_items(app):
-    """The "Who can view this video" choices as (label, sensitive, chosen), in order."""
-    choice = lambda name: name in PRIVACY_LABELS
-    app.find("push button", choice)
-    return [(n.name, n.getState().contains(pyatspi.STATE_SENSITIVE),
-             n.getState().contains(pyatspi.STATE_CHECKED) or n.getState().contains(pyatspi.STATE_PRESSED))
-            for n in app.find_all("push button", choice)]
-
-
-def choose_privacy(app, label):
-    app.act("push button", label)
-    wait_for("%r chosen" % label, lambda: dict((n, c) for n, _, c in privacy_items(app)).get(label))
 
 
 # ---- the steps ----------------------------------------------------------------

@@ -9,6 +9,7 @@ import subprocess
 import time
 
 import pyatspi
+from gi.repository import GLib
 
 TIMEOUT = 30
 
@@ -59,10 +60,13 @@ class App:
         return None
 
     def _toplevel(self, role, name):
-        for i in range(self.root.childCount):
-            child = self.root.getChildAtIndex(i)
-            if child is not None and child.getRoleName() == role and child.name == name:
-                return child
+        try:
+            for i in range(self.root.childCount):
+                child = self.root.getChildAtIndex(i)
+                if child is not None and child.getRoleName() == role and child.name == name:
+                    return child
+        except GLib.GError:  # no reply in time: the app is busy (a loaded machine); ask again later
+            pass
         return None
 
     def main_window(self):
