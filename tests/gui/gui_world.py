@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The world around wbps-gtk in GUI tests and screenshots: a real
-wbps-emulator process, and the test "system browser" registered as the
-x-scheme-handler/http default in the private XDG tree of tests/with-keyring."""
+wbps-emulator process, the test "system browser" registered as the
+x-scheme-handler/http default in the private XDG tree of tests/with-keyring,
+and the desktop the screenshots are taken on."""
 import json
 import os
 import re
@@ -83,3 +84,29 @@ def browser_urls(state):
             return f.read().split()
     except FileNotFoundError:
         return []
+
+
+def screenshot_desktop(scheme):
+    """GNOME's font, a neutral desktop, and a compositor so popovers and shadows look as on
+    a desktop; returns the compositor process (SIGTERM it when done)."""
+    settings = os.path.join(os.environ["XDG_CONFIG_HOME"], "gtk-4.0")
+    os.makedirs(settings, exist_ok=True)
+    with open(os.path.join(settings, "settings.ini"), "w", encoding="utf-8") as f:
+        f.write("[Settings]\ngtk-font-name=Cantarell 11\n")
+    subprocess.run(["xsetroot", "-solid", "#77767b" if scheme == "dark" else "#c0bfbc"], check=True)
+    return subprocess.Popen(["xcompmgr", "-n"])
+
+
+def window_geometry(window_id):
+    """(x, y, width, height) of an X window on the screen."""
+    out = subprocess.run(["xdotool", "getwindowgeometry", "--shell", window_id],
+                         capture_output=True, text=True, check=True).stdout
+    values = dict(line.split("=", 1) for line in out.split())
+    return tuple(int(values[k]) for k in ("X", "Y", "WIDTH", "HEIGHT"))
+
+
+def capture(window_id, path):
+    """The window as on screen (popovers and tooltips are windows of their own, so crop the screen)."""
+    x, y, width, height = window_geometry(window_id)
+    crop = "%dx%d+%d+%d" % (width, height, x, y)
+    subprocess.run(["import", "-window", "root", "-crop", crop, "+repage", path], check=True)
