@@ -290,7 +290,7 @@ show_form_error (WbpsComposerPage *self,
   if (code != NULL && g_str_has_prefix (code, "spam_risk"))
     {
       g_free (text);
-      text = g_strdup_printf (_("TikTok does not let this account post right now (%s). Try again later."),
+      text = g_strdup_printf (_("TikTok does not let this account post right now. TikTok says: “%s” Try again later."),
                               wbps_tiktok_error_get_message (error) != NULL ? wbps_tiktok_error_get_message (error) : code);
     }
   gtk_label_set_text (self->form_error_label, text);

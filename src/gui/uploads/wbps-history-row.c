@@ -107,7 +107,7 @@ format_date (gint64 usec)
   g_autoptr(GDateTime) date = g_date_time_new_from_unix_local (usec / G_USEC_PER_SEC);
 
   /* Translators: a post's date in the history, see g_date_time_format() */
-  return date != NULL ? g_date_time_format (date, _("%e %b %Y, %H:%M")) : g_strdup ("");
+  return date != NULL ? g_date_time_format (date, _("%-e %b %Y, %H:%M")) : g_strdup ("");
 }
 
 GtkWidget *
