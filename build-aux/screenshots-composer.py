@@ -230,7 +230,8 @@ def shoot(builddir, scheme, outdir, videos):
         # Guideline 1: TikTok says this creator cannot post now; the form says why and stays closed.
         emulator.use("kai")
         app, shot = start(video)
-        shot.snap("composer-cannot-post", ("label", "Posting as Kai Tanaka"), ("label", "Cannot post now"))
+        shot.snap("composer-cannot-post", ("label", lambda n: "TikTok says: “" in (n or "") and "daily limit" in n),
+                  ("push button", "Try Again"))
         app.stop()
 
         # Guideline 12: an app TikTok has not audited yet posts privately.
