@@ -230,6 +230,8 @@ def shoot(builddir, scheme, outdir, videos):
         # Guideline 1: TikTok says this creator cannot post now; the form says why and stays closed.
         emulator.use("kai")
         app, shot = start(video)
+        app.find("push button", "Try Again", 60)
+        shot.scroll(5, 6)
         shot.snap("composer-cannot-post", ("label", lambda n: "TikTok says: “" in (n or "") and "daily limit" in n),
                   ("push button", "Try Again"))
         app.stop()
