@@ -25,9 +25,11 @@ G_DECLARE_FINAL_TYPE (WbpsAccountManager, wbps_account_manager, WBPS, ACCOUNT_MA
  * (items-changed when accounts come or go; each account notifies its own
  * changes), the "current-account" property (notify) and "loaded" (TRUE once
  * the keyring was read). Tokens never leave the core.
+ * Returns: (transfer full)
  */
 WbpsAccountManager *wbps_account_manager_new               (WbpsConfig          *config,
                                                             WbpsTokenStore      *store);
+/* (transfer none) */
 WbpsConfig         *wbps_account_manager_get_config        (WbpsAccountManager  *self);
 
 /* Reads every item of this client key from the store (asynchronously: the main context keeps running). */
@@ -76,6 +78,7 @@ void                wbps_account_manager_get_token_async   (WbpsAccountManager  
                                                             GCancellable        *cancellable,
                                                             GAsyncReadyCallback  callback,
                                                             gpointer             user_data);
+/* (transfer full): a copy holding the tokens; stays inside core */
 WbpsToken          *wbps_account_manager_get_token_finish  (WbpsAccountManager  *self,
                                                             GAsyncResult        *result,
                                                             GError             **error);

@@ -11,7 +11,7 @@ G_BEGIN_DECLS
  * to refuse resuming an upload with a file that was edited or replaced.
  */
 
-/* Blocking: call from a worker thread. */
+/* (transfer full) (nullable): Blocking: call from a worker thread; NULL with @error set. */
 char     *wbps_file_identity_compute       (GFile               *file,
                                             GCancellable        *cancellable,
                                             GError             **error);

@@ -17,6 +17,7 @@ G_DECLARE_FINAL_TYPE (WbpsHistory, wbps_history, WBPS, HISTORY, GObject)
  * over the database. Every row the database writes (a job's checkpoints and
  * states, `wbps status`, a refresh) updates its WbpsPost in place and emits
  * items-changed for it; a new post appears at the top.
+ * Returns: (transfer full)
  */
 WbpsHistory  *wbps_history_new            (WbpsDatabase        *database);
 

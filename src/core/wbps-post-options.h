@@ -20,6 +20,7 @@ G_DECLARE_FINAL_TYPE (WbpsPostOptions, wbps_post_options, WBPS, POST_OPTIONS, GO
  * (all off unless chosen), "cover-ms" (-1 = none), "brand-organic",
  * "branded-content", "aigc", "chunk-size" (0 = wbps plans it).
  * wbps-post-rules checks them; the publish job sends them.
+ * Returns: (transfer full)
  */
 WbpsPostOptions *wbps_post_options_new                 (void);
 /* (transfer full): an independent copy, for a job that must not see later edits. */
@@ -52,6 +53,7 @@ const char      *wbps_post_options_get_effective_privacy (WbpsPostOptions   *sel
 /*
  * (transfer full): the body of video init for @plan: post_info (direct posts
  * only: a draft carries no caption or settings) and source_info.
+ * Returns: (transfer full)
  */
 JsonNode        *wbps_post_options_build_init_request  (WbpsPostOptions     *self,
                                                         const WbpsChunkPlan *plan,

@@ -18,15 +18,24 @@ G_DECLARE_FINAL_TYPE (WbpsPost, wbps_post, WBPS, POST, GObject)
  */
 
 gint64                wbps_post_get_id (WbpsPost *self);
+/* (transfer none) */
 const char           *wbps_post_get_file_path (WbpsPost *self);
 gint64                wbps_post_get_file_size (WbpsPost *self);
+/* (transfer none) (nullable) */
 const char           *wbps_post_get_title (WbpsPost *self);
+/* (transfer none) */
 const char           *wbps_post_get_open_id (WbpsPost *self);
+/* (transfer none) */
 const char           *wbps_post_get_mode (WbpsPost *self);
+/* (transfer none) (nullable) */
 const char           *wbps_post_get_privacy (WbpsPost *self);
+/* (transfer none) (nullable) */
 const char           *wbps_post_get_publish_id (WbpsPost *self);
+/* (transfer none) */
 const char           *wbps_post_get_state (WbpsPost *self);
+/* (transfer none) (nullable) */
 const char           *wbps_post_get_status (WbpsPost *self);
+/* (transfer none) (nullable) */
 const char           *wbps_post_get_fail_reason (WbpsPost *self);
 const char * const   *wbps_post_get_post_ids (WbpsPost *self);
 gint64                wbps_post_get_uploaded_bytes (WbpsPost *self);

@@ -47,6 +47,7 @@ G_DECLARE_FINAL_TYPE (WbpsPublishJob, wbps_publish_job, WBPS, PUBLISH_JOB, GObje
  *   "progress" (guint64 bytes_sent, guint64 total, gdouble rate, gint64 eta_seconds)
  *   "notice"   (const char *text) a plain-language line for the user
  *              (which account, sandbox forcing SELF_ONLY, retries, inbox advice)
+ * Returns: (transfer full)
  */
 WbpsPublishJob   *wbps_publish_job_new          (WbpsConfig          *config,
                                                  WbpsApiClient       *api,

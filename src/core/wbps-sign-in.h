@@ -26,6 +26,7 @@ G_DECLARE_FINAL_TYPE (WbpsSignIn, wbps_sign_in, WBPS, SIGN_IN, GObject)
  *    the state, so show it only to the user, never to a log.
  *  - "browser-failed" (const char *message): the browser could not be started;
  *    the sign-in still waits for the URL to be opened by hand.
+ * Returns: (transfer full)
  */
 WbpsSignIn  *wbps_sign_in_new                (WbpsAccountManager  *accounts,
                                               WbpsApiClient       *api);
@@ -36,6 +37,7 @@ gboolean     wbps_sign_in_get_open_browser   (WbpsSignIn          *self);
 void         wbps_sign_in_set_timeout        (WbpsSignIn          *self,
                                               guint                timeout_seconds);
 guint        wbps_sign_in_get_timeout        (WbpsSignIn          *self);
+/* (transfer none) (nullable): NULL until the loopback port is open */
 const char  *wbps_sign_in_get_authorize_url  (WbpsSignIn          *self);
 
 /* Runs once per object. Cancelling closes the loopback port at once. */

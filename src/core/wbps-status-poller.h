@@ -25,10 +25,12 @@ G_DECLARE_FINAL_TYPE (WbpsStatusPoller, wbps_status_poller, WBPS, STATUS_POLLER,
  * Signals:
  *   "status"   (WbpsPublishStatus *status) every status received or pushed
  *   "retrying" (const char *reason) a status request failed in a way worth retrying
+ * Returns: (transfer full)
  */
 WbpsStatusPoller  *wbps_status_poller_new           (WbpsApiClient       *api,
                                                      const char          *open_id,
                                                      const char          *publish_id);
+/* (transfer none) */
 const char        *wbps_status_poller_get_publish_id (WbpsStatusPoller   *self);
 /* (nullable): the latest status, NULL before any. */
 const WbpsPublishStatus *wbps_status_poller_get_status (WbpsStatusPoller *self);
