@@ -177,6 +177,18 @@ notice_cb (WbpsPublishJob *job,
 
 /* ---- running a job ------------------------------------------------------------------ */
 
+/* The error's one line, ending with the command that gets the user further (@hint is taken). */
+static void
+print_error_with_hint (const GError *error,
+                       char         *hint)
+{
+  g_autofree char *owned_hint = hint;
+  g_autofree char *text = wbps_cli_describe_error (error);
+  gboolean ends_sentence = g_str_has_suffix (text, ".");
+
+  g_printerr ("%s%s %s\n", text, ends_sentence ? "" : ".", owned_hint);
+}
+
 static int
 report_job (WbpsCli        *cli,
             WbpsPublishJob *job,
@@ -188,7 +200,8 @@ report_job (WbpsCli        *cli,
   const char *status = wbps_publish_job_get_status (job);
 
   if (publish_id != NULL && (error == NULL || state == WBPS_PUBLISH_STATE_FAILED ||
-                             state == WBPS_PUBLISH_STATE_INTERRUPTED || state == WBPS_PUBLISH_STATE_PROCESSING))
+                             state == WBPS_PUBLISH_STATE_INTERRUPTED || state == WBPS_PUBLISH_STATE_PROCESSING ||
+                             state == WBPS_PUBLISH_STATE_UNCONFIRMED))
     print_result (publish_id, status != NULL ? status : wbps_publish_state_to_string (state),
                   wbps_publish_job_get_fail_reason (job), wbps_publish_job_get_post_ids (job),
                   wbps_publish_job_get_uploaded_bytes (job), json);
@@ -201,6 +214,18 @@ report_job (WbpsCli        *cli,
       else
         g_printerr (_("Cancelled.\n"));
       return WBPS_CLI_EXIT_CANCELLED;
+    }
+  if (g_error_matches (error, WBPS_PUBLISH_ERROR, WBPS_PUBLISH_ERROR_STATUS_UNKNOWN))
+    {
+      /* The post may exist: exit 3 (unconfirmed), never 1, so nobody posts it a second time. */
+      print_error_with_hint (error, g_strdup_printf (_("Check it with: wbps status %s, or follow it to the end with: wbps resume %s"),
+                                                     publish_id, publish_id));
+      return WBPS_CLI_EXIT_UNCONFIRMED;
+    }
+  if (error != NULL && state == WBPS_PUBLISH_STATE_INTERRUPTED && publish_id != NULL)
+    {
+      print_error_with_hint (error, g_strdup_printf (_("Resume it with: wbps resume %s"), publish_id));
+      return WBPS_CLI_EXIT_FAILURE;
     }
   if (error != NULL)
     {

@@ -557,7 +557,9 @@ run_lookup (WbpsDatabase *self,
     }
   else
     {
-      rows = do_select (self, "WHERE publish_id IS NOT NULL AND state IN ('UPLOAD', 'INTERRUPTED')"
+      /* An upload to finish, or a whole one whose final status nobody saw. */
+      rows = do_select (self, "WHERE publish_id IS NOT NULL AND (state IN ('UPLOAD', 'INTERRUPTED')"
+                              " OR (state IN ('PROCESSING', 'UNCONFIRMED') AND file_size > 0 AND next_offset >= file_size))"
                               " ORDER BY updated_at DESC, id DESC LIMIT 1", NULL, &error);
       what = g_strdup (_("There is no interrupted upload to resume"));
     }

@@ -123,7 +123,11 @@ GPtrArray      *wbps_database_list_finish    (WbpsDatabase        *self,
                                               GAsyncResult        *result,
                                               GError             **error);
 
-/* The newest row whose upload stopped midway (UPLOAD or INTERRUPTED, with a publish_id). */
+/*
+ * The newest row `resume` can take up: an upload that stopped midway (UPLOAD or
+ * INTERRUPTED, with a publish_id), or a whole upload whose final status was
+ * never seen (PROCESSING or UNCONFIRMED with every byte sent).
+ */
 void            wbps_database_latest_interrupted_async  (WbpsDatabase        *self,
                                                          GCancellable        *cancellable,
                                                          GAsyncReadyCallback  callback,

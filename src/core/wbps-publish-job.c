@@ -233,7 +233,8 @@ job_finish (WbpsPublishJob   *self,
       self->error = error;
       /* TikTok's own fail_reason stays; otherwise the history keeps why the job stopped. */
       if (!is_cancelled (error) &&
-          !g_error_matches (error, WBPS_PUBLISH_ERROR, WBPS_PUBLISH_ERROR_PUBLISH_FAILED))
+          !g_error_matches (error, WBPS_PUBLISH_ERROR, WBPS_PUBLISH_ERROR_PUBLISH_FAILED) &&
+          !g_error_matches (error, WBPS_PUBLISH_ERROR, WBPS_PUBLISH_ERROR_STATUS_UNKNOWN))
         {
           g_free (self->record->fail_reason);
           self->record->fail_reason = g_strdup (error->message);
@@ -343,8 +344,17 @@ followed_cb (GObject      *source,
       g_clear_error (&error);
       job_finish (self, WBPS_PUBLISH_STATE_UNCONFIRMED, NULL);
     }
-  else
+  else if (is_cancelled (error))
     job_finish (self, WBPS_PUBLISH_STATE_PROCESSING, error);
+  else
+    {
+      /* TikTok has every byte: the post may well exist, so this is no failure to post again after. */
+      job_finish (self, WBPS_PUBLISH_STATE_UNCONFIRMED,
+                  publish_error (WBPS_PUBLISH_ERROR_STATUS_UNKNOWN,
+                                 _("The upload finished and TikTok holds the whole video, but its status could not be followed: %s"),
+                                 error->message));
+      g_error_free (error);
+    }
 }
 
 static void
@@ -793,6 +803,16 @@ resume_identity_cb (GObject      *source,
   wbps_status_poller_fetch_async (job_poller (self), job_cancellable (self), resume_status_cb, self);
 }
 
+/* A row whose every byte TikTok took, whose final status nobody saw: resuming follows the status. */
+static gboolean
+upload_is_complete (const WbpsPostRecord *r)
+{
+  WbpsPublishState state = wbps_publish_state_from_string (r->state);
+
+  return (state == WBPS_PUBLISH_STATE_PROCESSING || state == WBPS_PUBLISH_STATE_UNCONFIRMED) &&
+         r->file_size > 0 && r->next_offset >= r->file_size;
+}
+
 static void
 resume_start (WbpsPublishJob *self)
 {
@@ -810,6 +830,13 @@ resume_start (WbpsPublishJob *self)
   if (self->upload_lock == NULL)
     {
       job_abandon (self, error);
+      return;
+    }
+  if (upload_is_complete (r))
+    {
+      /* TikTok holds every byte: only its status is left to follow, no upload address needed. */
+      self->uploaded_bytes = r->next_offset;
+      wbps_status_poller_fetch_async (job_poller (self), job_cancellable (self), resume_status_cb, self);
       return;
     }
   if (r->upload_url == NULL || now >= r->upload_expires_at)
@@ -838,7 +865,8 @@ record_is_resumable (const WbpsPostRecord *r,
   WbpsPublishState state = wbps_publish_state_from_string (r->state);
 
   if (r->publish_id != NULL && r->file_path != NULL &&
-      (state == WBPS_PUBLISH_STATE_UPLOAD || state == WBPS_PUBLISH_STATE_INTERRUPTED))
+      (state == WBPS_PUBLISH_STATE_UPLOAD || state == WBPS_PUBLISH_STATE_INTERRUPTED ||
+       upload_is_complete (r)))
     return TRUE;
   g_set_error (error, WBPS_PUBLISH_ERROR, WBPS_PUBLISH_ERROR_NOT_RESUMABLE,
                _("The post %s has no interrupted upload to resume (its state is %s)."),

@@ -20,6 +20,7 @@ typedef enum {
   WBPS_PUBLISH_ERROR_FILE_CHANGED,        /* resume: not the file of the checkpoint */
   WBPS_PUBLISH_ERROR_CHECKPOINT_EXPIRED,  /* resume: the upload URL's hour is over */
   WBPS_PUBLISH_ERROR_NOT_RESUMABLE,
+  WBPS_PUBLISH_ERROR_STATUS_UNKNOWN,      /* uploaded whole, but the status could not be followed */
 } WbpsPublishError;
 GQuark            wbps_publish_error_quark       (void);
 

@@ -20,6 +20,13 @@ struct _WbpsStatusPoller
   GTask             *follow;         /* the running follow, or NULL */
   gint64             deadline;       /* monotonic µs */
   guint              interval_ms;
+
+  /* The request of a follow in flight: cancelled by the follow's cancellable or at the deadline. */
+  GCancellable      *request_cancellable;
+  GCancellable      *request_parent;
+  gulong             request_parent_handler;
+  guint              request_deadline_id;
+  gboolean           request_timed_out;
 };
 
 G_DEFINE_FINAL_TYPE (WbpsStatusPoller, wbps_status_poller, G_TYPE_OBJECT)
@@ -197,6 +204,67 @@ follow_return (WbpsStatusPoller *self,
                            (GDestroyNotify) wbps_publish_status_free);
 }
 
+static GError *
+timed_out_error (WbpsStatusPoller *self)
+{
+  return g_error_new (WBPS_ERROR, WBPS_ERROR_TIMEOUT, _("TikTok gave no final status for %s in time."),
+                      self->publish_id);
+}
+
+static void
+request_parent_cancelled_cb (GCancellable *parent,
+                             GCancellable *request)
+{
+  g_cancellable_cancel (request);
+}
+
+static gboolean
+request_deadline_cb (gpointer user_data)
+{
+  WbpsStatusPoller *self = user_data;
+
+  self->request_deadline_id = 0;
+  self->request_timed_out = TRUE;
+  g_cancellable_cancel (self->request_cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+/* A cancellable for the next status request that also fires at the give-up time. */
+static GCancellable *
+request_begin (WbpsStatusPoller *self)
+{
+  GCancellable *parent = g_task_get_cancellable (self->follow);
+  gint64 remaining_ms = MAX (0, (self->deadline - g_get_monotonic_time ()) / 1000);
+
+  self->request_cancellable = g_cancellable_new ();
+  self->request_timed_out = FALSE;
+  if (parent != NULL)
+    {
+      self->request_parent = g_object_ref (parent);
+      self->request_parent_handler = g_cancellable_connect (parent, G_CALLBACK (request_parent_cancelled_cb),
+                                                            g_object_ref (self->request_cancellable),
+                                                            g_object_unref);
+    }
+  self->request_deadline_id = g_timeout_add ((guint) MIN (remaining_ms, G_MAXUINT), request_deadline_cb, self);
+  return self->request_cancellable;
+}
+
+/* Ends what request_begin() set up; TRUE when it was the give-up time that cancelled the request. */
+static gboolean
+request_end (WbpsStatusPoller *self)
+{
+  gboolean timed_out = self->request_timed_out;
+
+  g_clear_handle_id (&self->request_deadline_id, g_source_remove);
+  if (self->request_parent != NULL)
+    g_cancellable_disconnect (self->request_parent, self->request_parent_handler);
+  self->request_parent_handler = 0;
+  g_clear_object (&self->request_parent);
+  g_clear_object (&self->request_cancellable);
+  self->request_timed_out = FALSE;
+  return timed_out;
+}
+
 static void
 follow_reply_cb (GObject      *source,
                  GAsyncResult *result,
@@ -205,15 +273,23 @@ follow_reply_cb (GObject      *source,
   g_autoptr(WbpsStatusPoller) self = user_data;
   g_autoptr(WbpsPublishStatus) status = NULL;
   GError *error = NULL;
+  gboolean timed_out;
 
   g_assert (WBPS_IS_STATUS_POLLER (self));
 
   status = wbps_api_client_status_finish (WBPS_API_CLIENT (source), result, &error);
+  timed_out = request_end (self);
   if (self->follow == NULL)
     {
       /* A pushed final status ended the follow while this request ran. */
       g_clear_error (&error);
       return;
+    }
+  if (status == NULL && timed_out && !g_cancellable_is_cancelled (g_task_get_cancellable (self->follow)))
+    {
+      /* A request that hangs must not outlast the give-up time. */
+      g_clear_error (&error);
+      return follow_return (self, timed_out_error (self));
     }
   if (status == NULL && (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || !error_is_transient (error)))
     return follow_return (self, error);
@@ -245,12 +321,9 @@ follow_woke_cb (GObject      *source,
   if (!wbps_timeout_finish (result, &error))
     return follow_return (self, error);
   if (g_get_monotonic_time () >= self->deadline)
-    return follow_return (self, g_error_new (WBPS_ERROR, WBPS_ERROR_TIMEOUT,
-                                             _("TikTok gave no final status for %s in time."),
-                                             self->publish_id));
-  wbps_api_client_status_async (self->api, self->open_id, self->publish_id,
-                                g_task_get_cancellable (self->follow), follow_reply_cb,
-                                g_object_ref (self));
+    return follow_return (self, timed_out_error (self));
+  wbps_api_client_status_async (self->api, self->open_id, self->publish_id, request_begin (self),
+                                follow_reply_cb, g_object_ref (self));
 }
 
 /* Sleeps at least the status limit's spacing, but never past the give-up time. */

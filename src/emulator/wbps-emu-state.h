@@ -285,7 +285,9 @@ gboolean             wbps_emu_rate_limit                (WbpsEmuState      *self
  * Global fault injection run for every request before any handler:
  * "fail-request-n" (comma list of 1-based request numbers answered 503),
  * "fail-path" (only count requests whose path starts with it),
- * "slow-ms" (delay every reply). Returns TRUE when the request was consumed.
+ * "slow-ms" (delay every reply), "stall-path" (hold the reply of every request
+ * whose path starts with it for "stall-ms", default an hour: a server that
+ * accepts and does not answer). Returns TRUE when the request was consumed.
  */
 gboolean             wbps_emu_state_inject_faults       (WbpsEmuState      *self,
                                                          SoupServerMessage *msg);

@@ -84,8 +84,8 @@ posting_run (PostingWorld *world,
 }
 
 /* wbps login --no-browser: open the printed URL as a browser would (auto-approve redirects). */
-static void
-sign_in (PostingWorld *world)
+void
+posting_sign_in (PostingWorld *world)
 {
   const char * const argv[] = { "login", "--no-browser", "--timeout", "30", NULL };
   g_autoptr(GSubprocess) process = posting_spawn (world, argv);
@@ -129,7 +129,7 @@ posting_world_new (const char *extra_ini)
   posting_world_setenv (world, "XDG_DATA_HOME", world->data_home);
   posting_world_setenv (world, "WBPS_SANDBOX", NULL);
   posting_world_setenv (world, "WBPS_STATUS_GIVE_UP", NULL);
-  sign_in (world);
+  posting_sign_in (world);
   return world;
 }
 
@@ -157,6 +157,19 @@ posting_history (PostingWorld *world)
   g_assert_no_error (error);
   g_assert_true (JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)));
   return json_array_ref (json_node_get_array (json_parser_get_root (parser)));
+}
+
+JsonArray *
+posting_emulator_posts (PostingWorld *world)
+{
+  g_autofree char *url = wbps_test_emulator_url (world->emu, "/emulator/posts");
+  g_autofree char *body = NULL;
+  g_autoptr(JsonNode) root = NULL;
+
+  g_assert_cmpuint (wbps_test_http_get (url, NULL, &body), ==, 200);
+  root = json_from_string (body, NULL);
+  g_assert_nonnull (root);
+  return json_array_ref (json_object_get_array_member (json_node_get_object (root), "posts"));
 }
 
 guint

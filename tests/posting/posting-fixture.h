@@ -23,6 +23,9 @@ PostingWorld *posting_world_new        (const char   *extra_ini);
 void          posting_world_free       (PostingWorld *world);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PostingWorld, posting_world_free)
 
+/* Signs in again (`wbps login --no-browser`, the emulator approving at once). */
+void          posting_sign_in          (PostingWorld *world);
+
 /* Adds NAME=VALUE to the environment of every later wbps run. */
 void          posting_world_setenv     (PostingWorld *world,
                                         const char   *name,
@@ -38,6 +41,8 @@ GSubprocess  *posting_spawn            (PostingWorld *world,
 
 /* `wbps history --json`, parsed. */
 JsonArray    *posting_history          (PostingWorld *world);
+/* Every post task TikTok (the emulator) made in this world: one per init. */
+JsonArray    *posting_emulator_posts   (PostingWorld *world);
 /* Number of DATA_DIR/uploads/\*.bin files of the emulator. */
 guint         posting_upload_count     (PostingWorld *world);
 

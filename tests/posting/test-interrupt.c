@@ -130,33 +130,44 @@ on_exited (GObject      *source,
  * cancellable sleep between status polls did not return; one process outlived
  * its SIGTERM by 19 minutes).
  */
-static void
-assert_cancelled_wait (GSubprocess *process,
-                       int          signum,
-                       const char  *publish_id)
+/* Waits for @process to end, failing the test (and killing it) after @seconds; returns its stderr. */
+static char *
+wait_exit_within (GSubprocess *process,
+                  guint        seconds,
+                  const char  *what)
 {
   GInputStream *err_pipe = g_subprocess_get_stderr_pipe (process);
   gboolean exited = FALSE, too_late = FALSE;
-  guint deadline;
-  g_autofree char *hint = g_strdup_printf ("Check with: wbps status %s", publish_id);
+  guint deadline = g_timeout_add_seconds (seconds, on_exit_deadline, &too_late);
   char err[8192] = "";
   gsize length = 0;
 
-  g_subprocess_send_signal (process, signum);
-  /* 10 s is the bound of "at once" on a loaded machine; the processing takes 120 s. */
-  deadline = g_timeout_add_seconds (10, on_exit_deadline, &too_late);
   g_subprocess_wait_async (process, NULL, on_exited, &exited);
   while (!exited && !too_late)
     g_main_context_iteration (NULL, TRUE);
   if (!exited)
     {
       g_subprocess_force_exit (process);
-      g_error ("wbps still running 10 s after signal %d while waiting for TikTok", signum);
+      g_error ("wbps still running %u s after %s", seconds, what);
     }
   g_source_remove (deadline);
   g_input_stream_read_all (err_pipe, err, sizeof err - 1, &length, NULL, NULL);
   err[length] = '\0';
   g_test_message ("stderr: %s", err);
+  return g_strdup (err);
+}
+
+static void
+assert_cancelled_wait (GSubprocess *process,
+                       int          signum,
+                       const char  *publish_id)
+{
+  g_autofree char *hint = g_strdup_printf ("Check with: wbps status %s", publish_id);
+  g_autofree char *err = NULL;
+
+  g_subprocess_send_signal (process, signum);
+  /* 10 s is the bound of "at once" on a loaded machine; the processing takes 120 s. */
+  err = wait_exit_within (process, 10, "a signal while waiting for TikTok");
   g_assert_true (g_subprocess_get_if_exited (process));
   g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 130);
   g_assert_nonnull (strstr (err, hint));
@@ -195,6 +206,89 @@ test_signal_while_resume_processing (void)
   assert_cancelled_wait (resume, SIGINT, json_object_get_string_member (uploading, "publish_id"));
 }
 
+/*
+ * Signed out while TikTok processes the post (another `wbps logout`): TikTok
+ * has the video, so `wbps post` must not say it failed. Before the fix it
+ * exited 1 with "sign in again", the row stayed PROCESSING and `wbps resume`
+ * said there was nothing to resume, so the user posted a second time.
+ */
+static void
+test_signed_out_while_processing (void)
+{
+  g_autoptr(PostingWorld) world = posting_world_new ("processing-delay-ms=20000\n");
+  const char * const argv[] = { "post", video, "--privacy", "SELF_ONLY", NULL };
+  g_autoptr(GSubprocess) post = posting_spawn (world, argv);
+  g_autoptr(JsonObject) processing = posting_wait_for_row (world, state_is_processing);
+  const char *publish_id = json_object_get_string_member (processing, "publish_id");
+  g_autoptr(WbpsTestRun) logout = posting_run (world, "logout", NULL);
+  g_autoptr(WbpsTestRun) resume = NULL;
+  g_autoptr(WbpsTestRun) status = NULL;
+  g_autoptr(JsonObject) unconfirmed = NULL;
+  g_autoptr(JsonObject) settled = NULL;
+  g_autoptr(JsonArray) posts = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *last = NULL;
+  g_autofree char *hint = g_strdup_printf ("wbps resume %s", publish_id);
+
+  g_assert_cmpint (logout->status, ==, 0);
+  g_subprocess_communicate_utf8 (post, NULL, NULL, &out, &err, NULL);
+  g_test_message ("post: %s\n%s", out, err);
+  g_assert_true (g_subprocess_get_if_exited (post));
+  g_assert_cmpint (g_subprocess_get_exit_status (post), ==, 3);
+  last = wbps_test_last_line (err);
+  g_assert_nonnull (strstr (last, "The upload finished and TikTok holds the whole video"));
+  g_assert_nonnull (strstr (last, hint));
+  unconfirmed = posting_only_row (world);
+  g_assert_cmpstr (json_object_get_string_member (unconfirmed, "state"), ==, "UNCONFIRMED");
+
+  /* Signed in again, `resume` follows the same post to its end: no second init. */
+  posting_sign_in (world);
+  resume = posting_run (world, "resume", NULL);
+  posting_assert_resumed (resume, publish_id);
+  settled = posting_only_row (world);
+  g_assert_cmpstr (json_object_get_string_member (settled, "state"), ==, "DONE");
+  status = posting_run (world, "status", publish_id, NULL);
+  g_assert_cmpint (status->status, ==, 0);
+  posts = posting_emulator_posts (world);
+  g_assert_cmpuint (json_array_get_length (posts), ==, 1);
+}
+
+/*
+ * TikTok accepts the status request and never answers: the give-up time (5 s
+ * here) bounds the wait, not the 60 s deadline of one request. Before, wbps
+ * waited out that deadline (over a minute) before giving up.
+ */
+static void
+test_stalled_status_bounded_by_give_up (void)
+{
+  g_autoptr(PostingWorld) world = posting_world_new ("processing-delay-ms=500\n[faults]\n"
+                                                     "stall-path=/v2/post/publish/status/fetch/\n");
+  const char * const argv[] = { "post", video, "--privacy", "SELF_ONLY", NULL };
+  g_autoptr(GSubprocess) post = NULL;
+  g_autoptr(JsonObject) processing = NULL;
+  g_autoptr(JsonObject) row = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *last = NULL;
+  g_autofree char *hint = NULL;
+
+  posting_world_setenv (world, "WBPS_STATUS_GIVE_UP", "5");
+  post = posting_spawn (world, argv);
+  processing = posting_wait_for_row (world, state_is_processing);
+  /* 5 s of give-up time plus a loaded machine's slack, far below one request's 60 s. */
+  err = wait_exit_within (post, 30, "its give-up time with a stalled status request");
+  g_assert_true (g_subprocess_get_if_exited (post));
+  g_assert_cmpint (g_subprocess_get_exit_status (post), ==, 3);
+  last = wbps_test_last_line (err);
+  hint = g_strdup_printf ("TikTok has not confirmed the post within 5 seconds; it may still appear. Check later with: wbps status %s",
+                          json_object_get_string_member (processing, "publish_id"));
+  g_assert_cmpstr (last, ==, hint);
+  row = posting_only_row (world);
+  g_assert_cmpstr (json_object_get_string_member (row, "state"), ==, "UNCONFIRMED");
+  g_assert_cmpstr (json_object_get_string_member (row, "publish_id"), ==,
+                   json_object_get_string_member (processing, "publish_id"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -213,6 +307,8 @@ main (int   argc,
   g_test_add_data_func ("/interrupt/sigterm-while-processing", GINT_TO_POINTER (SIGTERM),
                         test_signal_while_processing);
   g_test_add_func ("/interrupt/sigint-while-resume-processing", test_signal_while_resume_processing);
+  g_test_add_func ("/interrupt/signed-out-while-processing", test_signed_out_while_processing);
+  g_test_add_func ("/interrupt/stalled-status-bounded-by-give-up", test_stalled_status_bounded_by_give_up);
   status = g_test_run ();
   wbps_test_rmtree (video_dir);
   return status;

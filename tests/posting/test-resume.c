@@ -96,6 +96,34 @@ test_resume_changed_file (void)
   g_assert_cmpuint (posting_upload_count (world), <=, 1);
 }
 
+/*
+ * An upload that stopped on an error (TikTok refusing chunk 2's range more
+ * often than wbps reconciles) says how to go on: before, "The upload stopped
+ * and can be resumed until HH:MM: …" named no command.
+ */
+static void
+test_stopped_upload_names_resume (void)
+{
+  g_autoptr(PostingWorld) world =
+    posting_world_new ("processing-delay-ms=500\n[faults]\nfail-path=/upload/\nfail-request-n=2,3,4,5\nfail-status=416\n");
+  g_autoptr(WbpsTestRun) post = posting_run (world, "post", video, "--privacy", "SELF_ONLY", "--chunk-size", CHUNK, NULL);
+  g_autoptr(WbpsTestRun) resume = NULL;
+  g_autoptr(JsonArray) posts = NULL;
+  g_autoptr(JsonObject) row = posting_only_row (world);
+  const char *publish_id = json_object_get_string_member (row, "publish_id");
+  g_autofree char *hint = g_strdup_printf ("Resume it with: wbps resume %s", publish_id);
+  g_autofree char *last = wbps_test_last_line (post->err);
+
+  g_assert_cmpint (post->status, ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (row, "state"), ==, "INTERRUPTED");
+  g_assert_nonnull (strstr (last, "The upload stopped and can be resumed until "));
+  g_assert_true (g_str_has_suffix (last, hint));
+  resume = posting_run (world, "resume", publish_id, NULL);
+  posting_assert_resumed (resume, publish_id);
+  posts = posting_emulator_posts (world);
+  g_assert_cmpuint (json_array_get_length (posts), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -109,6 +137,7 @@ main (int   argc,
   g_test_add_func ("/resume/interrupt-resume", test_interrupt_then_resume);
   g_test_add_func ("/resume/resume-expired", test_resume_expired);
   g_test_add_func ("/resume/resume-changed-file", test_resume_changed_file);
+  g_test_add_func ("/resume/stopped-upload-names-resume", test_stopped_upload_names_resume);
   status = g_test_run ();
   wbps_test_rmtree (video_dir);
   return status;
