@@ -279,6 +279,26 @@ wbps_cli_accounts (WbpsCli  *cli,
 
 /* ---- logout ---------------------------------------------------------- */
 
+/* No upload address of a signed-out account stays on disk. */
+static void
+forget_uploads (WbpsCli    *cli,
+                const char *open_id)
+{
+  WbpsCliWaiter waiter = { cli, NULL, FALSE };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  wbps_context_forget_uploads_async (cli->context, open_id, NULL, wbps_cli_waiter_cb, &waiter);
+  result = wbps_cli_waiter_wait (&waiter);
+  if (!wbps_context_forget_uploads_finish (cli->context, result, &error))
+    {
+      g_autofree char *reason = wbps_cli_describe_error (error);
+
+      g_printerr (_("Warning: the upload addresses of %s could not be removed from the history (%s).\n"),
+                  open_id, reason);
+    }
+}
+
 static gboolean
 sign_out_one (WbpsCli    *cli,
               const char *open_id)
@@ -299,6 +319,7 @@ sign_out_one (WbpsCli    *cli,
       wbps_cli_print_error (cli, error, FALSE);
       return FALSE;
     }
+  forget_uploads (cli, open_id);
   if (revoked)
     g_print (_("Signed out %s (%s)\n"), name, open_id);
   else

@@ -177,18 +177,6 @@ notice_cb (WbpsPublishJob *job,
 
 /* ---- running a job ------------------------------------------------------------------ */
 
-/* The error's one line, ending with the command that gets the user further (@hint is taken). */
-static void
-print_error_with_hint (const GError *error,
-                       char         *hint)
-{
-  g_autofree char *owned_hint = hint;
-  g_autofree char *text = wbps_cli_describe_error (error);
-  gboolean ends_sentence = g_str_has_suffix (text, ".");
-
-  g_printerr ("%s%s %s\n", text, ends_sentence ? "" : ".", owned_hint);
-}
-
 static int
 report_job (WbpsCli        *cli,
             WbpsPublishJob *job,
@@ -217,14 +205,26 @@ report_job (WbpsCli        *cli,
     }
   if (g_error_matches (error, WBPS_PUBLISH_ERROR, WBPS_PUBLISH_ERROR_STATUS_UNKNOWN))
     {
+      g_autofree char *hint = g_strdup_printf (_("Check it with: wbps status %s, or follow it to the end with: wbps resume %s"),
+                                               publish_id, publish_id);
+
       /* The post may exist: exit 3 (unconfirmed), never 1, so nobody posts it a second time. */
-      print_error_with_hint (error, g_strdup_printf (_("Check it with: wbps status %s, or follow it to the end with: wbps resume %s"),
-                                                     publish_id, publish_id));
+      wbps_cli_print_error_hint (cli, error, FALSE, hint);
       return WBPS_CLI_EXIT_UNCONFIRMED;
+    }
+  if (g_error_matches (error, WBPS_PUBLISH_ERROR, WBPS_PUBLISH_ERROR_UNFINISHED))
+    {
+      g_autofree char *hint = g_strdup_printf (_("Finish it with: wbps resume %s, or add --new to post the video a second time."),
+                                               wbps_publish_job_get_unfinished_publish_id (job));
+
+      wbps_cli_print_error_hint (cli, error, json, hint);
+      return WBPS_CLI_EXIT_FAILURE;
     }
   if (error != NULL && state == WBPS_PUBLISH_STATE_INTERRUPTED && publish_id != NULL)
     {
-      print_error_with_hint (error, g_strdup_printf (_("Resume it with: wbps resume %s"), publish_id));
+      g_autofree char *hint = g_strdup_printf (_("Resume it with: wbps resume %s"), publish_id);
+
+      wbps_cli_print_error_hint (cli, error, FALSE, hint);
       return WBPS_CLI_EXIT_FAILURE;
     }
   if (error != NULL)
@@ -296,6 +296,7 @@ typedef struct {
   gboolean  aigc;
   gint64    chunk_size;
   gboolean  no_wait;
+  gboolean  new_post;
   gboolean  json;
   GStrv     files;
 } PostFlags;
@@ -353,6 +354,7 @@ post_run (WbpsCli   *cli,
   options = post_options_from_flags (o, open_id);
   wbps_publish_job_set_options (job, options);
   wbps_publish_job_set_wait (job, !o->no_wait);
+  wbps_publish_job_set_allow_duplicate (job, o->new_post);
   return run_job (cli, job, o->json);
 }
 
@@ -375,6 +377,7 @@ wbps_cli_post (WbpsCli  *cli,
     { "aigc", 0, 0, G_OPTION_ARG_NONE, &o.aigc, N_("Label as AI-generated"), NULL },
     { "chunk-size", 0, 0, G_OPTION_ARG_INT64, &o.chunk_size, N_("Upload chunk size in bytes"), "BYTES" },
     { "no-wait", 0, 0, G_OPTION_ARG_NONE, &o.no_wait, N_("Do not wait for TikTok to process the video"), NULL },
+    { "new", 0, 0, G_OPTION_ARG_NONE, &o.new_post, N_("Post even if an earlier upload of the file is unfinished (a second post)"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o.json, N_("Print the result as JSON"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.files, NULL, "FILE" },
     { NULL }

@@ -106,6 +106,15 @@ wbps_cli_print_error (WbpsCli      *cli,
                       const GError *error,
                       gboolean      json)
 {
+  wbps_cli_print_error_hint (cli, error, json, NULL);
+}
+
+void
+wbps_cli_print_error_hint (WbpsCli      *cli,
+                           const GError *error,
+                           gboolean      json,
+                           const char   *hint)
+{
   g_autofree char *text = NULL;
 
   if (json)
@@ -124,7 +133,10 @@ wbps_cli_print_error (WbpsCli      *cli,
     text = g_strdup (_("Cancelled."));
   else
     text = wbps_cli_describe_error (error);
-  g_printerr ("%s\n", text);
+  if (hint == NULL)
+    g_printerr ("%s\n", text);
+  else
+    g_printerr ("%s%s %s\n", text, g_str_has_suffix (text, ".") ? "" : ".", hint);
 }
 
 void
@@ -159,6 +171,15 @@ on_rate_limited (WbpsApiClient *api,
                            "TikTok asked wbps to slow down; trying again in %u second.\n",
                            "TikTok asked wbps to slow down; trying again in %u seconds.\n", wait_seconds),
               wait_seconds);
+}
+
+static void
+on_sign_in_unsaved (WbpsAccountManager *accounts,
+                    WbpsAccount        *account,
+                    const char         *text,
+                    gpointer            user_data)
+{
+  g_printerr (_("Warning: %s\n"), text);
 }
 
 WbpsApiClient *
@@ -429,8 +450,12 @@ setup_context (WbpsCli       *cli,
       cli->context = wbps_context_new (config);
     }
   if (cli->context != NULL)
-    g_signal_connect (wbps_context_get_api_client (cli->context), "rate-limited",
-                      G_CALLBACK (on_rate_limited), NULL);
+    {
+      g_signal_connect (wbps_context_get_api_client (cli->context), "rate-limited",
+                        G_CALLBACK (on_rate_limited), NULL);
+      g_signal_connect (wbps_context_get_account_manager (cli->context), "sign-in-unsaved",
+                        G_CALLBACK (on_sign_in_unsaved), NULL);
+    }
   return cli->context != NULL;
 }
 

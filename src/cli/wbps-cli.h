@@ -49,10 +49,15 @@ void                wbps_cli_waiter_cb     (GObject       *source,
                                             gpointer       user_data);
 GAsyncResult       *wbps_cli_waiter_wait   (WbpsCliWaiter *waiter);
 
-/* One plain-language line on stderr, or the JSON error object on stdout when @json. */
+/* One plain-language line on stderr, and the JSON error object on stdout when @json. */
 void                wbps_cli_print_error   (WbpsCli      *cli,
                                             const GError *error,
                                             gboolean      json);
+/* The same, the stderr line ending with @hint (the command that gets the user further). */
+void                wbps_cli_print_error_hint (WbpsCli      *cli,
+                                               const GError *error,
+                                               gboolean      json,
+                                               const char   *hint);
 
 /* wbps_error_describe() on one line, with every secret TikTok may have quoted redacted. */
 char               *wbps_cli_describe_error (const GError *error);

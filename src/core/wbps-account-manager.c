@@ -16,6 +16,11 @@
 #include "wbps-error.h"
 #include "wbps-oauth-client.h"
 #include "wbps-redact.h"
+#include "wbps-timeout.h"
+
+/* A renewed sign-in the keyring refuses is written again this often, a growing pause between. */
+#define KEYRING_WRITE_ATTEMPTS 3
+#define KEYRING_RETRY_MS       400
 
 /* One refresh in flight for an account, and every caller waiting for it. */
 typedef struct {
@@ -26,6 +31,7 @@ typedef struct {
   gboolean            force;    /* TikTok refused the access token we hold */
   char               *refused;  /* that access token, when @force */
   int                 lock_fd;  /* the refresh lock every wbps of the user shares; -1 when not held */
+  guint               store_attempts;
 } Refresh;
 
 struct _WbpsAccountManager
@@ -42,6 +48,7 @@ struct _WbpsAccountManager
   char            *current;      /* chosen open_id, possibly not (yet) loaded */
   GHashTable      *refreshes;    /* open_id -> Refresh* (key owned by the Refresh) */
   GHashTable      *rejected;     /* open_ids whose refresh token TikTok refused */
+  GHashTable      *unsaved;      /* open_ids whose renewed sign-in lives in memory only */
 
   GListStore      *models;       /* WbpsAccount*, in the order of @accounts */
   WbpsAccount     *current_account;
@@ -61,6 +68,13 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_SIGN_IN_UNSAVED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static gint64
 now_seconds (void)
@@ -235,6 +249,7 @@ wbps_account_manager_finalize (GObject *object)
   g_clear_pointer (&self->accounts, g_ptr_array_unref);
   g_clear_pointer (&self->refreshes, g_hash_table_unref);
   g_clear_pointer (&self->rejected, g_hash_table_unref);
+  g_clear_pointer (&self->unsaved, g_hash_table_unref);
   g_clear_object (&self->models);
   g_free (self->current);
 
@@ -326,6 +341,10 @@ wbps_account_manager_class_init (WbpsAccountManagerClass *klass)
     g_param_spec_boolean ("loaded", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[SIGNAL_SIGN_IN_UNSAVED] =
+    g_signal_new ("sign-in-unsaved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, WBPS_TYPE_ACCOUNT, G_TYPE_STRING);
 }
 
 static void
@@ -335,6 +354,7 @@ wbps_account_manager_init (WbpsAccountManager *self)
   self->accounts = g_ptr_array_new_with_free_func ((GDestroyNotify) wbps_token_free);
   self->refreshes = g_hash_table_new (g_str_hash, g_str_equal);
   self->rejected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->unsaved = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->models = g_list_store_new (WBPS_TYPE_ACCOUNT);
 }
 
@@ -667,6 +687,42 @@ refresh_error_for_user (const WbpsToken *account,
   return error;
 }
 
+static void refresh_store (Refresh *refresh);
+
+static void
+refresh_store_retry_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  Refresh *refresh = user_data;
+  GError *error = NULL;
+
+  if (!wbps_timeout_finish (result, &error))
+    return refresh_complete (refresh, error);
+  refresh_store (refresh);
+}
+
+/*
+ * The keyring kept refusing the renewed sign-in: the rotated-away refresh token
+ * is dead, so the new one lives on in memory (this process only), and the user
+ * hears once that the next start will ask for a new sign-in.
+ */
+static void
+keep_unsaved (Refresh      *refresh,
+              const GError *error)
+{
+  WbpsAccountManager *self = refresh->self;
+  WbpsAccount *account = find_model (self, refresh->open_id);
+  g_autofree char *text = NULL;
+
+  if (account == NULL || g_hash_table_contains (self->unsaved, refresh->open_id))
+    return;
+  g_hash_table_add (self->unsaved, g_strdup (refresh->open_id));
+  text = g_strdup_printf (_("The renewed sign-in of %s could not be saved in the keyring (%s). It works until wbps exits; after that, sign in again."),
+                          wbps_account_get_name (account), error->message);
+  g_signal_emit (self, signals[SIGNAL_SIGN_IN_UNSAVED], 0, account, text);
+}
+
 static void
 refresh_stored_cb (GObject      *source,
                    GAsyncResult *result,
@@ -674,13 +730,21 @@ refresh_stored_cb (GObject      *source,
 {
   Refresh *refresh = user_data;
   WbpsToken *account;
-  GError *error = NULL;
+  g_autoptr(GError) error = NULL;
 
   if (!wbps_token_store_store_finish (WBPS_TOKEN_STORE (source), result, &error))
     {
-      g_prefix_error (&error, _("The renewed sign-in could not be saved: "));
-      return refresh_complete (refresh, error);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return refresh_complete (refresh, g_steal_pointer (&error));
+      g_debug ("The keyring refused the renewed sign-in of %s (attempt %u): %s", refresh->open_id,
+               refresh->store_attempts, error->message);
+      if (refresh->store_attempts < KEYRING_WRITE_ATTEMPTS)
+        return wbps_timeout_async (NULL, KEYRING_RETRY_MS * refresh->store_attempts, refresh->self->cancellable,
+                                   refresh_store_retry_cb, refresh);
+      keep_unsaved (refresh, error);
     }
+  else
+    g_hash_table_remove (refresh->self->unsaved, refresh->open_id);
 
   /* A load that ran meanwhile may have read the item from before this refresh. */
   account = find_account (refresh->self, refresh->open_id);
@@ -736,7 +800,14 @@ refresh_cb (GObject      *source,
    * the keyring to have it. */
   token_assign (account, fresh);
   refresh->fresh = g_steal_pointer (&fresh);
-  wbps_token_store_store_async (self->store, refresh->fresh, self->cancellable,
+  refresh_store (refresh);
+}
+
+static void
+refresh_store (Refresh *refresh)
+{
+  refresh->store_attempts++;
+  wbps_token_store_store_async (refresh->self->store, refresh->fresh, refresh->self->cancellable,
                                 refresh_stored_cb, refresh);
 }
 

@@ -25,6 +25,12 @@ G_DECLARE_FINAL_TYPE (WbpsAccountManager, wbps_account_manager, WBPS, ACCOUNT_MA
  * (items-changed when accounts come or go; each account notifies its own
  * changes), the "current-account" property (notify) and "loaded" (TRUE once
  * the keyring was read). Tokens never leave the core.
+ *
+ * Signal "sign-in-unsaved" (WbpsAccount *account, const char *text): a renewed
+ * sign-in could not be written to the keyring (after retries); it is kept in
+ * memory for this process, and @text tells the user, once per account, that
+ * the next start will need a new sign-in.
+ *
  * Returns: (transfer full)
  */
 WbpsAccountManager *wbps_account_manager_new               (WbpsConfig          *config,
@@ -70,7 +76,8 @@ gboolean            wbps_account_manager_add_finish        (WbpsAccountManager  
  * token expires within WBPS_ACCOUNT_REFRESH_MARGIN, or when @force_refresh (the
  * API said access_token_invalid). At most one refresh is in flight per account:
  * concurrent callers wait for the same one. A rotated refresh token is written to
- * the keyring before the new access token is handed out. Returns a copy.
+ * the keyring before the new access token is handed out (when the keyring keeps
+ * refusing, see "sign-in-unsaved"). Returns a copy.
  */
 void                wbps_account_manager_get_token_async   (WbpsAccountManager  *self,
                                                             const char          *open_id,

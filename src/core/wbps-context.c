@@ -347,3 +347,65 @@ wbps_context_open_database_finish (WbpsContext   *self,
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+/* forget_uploads: open the database -> drop one account's upload URLs */
+
+static void
+uploads_forgotten_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (wbps_database_forget_upload_urls_finish (WBPS_DATABASE (source), result, &error) < 0)
+    return g_task_return_error (task, error);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+forget_database_opened_cb (GObject      *source,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  WbpsContext *self = g_task_get_source_object (task);
+  const char *open_id = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GError *error = NULL;
+
+  g_assert (WBPS_IS_CONTEXT (self));
+
+  if (!wbps_context_open_database_finish (self, result, &error))
+    return g_task_return_error (task, error);
+  wbps_database_forget_upload_urls_async (self->database, open_id, cancellable, uploads_forgotten_cb,
+                                          g_steal_pointer (&task));
+}
+
+void
+wbps_context_forget_uploads_async (WbpsContext         *self,
+                                   const char          *open_id,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (WBPS_IS_CONTEXT (self));
+  g_return_if_fail (open_id != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, wbps_context_forget_uploads_async);
+  g_task_set_task_data (task, g_strdup (open_id), g_free);
+  wbps_context_open_database_async (self, cancellable, forget_database_opened_cb, task);
+}
+
+gboolean
+wbps_context_forget_uploads_finish (WbpsContext   *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -65,4 +65,18 @@ gboolean            wbps_context_open_database_finish   (WbpsContext         *se
                                                          GAsyncResult        *result,
                                                          GError             **error);
 
+/*
+ * After @open_id signed out: opens the database and forgets the upload URLs of
+ * that account's posts (each one a capability TikTok gave that sign-in), so
+ * none outlives it on disk. Those uploads can no longer be resumed.
+ */
+void                wbps_context_forget_uploads_async   (WbpsContext         *self,
+                                                         const char          *open_id,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
+gboolean            wbps_context_forget_uploads_finish  (WbpsContext         *self,
+                                                         GAsyncResult        *result,
+                                                         GError             **error);
+
 G_END_DECLS

@@ -133,19 +133,21 @@ typedef enum {
   OP_LOOKUP,
   OP_LIST,
   OP_LATEST_INTERRUPTED,
+  OP_FIND_UNFINISHED,
+  OP_FORGET_UPLOAD_URLS,
 } OpKind;
 
 typedef struct {
   OpKind          kind;
   WbpsPostRecord *record;
-  char           *publish_id;
+  char           *arg;      /* publish_id, file identity or open_id, as the kind needs */
 } Op;
 
 static void
 op_free (Op *op)
 {
   wbps_post_record_free (op->record);
-  g_free (op->publish_id);
+  g_free (op->arg);
   g_free (op);
 }
 
@@ -474,7 +476,10 @@ do_update (WbpsDatabase    *self,
   sqlite3_stmt *stmt = prepare (self,
                                 "UPDATE posts SET file_path=?1, file_size=?2, file_mtime=?3,"
                                 " file_identity=?4, content_type=?5, title=?6, open_id=?7, mode=?8,"
-                                " privacy=?9, publish_id=?10, upload_url=?11, upload_expires_at=?12,"
+                                " privacy=?9, publish_id=?10,"
+                                /* Once forgotten (sign-out), a running job cannot write the URL back. */
+                                " upload_url=CASE WHEN publish_id IS NULL OR upload_url IS NOT NULL THEN ?11 END,"
+                                " upload_expires_at=?12,"
                                 " next_offset=?13, chunk_size=?14, chunk_count=?15, state=?16,"
                                 " status=?17, fail_reason=?18, post_ids=?19, updated_at=?21"
                                 " WHERE id=?22", error);
@@ -497,11 +502,11 @@ do_update (WbpsDatabase    *self,
   return ok;
 }
 
-/* Runs a SELECT of POST_COLUMNS; @publish_id (optional) binds ?1. */
+/* Runs a SELECT of POST_COLUMNS; @arg (optional) binds ?1. */
 static GPtrArray *
 do_select (WbpsDatabase  *self,
            const char    *where_and_order,
-           const char    *publish_id,
+           const char    *arg,
            GError       **error)
 {
   g_autofree char *sql = g_strconcat ("SELECT " POST_COLUMNS " FROM posts ", where_and_order, NULL);
@@ -511,8 +516,8 @@ do_select (WbpsDatabase  *self,
 
   if (stmt == NULL)
     return NULL;
-  if (publish_id != NULL)
-    bind_text (stmt, 1, publish_id);
+  if (arg != NULL)
+    bind_text (stmt, 1, arg);
   rows = g_ptr_array_new_with_free_func ((GDestroyNotify) wbps_post_record_free);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (rows, read_record (stmt));
@@ -537,6 +542,51 @@ first_or_not_found (GPtrArray   *rows,
   return g_ptr_array_steal_index (rows, 0);
 }
 
+/*
+ * The newest row of the same file that a new post would duplicate: an upload that
+ * can still be resumed, or a whole one whose final status nobody saw (a day at most).
+ */
+static void
+run_find_unfinished (WbpsDatabase *self,
+                     GTask        *task,
+                     Op           *op)
+{
+  GError *error = NULL;
+  g_autoptr(GPtrArray) rows =
+    do_select (self, "WHERE file_identity = ?1 AND publish_id IS NOT NULL AND ("
+                     " (state IN ('UPLOAD', 'INTERRUPTED') AND upload_url IS NOT NULL"
+                     "  AND upload_expires_at > CAST(strftime('%s', 'now') AS INTEGER))"
+                     " OR (state IN ('PROCESSING', 'UNCONFIRMED') AND file_size > 0 AND next_offset >= file_size"
+                     "  AND created_at > (CAST(strftime('%s', 'now') AS INTEGER) - 86400) * 1000000))"
+                     " ORDER BY updated_at DESC, id DESC LIMIT 1", op->arg, &error);
+
+  if (rows == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, rows->len > 0 ? g_ptr_array_steal_index (rows, 0) : NULL,
+                           (GDestroyNotify) wbps_post_record_free);
+}
+
+/* Drops the upload URLs (capabilities) of one account's posts; returns how many. */
+static void
+run_forget_upload_urls (WbpsDatabase *self,
+                        GTask        *task,
+                        Op           *op)
+{
+  GError *error = NULL;
+  sqlite3_stmt *stmt = prepare (self, "UPDATE posts SET upload_url = NULL"
+                                      " WHERE open_id = ?1 AND upload_url IS NOT NULL", &error);
+
+  if (stmt == NULL)
+    return g_task_return_error (task, error);
+  bind_text (stmt, 1, op->arg);
+  if (sqlite3_step (stmt) == SQLITE_DONE)
+    g_task_return_int (task, sqlite3_changes (self->db));
+  else
+    g_task_return_error (task, sqlite_error (self->db, _("forgetting the upload addresses")));
+  sqlite3_finalize (stmt);
+}
+
 /* ---- the worker -------------------------------------------------------------- */
 
 static void
@@ -551,9 +601,9 @@ run_lookup (WbpsDatabase *self,
 
   if (op->kind == OP_LOOKUP)
     {
-      rows = do_select (self, "WHERE publish_id = ?1", op->publish_id, &error);
+      rows = do_select (self, "WHERE publish_id = ?1", op->arg, &error);
       /* Translators: %s is a publish ID given by TikTok */
-      what = g_strdup_printf (_("%s is not in the local history"), op->publish_id);
+      what = g_strdup_printf (_("%s is not in the local history"), op->arg);
     }
   else
     {
@@ -654,6 +704,12 @@ run_op (WbpsDatabase *self,
     case OP_LATEST_INTERRUPTED:
       run_lookup (self, task, op);
       break;
+    case OP_FIND_UNFINISHED:
+      run_find_unfinished (self, task, op);
+      break;
+    case OP_FORGET_UPLOAD_URLS:
+      run_forget_upload_urls (self, task, op);
+      break;
     default:
       g_assert_not_reached ();
     }
@@ -688,13 +744,13 @@ queue_op (WbpsDatabase        *self,
 static Op *
 op_new (OpKind                kind,
         const WbpsPostRecord *record,
-        const char           *publish_id)
+        const char           *arg)
 {
   Op *op = g_new0 (Op, 1);
 
   op->kind = kind;
   op->record = record != NULL ? wbps_post_record_copy (record) : NULL;
-  op->publish_id = g_strdup (publish_id);
+  op->arg = g_strdup (arg);
   return op;
 }
 
@@ -875,4 +931,48 @@ wbps_database_latest_interrupted_finish (WbpsDatabase  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+wbps_database_find_unfinished_async (WbpsDatabase        *self,
+                                     const char          *file_identity,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_return_if_fail (WBPS_IS_DATABASE (self));
+  g_return_if_fail (file_identity != NULL);
+  queue_op (self, op_new (OP_FIND_UNFINISHED, NULL, file_identity),
+            wbps_database_find_unfinished_async, cancellable, callback, user_data);
+}
+
+WbpsPostRecord *
+wbps_database_find_unfinished_finish (WbpsDatabase  *self,
+                                      GAsyncResult  *result,
+                                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+wbps_database_forget_upload_urls_async (WbpsDatabase        *self,
+                                        const char          *open_id,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  g_return_if_fail (WBPS_IS_DATABASE (self));
+  g_return_if_fail (open_id != NULL);
+  queue_op (self, op_new (OP_FORGET_UPLOAD_URLS, NULL, open_id),
+            wbps_database_forget_upload_urls_async, cancellable, callback, user_data);
+}
+
+gssize
+wbps_database_forget_upload_urls_finish (WbpsDatabase  *self,
+                                         GAsyncResult  *result,
+                                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+  return g_task_propagate_int (G_TASK (result), error);
 }

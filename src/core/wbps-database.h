@@ -137,4 +137,33 @@ WbpsPostRecord *wbps_database_latest_interrupted_finish (WbpsDatabase        *se
                                                          GAsyncResult        *result,
                                                          GError             **error);
 
+/*
+ * The newest post of the file with @file_identity that posting it again would
+ * duplicate: an upload that can still be resumed (UPLOAD or INTERRUPTED with
+ * its address, within its hour), or one sent whole whose final status nobody
+ * saw (PROCESSING or UNCONFIRMED, less than a day old). NULL, with no error,
+ * when there is none.
+ */
+void            wbps_database_find_unfinished_async     (WbpsDatabase        *self,
+                                                         const char          *file_identity,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
+WbpsPostRecord *wbps_database_find_unfinished_finish    (WbpsDatabase        *self,
+                                                         GAsyncResult        *result,
+                                                         GError             **error);
+
+/*
+ * Forgets the upload URLs (each one a capability) of @open_id's posts, at
+ * sign-out: those uploads can no longer be resumed. Returns how many, or -1.
+ */
+void            wbps_database_forget_upload_urls_async  (WbpsDatabase        *self,
+                                                         const char          *open_id,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
+gssize          wbps_database_forget_upload_urls_finish (WbpsDatabase        *self,
+                                                         GAsyncResult        *result,
+                                                         GError             **error);
+
 G_END_DECLS

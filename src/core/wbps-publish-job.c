@@ -32,6 +32,7 @@ struct _WbpsPublishJob
   WbpsPostRecord   *checkpoint;   /* resume source, or NULL */
   WbpsCreatorInfo  *creator;      /* given, or queried by the job */
   gboolean          wait;
+  gboolean          allow_duplicate;
   gboolean          sandbox_forced;
   gboolean          running;
 
@@ -48,6 +49,7 @@ struct _WbpsPublishJob
   gint64            eta_seconds;
   gint64            uploaded_bytes;
   GError           *error;
+  char             *unfinished_publish_id;  /* the earlier post a new one would duplicate */
 
   GTask            *task;
 };
@@ -184,6 +186,16 @@ static gboolean
 is_cancelled (const GError *error)
 {
   return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+/* A row whose every byte TikTok took, whose final status nobody saw: resuming follows the status. */
+static gboolean
+upload_is_complete (const WbpsPostRecord *r)
+{
+  WbpsPublishState state = wbps_publish_state_from_string (r->state);
+
+  return (state == WBPS_PUBLISH_STATE_PROCESSING || state == WBPS_PUBLISH_STATE_UNCONFIRMED) &&
+         r->file_size > 0 && r->next_offset >= r->file_size;
 }
 
 /* ---- the end ------------------------------------------------------------------- */
@@ -663,6 +675,67 @@ probe_cb (GObject      *source,
 }
 
 static void
+inserted_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  WbpsPublishJob *self = user_data;
+  GError *error = NULL;
+
+  g_assert (WBPS_IS_PUBLISH_JOB (self));
+
+  self->record->id = wbps_database_insert_finish (WBPS_DATABASE (source), result, &error);
+  if (self->record->id == 0)
+    {
+      job_finish (self, WBPS_PUBLISH_STATE_FAILED, error);
+      return;
+    }
+  wbps_preflight_probe_async (self->preflight, wbps_post_options_get_file (self->options),
+                              job_cancellable (self), probe_cb, self);
+}
+
+static void
+unfinished_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  WbpsPublishJob *self = user_data;
+  g_autoptr(WbpsPostRecord) earlier = NULL;
+  g_autoptr(GDateTime) until = NULL;
+  g_autofree char *when = NULL;
+  GError *error = NULL;
+
+  g_assert (WBPS_IS_PUBLISH_JOB (self));
+
+  earlier = wbps_database_find_unfinished_finish (WBPS_DATABASE (source), result, &error);
+  if (earlier == NULL && error != NULL)
+    {
+      job_finish (self, WBPS_PUBLISH_STATE_FAILED, error);
+      return;
+    }
+  if (earlier == NULL)
+    {
+      wbps_database_insert_async (self->database, self->record, job_cancellable (self), inserted_cb, self);
+      return;
+    }
+  /* Nothing recorded, nothing sent: posting again would make a second post of one video. */
+  self->unfinished_publish_id = g_strdup (earlier->publish_id);
+  if (upload_is_complete (earlier))
+    error = publish_error (WBPS_PUBLISH_ERROR_UNFINISHED,
+                           _("TikTok already received all of %s for an earlier post (publish ID %s) whose final status was not confirmed; posting it again would make a second post."),
+                           self->record->file_path, earlier->publish_id);
+  else
+    {
+      until = g_date_time_new_from_unix_local (earlier->upload_expires_at);
+      when = g_date_time_format (until, "%X");
+      error = publish_error (WBPS_PUBLISH_ERROR_UNFINISHED,
+                             _("An earlier upload of %s (publish ID %s) is unfinished and can be resumed until %s; posting it again would make a second post."),
+                             self->record->file_path, earlier->publish_id, when);
+    }
+  job_finish (self, WBPS_PUBLISH_STATE_FAILED, error);
+}
+
+static void
 identity_cb (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
@@ -690,28 +763,11 @@ identity_cb (GObject      *source,
   r->chunk_size = self->plan.chunk_size;
   r->chunk_count = self->plan.total_chunk_count;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOTAL_BYTES]);
-  wbps_preflight_probe_async (self->preflight, wbps_post_options_get_file (self->options),
-                              job_cancellable (self), probe_cb, self);
-}
-
-static void
-inserted_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  WbpsPublishJob *self = user_data;
-  GError *error = NULL;
-
-  g_assert (WBPS_IS_PUBLISH_JOB (self));
-
-  self->record->id = wbps_database_insert_finish (WBPS_DATABASE (source), result, &error);
-  if (self->record->id == 0)
-    {
-      job_finish (self, WBPS_PUBLISH_STATE_FAILED, error);
-      return;
-    }
-  wbps_file_identity_compute_async (wbps_post_options_get_file (self->options), job_cancellable (self),
-                                    identity_cb, self);
+  if (self->allow_duplicate)
+    wbps_database_insert_async (self->database, r, job_cancellable (self), inserted_cb, self);
+  else
+    wbps_database_find_unfinished_async (self->database, r->file_identity, job_cancellable (self),
+                                         unfinished_cb, self);
 }
 
 static void
@@ -734,7 +790,7 @@ preflight_start (WbpsPublishJob *self)
                                        _("Only local files can be posted.")));
       return;
     }
-  wbps_database_insert_async (self->database, r, job_cancellable (self), inserted_cb, self);
+  wbps_file_identity_compute_async (wbps_post_options_get_file (o), job_cancellable (self), identity_cb, self);
 }
 
 /* ---- resume -------------------------------------------------------------------------------- */
@@ -803,16 +859,6 @@ resume_identity_cb (GObject      *source,
   wbps_status_poller_fetch_async (job_poller (self), job_cancellable (self), resume_status_cb, self);
 }
 
-/* A row whose every byte TikTok took, whose final status nobody saw: resuming follows the status. */
-static gboolean
-upload_is_complete (const WbpsPostRecord *r)
-{
-  WbpsPublishState state = wbps_publish_state_from_string (r->state);
-
-  return (state == WBPS_PUBLISH_STATE_PROCESSING || state == WBPS_PUBLISH_STATE_UNCONFIRMED) &&
-         r->file_size > 0 && r->next_offset >= r->file_size;
-}
-
 static void
 resume_start (WbpsPublishJob *self)
 {
@@ -837,6 +883,14 @@ resume_start (WbpsPublishJob *self)
       /* TikTok holds every byte: only its status is left to follow, no upload address needed. */
       self->uploaded_bytes = r->next_offset;
       wbps_status_poller_fetch_async (job_poller (self), job_cancellable (self), resume_status_cb, self);
+      return;
+    }
+  if (r->upload_url == NULL && now < r->upload_expires_at)
+    {
+      job_finish (self, WBPS_PUBLISH_STATE_FAILED,
+                  publish_error (WBPS_PUBLISH_ERROR_CHECKPOINT_EXPIRED,
+                                 _("The upload of %s (publish ID %s) can no longer be resumed: its upload address was removed when the account signed out (it belonged to that sign-in). Post the video again."),
+                                 r->file_path, r->publish_id));
       return;
     }
   if (r->upload_url == NULL || now >= r->upload_expires_at)
@@ -1005,7 +1059,25 @@ wbps_publish_job_set_wait (WbpsPublishJob *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WAIT]);
 }
 
+void
+wbps_publish_job_set_allow_duplicate (WbpsPublishJob *self,
+                                      gboolean        allow)
+{
+  g_return_if_fail (WBPS_IS_PUBLISH_JOB (self));
+  g_return_if_fail (!self->running);
+
+  self->allow_duplicate = !!allow;
+}
+
 /* ---- getters ------------------------------------------------------------------------------ */
+
+const char *
+wbps_publish_job_get_unfinished_publish_id (WbpsPublishJob *self)
+{
+  g_return_val_if_fail (WBPS_IS_PUBLISH_JOB (self), NULL);
+
+  return self->unfinished_publish_id;
+}
 
 WbpsPublishState
 wbps_publish_job_get_state (WbpsPublishJob *self)
@@ -1181,6 +1253,7 @@ wbps_publish_job_finalize (GObject *object)
   g_clear_pointer (&self->record, wbps_post_record_free);
   g_clear_pointer (&self->media, wbps_media_info_free);
   g_clear_error (&self->error);
+  g_free (self->unfinished_publish_id);
 
   G_OBJECT_CLASS (wbps_publish_job_parent_class)->finalize (object);
 }

@@ -21,6 +21,7 @@ typedef enum {
   WBPS_PUBLISH_ERROR_CHECKPOINT_EXPIRED,  /* resume: the upload URL's hour is over */
   WBPS_PUBLISH_ERROR_NOT_RESUMABLE,
   WBPS_PUBLISH_ERROR_STATUS_UNKNOWN,      /* uploaded whole, but the status could not be followed */
+  WBPS_PUBLISH_ERROR_UNFINISHED,          /* the file has an unfinished post a new one would duplicate */
 } WbpsPublishError;
 GQuark            wbps_publish_error_quark       (void);
 
@@ -66,12 +67,24 @@ void              wbps_publish_job_set_checkpoint (WbpsPublishJob       *self,
                                                    const WbpsPostRecord *record);
 void              wbps_publish_job_set_wait     (WbpsPublishJob      *self,
                                                  gboolean             wait);
+/*
+ * A new post of a file whose earlier upload is unfinished (resumable, or sent
+ * whole with no final status) fails with WBPS_PUBLISH_ERROR_UNFINISHED before
+ * anything is sent or recorded, unless @allow (the user asked for a second post).
+ */
+void              wbps_publish_job_set_allow_duplicate (WbpsPublishJob *self,
+                                                        gboolean        allow);
 
 void              wbps_publish_job_run_async    (WbpsPublishJob      *self,
                                                  GCancellable        *cancellable,
                                                  GAsyncReadyCallback  callback,
                                                  gpointer             user_data);
-/* TRUE when the job ended without error: DONE, UNCONFIRMED, or PROCESSING with "wait" off. */
+/*
+ * TRUE when the job ended without error: DONE, UNCONFIRMED (no final status in
+ * time), or PROCESSING with "wait" off. UNCONFIRMED with
+ * WBPS_PUBLISH_ERROR_STATUS_UNKNOWN: TikTok took every byte but its status
+ * could not be followed (e.g. signed out meanwhile); the post may exist.
+ */
 gboolean          wbps_publish_job_run_finish   (WbpsPublishJob      *self,
                                                  GAsyncResult        *result,
                                                  GError             **error);
@@ -90,5 +103,7 @@ gint64            wbps_publish_job_get_uploaded_bytes (WbpsPublishJob *self);
 const char       *wbps_publish_job_get_creator_nickname (WbpsPublishJob *self);
 /* (nullable) */
 const GError     *wbps_publish_job_get_error          (WbpsPublishJob *self);
+/* (nullable): after WBPS_PUBLISH_ERROR_UNFINISHED, the publish ID of the earlier post. */
+const char       *wbps_publish_job_get_unfinished_publish_id (WbpsPublishJob *self);
 
 G_END_DECLS

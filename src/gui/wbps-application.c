@@ -90,6 +90,30 @@ wbps_application_get_context (WbpsApplication *self)
   return self->ready && self->load_error == NULL ? self->context : NULL;
 }
 
+static void
+uploads_forgotten_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!wbps_context_forget_uploads_finish (WBPS_CONTEXT (source), result, &error))
+    g_message ("Could not remove a signed-out account's upload addresses: %s", error->message);
+}
+
+void
+wbps_application_forget_uploads (WbpsApplication *self,
+                                 const char      *open_id)
+{
+  WbpsContext *context;
+
+  g_return_if_fail (WBPS_IS_APPLICATION (self));
+
+  context = wbps_application_get_context (self);
+  if (context != NULL && open_id != NULL)
+    wbps_context_forget_uploads_async (context, open_id, NULL, uploads_forgotten_cb, NULL);
+}
+
 WbpsAccountManager *
 wbps_application_get_accounts (WbpsApplication *self)
 {
@@ -144,6 +168,20 @@ token_checked_cb (GObject      *object,
     g_debug ("An account's sign-in could not be renewed: %s", error->message);
 }
 
+/* The keyring refused a renewed sign-in: the user learns it now, not at the next start. */
+static void
+sign_in_unsaved_cb (WbpsApplication *self,
+                    WbpsAccount     *account,
+                    const char      *text)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (WBPS_IS_WINDOW (window))
+    wbps_window_add_toast (WBPS_WINDOW (window), text);
+  else
+    g_message ("%s", text);
+}
+
 /* Renews the sign-ins that are due now, so a rejected one asks to sign in again at once, not at the next post. */
 static void
 check_sign_ins (WbpsApplication *self)
@@ -196,6 +234,7 @@ relay_account_removed_cb (WbpsApplication *self,
                           WbpsAccount     *account,
                           const char      *reason)
 {
+  wbps_application_forget_uploads (self, wbps_account_get_open_id (account));
   g_signal_emit (self, signals[SIGNAL_ACCOUNT_REMOVED], 0, account, reason);
 }
 
@@ -228,6 +267,8 @@ accounts_loaded_cb (GObject      *object,
       set_ready (self, g_steal_pointer (&error));
       return;
     }
+  g_signal_connect_object (wbps_context_get_account_manager (WBPS_CONTEXT (object)), "sign-in-unsaved",
+                           G_CALLBACK (sign_in_unsaved_cb), self, G_CONNECT_SWAPPED);
   check_sign_ins (self);
   watch_relay (self);
   wbps_context_open_database_async (WBPS_CONTEXT (object), self->cancellable, database_opened_cb, g_object_ref (self));

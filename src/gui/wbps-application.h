@@ -30,5 +30,8 @@ WbpsAccountManager *wbps_application_get_accounts    (WbpsApplication *self);
 WbpsUploadList     *wbps_application_get_uploads     (WbpsApplication *self);
 WbpsAvatarCache    *wbps_application_get_avatars     (WbpsApplication *self);
 gboolean            wbps_application_get_demo        (WbpsApplication *self);
+/* After @open_id signed out (here or at TikTok): its upload URLs leave the history. */
+void                wbps_application_forget_uploads  (WbpsApplication *self,
+                                                      const char      *open_id);
 
 G_END_DECLS

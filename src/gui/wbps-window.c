@@ -223,6 +223,7 @@ sign_in_again_activated (GtkWidget  *widget,
 typedef struct {
   WbpsWindow *window;
   char       *name;
+  char       *open_id;
 } SignOut;
 
 static void
@@ -230,6 +231,7 @@ sign_out_free (SignOut *sign_out)
 {
   g_object_unref (sign_out->window);
   g_free (sign_out->name);
+  g_free (sign_out->open_id);
   g_free (sign_out);
 }
 
@@ -244,8 +246,10 @@ signed_out_cb (GObject      *object,
   g_autofree char *text = NULL;
   gboolean revoked = FALSE;
 
-  if (!wbps_account_manager_sign_out_finish (WBPS_ACCOUNT_MANAGER (object), result, &revoked,
-                                             &revoke_error, &error))
+  if (wbps_account_manager_sign_out_finish (WBPS_ACCOUNT_MANAGER (object), result, &revoked,
+                                            &revoke_error, &error))
+    wbps_application_forget_uploads (wbps_application_get_default (), sign_out->open_id);
+  if (error != NULL)
     {
       g_autofree char *reason = wbps_error_describe (error);
 
@@ -293,6 +297,7 @@ sign_out_activated (GtkWidget  *widget,
   sign_out = g_new0 (SignOut, 1);
   sign_out->window = g_object_ref (self);
   sign_out->name = g_strdup (wbps_account_get_name (account));
+  sign_out->open_id = g_strdup (wbps_account_get_open_id (account));
   dialog = adw_message_dialog_new (GTK_WINDOW (self), NULL,
                                    _("wbps will revoke its access at TikTok."));
   adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _("Sign out of %s?"), sign_out->name);

@@ -8,6 +8,7 @@
 
 #include "config.h"
 
+#include <libsecret/secret.h>
 #include <libsoup/soup.h>
 
 #include "wbps-account-manager.h"
@@ -696,6 +697,87 @@ test_current_switching (void)
   assert_not_in_keyring (SECOND_ID);
 }
 
+/* Waits (on the emulator's compressed clock) until TikTok no longer takes @access_token. */
+static void
+wait_until_expired (WbpsTestEmulator *emu,
+                    const char       *access_token)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (user_info_status (emu, access_token) != 401)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (100 * 1000);
+    }
+}
+
+/* Locks every collection of the real gnome-keyring: with no display to prompt on, writes fail. */
+static void
+lock_keyring (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SecretService) service = secret_service_get_sync (SECRET_SERVICE_LOAD_COLLECTIONS, NULL, &error);
+  GList *collections;
+  int locked;
+
+  g_assert_no_error (error);
+  collections = secret_service_get_collections (service);
+  g_assert_nonnull (collections);
+  locked = secret_service_lock_sync (service, collections, NULL, NULL, &error);
+  g_list_free_full (collections, g_object_unref);
+  g_assert_no_error (error);
+  g_assert_cmpint (locked, >, 0);
+}
+
+static void
+on_sign_in_unsaved (WbpsAccountManager *manager,
+                    WbpsAccount        *account,
+                    const char         *text,
+                    GPtrArray          *notices)
+{
+  g_ptr_array_add (notices, g_strdup (text));
+}
+
+/*
+ * The keyring refuses the renewed sign-in (its collection locked, nobody to
+ * unlock it): after the retries the new tokens stay in memory and the user is
+ * told once that the next start needs a new sign-in. Before, the refresh failed
+ * with "The renewed sign-in could not be saved" and, the old refresh token
+ * being rotated away, the account was lost at once.
+ */
+static void
+test_keyring_refuses_renewed_sign_in (void)
+{
+  g_auto(SignedIn) w = { 0 };
+  g_autoptr(GPtrArray) notices = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(WbpsToken) renewed = NULL;
+  g_autoptr(WbpsToken) again = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* A prompt would open on a display and wait forever: this test runs without one. */
+  g_assert_null (g_getenv ("DISPLAY"));
+  signed_in_start (&w, "clock-scale=10\naccess-lifetime=30");
+  g_signal_connect (w.manager, "sign-in-unsaved", G_CALLBACK (on_sign_in_unsaved), notices);
+  wait_until_expired (w.emu, w.signed_in->access_token);
+  lock_keyring ();
+
+  renewed = get_token (w.manager, CREATOR_ID, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (renewed->refresh_token, !=, w.signed_in->refresh_token);
+  g_assert_cmpuint (user_info_status (w.emu, renewed->access_token), ==, 200);
+  g_assert_cmpuint (notices->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (notices, 0),
+                            "The renewed sign-in of Test Creator could not be saved in the keyring"));
+  g_assert_nonnull (strstr (g_ptr_array_index (notices, 0), "after that, sign in again"));
+
+  /* The next renewal uses the rotated token from memory, and says nothing more. */
+  again = get_token (w.manager, CREATOR_ID, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (again->refresh_token, !=, renewed->refresh_token);
+  g_assert_cmpuint (user_info_status (w.emu, again->access_token), ==, 200);
+  g_assert_cmpuint (notices->len, ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -713,6 +795,9 @@ main (int   argc,
   add_test ("/accounts/sign-out-revokes", test_sign_out_revokes);
   add_test ("/accounts/sign-out-offline", test_sign_out_offline);
   add_test ("/accounts/current-switching", test_current_switching);
+  /* Only in its own run (meson test test-account-manager-keyring-locked): it locks the keyring. */
+  if (g_getenv ("WBPS_TEST_LOCK_KEYRING") != NULL)
+    add_test ("/accounts/keyring-refuses-renewed-sign-in", test_keyring_refuses_renewed_sign_in);
 
   return g_test_run ();
 }

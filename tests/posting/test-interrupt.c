@@ -221,6 +221,7 @@ test_signed_out_while_processing (void)
   g_autoptr(JsonObject) processing = posting_wait_for_row (world, state_is_processing);
   const char *publish_id = json_object_get_string_member (processing, "publish_id");
   g_autoptr(WbpsTestRun) logout = posting_run (world, "logout", NULL);
+  g_autoptr(WbpsTestRun) again = NULL;
   g_autoptr(WbpsTestRun) resume = NULL;
   g_autoptr(WbpsTestRun) status = NULL;
   g_autoptr(JsonObject) unconfirmed = NULL;
@@ -242,8 +243,13 @@ test_signed_out_while_processing (void)
   unconfirmed = posting_only_row (world);
   g_assert_cmpstr (json_object_get_string_member (unconfirmed, "state"), ==, "UNCONFIRMED");
 
-  /* Signed in again, `resume` follows the same post to its end: no second init. */
+  /* Signed in again, posting the file again is refused (TikTok has it) ... */
   posting_sign_in (world);
+  again = posting_run (world, "post", video, "--privacy", "SELF_ONLY", NULL);
+  g_assert_cmpint (again->status, ==, 1);
+  g_assert_nonnull (strstr (again->err, "TikTok already received all of"));
+  g_assert_nonnull (strstr (again->err, hint));
+  /* ... and `resume` follows the same post to its end: no second init. */
   resume = posting_run (world, "resume", NULL);
   posting_assert_resumed (resume, publish_id);
   settled = posting_only_row (world);

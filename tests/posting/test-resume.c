@@ -4,6 +4,7 @@
  * finishes with the same publish_id; a checkpoint that expired, or a file that
  * changed, is refused clearly and never re-initialised.
  */
+#include <signal.h>
 #include <sqlite3.h>
 #include <glib/gstdio.h>
 
@@ -124,6 +125,127 @@ test_stopped_upload_names_resume (void)
   g_assert_cmpuint (json_array_get_length (posts), ==, 1);
 }
 
+/*
+ * Posting a file again while its upload can still be resumed is refused with
+ * the resume command, nothing sent or recorded; --new posts a second time.
+ * Before, the second `wbps post` made a second post without a word.
+ */
+static void
+test_repost_of_unfinished_upload_refused (void)
+{
+  g_autoptr(PostingWorld) world = posting_world_new ("processing-delay-ms=500\n[faults]\nslow-ms=600\n");
+  g_autofree char *publish_id = posting_interrupt_after_first_chunk (world, video, CHUNK);
+  g_autofree char *hint = g_strdup_printf ("Finish it with: wbps resume %s, or add --new to post the video a second time.",
+                                           publish_id);
+  g_autoptr(WbpsTestRun) again = NULL;
+  g_autoptr(WbpsTestRun) forced = NULL;
+  g_autoptr(JsonArray) posts = NULL;
+  g_autoptr(JsonArray) history = NULL;
+  g_autofree char *last = NULL;
+
+  again = posting_run (world, "post", video, "--privacy", "SELF_ONLY", NULL);
+  g_assert_cmpint (again->status, ==, 1);
+  last = wbps_test_last_line (again->err);
+  g_assert_nonnull (strstr (last, "is unfinished and can be resumed until"));
+  g_assert_true (g_str_has_suffix (last, hint));
+  g_assert_cmpstr (again->out, ==, "");
+  posts = posting_emulator_posts (world);
+  g_assert_cmpuint (json_array_get_length (posts), ==, 1);
+  history = posting_history (world);
+  g_assert_cmpuint (json_array_get_length (history), ==, 1);
+
+  forced = posting_run (world, "post", video, "--privacy", "SELF_ONLY", "--new", NULL);
+  g_assert_cmpint (forced->status, ==, 0);
+  g_clear_pointer (&posts, json_array_unref);
+  posts = posting_emulator_posts (world);
+  g_assert_cmpuint (json_array_get_length (posts), ==, 2);
+}
+
+/* The upload URL the history database holds for @publish_id (NULL when none). */
+static char *
+stored_upload_url (PostingWorld *world,
+                   const char   *publish_id)
+{
+  g_autofree char *path = g_build_filename (world->data_home, "wbps", "wbps.db", NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *url = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT upload_url FROM posts WHERE publish_id = ?1", -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, publish_id, -1, SQLITE_TRANSIENT);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  if (sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    url = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return url;
+}
+
+/*
+ * The upload URL (a capability of that sign-in) leaves the database when its
+ * account signs out; resuming then says why it cannot. Before, it stayed on disk.
+ */
+static void
+test_logout_forgets_upload_url (void)
+{
+  g_autoptr(PostingWorld) world = posting_world_new ("[faults]\nslow-ms=600\n");
+  g_autofree char *publish_id = posting_interrupt_after_first_chunk (world, video, CHUNK);
+  g_autofree char *before = stored_upload_url (world, publish_id);
+  g_autofree char *after = NULL;
+  g_autoptr(WbpsTestRun) logout = NULL;
+  g_autoptr(WbpsTestRun) resume = NULL;
+
+  g_assert_nonnull (strstr (before, "upload_token="));
+  logout = posting_run (world, "logout", NULL);
+  g_assert_cmpint (logout->status, ==, 0);
+  after = stored_upload_url (world, publish_id);
+  g_assert_null (after);
+
+  posting_sign_in (world);
+  resume = posting_run (world, "resume", publish_id, NULL);
+  g_assert_cmpint (resume->status, ==, 1);
+  posting_assert_error_line (resume, "its upload address was removed when the account signed out");
+}
+
+static gboolean
+two_chunks_checkpointed (JsonObject *row)
+{
+  return json_object_get_int_member (row, "uploaded_bytes") >= 2 * g_ascii_strtoll (CHUNK, NULL, 10);
+}
+
+static gboolean
+first_chunk_checkpointed (JsonObject *row)
+{
+  return json_object_get_int_member (row, "uploaded_bytes") > 0;
+}
+
+/* A `wbps post` still uploading when its account signs out cannot write the URL back. */
+static void
+test_logout_during_upload_keeps_url_forgotten (void)
+{
+  g_autoptr(PostingWorld) world = posting_world_new ("processing-delay-ms=500\n[faults]\nslow-ms=3000\n");
+  const char * const argv[] = { "post", video, "--privacy", "SELF_ONLY", "--chunk-size", CHUNK, NULL };
+  g_autoptr(GSubprocess) post = posting_spawn (world, argv);
+  g_autoptr(JsonObject) first = posting_wait_for_row (world, first_chunk_checkpointed);
+  const char *publish_id = json_object_get_string_member (first, "publish_id");
+  g_autoptr(WbpsTestRun) logout = NULL;
+  g_autoptr(JsonObject) second = NULL;
+  g_autofree char *url = NULL;
+
+  logout = posting_run (world, "logout", NULL);
+  g_assert_cmpint (logout->status, ==, 0);
+  second = posting_wait_for_row (world, two_chunks_checkpointed);
+  g_assert_cmpstr (json_object_get_string_member (second, "state"), ==, "UPLOAD");
+  url = stored_upload_url (world, publish_id);
+  g_assert_null (url);
+  g_subprocess_send_signal (post, SIGTERM);
+  g_subprocess_wait (post, NULL, NULL);
+  g_assert_true (g_subprocess_get_if_exited (post));
+  g_assert_cmpint (g_subprocess_get_exit_status (post), ==, 130);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -138,6 +260,9 @@ main (int   argc,
   g_test_add_func ("/resume/resume-expired", test_resume_expired);
   g_test_add_func ("/resume/resume-changed-file", test_resume_changed_file);
   g_test_add_func ("/resume/stopped-upload-names-resume", test_stopped_upload_names_resume);
+  g_test_add_func ("/resume/repost-of-unfinished-upload-refused", test_repost_of_unfinished_upload_refused);
+  g_test_add_func ("/resume/logout-forgets-upload-url", test_logout_forgets_upload_url);
+  g_test_add_func ("/resume/logout-during-upload-keeps-url-forgotten", test_logout_during_upload_keeps_url_forgotten);
   status = g_test_run ();
   wbps_test_rmtree (video_dir);
   return status;
