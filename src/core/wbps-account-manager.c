@@ -527,7 +527,43 @@ token_assign (WbpsToken       *dst,
   wbps_token_free (copy);
 }
 
-/* add */
+static char *refresh_lock_path        (const WbpsToken *account);
+static void  take_refresh_lock_thread (GTask           *task,
+                                       gpointer         source_object,
+                                       gpointer         task_data,
+                                       GCancellable    *cancellable);
+
+/* add: refresh lock -> what the keyring holds -> store ours -> revoke the grant it replaced */
+
+typedef struct {
+  WbpsToken *token;
+  WbpsToken *replaced;   /* another grant of the same account the keyring held, or NULL */
+  int        lock_fd;
+} Add;
+
+static void
+add_free (Add *add)
+{
+  if (add->lock_fd >= 0)
+    close (add->lock_fd);
+  wbps_token_free (add->token);
+  g_clear_pointer (&add->replaced, wbps_token_free);
+  g_free (add);
+}
+
+static void
+add_revoked_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* Best effort: the sign-in itself worked; the old grant expires on its own. */
+  if (!wbps_oauth_client_revoke_finish (WBPS_OAUTH_CLIENT (source), result, &error))
+    g_debug ("Could not revoke the sign-in this one replaced: %s", error->message);
+  g_task_return_boolean (task, TRUE);
+}
 
 static void
 add_stored_cb (GObject      *source,
@@ -536,7 +572,8 @@ add_stored_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   WbpsAccountManager *self = g_task_get_source_object (task);
-  const WbpsToken *token = g_task_get_task_data (task);
+  Add *add = g_task_get_task_data (task);
+  const WbpsToken *token = add->token;
   WbpsToken *existing;
   GError *error = NULL;
 
@@ -544,6 +581,10 @@ add_stored_cb (GObject      *source,
 
   if (!wbps_token_store_store_finish (self->store, result, &error))
     return g_task_return_error (task, error);
+  /* Stored: other processes may refresh again (they re-read and find ours). */
+  if (add->lock_fd >= 0)
+    close (add->lock_fd);
+  add->lock_fd = -1;
 
   existing = find_account (self, token->open_id);
   if (existing != NULL)
@@ -554,7 +595,47 @@ add_stored_cb (GObject      *source,
 
   remember_current (self, token->open_id);
   sync_models (self);
-  g_task_return_boolean (task, TRUE);
+  if (add->replaced == NULL || add->replaced->access_token == NULL)
+    return g_task_return_boolean (task, TRUE);
+  /* Two sign-ins of one account (parallel logins, or signing in again): the one no keyring holds is revoked. */
+  g_debug ("Revoking the sign-in of %s that this one replaced", token->open_id);
+  wbps_oauth_client_revoke_async (self->oauth, add->replaced->access_token, self->cancellable,
+                                  add_revoked_cb, g_steal_pointer (&task));
+}
+
+static void
+add_reread_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GTask *task = user_data;
+  WbpsAccountManager *self = g_task_get_source_object (task);
+  Add *add = g_task_get_task_data (task);
+  g_autoptr(WbpsToken) stored = wbps_token_store_lookup_finish (WBPS_TOKEN_STORE (source), result, NULL);
+
+  if (stored != NULL && g_strcmp0 (stored->refresh_token, add->token->refresh_token) != 0)
+    add->replaced = g_steal_pointer (&stored);
+  wbps_token_store_store_async (self->store, add->token, g_task_get_cancellable (task), add_stored_cb, task);
+}
+
+static void
+add_locked_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GTask *task = user_data;
+  WbpsAccountManager *self = g_task_get_source_object (task);
+  Add *add = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  add->lock_fd = g_task_propagate_int (G_TASK (result), &error);
+  if (add->lock_fd < 0)
+    {
+      g_warning ("Could not take the sign-in lock: %s", error->message);
+      add->lock_fd = -1;
+    }
+  wbps_token_store_lookup_async (self->store, add->token->client_key, add->token->open_id,
+                                 g_task_get_cancellable (task), add_reread_cb, task);
 }
 
 void
@@ -565,7 +646,8 @@ wbps_account_manager_add_async (WbpsAccountManager  *self,
                                 gpointer             user_data)
 {
   GTask *task;
-  WbpsToken *copy;
+  g_autoptr(GTask) lock_task = NULL;
+  Add *add;
 
   g_return_if_fail (WBPS_IS_ACCOUNT_MANAGER (self));
   g_return_if_fail (token != NULL && token->open_id != NULL);
@@ -573,12 +655,18 @@ wbps_account_manager_add_async (WbpsAccountManager  *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, wbps_account_manager_add_async);
 
-  copy = wbps_token_copy (token);
-  if (copy->client_key == NULL)
-    copy->client_key = g_strdup (wbps_config_get_client_key (self->config));
-  g_task_set_task_data (task, copy, (GDestroyNotify) wbps_token_free);
+  add = g_new0 (Add, 1);
+  add->lock_fd = -1;
+  add->token = wbps_token_copy (token);
+  if (add->token->client_key == NULL)
+    add->token->client_key = g_strdup (wbps_config_get_client_key (self->config));
+  g_task_set_task_data (task, add, (GDestroyNotify) add_free);
 
-  wbps_token_store_store_async (self->store, copy, cancellable, add_stored_cb, task);
+  /* The refresh lock: a refresh or another sign-in of this account never interleaves with ours. */
+  lock_task = g_task_new (self, NULL, add_locked_cb, task);
+  g_task_set_source_tag (lock_task, wbps_account_manager_add_async);
+  g_task_set_task_data (lock_task, refresh_lock_path (add->token), g_free);
+  g_task_run_in_thread (lock_task, take_refresh_lock_thread);
 }
 
 gboolean

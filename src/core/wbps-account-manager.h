@@ -61,7 +61,11 @@ gboolean            wbps_account_manager_set_current       (WbpsAccountManager  
 WbpsAccount        *wbps_account_manager_lookup            (WbpsAccountManager  *self,
                                                             const char          *open_id);
 
-/* Stores a fresh sign-in in the keyring and makes it the current account. */
+/*
+ * Stores a fresh sign-in in the keyring and makes it the current account. A
+ * different sign-in of the same account the keyring held (a parallel login, or
+ * signing in again) is revoked at TikTok, so one grant remains.
+ */
 void                wbps_account_manager_add_async         (WbpsAccountManager  *self,
                                                             const WbpsToken     *token,
                                                             GCancellable        *cancellable,

@@ -82,8 +82,12 @@ check_creator (WbpsPostOptions *options,
                GPtrArray       *problems)
 {
   const char *privacy = wbps_post_options_get_effective_privacy (options, sandbox);
+  const char * const *levels = wbps_creator_info_get_privacy_level_options (creator);
 
-  if (privacy != NULL && *privacy != '\0' && !wbps_creator_info_offers_privacy_level (creator, privacy))
+  if (levels == NULL || levels[0] == NULL)
+    add_problem (problems, WBPS_POST_RULES_ERROR_NOT_ALLOWED, "%s",
+                 _("TikTok returned no privacy options for this account, so it cannot post directly now. Try again later, or send the video to the TikTok inbox as a draft."));
+  else if (privacy != NULL && *privacy != '\0' && !wbps_creator_info_offers_privacy_level (creator, privacy))
     {
       g_autofree char *offered = g_strjoinv (", ", (GStrv) wbps_creator_info_get_privacy_level_options (creator));
 

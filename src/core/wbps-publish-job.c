@@ -600,7 +600,8 @@ creator_info_check (WbpsPublishJob *self)
   GError *error = NULL;
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CREATOR_NICKNAME]);
-  notice (self, _("Posting to TikTok as %s."), nickname != NULL ? nickname : "?");
+  /* TikTok may leave the nickname out: the account's own ID still says who posts. */
+  notice (self, _("Posting to TikTok as %s."), nickname != NULL && *nickname != '\0' ? nickname : self->record->open_id);
   if (self->sandbox_forced && chosen != NULL && g_strcmp0 (chosen, "SELF_ONLY") != 0)
     notice (self, _("This is a sandbox client: TikTok only allows private posts, so the visibility is “Only me” (SELF_ONLY) instead of %s."),
             chosen);

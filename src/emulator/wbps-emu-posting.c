@@ -424,12 +424,40 @@ creator_privacy_options[2][3] = {
   { "FOLLOWER_OF_CREATOR", "MUTUAL_FOLLOW_FRIENDS", "SELF_ONLY" },
 };
 
-static gboolean
-creator_allows_privacy (WbpsEmuUser *user,
-                        const char  *privacy_level)
+/*
+ * The creator's privacy_level_options: the user's privacy-level-options key when set (a list;
+ * "none" for an empty one), else those of a public or a private account.
+ */
+static GPtrArray *
+creator_privacy_levels (WbpsEmuState *state,
+                        WbpsEmuUser  *user)
 {
+  const char *configured = wbps_emu_state_get_user_option (state, user->open_id, "privacy-level-options");
+  GPtrArray *levels = g_ptr_array_new_with_free_func (g_free);
+
+  if (configured != NULL)
+    {
+      g_auto(GStrv) words = g_strsplit_set (configured, ",; ", -1);
+
+      for (guint i = 0; words[i] != NULL; i++)
+        if (*words[i] != '\0' && !g_str_equal (words[i], "none"))
+          g_ptr_array_add (levels, g_strdup (words[i]));
+      return levels;
+    }
   for (guint i = 0; i < G_N_ELEMENTS (creator_privacy_options[0]); i++)
-    if (g_strcmp0 (creator_privacy_options[user->is_private ? 1 : 0][i], privacy_level) == 0)
+    g_ptr_array_add (levels, g_strdup (creator_privacy_options[user->is_private ? 1 : 0][i]));
+  return levels;
+}
+
+static gboolean
+creator_allows_privacy (WbpsEmuState *state,
+                        WbpsEmuUser  *user,
+                        const char   *privacy_level)
+{
+  g_autoptr(GPtrArray) levels = creator_privacy_levels (state, user);
+
+  for (guint i = 0; i < levels->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (levels, i), privacy_level) == 0)
       return TRUE;
   return FALSE;
 }
@@ -475,9 +503,11 @@ cap_message (const char *code)
 }
 
 static JsonNode *
-creator_info_data (WbpsEmuUser *user)
+creator_info_data (WbpsEmuState *state,
+                   WbpsEmuUser  *user)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GPtrArray) levels = creator_privacy_levels (state, user);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "creator_avatar_url");
@@ -488,8 +518,8 @@ creator_info_data (WbpsEmuUser *user)
   json_builder_add_string_value (builder, user->display_name != NULL ? user->display_name : "");
   json_builder_set_member_name (builder, "privacy_level_options");
   json_builder_begin_array (builder);
-  for (guint i = 0; i < G_N_ELEMENTS (creator_privacy_options[0]); i++)
-    json_builder_add_string_value (builder, creator_privacy_options[user->is_private ? 1 : 0][i]);
+  for (guint i = 0; i < levels->len; i++)
+    json_builder_add_string_value (builder, g_ptr_array_index (levels, i));
   json_builder_end_array (builder);
   json_builder_set_member_name (builder, "comment_disabled");
   json_builder_add_boolean_value (builder, user->comment_disabled);
@@ -541,7 +571,7 @@ creator_info_handler (SoupServer        *server,
   if ((cap = creator_cap_state (self, token, user)) != NULL)
     wbps_emu_reply_v2 (self->state, msg, SOUP_STATUS_OK, NULL, cap, cap_message (cap));
   else
-    wbps_emu_reply_v2 (self->state, msg, SOUP_STATUS_OK, creator_info_data (user), "ok", "");
+    wbps_emu_reply_v2 (self->state, msg, SOUP_STATUS_OK, creator_info_data (self->state, user), "ok", "");
 }
 
 /* ---------------------------------------------------------------- init checks */
@@ -607,17 +637,18 @@ utf16_units (const char *text)
 }
 
 static gboolean
-check_post_info (JsonObject  *body,
-                 WbpsEmuUser *user,
-                 InitRequest *req,
-                 Refusal     *refusal)
+check_post_info (WbpsEmuState *state,
+                 JsonObject   *body,
+                 WbpsEmuUser  *user,
+                 InitRequest  *req,
+                 Refusal      *refusal)
 {
   JsonObject *post_info = member_object (body, "post_info");
   JsonNode *title = post_info != NULL ? json_object_get_member (post_info, "title") : NULL;
 
   req->privacy_level = member_string (post_info, "privacy_level");
   req->post_info = post_info;
-  if (!creator_allows_privacy (user, req->privacy_level))
+  if (!creator_allows_privacy (state, user, req->privacy_level))
     return refuse (refusal, SOUP_STATUS_FORBIDDEN, "privacy_level_option_mismatch",
                    "privacy_level is missing or not one of the creator's privacy_level_options");
   if (title != NULL && !JSON_NODE_HOLDS_NULL (title) &&
@@ -811,7 +842,7 @@ init_check (Posting            *self,
     return refuse (refusal, SOUP_STATUS_BAD_REQUEST, "invalid_params", "The request body is not a JSON object.");
   if (!check_source_info (body, req, refusal))
     return FALSE;
-  if (!inbox && !check_post_info (body, user, req, refusal))
+  if (!inbox && !check_post_info (self->state, body, user, req, refusal))
     return FALSE;
   if (inbox ? !check_inbox_account (self, user, refusal)
             : !check_direct_account (self, token, user, req, refusal))

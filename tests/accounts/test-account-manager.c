@@ -146,6 +146,20 @@ user_info_status (WbpsTestEmulator *emu,
   return soup_message_get_status (msg);
 }
 
+/* Waits (on the emulator's compressed clock) until TikTok no longer takes @access_token. */
+static void
+wait_until_expired (WbpsTestEmulator *emu,
+                    const char       *access_token)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (user_info_status (emu, access_token) != 401)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (100 * 1000);
+    }
+}
+
 /* the code under test, driven to completion */
 
 static WbpsAccountManager *
@@ -228,12 +242,6 @@ assert_not_in_keyring (const char *open_id)
 
   g_assert_null (token);
   g_assert_error (error, WBPS_ERROR, WBPS_ERROR_NOT_SIGNED_IN);
-}
-
-static void
-sleep_ms (guint ms)
-{
-  g_usleep (ms * 1000);
 }
 
 static void
@@ -372,8 +380,7 @@ test_refresh_with_rotation (void)
    * (the emulator reports expires_in=3), well within wbps's refresh margin. */
   signed_in_start (&w, "clock-scale=10\naccess-lifetime=30");
   g_assert_cmpuint (user_info_status (w.emu, w.signed_in->access_token), ==, 200);
-  sleep_ms (3500);
-  g_assert_cmpuint (user_info_status (w.emu, w.signed_in->access_token), ==, 401);
+  wait_until_expired (w.emu, w.signed_in->access_token);
 
   token = get_token (w.manager, CREATOR_ID, FALSE, &error);
   g_assert_no_error (error);
@@ -562,7 +569,9 @@ test_refresh_token_expired_locally (void)
   signed_in_start (&w, "access-lifetime=1\nrefresh-lifetime=1");
   /* With TikTok gone, any attempt to refresh would fail with a connection error. */
   g_clear_pointer (&w.emu, wbps_test_emulator_stop);
-  sleep_ms (2100);
+  /* The condition is time itself: wait until the refresh token's expiry has passed. */
+  while (g_get_real_time () / G_USEC_PER_SEC <= w.signed_in->refresh_expires_at)
+    g_usleep (100 * 1000);
   token = get_token (w.manager, NULL, FALSE, &error);
   g_assert_null (token);
   assert_sign_in_again (error);
@@ -695,20 +704,6 @@ test_current_switching (void)
   g_assert_true (sign_out (manager, NULL, NULL, NULL));
   g_assert_null (wbps_account_manager_get_current (manager));
   assert_not_in_keyring (SECOND_ID);
-}
-
-/* Waits (on the emulator's compressed clock) until TikTok no longer takes @access_token. */
-static void
-wait_until_expired (WbpsTestEmulator *emu,
-                    const char       *access_token)
-{
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  while (user_info_status (emu, access_token) != 401)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_usleep (100 * 1000);
-    }
 }
 
 /* Locks every collection of the real gnome-keyring: with no display to prompt on, writes fail. */

@@ -33,22 +33,6 @@ typedef struct {
   char        *profile_dir;
 } WebDriver;
 
-static guint
-free_port (void)
-{
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, 0, NULL);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_socket_bind (socket, any, TRUE, &error);
-  g_assert_no_error (error);
-  bound = g_socket_get_local_address (socket, &error);
-  g_assert_no_error (error);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
-
 /* One WebDriver command; returns the reply's "value" (or NULL on transport failure). */
 static JsonNode *
 webdriver (WebDriver  *wd,
@@ -90,21 +74,43 @@ driver_ready (WebDriver *wd)
          json_object_get_boolean_member_with_default (json_node_get_object (value), "ready", FALSE);
 }
 
+/* The port chromedriver --port=0 chose, from its "started successfully on port N." line. */
+static guint
+read_driver_port (GSubprocess *driver)
+{
+  g_autoptr(GDataInputStream) out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (driver));
+  const char *marker = "started successfully on port ";
+  char *line;
+
+  /* The pipe stays open after this reader goes: a closed one would kill chromedriver at its next line. */
+  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (out), FALSE);
+  while ((line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, NULL)) != NULL)
+    {
+      g_autofree char *owned = line;
+      const char *at = strstr (owned, marker);
+
+      if (at != NULL)
+        return (guint) g_ascii_strtoull (at + strlen (marker), NULL, 10);
+    }
+  g_error ("chromedriver exited without saying its port");
+}
+
 static void
 start_driver (WebDriver *wd)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *port_arg = NULL;
-  guint port = free_port ();
+  guint port;
   gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
 
-  port_arg = g_strdup_printf ("--port=%u", port);
-  wd->base = g_strdup_printf ("http://127.0.0.1:%u", port);
+  /* Port 0: chromedriver binds a free port itself and names it (no reserve-then-release race). */
   wd->http = soup_session_new_with_options ("timeout", 60, NULL);
-  wd->driver = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                                 &error, CHROMEDRIVER, port_arg, NULL);
+  wd->driver = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                                 &error, CHROMEDRIVER, "--port=0", NULL);
   g_assert_no_error (error);
   cli_test_kill_on_abort (wd->driver);
+  port = read_driver_port (wd->driver);
+  g_assert_cmpuint (port, >, 0);
+  wd->base = g_strdup_printf ("http://127.0.0.1:%u", port);
   while (!driver_ready (wd))
     {
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);

@@ -54,10 +54,12 @@ static const char sandbox_world[] =
 #define NO_ARGS   ((const char * const *) NULL)
 #define ENV(e)    ((const char * const *) (e))
 
+/* Exit status exactly @status (README: 1 failure, 2 usage), one line on stderr. */
 static void
-assert_one_error_line (WbpsTestRun *run)
+assert_one_error_line (WbpsTestRun *run,
+                       int          status)
 {
-  g_assert_cmpint (run->status, !=, 0);
+  g_assert_cmpint (run->status, ==, status);
   g_assert_cmpuint (cli_test_count_lines (run->err), ==, 1);
 }
 
@@ -124,6 +126,31 @@ revoke_event_seen (WbpsTestEmulator *emu,
   return strstr (body, "authorization.removed") != NULL && strstr (body, needle) != NULL;
 }
 
+/* How many authorization.removed events (revokes) the emulator recorded for @open_id. */
+static guint
+count_revokes (WbpsTestEmulator *emu,
+               const char       *open_id)
+{
+  g_autofree char *url = wbps_test_emulator_url (emu, "/emulator/events");
+  g_autofree char *body = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *events;
+  guint count = 0;
+
+  g_assert_cmpuint (wbps_test_http_get (url, NULL, &body), ==, 200);
+  root = json_from_string (body, NULL);
+  g_assert_nonnull (root);
+  events = json_object_get_array_member (json_object_get_object_member (json_node_get_object (root), "data"), "events");
+  for (guint i = 0; i < json_array_get_length (events); i++)
+    {
+      JsonObject *event = json_array_get_object_element (events, i);
+
+      count += g_strcmp0 (json_object_get_string_member (event, "event"), "authorization.removed") == 0 &&
+               g_strcmp0 (json_object_get_string_member (event, "user_openid"), open_id) == 0;
+    }
+  return count;
+}
+
 static void
 test_lifecycle (void)
 {
@@ -166,12 +193,12 @@ test_lifecycle (void)
   g_assert_true (revoke_event_seen (emu, "alice"));
 
   after = cli_test_run (NO_ARGS, ARGS ("whoami"), ENV (env));
-  assert_one_error_line (after);
+  assert_one_error_line (after, 1);
   g_assert_nonnull (strstr (after->err, "wbps login"));
   g_assert_cmpstr (after->out, ==, "");
 
   after_json = cli_test_run (NO_ARGS, ARGS ("whoami", "--json"), ENV (env));
-  g_assert_cmpint (after_json->status, !=, 0);
+  g_assert_cmpint (after_json->status, ==, 1);
   error_json = json_from_string (after_json->out, NULL);
   g_assert_nonnull (error_json);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (error_json), "code"), ==, "not_signed_in");
@@ -214,6 +241,44 @@ check_accounts_json (const char *out,
   g_assert_cmpuint (currents, ==, 1);
 }
 
+/*
+ * Two `wbps login` of one account at once: both sign in at TikTok, the keyring
+ * keeps one, and the grant it does not keep is revoked (the emulator records
+ * exactly one revoke) while the kept one still works. Before, the losing grant
+ * stayed valid at TikTok with no copy anywhere (0 revokes).
+ */
+static void
+test_parallel_logins_revoke_loser (void)
+{
+  g_autoptr(WbpsTestEmulator) emu = cli_test_emulator_start (auto_world);
+  g_auto(GStrv) env = cli_test_env (emu, CLIENT_KEY, CLIENT_SECRET, NULL);
+  const char * const login[] = { "login", "--no-browser", "--timeout", "30", NULL };
+  CliRunning *first = cli_test_spawn (login, ENV (env));
+  CliRunning *second = cli_test_spawn (login, ENV (env));
+  g_autoptr(WbpsTestRun) first_run = NULL;
+  g_autoptr(WbpsTestRun) second_run = NULL;
+  g_autoptr(WbpsTestRun) whoami = NULL;
+  g_autoptr(WbpsTestRun) accounts = NULL;
+  g_autoptr(JsonNode) listed = NULL;
+
+  g_assert_cmpuint (count_revokes (emu, "alice"), ==, 0);
+  g_assert_cmpuint (cli_test_browse (first->first_line, NULL), ==, 200);
+  g_assert_cmpuint (cli_test_browse (second->first_line, NULL), ==, 200);
+  first_run = cli_test_finish (first);
+  second_run = cli_test_finish (second);
+  assert_signed_in_as (first_run, "Signed in as Alice Example (alice)");
+  assert_signed_in_as (second_run, "Signed in as Alice Example (alice)");
+
+  g_assert_cmpuint (count_revokes (emu, "alice"), ==, 1);
+  accounts = cli_test_run (NO_ARGS, ARGS ("accounts", "--json"), ENV (env));
+  g_assert_cmpint (accounts->status, ==, 0);
+  listed = json_from_string (accounts->out, NULL);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (listed)), ==, 1);
+  whoami = cli_test_run (NO_ARGS, ARGS ("whoami"), ENV (env));
+  g_assert_cmpint (whoami->status, ==, 0);
+  g_assert_null (strstr (whoami->err, "sign in again"));
+}
+
 static void
 test_accounts_switch (void)
 {
@@ -252,7 +317,7 @@ test_accounts_switch (void)
   check_accounts_json (listed_json->out, "alice");
 
   unknown = cli_test_run (NO_ARGS, ARGS ("accounts", "--use", "carol"), ENV (env));
-  assert_one_error_line (unknown);
+  assert_one_error_line (unknown, 1);
 
   logout_all = cli_test_run (NO_ARGS, ARGS ("logout", "--all"), ENV (env));
   g_assert_cmpint (logout_all->status, ==, 0);
@@ -296,6 +361,61 @@ consent_request_id (const char *html)
   return g_match_info_fetch (match, 1);
 }
 
+/* Writes @contents to @dir/@name, making @dir. */
+static void
+write_file (const char *dir,
+            const char *name,
+            const char *contents)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+}
+
+/*
+ * README: without --no-browser, `wbps login` opens the system browser through GIO. The
+ * "system browser" is tests/gui/test-browser.py, the x-scheme-handler/http default of a
+ * private mimeapps.list; it opens the consent page and presses Authorize.
+ */
+static void
+test_login_opens_browser (void)
+{
+  g_autoptr(WbpsTestEmulator) emu = cli_test_emulator_start (consent_world);
+  g_autofree char *tmp = wbps_test_mkdtemp ();
+  g_autofree char *data = g_build_filename (tmp, "data", NULL);
+  g_autofree char *apps = g_build_filename (data, "applications", NULL);
+  g_autofree char *config = g_build_filename (tmp, "config", NULL);
+  g_autofree char *state = g_build_filename (tmp, "browser", NULL);
+  g_autofree char *desktop = g_strdup_printf ("[Desktop Entry]\nType=Application\nName=Test Browser\n"
+                                              "Exec=/usr/bin/python3 %s/tests/gui/test-browser.py %%u\n"
+                                              "MimeType=x-scheme-handler/http;x-scheme-handler/https;\n",
+                                              g_getenv ("WBPS_SOURCE_DIR"));
+  g_autofree char *xdg_data = g_strconcat ("XDG_DATA_HOME=", data, NULL);
+  g_autofree char *xdg_config = g_strconcat ("XDG_CONFIG_HOME=", config, NULL);
+  g_autofree char *browser_dir = g_strconcat ("WBPS_TEST_BROWSER_DIR=", state, NULL);
+  const char *extra[] = { xdg_data, xdg_config, browser_dir, NULL };
+  g_auto(GStrv) env = cli_test_env (emu, CLIENT_KEY, CLIENT_SECRET, extra);
+  g_autoptr(WbpsTestRun) run = NULL;
+  g_autofree char *urls = NULL;
+  g_autofree char *urls_path = g_build_filename (state, "urls", NULL);
+  g_autofree char *expected = g_strdup_printf ("%s/v2/auth/authorize/?", emu->base_url);
+
+  g_assert_nonnull (g_getenv ("WBPS_SOURCE_DIR"));
+  write_file (apps, "wbps-test-browser.desktop", desktop);
+  write_file (config, "mimeapps.list", "[Default Applications]\nx-scheme-handler/http=wbps-test-browser.desktop\n"
+                                      "x-scheme-handler/https=wbps-test-browser.desktop\n");
+  write_file (state, "mode", "authorize");
+  run = cli_test_run (NO_ARGS, ARGS ("login", "--timeout", "60"), ENV (env));
+  assert_signed_in_as (run, "Signed in as Alice Example (alice)");
+  g_assert_true (g_file_get_contents (urls_path, &urls, NULL, NULL));
+  g_assert_cmpuint (cli_test_count_lines (urls), ==, 1);
+  g_assert_true (g_str_has_prefix (urls, expected));
+  wbps_test_rmtree (tmp);
+}
+
 /* The user presses Deny on the consent page: access_denied, one plain line. */
 static void
 test_user_denies (void)
@@ -316,7 +436,7 @@ test_user_denies (void)
   cli_test_post_form (decide_url, form);
   run = cli_test_finish (running);
 
-  assert_one_error_line (run);
+  assert_one_error_line (run, 1);
   g_assert_nonnull (strstr (run->err, "cancelled or refused"));
   g_assert_null (strstr (run->out, "Signed in"));
 }
@@ -331,7 +451,7 @@ test_non_sandbox_target (void)
 
   cli_test_browse (running->first_line, NULL);
   run = cli_test_finish (running);
-  assert_one_error_line (run);
+  assert_one_error_line (run, 1);
   g_assert_nonnull (strstr (run->err, "sandbox"));
 }
 
@@ -346,7 +466,7 @@ test_wrong_secret (void)
 
   cli_test_browse (running->first_line, NULL);
   run = cli_test_finish (running);
-  assert_one_error_line (run);
+  assert_one_error_line (run, 1);
   g_assert_nonnull (strstr (run->err, "client key and secret"));
   assert_log_id (run->err);
 }
@@ -359,7 +479,7 @@ test_timeout (void)
   gint64 start = g_get_monotonic_time ();
   g_autoptr(WbpsTestRun) run = cli_test_run (NO_ARGS, ARGS ("login", "--no-browser", "--timeout", "1"), ENV (env));
 
-  assert_one_error_line (run);
+  assert_one_error_line (run, 1);
   g_assert_nonnull (strstr (run->err, "in time"));
   g_assert_cmpint (g_get_monotonic_time () - start, <, 15 * G_USEC_PER_SEC);
 }
@@ -411,7 +531,7 @@ test_secret_never_on_argv (void)
 {
   g_autoptr(WbpsTestRun) run = cli_test_run (ARGS ("--client-secret=hunter2"), ARGS ("whoami"), NULL);
 
-  assert_one_error_line (run);
+  assert_one_error_line (run, 2);
   g_assert_nonnull (strstr (run->err, "WBPS_CLIENT_SECRET"));
   g_assert_null (strstr (run->err, "hunter2"));
 }
@@ -432,13 +552,47 @@ test_usage (void)
 
       g_assert_nonnull (strstr (help->out, row));
     }
-  assert_one_error_line (unknown);
+  assert_one_error_line (unknown, 2);
   g_assert_nonnull (strstr (unknown->err, "frobnicate"));
-  assert_one_error_line (no_config);
+  assert_one_error_line (no_config, 1);
   g_assert_nonnull (strstr (no_config->err, "client key"));
 }
 
 /* ---- demo mode ------------------------------------------------------- */
+
+/* README: the demo's consent page waits for a click on Authorize unless WBPS_DEMO_AUTO_APPROVE=1. */
+static void
+test_demo_consent_page (void)
+{
+  const char *env[] = {
+    "WBPS_DEMO_AUTO_APPROVE", "WBPS_AUTH_URL", "WBPS_API_URL", "WBPS_CLIENT_KEY", "WBPS_CLIENT_SECRET", NULL
+  };
+  CliRunning *running = cli_test_spawn (ARGS ("--demo", "login", "--no-browser", "--timeout", "60"), env);
+  g_autoptr(WbpsTestRun) run = NULL;
+  g_autoptr(WbpsTestRun) logout = NULL;
+  g_autofree char *page = NULL;
+  g_autofree char *request_id = NULL;
+  g_autofree char *form = NULL;
+  g_autofree char *decide_url = NULL;
+  g_autofree char *base = NULL;
+  const char *authorize;
+
+  g_assert_nonnull (running->first_line);
+  authorize = strstr (running->first_line, "/v2/auth/authorize/");
+  g_assert_nonnull (authorize);
+  base = g_strndup (running->first_line, authorize - running->first_line);
+  decide_url = g_strconcat (base, "/v2/auth/authorize/decide", NULL);
+  g_assert_cmpuint (cli_test_browse (running->first_line, &page), ==, 200);
+  g_assert_nonnull (strstr (page, "id=\"deny\""));
+  g_assert_nonnull (strstr (page, "id=\"authorize\""));
+  request_id = consent_request_id (page);
+  form = g_strdup_printf ("request_id=%s&decision=authorize", request_id);
+  cli_test_post_form (decide_url, form);
+  run = cli_test_finish (running);
+  assert_signed_in_as (run, "Signed in as Demo Creator (demo-creator)");
+  logout = cli_test_run (ARGS ("--demo"), ARGS ("logout"), env);
+  g_assert_cmpint (logout->status, ==, 0);
+}
 
 static void
 test_demo (void)
@@ -564,6 +718,8 @@ main (int    argc,
 
   g_test_add_func ("/cli/lifecycle", test_lifecycle);
   g_test_add_func ("/cli/accounts-switch", test_accounts_switch);
+  g_test_add_func ("/cli/parallel-logins-revoke-loser", test_parallel_logins_revoke_loser);
+  g_test_add_func ("/cli/login-opens-browser", test_login_opens_browser);
   g_test_add_func ("/cli/logout-offline", test_logout_offline);
   g_test_add_func ("/cli/user-denies", test_user_denies);
   g_test_add_func ("/cli/non-sandbox-target", test_non_sandbox_target);
@@ -576,6 +732,7 @@ main (int    argc,
   g_test_add_func ("/cli/json-failure-also-on-stderr", test_json_failure_also_on_stderr);
   g_test_add_func ("/cli/huge-display-name-bounded", test_huge_display_name_bounded);
   g_test_add_func ("/cli/demo", test_demo);
+  g_test_add_func ("/cli/demo-consent-page", test_demo_consent_page);
 
   return g_test_run ();
 }

@@ -77,7 +77,9 @@ wbps_test_run_wbps (const char * const *argv,
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (process, stdin_text, NULL, &run->out, &run->err, &error);
   g_assert_no_error (error);
-  run->status = g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : 128;
+  /* A signal shows as 128 + its number, as a shell reports it: never mistaken for an exit code. */
+  run->status = g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process)
+                                                     : 128 + g_subprocess_get_term_sig (process);
   return run;
 }
 

@@ -130,7 +130,8 @@ done
 kill -INT "$post_pid"
 wait "$post_pid"
 expect "Ctrl-C ended the post with status 130" 130 $?
-finished=$("$wbps" "${globals[@]}" post "$work/clip.mp4" --privacy SELF_ONLY 2>/dev/null | tail -n1 | cut -d' ' -f1)
+# --new: the same file again while its interrupted upload can still be resumed is a deliberate second post.
+finished=$("$wbps" "${globals[@]}" post "$work/clip.mp4" --privacy SELF_ONLY --new 2>/dev/null | tail -n1 | cut -d' ' -f1)
 
 if [ -n "$interrupted" ] && [ -n "$finished" ]; then
   ok "one interrupted upload ($interrupted) and one finished post ($finished)"

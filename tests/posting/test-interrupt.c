@@ -57,7 +57,8 @@ test_interrupt_during_init (void)
   g_subprocess_send_signal (post, SIGINT);
   g_subprocess_communicate_utf8 (post, NULL, NULL, &out, &err, NULL);
   g_test_message ("interrupted post: %s\n%s", out, err);
-  g_assert_cmpint (g_subprocess_get_exit_status (post), !=, 0);
+  g_assert_true (g_subprocess_get_if_exited (post));
+  g_assert_cmpint (g_subprocess_get_exit_status (post), ==, 130);
 
   row = posting_only_row (world);
   g_assert_nonnull (json_object_get_string_member (row, "publish_id"));
@@ -95,6 +96,7 @@ test_resume_refused_while_uploading (void)
 
   g_subprocess_communicate_utf8 (post, NULL, NULL, &out, &err, NULL);
   g_test_message ("post: %s\n%s", out, err);
+  g_assert_true (g_subprocess_get_if_exited (post));
   g_assert_cmpint (g_subprocess_get_exit_status (post), ==, 0);
   received = wbps_test_emulator_received_sha256 (world->emu, publish_id);
   g_assert_cmpstr (received, ==, expected);

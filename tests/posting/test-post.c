@@ -67,6 +67,44 @@ parse_object (const char *text)
   return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
 }
 
+/*
+ * README's plain output: progress lines on stderr when it is no terminal ("Uploaded X of Y
+ * (N%)", up to 100 %), `status` as "PUBLISH_ID STATUS", `history` one line per post with its
+ * state, status, publish ID, file, title and post id.
+ */
+static void
+assert_plain_output (PostingWorld *world,
+                     WbpsTestRun  *post,
+                     const char   *publish_id,
+                     const char   *post_id)
+{
+  g_autoptr(GRegex) progress = g_regex_new ("^Uploaded [0-9.]+ (bytes|kB|MB) of [0-9.]+ MB \\([0-9]+%\\)$",
+                                            G_REGEX_MULTILINE, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autoptr(WbpsTestRun) status = posting_run (world, "status", publish_id, NULL);
+  g_autoptr(WbpsTestRun) history = posting_run (world, "history", NULL);
+  g_autofree char *status_line = g_strdup_printf ("%s PUBLISH_COMPLETE\n", publish_id);
+  g_autofree char *row_tail = g_strdup_printf ("%s  %s  “first #wbps”  post %s\n", publish_id, big_video, post_id);
+  guint lines = 0;
+
+  g_assert_true (g_regex_match (progress, post->err, 0, &match));
+  while (g_match_info_matches (match))
+    {
+      lines++;
+      g_match_info_next (match, NULL);
+    }
+  g_assert_cmpuint (lines, >=, 2);
+  g_assert_nonnull (strstr (post->err, "(100%)\n"));
+  g_assert_null (strstr (post->err, "\r"));
+
+  g_assert_cmpint (status->status, ==, 0);
+  g_assert_cmpstr (status->out, ==, status_line);
+  g_assert_cmpint (history->status, ==, 0);
+  g_assert_nonnull (strstr (history->out, "  DONE         PUBLISH_COMPLETE    "));
+  g_assert_true (g_str_has_suffix (history->out, row_tail));
+  g_assert_true (strchr (history->out, '\n') == history->out + strlen (history->out) - 1);
+}
+
 /* A direct post of a multi-chunk file: byte-identical, one publish_id, history and status agree. */
 static void
 test_direct_post (void)
@@ -109,6 +147,7 @@ test_direct_post (void)
   assert_post_id_strings (json_object_get_array_member (status_json, "post_ids"));
   g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (status_json, "post_ids"), 0), ==,
                    json_array_get_string_element (json_object_get_array_member (row, "post_ids"), 0));
+  assert_plain_output (world, run, publish_id, json_array_get_string_element (json_object_get_array_member (row, "post_ids"), 0));
 }
 
 /* --draft goes to the inbox with source_info only; --json prints one object. */
@@ -335,6 +374,29 @@ test_privacy_not_offered (void)
   assert_refused_by_creator (world, "PUBLIC_TO_EVERYONE", run);
 }
 
+/*
+ * creator_info with no privacy options (and no nickname): said in words, no
+ * init sent. Before: "Posting to TikTok as ?." and "“SELF_ONLY” is not a
+ * visibility this account offers; choose one of: ."
+ */
+static void
+test_no_privacy_options (void)
+{
+  g_autoptr(PostingWorld) world = posting_world_new ("[user:demo-creator]\nusername=democreator\n"
+                                                     "privacy-level-options=none\n");
+  g_autoptr(WbpsTestRun) run = NULL;
+  g_autoptr(JsonArray) posts = NULL;
+
+  run = posting_run (world, "post", small_video, "--privacy", "SELF_ONLY", NULL);
+  g_assert_cmpint (run->status, ==, 1);
+  assert_refused_by_creator (world, "TikTok returned no privacy options for this account, so it cannot post directly now.", run);
+  g_assert_nonnull (strstr (run->err, "Posting to TikTok as demo-creator.\n"));
+  g_assert_null (strstr (run->err, "?"));
+  g_assert_null (strstr (run->err, "choose one of"));
+  posts = posting_emulator_posts (world);
+  g_assert_cmpuint (json_array_get_length (posts), ==, 0);
+}
+
 static void
 test_comment_disabled (void)
 {
@@ -344,6 +406,24 @@ test_comment_disabled (void)
 
   run = posting_run (world, "post", small_video, "--privacy", "SELF_ONLY", "--allow-comment", NULL);
   assert_refused_by_creator (world, "Comments cannot be allowed", run);
+}
+
+/* README: duets and stitches the creator turned off are refused when asked for, before any init. */
+static void
+test_duet_stitch_disabled (void)
+{
+  g_autofree char *ini = g_strconcat (creator_ini, "duet-disabled=true\nstitch-disabled=true\n", NULL);
+  g_autoptr(PostingWorld) world = posting_world_new (ini);
+  g_autoptr(WbpsTestRun) duet = NULL;
+  g_autoptr(WbpsTestRun) stitch = NULL;
+  g_autoptr(JsonArray) posts = NULL;
+
+  duet = posting_run (world, "post", small_video, "--privacy", "SELF_ONLY", "--allow-duet", NULL);
+  posting_assert_error_line (duet, "Duets cannot be allowed: the account has turned them off in TikTok's settings.");
+  stitch = posting_run (world, "post", small_video, "--privacy", "SELF_ONLY", "--allow-stitch", NULL);
+  posting_assert_error_line (stitch, "Stitches cannot be allowed: the account has turned them off in TikTok's settings.");
+  posts = posting_emulator_posts (world);
+  g_assert_cmpuint (json_array_get_length (posts), ==, 0);
 }
 
 /* TikTok's cap codes arrive with HTTP 200 on creator_info: stop with a plain explanation. */
@@ -428,7 +508,7 @@ test_give_up_unconfirmed (void)
 
   posting_world_setenv (world, "WBPS_STATUS_GIVE_UP", "3");
   run = posting_run (world, "post", small_video, "--privacy", "SELF_ONLY", NULL);
-  g_assert_cmpint (run->status, !=, 0);
+  g_assert_cmpint (run->status, ==, 3);
   g_assert_cmpint (g_get_monotonic_time () - start, <, 30 * G_USEC_PER_SEC);
   g_assert_nonnull (strstr (run->err, "not confirmed"));
   g_assert_null (strstr (run->err, "could not publish"));
@@ -453,6 +533,8 @@ main (int   argc,
   g_test_add_func ("/post/title-limit", test_title_limit);
   g_test_add_func ("/post/post-info-every-option", test_post_info_every_option);
   g_test_add_func ("/post/privacy-not-offered", test_privacy_not_offered);
+  g_test_add_func ("/post/no-privacy-options", test_no_privacy_options);
+  g_test_add_func ("/post/duet-stitch-disabled", test_duet_stitch_disabled);
   g_test_add_func ("/post/comment-disabled", test_comment_disabled);
   g_test_add_func ("/post/cap-state", test_cap_state);
   g_test_add_func ("/post/unaudited", test_unaudited_client);
