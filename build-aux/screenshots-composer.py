@@ -6,13 +6,19 @@ the real wbps-gtk against a wbps-emulator, driven through AT-SPI with the GUI
 tests' fixtures (tests/gui/composer_world.py), captured with ImageMagick.
 
 Usage: build-aux/screenshots-composer.py [BUILDDIR]    (default: _build)
-(build-aux/screenshots runs it too.) Each style runs in its own X server, D-Bus
+       build-aux/screenshots-composer.py --language de [BUILDDIR]
+(build-aux/screenshots runs it too.) With --language, the same pages in that language
+and its locale's number format (light style) as NAME-LANG.png; the program must find its
+translations (an installed build, or the build's .mo files copied under its LOCALEDIR). Each style runs in its own X server, D-Bus
 session and keyring (tests/with-keyring). Before each picture the controls it is
 meant to show are looked up by their accessible names; when one is missing the
 script prints what is on screen and exits non-zero: it takes no picture of a
 page in the wrong state.
 """
+import filecmp
+import gettext
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -129,25 +135,54 @@ def use_build(builddir):
                       GSETTINGS_SCHEMA_DIR=os.path.join(builddir, "data"))
 
 
-def shoot(builddir, scheme, outdir, videos):
+def locale_env(lang, tmp):
+    """LANGUAGE for the messages and LANG for numbers and dates, compiled into TMP when the
+    system has not generated that locale (localedef, from Debian's locales package)."""
+    if not lang:
+        return {"LANGUAGE": "C"}
+    name = {"de": "de_DE", "es": "es_ES"}.get(lang, lang) + ".UTF-8"
+    env = {"LANGUAGE": lang, "LANG": name, "LC_ALL": ""}
+    if name.lower().replace("-", "") not in subprocess.run(["locale", "-a"], capture_output=True,
+                                                           text=True).stdout.lower().replace("-", ""):
+        subprocess.run(["localedef", "-i", name.split(".")[0], "-f", "UTF-8", os.path.join(tmp, name)], check=True)
+        env["LOCPATH"] = tmp
+    return env
+
+
+def shoot(builddir, scheme, outdir, videos, lang=None):
     use_build(builddir)
     import pyatspi
-    from composer_world import App, Emulator, choose_privacy
+    from composer_world import App, Emulator
     from gui_world import screenshot_desktop
     from wbps_atspi import start_accessibility_bus, wait_for
 
+    # Controls are found by their accessible names, which are translated too.
+    T = gettext.translation("wbps", os.path.join(builddir, "po"), [lang]).gettext if lang else (lambda s: s)
+
+    def plain(markup):
+        """A label's accessible name: its markup's text."""
+        return re.sub(r"<[^>]+>", "", markup)
+
+    tmp = tempfile.mkdtemp(prefix="wbps-shots-")
+    env = dict(locale_env(lang, tmp), ADW_DEBUG_COLOR_SCHEME="prefer-%s" % scheme)
+
     def start(*files):
-        app = App(emulator, *files, extra_env={"ADW_DEBUG_COLOR_SCHEME": "prefer-%s" % scheme})
+        app = App(emulator, *files, extra_env=env)
         window = wait_for("the window", lambda: subprocess.run(
             ["xdotool", "search", "--onlyvisible", "--name", "^wbps$"],
             capture_output=True, text=True).stdout.split())[0]
         subprocess.run(["xdotool", "windowsize", "--sync", window, str(SIZE[0]), str(SIZE[1])], check=True)
-        return app, Shooter(app, window, outdir, scheme)
+        return app, Shooter(app, window, outdir, lang or scheme)
 
     def sensitive(node):
         return node.getState().contains(pyatspi.STATE_SENSITIVE)
 
-    tmp = tempfile.mkdtemp(prefix="wbps-shots-")
+    def choose_privacy(label):
+        button = app.find("push button", label)
+        app.act("push button", label)
+        wait_for("%r chosen" % label, lambda: button.getState().contains(pyatspi.STATE_CHECKED)
+                 or button.getState().contains(pyatspi.STATE_PRESSED))
+
     compositor = screenshot_desktop(scheme)
     bus = start_accessibility_bus()
     emulator = app = None
@@ -163,87 +198,90 @@ def shoot(builddir, scheme, outdir, videos):
         shot.park_pointer()
 
         # Guidelines 8 and 11: nothing leaves the computer before Post; the video is a local file.
-        shot.snap("composer-empty", ("push button", "Choose Video…"), ("label", "Post a Video"))
+        shot.snap("composer-empty", ("push button", T("Choose Video…")), ("label", T("Post a Video")))
 
         app.open(video)
-        app.find("label", "Posting as Maya Rivera", 60)
-        slider = app.find("slider", "Cover frame")
+        app.find("label", T("Posting as %s") % "Maya Rivera", 60)
+        slider = app.find("slider", T("Cover frame"))
         slider.queryValue().currentValue = 6400
         wait_for("the cover at 6.4 s", lambda: abs(slider.queryValue().currentValue - 6400) < 40)
         # Guideline 8: the preview, and the cover chosen from the video itself.
-        shot.snap("composer-video", ("label", "golden-hour.mp4"), ("label", "This video meets TikTok’s requirements."),
-                  ("slider", "Cover frame"))
+        shot.snap("composer-video", ("label", "golden-hour.mp4"), ("label", T("This video meets TikTok’s requirements.")),
+                  ("slider", T("Cover frame")))
 
-        app.find("text", "Title").queryEditableText().setTextContents(TITLE)
-        choose_privacy(app, "Everyone")
-        app.act("check box", "Allow Comment")
-        app.act("check box", "Allow Duet")
+        app.find("text", T("Title")).queryEditableText().setTextContents(TITLE)
+        choose_privacy(T("Everyone"))
+        app.act("check box", T("Allow Comment"))
+        app.act("check box", T("Allow Duet"))
         shot.scroll(5, 6)
         # Guidelines 1–4: who posts, the title, the privacy the creator chose, interactions.
-        shot.snap("composer-form", ("label", "Posting as Maya Rivera"), ("text", "Title"),
-                  ("push button", "Everyone"), ("check box", "Allow Stitch"))
+        shot.snap("composer-form", ("label", T("Posting as %s") % "Maya Rivera"), ("text", T("Title")),
+                  ("push button", T("Everyone")), ("check box", T("Allow Stitch")))
 
-        app.act("check box", "Disclose commercial content")
-        post = app.find("push button", "Post")
+        app.act("check box", T("Disclose commercial content"))
+        post = app.find("push button", T("Post"))
         wait_for("Post disabled", lambda: not sensitive(post))
         shot.scroll(5, 40)
         # Guidelines 5 and 7: disclosure on, nothing ticked yet, Post disabled, the consent line.
         shot.snap("composer-disclosure",
-                  ("label", "You need to indicate if your content promotes yourself, a third party, or both."),
-                  ("check box", "Your brand"), ("check box", "Branded content"),
-                  ("label", "By posting, you agree to TikTok’s Music Usage Confirmation."), ("push button", "Post"))
+                  ("label", T("You need to indicate if your content promotes yourself, a third party, or both.")),
+                  ("check box", T("Your brand")), ("check box", T("Branded content")),
+                  ("label", plain(T("By posting, you agree to TikTok’s <a href=\"%s\">Music Usage Confirmation</a>."))),
+                  ("push button", T("Post")))
 
-        app.act("check box", "Branded content")
-        only_me = app.find("push button", "Only me")
+        app.act("check box", T("Branded content"))
+        only_me = app.find("push button", T("Only me"))
         wait_for("“Only me” greyed out", lambda: not sensitive(only_me))
         shot.scroll(5, 40)
         shot.hover(only_me)
         # Guidelines 5–7: Paid partnership, "Only me" greyed out with TikTok's hover text, the consent line.
-        shot.snap("composer-branded", ("push button", "Only me"),
-                  ("label", "Your photo/video will be labeled as ‘Paid partnership’"),
-                  ("label", "Branded content visibility cannot be set to private."),
-                  ("label", lambda n: "Branded Content Policy" in (n or "") and "Music Usage Confirmation" in (n or "")),
-                  ("push button", "Post"))
+        shot.snap("composer-branded", ("push button", T("Only me")),
+                  ("label", T("Your photo/video will be labeled as ‘Paid partnership’")),
+                  ("label", T("Branded content visibility cannot be set to private.")),
+                  ("label", plain(T("By posting, you agree to TikTok’s <a href=\"%s\">Branded Content Policy</a> "
+                                    "and <a href=\"%s\">Music Usage Confirmation</a>."))),
+                  ("push button", T("Post")))
         shot.park_pointer()
 
-        app.act("check box", "Branded content")
-        app.act("check box", "Your brand")
-        app.act("push button", "Post")
-        uploads = app.find("list", "Uploads")
-        bar = app.find("progress bar", "Upload progress", within=uploads)
+        app.act("check box", T("Branded content"))
+        app.act("check box", T("Your brand"))
+        app.act("push button", T("Post"))
+        uploads = app.find("list", T("Uploads"))
+        bar = app.find("progress bar", T("Upload progress"), within=uploads)
         wait_for("a tenth sent", lambda: bar.queryValue().currentValue >= bar.queryValue().maximumValue / 10, 120)
-        shot.snap("upload-progress", ("label", lambda n: " of " in (n or "") and "/s · " in n and n.endswith(" left")),
-                  ("label", lambda n: (n or "").startswith("Uploading")),
-                  ("progress bar", "Upload progress"), ("push button", "Cancel"), within=uploads)
+        shot.snap("upload-progress", ("label", lambda n: "/s · " in (n or "")),
+                  ("label", lambda n: (n or "").startswith(T("Uploading"))),
+                  ("progress bar", T("Upload progress")), ("push button", T("Cancel")), within=uploads)
         assert bar.queryValue().currentValue < bar.queryValue().maximumValue, "the upload ended during the picture"
 
-        app.find("label", lambda n: (n or "").startswith("Published"), 180, within=uploads)
+        app.find("label", lambda n: (n or "").startswith(T("Published")), 180, within=uploads)
         # Guideline 10.
-        shot.snap("upload-published", ("label", "It may take a few minutes to appear on your profile."),
+        shot.snap("upload-published", ("label", T("It may take a few minutes to appear on your profile.")),
                   within=uploads)
 
-        app.act("page tab", "History")
+        app.act("page tab", T("History"))
         shot.snap("history", ("label", TITLE), ("label", "Morning ferry across the harbour ⛴️"),
-                  ("label", "Behind the scenes: tripod test"), ("push button", "Open on TikTok"))
+                  ("label", "Behind the scenes: tripod test"), ("push button", T("Open on TikTok")))
         app.stop()
 
         # Guideline 1: TikTok says this creator cannot post now; the form says why and stays closed.
         emulator.use("kai")
         app, shot = start(video)
-        app.find("push button", "Try Again", 60)
+        app.find("push button", T("Try Again"), 60)
         shot.scroll(5, 6)
-        shot.snap("composer-cannot-post", ("label", lambda n: "TikTok says: “" in (n or "") and "daily limit" in n),
-                  ("push button", "Try Again"))
+        shot.snap("composer-cannot-post", ("label", lambda n: "daily limit" in (n or "")),
+                  ("push button", T("Try Again")))
         app.stop()
 
         # Guideline 12: an app TikTok has not audited yet posts privately.
         emulator.use("maya")
         subprocess.run(["gsettings", "set", "ai.fvz.Wbps", "sandbox", "true"], check=True)
         app, shot = start(video)
-        app.find("label", "Posting as Maya Rivera", 60)
+        app.find("label", T("Posting as %s") % "Maya Rivera", 60)
         shot.scroll(5, 6)
-        shot.snap("composer-sandbox", ("label", lambda n: (n or "").startswith("Sandbox mode:")),
-                  ("push button", "Only me"))
+        shot.snap("composer-sandbox", ("label", T("Sandbox mode: TikTok keeps every post from this app private, "
+                                                  "so “Only me” is the only choice.")),
+                  ("push button", T("Only me")))
     finally:
         if app is not None and app.proc.poll() is None:
             app.stop()
@@ -256,11 +294,28 @@ def shoot(builddir, scheme, outdir, videos):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def check_translations(builddir, lang):
+    """wbps-gtk reads its messages from the LOCALEDIR it was built with, not from the build."""
+    with open(os.path.join(builddir, "config.h"), encoding="utf-8") as f:
+        localedir = re.search(r'#define LOCALEDIR "([^"]+)"', f.read()).group(1)
+    built = os.path.join(builddir, "po", lang, "LC_MESSAGES", "wbps.mo")
+    used = os.path.join(localedir, lang, "LC_MESSAGES", "wbps.mo")
+    if not os.path.exists(used) or not filecmp.cmp(built, used, shallow=False):
+        sys.exit("wbps-gtk would not read this build's %s translation; first: cp %s %s" % (lang, built, used))
+
+
 def main():
     if len(sys.argv) >= 5 and sys.argv[1] == "--inside":
-        shoot(os.path.abspath(sys.argv[2]), sys.argv[3], os.path.join(TOP, "data", "screenshots"), sys.argv[4])
+        shoot(os.path.abspath(sys.argv[2]), sys.argv[3], os.path.join(TOP, "data", "screenshots"), sys.argv[4],
+              sys.argv[5] if len(sys.argv) > 5 else None)
         return 0
+    lang = None
+    if len(sys.argv) >= 3 and sys.argv[1] == "--language":
+        lang = sys.argv[2]
+        del sys.argv[1:3]
     builddir = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(TOP, "_build"))
+    if lang:
+        check_translations(builddir, lang)
     os.makedirs(os.path.join(TOP, "data", "screenshots"), exist_ok=True)
     use_build(builddir)
     from composer_world import make_video as make_small_video
@@ -268,11 +323,11 @@ def main():
     try:
         make_video(os.path.join(videos, "golden-hour.mp4"), 400)
         make_small_video(os.path.join(videos, "harbour.mp4"), 30)
-        for scheme in ("light", "dark"):
+        for scheme in ("light",) if lang else ("light", "dark"):
             subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1280x1200x24 -noreset",
                             os.path.join(TOP, "tests", "with-keyring"),
-                            "/usr/bin/python3", os.path.abspath(__file__), "--inside", builddir, scheme, videos],
-                           check=True)
+                            "/usr/bin/python3", os.path.abspath(__file__), "--inside", builddir, scheme, videos]
+                           + ([lang] if lang else []), check=True)
     finally:
         shutil.rmtree(videos, ignore_errors=True)
     return 0

@@ -95,7 +95,8 @@ class App(wbps_atspi.App):
     """wbps-gtk with FILE arguments; later files go to the running instance."""
 
     def __init__(self, emulator, *files, extra_env=None):
-        self.env = dict(emulator.env(), GTK_A11Y="atspi", GDK_BACKEND="x11", LANGUAGE="C", **(extra_env or {}))
+        self.env = dict(emulator.env(), GTK_A11Y="atspi", GDK_BACKEND="x11", LANGUAGE="C")
+        self.env.update(extra_env or {})  # e.g. the screenshots' LANGUAGE
         super().__init__(WBPS_GTK, files, self.env)
 
     def label_starting(self, text, timeout=TIMEOUT):
