@@ -246,16 +246,38 @@ report_job (WbpsCli        *cli,
   return 0;
 }
 
+/* With a relay configured, the account's events settle the post's status (polling only while it is down). */
+static WbpsRelayClient *
+start_relay (WbpsCli    *cli,
+             const char *open_id)
+{
+  WbpsConfig *config = wbps_context_get_config (cli->context);
+  WbpsRelayClient *relay;
+
+  if (wbps_config_get_relay_url (config) == NULL || open_id == NULL)
+    return NULL;
+  relay = wbps_relay_client_new (config, wbps_cli_get_accounts (cli, NULL), open_id);
+  wbps_relay_client_start (relay);
+  return relay;
+}
+
 static int
 run_job (WbpsCli        *cli,
          WbpsPublishJob *job,
+         const char     *open_id,
          gboolean        json)
 {
   Progress progress = { isatty (STDERR_FILENO), FALSE, 0, 0, G_MAXUINT64 };
   WbpsCliWaiter waiter = { cli, NULL, FALSE };
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(WbpsRelayClient) relay = NULL;
+  gboolean wait;
 
+  g_object_get (job, "wait", &wait, NULL);
+  if (wait)
+    relay = start_relay (cli, open_id);
+  wbps_publish_job_set_relay_client (job, relay);
   g_signal_connect (job, "progress", G_CALLBACK (progress_cb), &progress);
   g_signal_connect (job, "notice", G_CALLBACK (notice_cb), &progress);
   wbps_publish_job_run_async (job, cli->cancellable, wbps_cli_waiter_cb, &waiter);
@@ -263,6 +285,8 @@ run_job (WbpsCli        *cli,
   wbps_publish_job_run_finish (job, result, &error);
   progress_end_bar (&progress);
   g_signal_handlers_disconnect_by_data (job, &progress);
+  if (relay != NULL)
+    wbps_relay_client_stop (relay);
   return report_job (cli, job, error, json);
 }
 
@@ -355,7 +379,7 @@ post_run (WbpsCli   *cli,
   wbps_publish_job_set_options (job, options);
   wbps_publish_job_set_wait (job, !o->no_wait);
   wbps_publish_job_set_allow_duplicate (job, o->new_post);
-  return run_job (cli, job, o->json);
+  return run_job (cli, job, open_id, o->json);
 }
 
 int
@@ -448,7 +472,7 @@ wbps_cli_resume (WbpsCli  *cli,
   g_printerr (_("Resuming the upload of %s (%s).\n"), record->file_path, record->publish_id);
   job = new_job (cli, db, FALSE);
   wbps_publish_job_set_checkpoint (job, record);
-  return run_job (cli, job, json);
+  return run_job (cli, job, record->open_id, json);
 }
 
 /* ---- wbps status ----------------------------------------------------------------------------- */

@@ -44,6 +44,7 @@ struct _WbpsPublishJob
   WbpsUploadLock   *upload_lock;  /* held while this process owns the upload */
   WbpsUploader     *uploader;
   WbpsStatusPoller *poller;
+  WbpsRelayClient  *relay;        /* the account's event stream, or NULL */
   guint64           bytes_sent;
   double            rate;
   gint64            eta_seconds;
@@ -313,8 +314,17 @@ job_poller (WbpsPublishJob *self)
       self->poller = wbps_status_poller_new (self->api, self->record->open_id, self->record->publish_id);
       g_signal_connect_object (self->poller, "status", G_CALLBACK (status_cb), self, 0);
       g_signal_connect_object (self->poller, "retrying", G_CALLBACK (status_retrying_cb), self, 0);
+      wbps_status_poller_set_relay (self->poller, self->relay);
     }
   return self->poller;
+}
+
+/* With a relay, listens from the moment the publish_id exists: the event may beat the upload's last reply. */
+static void
+relay_listen (WbpsPublishJob *self)
+{
+  if (self->relay != NULL && self->wait)
+    job_poller (self);
 }
 
 static void
@@ -536,6 +546,7 @@ init_saved_cb (GObject      *source,
       job_finish (self, WBPS_PUBLISH_STATE_INTERRUPTED, g_steal_pointer (&error));
       return;
     }
+  relay_listen (self);
   upload_start (self, 0);
 }
 
@@ -857,6 +868,7 @@ resume_identity_cb (GObject      *source,
       return;
     }
   self->uploaded_bytes = self->record->next_offset;
+  relay_listen (self);
   wbps_status_poller_fetch_async (job_poller (self), job_cancellable (self), resume_status_cb, self);
 }
 
@@ -1070,6 +1082,18 @@ wbps_publish_job_set_allow_duplicate (WbpsPublishJob *self,
   self->allow_duplicate = !!allow;
 }
 
+void
+wbps_publish_job_set_relay_client (WbpsPublishJob  *self,
+                                   WbpsRelayClient *relay)
+{
+  g_return_if_fail (WBPS_IS_PUBLISH_JOB (self));
+  g_return_if_fail (relay == NULL || WBPS_IS_RELAY_CLIENT (relay));
+
+  g_set_object (&self->relay, relay);
+  if (self->poller != NULL)
+    wbps_status_poller_set_relay (self->poller, relay);
+}
+
 /* ---- getters ------------------------------------------------------------------------------ */
 
 const char *
@@ -1249,6 +1273,7 @@ wbps_publish_job_finalize (GObject *object)
   g_clear_object (&self->creator);
   g_clear_object (&self->uploader);
   g_clear_object (&self->poller);
+  g_clear_object (&self->relay);
   g_clear_pointer (&self->upload_lock, wbps_upload_lock_release);
   g_clear_pointer (&self->checkpoint, wbps_post_record_free);
   g_clear_pointer (&self->record, wbps_post_record_free);

@@ -10,6 +10,7 @@
 #include "wbps-post-options.h"
 #include "wbps-preflight.h"
 #include "wbps-publish-state.h"
+#include "wbps-relay-client.h"
 
 G_BEGIN_DECLS
 
@@ -38,7 +39,8 @@ G_DECLARE_FINAL_TYPE (WbpsPublishJob, wbps_publish_job, WBPS, PUBLISH_JOB, GObje
  *
  * Before running: wbps_publish_job_set_options() (a new post) or
  * wbps_publish_job_set_checkpoint() (a resume); optionally the creator info a
- * form already has, and "wait" (follow the status after the upload, default TRUE).
+ * form already has, "wait" (follow the status after the upload, default TRUE),
+ * and the account's relay stream.
  *
  * Read-only: "state", "publish-id", "status" (TikTok's), "fail-reason",
  * "post-ids" (GStrv of decimal strings), "uploaded-bytes", "bytes-sent",
@@ -74,6 +76,13 @@ void              wbps_publish_job_set_wait     (WbpsPublishJob      *self,
  */
 void              wbps_publish_job_set_allow_duplicate (WbpsPublishJob *self,
                                                         gboolean        allow);
+/*
+ * The account's relay stream (nullable): the post's final status then comes
+ * from its events as soon as TikTok sends them, and TikTok is polled only
+ * while the stream is down (see wbps_status_poller_set_relay()).
+ */
+void              wbps_publish_job_set_relay_client (WbpsPublishJob  *self,
+                                                     WbpsRelayClient *relay);
 
 void              wbps_publish_job_run_async    (WbpsPublishJob      *self,
                                                  GCancellable        *cancellable,

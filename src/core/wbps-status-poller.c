@@ -6,6 +6,7 @@
 #include "wbps-status-poller.h"
 
 #include "wbps-error.h"
+#include "wbps-relay-status.h"
 #include "wbps-timeout.h"
 
 struct _WbpsStatusPoller
@@ -17,7 +18,11 @@ struct _WbpsStatusPoller
   char              *publish_id;
   WbpsPublishStatus *status;
 
+  WbpsRelayClient   *relay;          /* pushes this post's events, or NULL */
+
   GTask             *follow;         /* the running follow, or NULL */
+  GCancellable      *sleep;          /* the follow's current wait, cancelled to reschedule it */
+  gulong             cancelled_id;   /* on the follow's cancellable */
   gint64             deadline;       /* monotonic µs */
   guint              interval_ms;
 
@@ -47,6 +52,7 @@ wbps_status_poller_finalize (GObject *object)
   WbpsStatusPoller *self = WBPS_STATUS_POLLER (object);
 
   g_clear_object (&self->api);
+  g_clear_object (&self->relay);
   g_free (self->open_id);
   g_free (self->publish_id);
   g_clear_pointer (&self->status, wbps_publish_status_free);
@@ -197,6 +203,10 @@ follow_return (WbpsStatusPoller *self,
 {
   g_autoptr(GTask) task = g_steal_pointer (&self->follow);
 
+  g_cancellable_disconnect (g_task_get_cancellable (task), self->cancelled_id);
+  self->cancelled_id = 0;
+  g_clear_object (&self->sleep);
+
   if (error != NULL)
     g_task_return_error (task, error);
   else
@@ -316,8 +326,10 @@ follow_woke_cb (GObject      *source,
 
   g_assert (WBPS_IS_STATUS_POLLER (self));
 
-  if (self->follow == NULL)
+  /* Ended, or a wait the relay's coming or going replaced. */
+  if (self->follow == NULL || (GObject *) self->sleep != source)
     return;
+  g_clear_object (&self->sleep);
   if (!wbps_timeout_finish (result, &error))
     return follow_return (self, error);
   if (g_get_monotonic_time () >= self->deadline)
@@ -326,14 +338,40 @@ follow_woke_cb (GObject      *source,
                                 follow_reply_cb, g_object_ref (self));
 }
 
-/* Sleeps at least the status limit's spacing, but never past the give-up time. */
+static gboolean
+relay_connected (WbpsStatusPoller *self)
+{
+  return self->relay != NULL && wbps_relay_client_get_connected (self->relay);
+}
+
+/*
+ * Sleeps at least the status limit's spacing (much longer while the relay
+ * delivers the events), but never past the give-up time.
+ */
 static void
 follow_schedule (WbpsStatusPoller *self)
 {
   gint64 remaining_ms = (self->deadline - g_get_monotonic_time ()) / 1000;
+  guint interval_ms = relay_connected (self) ? WBPS_STATUS_POLL_RELAY_INTERVAL_MS : self->interval_ms;
+  GCancellable *cancellable = g_task_get_cancellable (self->follow);
 
-  wbps_timeout_async (NULL, CLAMP (remaining_ms, 0, (gint64) self->interval_ms),
-                      g_task_get_cancellable (self->follow), follow_woke_cb, g_object_ref (self));
+  if (self->sleep != NULL)
+    g_cancellable_cancel (self->sleep);
+  g_clear_object (&self->sleep);
+  self->sleep = g_cancellable_new ();
+  if (cancellable != NULL && g_cancellable_is_cancelled (cancellable))
+    g_cancellable_cancel (self->sleep);
+  wbps_timeout_async (self->sleep, CLAMP (remaining_ms, 0, (gint64) interval_ms),
+                      self->sleep, follow_woke_cb, g_object_ref (self));
+}
+
+/* A cancel of the follow ends its wait (a GCancellable of its own, to reschedule it). */
+static void
+follow_cancelled_cb (GCancellable     *cancellable,
+                     WbpsStatusPoller *self)
+{
+  if (self->sleep != NULL)
+    g_cancellable_cancel (self->sleep);
 }
 
 void
@@ -350,6 +388,14 @@ wbps_status_poller_follow_async (WbpsStatusPoller    *self,
   g_task_set_source_tag (self->follow, wbps_status_poller_follow_async);
   self->deadline = g_get_monotonic_time () + (gint64) give_up_seconds * G_USEC_PER_SEC;
   self->interval_ms = WBPS_STATUS_POLL_MIN_INTERVAL_MS;
+  if (self->status != NULL && wbps_publish_status_is_final (self->status))
+    {
+      /* The relay told the outcome before the upload's end was even seen here. */
+      follow_return (self, NULL);
+      return;
+    }
+  if (cancellable != NULL)
+    self->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (follow_cancelled_cb), self, NULL);
   follow_schedule (self);
 }
 
@@ -373,4 +419,59 @@ wbps_status_poller_push (WbpsStatusPoller        *self,
   take_status (self, status);
   if (self->follow != NULL && wbps_publish_status_is_final (status))
     follow_return (self, NULL);
+}
+
+/* ---- relay ------------------------------------------------------------------------ */
+
+static void
+relay_event_cb (WbpsRelayClient  *relay,
+                WbpsWebhookEvent *event,
+                WbpsStatusPoller *self)
+{
+  g_autoptr(WbpsPublishStatus) status = NULL;
+
+  g_assert (WBPS_IS_STATUS_POLLER (self));
+
+  if (g_strcmp0 (wbps_webhook_event_get_publish_id (event), self->publish_id) != 0 ||
+      (status = wbps_publish_status_new_from_event (event)) == NULL)
+    return;
+  /* A duplicate, or complete after publicly_available: nothing new, keep the post id. */
+  if (self->status != NULL && g_strcmp0 (self->status->status, status->status) == 0 &&
+      (status->post_ids == NULL || status->post_ids[0] == NULL))
+    return;
+  wbps_status_poller_push (self, status);
+}
+
+/* The relay came or went: a running follow's wait is measured again from now. */
+static void
+relay_connected_cb (WbpsRelayClient  *relay,
+                    GParamSpec       *pspec,
+                    WbpsStatusPoller *self)
+{
+  g_assert (WBPS_IS_STATUS_POLLER (self));
+
+  if (self->follow == NULL || self->sleep == NULL)
+    return;
+  g_debug ("Relay %s: status requests for %s %s", wbps_relay_client_get_connected (relay) ? "connected" : "down",
+           self->publish_id, wbps_relay_client_get_connected (relay) ? "paused" : "resumed");
+  self->interval_ms = WBPS_STATUS_POLL_MIN_INTERVAL_MS;
+  follow_schedule (self);
+}
+
+void
+wbps_status_poller_set_relay (WbpsStatusPoller *self,
+                              WbpsRelayClient  *relay)
+{
+  g_return_if_fail (WBPS_IS_STATUS_POLLER (self));
+  g_return_if_fail (relay == NULL || WBPS_IS_RELAY_CLIENT (relay));
+
+  if (self->relay == relay)
+    return;
+  if (self->relay != NULL)
+    g_signal_handlers_disconnect_by_data (self->relay, self);
+  g_set_object (&self->relay, relay);
+  if (relay == NULL)
+    return;
+  g_signal_connect_object (relay, "event", G_CALLBACK (relay_event_cb), self, 0);
+  g_signal_connect_object (relay, "notify::connected", G_CALLBACK (relay_connected_cb), self, 0);
 }

@@ -5,12 +5,15 @@
 
 #include "wbps-api-client.h"
 #include "wbps-database.h"
+#include "wbps-relay-client.h"
 
 G_BEGIN_DECLS
 
 /* TikTok allows 30 status requests a minute: never poll more often than this. */
 #define WBPS_STATUS_POLL_MIN_INTERVAL_MS 2000
 #define WBPS_STATUS_POLL_MAX_INTERVAL_MS 30000
+/* While a relay delivers the post's events, a status request is only a safety net. */
+#define WBPS_STATUS_POLL_RELAY_INTERVAL_MS 60000
 
 #define WBPS_TYPE_STATUS_POLLER (wbps_status_poller_get_type ())
 G_DECLARE_FINAL_TYPE (WbpsStatusPoller, wbps_status_poller, WBPS, STATUS_POLLER, GObject)
@@ -59,6 +62,15 @@ void               wbps_status_poller_follow_async  (WbpsStatusPoller    *self,
 WbpsPublishStatus *wbps_status_poller_follow_finish (WbpsStatusPoller    *self,
                                                      GAsyncResult        *result,
                                                      GError             **error);
+
+/*
+ * Takes this post's statuses from @relay's events (nullable: none). While the
+ * relay is connected, a follow asks TikTok only every
+ * WBPS_STATUS_POLL_RELAY_INTERVAL_MS; when it drops, polling resumes from the
+ * shortest spacing.
+ */
+void               wbps_status_poller_set_relay     (WbpsStatusPoller        *self,
+                                                     WbpsRelayClient         *relay);
 
 /* A status learnt another way; a final one ends a running follow at once. */
 void               wbps_status_poller_push          (WbpsStatusPoller        *self,

@@ -49,6 +49,7 @@ typedef struct {
   gint64    final_ms;           /* when processing ends */
   gint64    inbox_posted_ms;    /* when the creator posts the inbox draft; -1 = never */
   guint64   post_id;            /* 0 unless a public direct post */
+  guint     status_requests;    /* status/fetch requests answered for it, for /emulator/posts */
 } PostTask;
 
 typedef struct {
@@ -1000,7 +1001,10 @@ status_fetch_handler (SoupServer        *server,
                        "token_not_authorized_for_specified_publish_id",
                        "The access token is not authorized for this publish_id.");
   else
-    wbps_emu_reply_v2 (self->state, msg, SOUP_STATUS_OK, status_data (self, task), "ok", "");
+    {
+      task->status_requests++;
+      wbps_emu_reply_v2 (self->state, msg, SOUP_STATUS_OK, status_data (self, task), "ok", "");
+    }
 }
 
 /* ---------------------------------------------------------------- upload PUT */
@@ -1415,6 +1419,8 @@ posts_handler (SoupServer        *server,
       json_builder_add_int_value (builder, task->video_size);
       json_builder_set_member_name (builder, "received");
       json_builder_add_int_value (builder, task->received);
+      json_builder_set_member_name (builder, "status_requests");
+      json_builder_add_int_value (builder, task->status_requests);
       json_builder_set_member_name (builder, "post_info");
       if (task->post_info != NULL)
         json_builder_add_value (builder, json_node_copy (task->post_info));

@@ -119,6 +119,26 @@ test_give_up (Fixture       *f,
   g_assert_error (error, WBPS_ERROR, WBPS_ERROR_TIMEOUT);
 }
 
+/* The relay's event came before the follow started (it can beat the upload's last reply): done at once. */
+static void
+test_final_before_follow (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(WbpsPublishStatus) final = NULL;
+  g_autoptr(GError) error = NULL;
+  char *no_ids[] = { NULL };
+  WbpsPublishStatus failed = { (char *) "FAILED", (char *) "spam_risk_text", no_ids, -1 };
+
+  wbps_status_poller_push (f->poller, &failed);
+  wbps_status_poller_follow_async (f->poller, 600, NULL, wbps_test_store_result, &result);
+  final = wbps_status_poller_follow_finish (f->poller, wbps_test_await (&result, 5), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (final->status, ==, "FAILED");
+  /* Nothing answers on port 9: the status can only be the pushed one. */
+  g_assert_cmpstr (final->fail_reason, ==, "spam_risk_text");
+}
+
 static void
 test_status_into_record (void)
 {
@@ -146,6 +166,8 @@ main (int argc, char **argv)
               fixture_set_up, test_cancel_during_wait, fixture_tear_down);
   g_test_add ("/core/status-poller/pushed-final-status", Fixture, NULL,
               fixture_set_up, test_pushed_final_status, fixture_tear_down);
+  g_test_add ("/core/status-poller/final-before-follow", Fixture, NULL,
+              fixture_set_up, test_final_before_follow, fixture_tear_down);
   g_test_add ("/core/status-poller/give-up", Fixture, NULL,
               fixture_set_up, test_give_up, fixture_tear_down);
   g_test_add_func ("/core/status-poller/status-into-record", test_status_into_record);

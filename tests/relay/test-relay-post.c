@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * `wbps post` with a relay configured: the emulator sends its signed webhooks
+ * to a real `wbps relay`, and the post takes its final status from the
+ * relayed event instead of asking TikTok — the emulator counts the
+ * status/fetch requests it answered. With the relay down (or dropping while
+ * the post waits) the post falls back to polling. Real emulator, relay and
+ * keyring (run under with-keyring).
+ */
+#include "posting-fixture.h"
+#include "relay-test-util.h"
+
+#define SECRET "wbps-demo-secret"
+
+static char *video_dir;
+static char *small_video;  /* ~2 MB: one chunk */
+
+/* A port nothing listens on yet: the emulator must know the relay's address before the relay knows the emulator's. */
+static guint
+free_port (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_assert_true (g_socket_bind (socket, any, FALSE, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+typedef struct {
+  char         *dir;
+  guint         port;
+  PostingWorld *world;
+  RelayProcess *relay;
+} RelayWorld;
+
+typedef enum {
+  RELAY_RUNS,            /* the emulator delivers to it */
+  RELAY_DOWN,            /* configured, but nothing listens */
+  RELAY_RUNS_UNFED,      /* runs, but the emulator's webhooks go elsewhere (nowhere) */
+} RelayMode;
+
+/*
+ * An emulator (@extra_ini added) sending webhooks, a signed-in wbps told to use
+ * the relay on 127.0.0.1:PORT, and that relay as @mode says.
+ */
+static RelayWorld *
+relay_world_new (const char *extra_ini,
+                 RelayMode   mode)
+{
+  RelayWorld *w = g_new0 (RelayWorld, 1);
+  g_autofree char *ini = NULL;
+  g_autofree char *relay_url = NULL;
+  g_autofree char *webhook_url = NULL;
+
+  w->dir = wbps_test_mkdtemp ();
+  w->port = free_port ();
+  relay_url = g_strdup_printf ("http://127.0.0.1:%u", w->port);
+  webhook_url = mode == RELAY_RUNS_UNFED ? g_strdup_printf ("http://127.0.0.1:%u/webhook", free_port ())
+                                         : g_strdup_printf ("%s/webhook", relay_url);
+  ini = g_strdup_printf ("[webhooks]\nurl=%s\ntimeout-ms=2000\n%s", webhook_url, extra_ini);
+  w->world = posting_world_new (ini);
+  posting_world_setenv (w->world, "WBPS_RELAY_URL", relay_url);
+  if (mode != RELAY_DOWN)
+    w->relay = relay_start (w->dir, w->world->emu->base_url, SECRET, w->port, NULL);
+  return w;
+}
+
+static void
+relay_world_free (RelayWorld *w)
+{
+  if (w->relay != NULL)
+    {
+      relay_stop (w->relay);
+      relay_free (w->relay);
+    }
+  posting_world_free (w->world);
+  wbps_test_rmtree (w->dir);
+  g_free (w->dir);
+  g_free (w);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RelayWorld, relay_world_free)
+
+/* The emulator's record of @publish_id (GET /emulator/posts). */
+static JsonObject *
+emulator_post (RelayWorld *w,
+               const char *publish_id)
+{
+  g_autofree char *url = wbps_test_emulator_url (w->world->emu, "/emulator/posts");
+  g_autofree char *body = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonArray *posts;
+
+  g_assert_cmpuint (wbps_test_http_get (url, NULL, &body), ==, 200);
+  g_assert_true (json_parser_load_from_data (parser, body, -1, NULL));
+  posts = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "posts");
+  for (guint i = 0; i < json_array_get_length (posts); i++)
+    {
+      JsonObject *post = json_array_get_object_element (posts, i);
+
+      if (publish_id == NULL || g_strcmp0 (json_object_get_string_member (post, "publish_id"), publish_id) == 0)
+        return json_object_ref (post);
+    }
+  return NULL;
+}
+
+static gint64
+status_requests (RelayWorld *w,
+                 const char *publish_id)
+{
+  g_autoptr(JsonObject) post = emulator_post (w, publish_id);
+
+  g_assert_nonnull (post);
+  return json_object_get_int_member (post, "status_requests");
+}
+
+/* Posts the small video SELF_ONLY; checks the result line and returns the publish_id. */
+static char *
+post_expecting (RelayWorld *w,
+                int         exit_status,
+                const char *final_status)
+{
+  g_autoptr(WbpsTestRun) run = posting_run (w->world, "post", small_video, "--privacy", "SELF_ONLY", NULL);
+  g_autofree char *publish_id = NULL;
+  g_autofree char *status = NULL;
+
+  g_assert_cmpint (run->status, ==, exit_status);
+  g_assert_true (posting_parse_result (run, &publish_id, &status));
+  g_assert_cmpstr (status, ==, final_status);
+  g_assert_null (strstr (run->err, "Could not check the post's status"));
+  return g_steal_pointer (&publish_id);
+}
+
+/* The relay delivers post.publish.complete: the post ends on it, TikTok's status never asked. */
+static void
+test_settled_by_event (void)
+{
+  /* Long enough that polling would have asked twice (at 2 s and 5 s). */
+  g_autoptr(RelayWorld) w = relay_world_new ("[emulator]\nprocessing-delay-ms=4500\n", RELAY_RUNS);
+  g_autofree char *publish_id = post_expecting (w, 0, "PUBLISH_COMPLETE");
+  g_autoptr(JsonObject) row = posting_only_row (w->world);
+  g_autofree char *log = NULL;
+
+  g_assert_cmpint (status_requests (w, publish_id), ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (row, "status"), ==, "PUBLISH_COMPLETE");
+  g_assert_cmpstr (json_object_get_string_member (row, "state"), ==, "DONE");
+  relay_stop (w->relay);
+  log = relay_read_log (w->relay);
+  g_test_message ("relay log:\n%s", log);
+  g_assert_nonnull (strstr (log, "method=POST path=/webhook status=200 outcome=accepted"));
+  g_assert_nonnull (strstr (log, "method=GET path=/events status=200"));
+}
+
+/* post.publish.failed through the relay: FAILED with TikTok's reason, exit 1, no status request. */
+static void
+test_failed_by_event (void)
+{
+  g_autoptr(RelayWorld) w = relay_world_new ("[emulator]\nprocessing-delay-ms=4500\n"
+                                             "[user:demo-creator]\nfail-reason=spam_risk_text\n", RELAY_RUNS);
+  g_autofree char *publish_id = post_expecting (w, 1, "FAILED");
+  g_autoptr(JsonObject) row = posting_only_row (w->world);
+
+  g_assert_cmpint (status_requests (w, publish_id), ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (row, "status"), ==, "FAILED");
+  g_assert_cmpstr (json_object_get_string_member (row, "fail_reason"), ==, "spam_risk_text");
+}
+
+/* A relay URL with no relay behind it: the post polls as without one (2 s, then 3 s later). */
+static void
+test_relay_down_polls (void)
+{
+  g_autoptr(RelayWorld) w = relay_world_new ("[emulator]\nprocessing-delay-ms=4500\n", RELAY_DOWN);
+  g_autofree char *publish_id = post_expecting (w, 0, "PUBLISH_COMPLETE");
+
+  g_assert_cmpint (status_requests (w, publish_id), ==, 2);
+}
+
+static gboolean
+upload_done (RelayWorld *w)
+{
+  g_autoptr(JsonObject) post = emulator_post (w, NULL);
+
+  return post != NULL && json_object_get_int_member (post, "video_size") > 0 &&
+         json_object_get_int_member (post, "received") == json_object_get_int_member (post, "video_size");
+}
+
+typedef struct {
+  WbpsTestRun *run;
+  gboolean     done;
+} Finished;
+
+static void
+communicated_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Finished *f = user_data;
+
+  g_assert_true (g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, &f->run->out, &f->run->err, NULL));
+  f->done = TRUE;
+}
+
+/*
+ * The relay goes away while the post waits for TikTok (the webhooks go nowhere,
+ * so only polling can end the wait): polling resumes at once, not after the
+ * minute a connected relay spaces status requests by.
+ */
+static void
+test_relay_drops_while_waiting (void)
+{
+  g_autoptr(RelayWorld) w = relay_world_new ("[emulator]\nprocessing-delay-ms=3000\n", RELAY_RUNS_UNFED);
+  g_autoptr(SoupSession) session = test_session_new ();
+  const char * const argv[] = { "post", small_video, "--privacy", "SELF_ONLY", NULL };
+  g_autoptr(GSubprocess) post = posting_spawn (w->world, argv);
+  Finished f = { g_new0 (WbpsTestRun, 1), FALSE };
+  g_autoptr(WbpsTestRun) run = f.run;
+  g_autofree char *publish_id = NULL;
+  g_autofree char *status = NULL;
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  g_subprocess_communicate_utf8_async (post, NULL, NULL, communicated_cb, &f);
+  while (!(upload_done (w) && test_metric (session, w->relay->url, "wbps_relay_subscribers") == 1))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_assert_false (f.done);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (20 * 1000);
+    }
+  relay_stop (w->relay);
+  while (!f.done)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_true (g_subprocess_wait (post, NULL, NULL));
+  run->status = g_subprocess_get_exit_status (post);
+  g_test_message ("wbps post -> %d\nstdout: %s\nstderr: %s", run->status, run->out, run->err);
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_true (posting_parse_result (run, &publish_id, &status));
+  g_assert_cmpstr (status, ==, "PUBLISH_COMPLETE");
+  g_assert_cmpint (status_requests (w, publish_id), >=, 1);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  video_dir = wbps_test_mkdtemp ();
+  small_video = posting_make_video (video_dir, "small.mp4", 10);
+
+  g_test_add_func ("/relay/post/settled-by-event", test_settled_by_event);
+  g_test_add_func ("/relay/post/failed-by-event", test_failed_by_event);
+  g_test_add_func ("/relay/post/relay-down-polls", test_relay_down_polls);
+  g_test_add_func ("/relay/post/relay-drops-while-waiting", test_relay_drops_while_waiting);
+  status = g_test_run ();
+  wbps_test_rmtree (video_dir);
+  return status;
+}
