@@ -30,6 +30,8 @@ typedef struct {
   gboolean         finished;  /* the connection is done with it: never unpause */
   gboolean         counted;   /* an acknowledgement the stop waits for */
   WbpsRelayStream *stream;    /* the SSE stream it carries, if any (not a reference) */
+  guint            status;    /* what the stream's headers said: a closed stream's message says 500 */
+  char             remote[48];/* read at the start: gone once the peer has hung up */
 } RequestInfo;
 
 struct _WbpsRelayWorker
@@ -208,16 +210,15 @@ log_request (WbpsRelayWorker   *self,
              gboolean           aborted)
 {
   GUri *uri = soup_server_message_get_uri (msg);
-  const char *remote = soup_server_message_get_remote_host (msg);
 
   g_string_append_printf (self->log,
                           "wbps-relay: time=%s method=%s path=%s status=%u outcome=%s ms=%.2f remote=%s%s\n",
                           log_time (self), soup_server_message_get_method (msg),
                           uri != NULL ? g_uri_get_path (uri) : "?",
-                          soup_server_message_get_status (msg),
+                          info->status != 0 ? info->status : soup_server_message_get_status (msg),
                           info->outcome != NULL ? info->outcome : "-",
                           (g_get_monotonic_time () - info->started) / 1000.0,
-                          remote != NULL ? remote : "?",
+                          info->remote[0] != '\0' ? info->remote : "?",
                           aborted ? " aborted=true" : "");
   if (self->log->len > 32 * 1024)
     flush_log (self);
@@ -365,8 +366,10 @@ request_started_cb (SoupServer        *server,
                     gpointer           user_data)
 {
   RequestInfo *info = g_new0 (RequestInfo, 1);
+  const char *remote = soup_server_message_get_remote_host (msg);
 
   info->started = g_get_monotonic_time ();
+  g_strlcpy (info->remote, remote != NULL ? remote : "", sizeof info->remote);
   g_object_set_qdata_full (G_OBJECT (msg), request_info_quark, info, g_free);
 }
 
@@ -707,7 +710,10 @@ open_stream (WbpsRelayWorker   *self,
   set_outcome (msg, "stream");
   add_stream (self, stream);
   if (info != NULL)
-    info->stream = stream;
+    {
+      info->stream = stream;
+      info->status = SOUP_STATUS_OK;
+    }
   if (!replay (self, stream))
     {
       wbps_relay_stream_close (stream);
@@ -969,7 +975,19 @@ close_streams (WbpsRelayWorker *self)
   g_hash_table_iter_init (&iter, self->streams);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &list))
     for (guint i = 0; i < list->len; i++)
-      wbps_relay_stream_close (g_ptr_array_index (list, i));
+      {
+        WbpsRelayStream *stream = g_ptr_array_index (list, i);
+        SoupServerMessage *msg = wbps_relay_stream_get_message (stream);
+        RequestInfo *info = msg != NULL ? request_info (msg) : NULL;
+
+        /* Logged now: the message's "finished" comes after this worker's last flush. */
+        if (info != NULL && !info->finished)
+          {
+            info->finished = TRUE;
+            log_request (self, msg, info, FALSE);
+          }
+        wbps_relay_stream_close (stream);
+      }
 }
 
 static void
