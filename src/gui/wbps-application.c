@@ -225,6 +225,7 @@ database_opened_cb (GObject      *object,
   self->uploads = wbps_upload_list_new (wbps_context_get_config (context), wbps_context_get_api_client (context),
                                         wbps_context_get_database (context), WBPS_PREFLIGHT (preflight));
   wbps_upload_list_set_application (self->uploads, GTK_APPLICATION (self));
+  wbps_upload_list_set_relay_watch (self->uploads, self->relay_watch);
   wbps_upload_list_find_unfinished (self->uploads);
   set_ready (self, NULL);
 }

@@ -28,6 +28,10 @@ class ConsentForm(html.parser.HTMLParser):
             self.action = attrs.get("action")
         elif tag == "input" and attrs.get("type") == "hidden" and "name" in attrs:
             self.fields[attrs["name"]] = attrs.get("value", "")
+        elif (tag == "input" and attrs.get("type") == "checkbox" and "name" in attrs and "checked" in attrs
+              and "disabled" not in attrs):
+            # As a browser submits a form: a ticked box sends its value (the scopes left as offered).
+            self.fields[attrs["name"]] = attrs.get("value") or "on"
 
 
 def main():

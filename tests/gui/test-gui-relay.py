@@ -2,10 +2,13 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """wbps-gtk subscribed to a real `wbps relay`, which a real wbps-emulator sends
 signed webhooks to; a real keyring (tests/with-keyring), the window through
-AT-SPI. Two accounts sign in; the emulator's creator removes wbps from one
-(POST /emulator/deauthorize, reason 1): that account leaves the account menu,
-a toast says why in words, its keyring item is gone and the other stays.
-Prints TAP."""
+AT-SPI. Two accounts sign in, each subscribed to the relay of the relay-url
+setting; the relay URL changed in Preferences moves both streams to the new
+relay without a restart; a post's upload row reaches Published from the
+relayed event without asking TikTok's status; the emulator's creator removes
+wbps from one account (POST /emulator/deauthorize, reason 1): that account
+leaves the account menu, a toast says why in words, its keyring item is gone
+and the other stays. Prints TAP."""
 import os
 import re
 import shutil
@@ -14,9 +17,13 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 import traceback
 import urllib.request
 
+import pyatspi
+
+from composer_world import make_video
 from gui_world import Emulator, browser_mode, install_browser, keyring_open_ids
 from gui_tap import results, step, tap  # noqa: E402
 from wbps_atspi import App, start_accessibility_bus, wait_for
@@ -30,6 +37,7 @@ SECRET = "gui-relay-secret"
 WORLD = """\
 [emulator]
 signed-in-user=gui-alice
+processing-delay-ms=4500
 [webhooks]
 url=%s/webhook
 [client:gui-relay]
@@ -46,7 +54,7 @@ username=bob
 
 TOAST = ("TikTok removed wbps's access to Alice Example: "
          "the account holder disconnected wbps in the TikTok app")
-TESTS = 4
+TESTS = 6
 
 
 
@@ -57,10 +65,10 @@ def free_port():
 
 
 class Relay:
-    def __init__(self, tmp, api_url, port):
+    def __init__(self, tmp, api_url, port, name):
         env = dict(os.environ, WBPS_CLIENT_SECRET=SECRET)
         self.proc = subprocess.Popen([WBPS, "--api-url", api_url, "relay", "--listen", "127.0.0.1:%d" % port,
-                                      "--database", os.path.join(tmp, "relay.db")],
+                                      "--database", os.path.join(tmp, name + ".db")],
                                      env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         line = self.proc.stdout.readline()
         assert line.strip() == "listening on http://127.0.0.1:%d" % port, "relay said: " + line
@@ -78,7 +86,7 @@ class Relay:
         assert code == 0, "relay exited with %s" % code
 
 
-@step("two accounts sign in; wbps-gtk subscribes each to the relay")
+@step("two accounts sign in; wbps-gtk subscribes each to the relay of the relay-url setting")
 def sign_in_two(app, browser, emulator, relay):
     browser_mode(browser, "authorize")
     app.click("push button", "Sign In with TikTok")
@@ -91,6 +99,58 @@ def sign_in_two(app, browser, emulator, relay):
     app.click("push button", "Continue")
     assert keyring_open_ids(CLIENT_KEY) == ["gui-alice", "gui-bob"], keyring_open_ids(CLIENT_KEY)
     wait_for("two relay subscribers", lambda: relay.subscribers() == 2)
+
+
+def preferences_window(app):
+    return app._toplevel("frame", "Preferences")
+
+
+def click_at(node):
+    """A real pointer click in the middle of @node (an expander row has no AT-SPI action in GTK 4.8)."""
+    box = node.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
+    subprocess.run(["xdotool", "mousemove", str(box.x + box.width // 2), str(box.y + box.height // 2),
+                    "click", "1"], check=True, timeout=20)
+
+
+@step("the relay URL changed in Preferences: both streams move to the new relay, no restart")
+def change_relay(app, old, new):
+    pid = app.proc.pid
+    # app.preferences, as the main menu's item and Ctrl+comma activate it.
+    subprocess.run(["gdbus", "call", "--session", "--dest", "ai.fvz.Wbps", "--object-path", "/ai/fvz/Wbps",
+                    "--method", "org.gtk.Actions.Activate", "preferences", "[]", "{}"],
+                   check=True, stdout=subprocess.DEVNULL, timeout=20)
+    prefs = wait_for("the Preferences window", lambda: preferences_window(app))
+    click_at(app.find("list item", "Advanced", within=prefs))
+    entry = app.find("text", "wbps Relay", within=prefs)
+    wait_for("the relay row unfolded", lambda: entry.queryComponent().getExtents(pyatspi.DESKTOP_COORDS).height > 0)
+    time.sleep(0.5)  # the unfolding animation
+    click_at(entry)
+    for command in (["key", "ctrl+a"], ["type", "--delay", "5", new.base], ["key", "Return"]):
+        subprocess.run(["xdotool", *command], check=True, timeout=20)
+    wait_for("two subscribers on the new relay", lambda: new.subscribers() == 2, 60)
+    wait_for("none left on the old relay", lambda: old.subscribers() == 0)
+    subprocess.run(["xdotool", "key", "Escape"], check=True, timeout=20)
+    wait_for("Preferences closed", lambda: preferences_window(app) is None)
+    assert app.proc.poll() is None and app.proc.pid == pid, "wbps-gtk restarted"
+
+
+@step("a post's row reaches Published from the relayed event; TikTok's status is never asked")
+def post_by_event(app, emulator, video, env):
+    subprocess.run([WBPS_GTK, video], env=env, timeout=30, check=True)
+    app.find("label", "relay.mp4")
+    app.find("label", "This video meets TikTok’s requirements.")
+    choice = app.find("push button", "Only me")
+    wait_for("Only me enabled", lambda: choice.getState().contains(pyatspi.STATE_SENSITIVE))
+    choice.queryAction().doAction(0)
+    post = app.find("push button", "Post")
+    wait_for("Post enabled", lambda: post.getState().contains(pyatspi.STATE_SENSITIVE))
+    post.queryAction().doAction(0)
+    app.find("label", lambda n: (n or "").startswith("Published"), 60)
+    posts = emulator.call("GET", "/emulator/posts")["posts"]
+    assert len(posts) == 1, posts
+    assert posts[0]["status"] == "PUBLISH_COMPLETE", posts
+    # Polling would have asked at 2 s and 5 s of TikTok's 4.5 s processing.
+    assert posts[0]["status_requests"] == 0, posts
 
 
 @step("deauthorized at TikTok: a toast names the account and the reason in words")
@@ -117,17 +177,27 @@ def main():
         return 1 if os.environ.get("CI") == "true" else 77
     tmp = tempfile.mkdtemp(prefix="wbps-gui-relay-")
     bus = start_accessibility_bus()
-    emulator = relay = app = None
+    emulator = relay = old_relay = app = None
     print("1..%d" % TESTS, flush=True)
     try:
-        port = free_port()
+        old_port, port = free_port(), free_port()
+        # The emulator delivers to the second relay only: what arrives came through the new URL.
         emulator = Emulator(EMULATOR, tmp, WORLD % ("http://127.0.0.1:%d" % port))
-        relay = Relay(tmp, emulator.base, port)
+        old_relay = Relay(tmp, emulator.base, old_port, "old")
+        relay = Relay(tmp, emulator.base, port, "relay")
+        video = os.path.join(tmp, "relay.mp4")
+        make_video(video, 30)
         browser = install_browser(tmp)
         env = dict(os.environ, WBPS_AUTH_URL=emulator.base + "/v2/auth/authorize/", WBPS_API_URL=emulator.base,
-                   WBPS_CLIENT_KEY=CLIENT_KEY, WBPS_CLIENT_SECRET=SECRET)
-        app = App(WBPS_GTK, args=["--relay-url", relay.base], env=env)
-        sign_in_two(app, browser, emulator, relay)
+                   WBPS_CLIENT_KEY=CLIENT_KEY, WBPS_CLIENT_SECRET=SECRET, GTK_A11Y="atspi", GDK_BACKEND="x11",
+                   LANGUAGE="C")
+        # The setting, not --relay-url: an option would win over what Preferences writes.
+        subprocess.run(["gsettings", "set", "ai.fvz.Wbps", "relay-url", old_relay.base], env=env, check=True,
+                       timeout=20)
+        app = App(WBPS_GTK, env=env)
+        sign_in_two(app, browser, emulator, old_relay)
+        change_relay(app, old_relay, relay)
+        post_by_event(app, emulator, video, env)
         deauthorize(app, emulator)
         keyring_after(app)
         menu_after(app)
@@ -138,7 +208,7 @@ def main():
         if len(results) == 0 or all(results):  # a failure outside the steps
             print("# " + traceback.format_exc().replace("\n", "\n# "), flush=True)
     finally:
-        for part in (app, relay, emulator):
+        for part in (app, relay, old_relay, emulator):
             if part is not None and part.proc.poll() is None:
                 try:
                     part.stop()

@@ -125,6 +125,14 @@ wbps_relay_watch_get_n_watched (WbpsRelayWatch *self)
   return g_hash_table_size (self->clients);
 }
 
+WbpsRelayClient *
+wbps_relay_watch_lookup (WbpsRelayWatch *self,
+                         const char     *open_id)
+{
+  g_return_val_if_fail (WBPS_IS_RELAY_WATCH (self), NULL);
+  return open_id != NULL ? g_hash_table_lookup (self->clients, open_id) : NULL;
+}
+
 static void
 wbps_relay_watch_dispose (GObject *object)
 {

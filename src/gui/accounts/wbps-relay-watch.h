@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "wbps-account-manager.h"
+#include "wbps-relay-client.h"
 
 G_BEGIN_DECLS
 
@@ -21,5 +22,8 @@ G_DECLARE_FINAL_TYPE (WbpsRelayWatch, wbps_relay_watch, WBPS, RELAY_WATCH, GObje
 WbpsRelayWatch *wbps_relay_watch_new         (WbpsAccountManager *accounts);
 /* The number of accounts being watched (0 without a relay). */
 guint           wbps_relay_watch_get_n_watched (WbpsRelayWatch    *self);
+/* (nullable) (transfer none): the stream of @open_id, for a post's status. */
+WbpsRelayClient *wbps_relay_watch_lookup       (WbpsRelayWatch    *self,
+                                                const char        *open_id);
 
 G_END_DECLS

@@ -16,6 +16,7 @@ struct _WbpsUploadList
   WbpsPreflight  *preflight;
   GListStore     *store;
   GtkApplication *application;   /* weak */
+  WbpsRelayWatch *relay_watch;   /* or NULL */
   GCancellable   *cancellable;
 
   GHashTable     *nicknames;     /* open_id -> nickname */
@@ -171,6 +172,22 @@ wbps_upload_list_get_n_running (WbpsUploadList *self)
 {
   g_return_val_if_fail (WBPS_IS_UPLOAD_LIST (self), 0);
   return self->n_running;
+}
+
+void
+wbps_upload_list_set_relay_watch (WbpsUploadList *self,
+                                  WbpsRelayWatch *watch)
+{
+  g_return_if_fail (WBPS_IS_UPLOAD_LIST (self));
+  g_set_object (&self->relay_watch, watch);
+}
+
+WbpsRelayClient *
+wbps_upload_list_lookup_relay (WbpsUploadList *self,
+                               const char     *open_id)
+{
+  g_return_val_if_fail (WBPS_IS_UPLOAD_LIST (self), NULL);
+  return self->relay_watch != NULL ? wbps_relay_watch_lookup (self->relay_watch, open_id) : NULL;
 }
 
 WbpsPublishJob *
@@ -371,6 +388,7 @@ wbps_upload_list_dispose (GObject *object)
   g_clear_object (&self->api);
   g_clear_object (&self->database);
   g_clear_object (&self->preflight);
+  g_clear_object (&self->relay_watch);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->nicknames, g_hash_table_unref);
   g_clear_pointer (&self->usernames, g_hash_table_unref);

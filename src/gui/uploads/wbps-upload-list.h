@@ -9,6 +9,7 @@
 #include "wbps-preflight.h"
 #include "wbps-post-options.h"
 #include "wbps-publish-job.h"
+#include "wbps-relay-watch.h"
 #include "wbps-upload.h"
 
 G_BEGIN_DECLS
@@ -28,6 +29,12 @@ WbpsUploadList *wbps_upload_list_new            (WbpsConfig      *config,
                                                  WbpsPreflight   *preflight);
 void            wbps_upload_list_set_application (WbpsUploadList *self,
                                                   GtkApplication *application);
+/* The accounts' relay streams (nullable): a post then takes its final status from its events. */
+void            wbps_upload_list_set_relay_watch (WbpsUploadList *self,
+                                                  WbpsRelayWatch *watch);
+/* (nullable) (transfer none): the relay stream of @open_id, if one runs. */
+WbpsRelayClient *wbps_upload_list_lookup_relay  (WbpsUploadList  *self,
+                                                 const char      *open_id);
 GListModel     *wbps_upload_list_get_model      (WbpsUploadList  *self);
 WbpsApiClient  *wbps_upload_list_get_api        (WbpsUploadList  *self);
 WbpsDatabase   *wbps_upload_list_get_database   (WbpsUploadList  *self);

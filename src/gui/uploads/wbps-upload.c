@@ -294,6 +294,9 @@ wbps_upload_start (WbpsUpload *self)
   g_clear_pointer (&self->checked_reason, g_free);
   wbps_upload_speed_reset (self->speed);
   self->tick_id = g_timeout_add_seconds (1, tick_cb, self);
+  if (self->list != NULL)
+    wbps_publish_job_set_relay_client (self->job, wbps_upload_list_lookup_relay (self->list,
+                                                                                 wbps_post_options_get_open_id (self->options)));
   wbps_publish_job_run_async (self->job, self->cancellable, run_cb, g_object_ref (self));
   notify_all (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
