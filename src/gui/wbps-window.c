@@ -162,8 +162,12 @@ account_removed_cb (WbpsWindow  *self,
 {
   g_autofree char *text = g_strdup_printf (_("TikTok removed wbps's access to %s: %s"),
                                            wbps_account_get_name (account), reason);
+  AdwToast *toast = adw_toast_new (text);
 
-  wbps_window_add_toast (self, text);
+  /* Stays until dismissed: an account vanishing from the menu must not go unexplained. */
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 static void
