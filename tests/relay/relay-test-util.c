@@ -254,6 +254,24 @@ test_metric (SoupSession *session,
   return -1;
 }
 
+void
+test_wait_metric (SoupSession *session,
+                  const char  *url,
+                  const char  *name,
+                  gint64       value)
+{
+  gint64 deadline = g_get_monotonic_time () + TEST_WAIT_SECONDS * G_USEC_PER_SEC;
+  gint64 now_value;
+
+  while ((now_value = test_metric (session, url, name)) != value)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("%s stayed %" G_GINT64_FORMAT ", not %" G_GINT64_FORMAT ", for %d s",
+                 name, now_value, value, TEST_WAIT_SECONDS);
+      g_usleep (50 * 1000);
+    }
+}
+
 SoupSession *
 test_session_new (void)
 {

@@ -61,6 +61,14 @@ gint64        test_metric           (SoupSession         *session,
                                      const char          *url,
                                      const char          *name);
 
+/* How long a wait on a condition may take on a loaded machine before the test fails. */
+#define TEST_WAIT_SECONDS 60
+/* Waits until the metric @name reads @value; fails the test after TEST_WAIT_SECONDS. */
+void          test_wait_metric      (SoupSession         *session,
+                                     const char          *url,
+                                     const char          *name,
+                                     gint64               value);
+
 SoupSession  *test_session_new      (void);
 
 G_END_DECLS

@@ -307,9 +307,7 @@ test_heartbeat (Fixture       *fixture,
 
   /* A desktop that goes away is noticed at the next heartbeat at the latest. */
   g_clear_pointer (&stream, stream_free);
-  for (guint i = 0; i < 60 && test_metric (fixture->session, fixture->relay->url, "wbps_relay_subscribers") != 0; i++)
-    g_usleep (100 * 1000);
-  g_assert_cmpint (test_metric (fixture->session, fixture->relay->url, "wbps_relay_subscribers"), ==, 0);
+  test_wait_metric (fixture->session, fixture->relay->url, "wbps_relay_subscribers", 0);
 }
 
 static void
