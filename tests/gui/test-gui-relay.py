@@ -129,8 +129,7 @@ def change_relay(app, old, new):
         subprocess.run(["xdotool", *command], check=True, timeout=20)
     wait_for("two subscribers on the new relay", lambda: new.subscribers() == 2, 60)
     wait_for("none left on the old relay", lambda: old.subscribers() == 0)
-    subprocess.run(["xdotool", "key", "Escape"], check=True, timeout=20)
-    wait_for("Preferences closed", lambda: preferences_window(app) is None)
+    # Preferences stays open: GTK 4.8 can crash when AT-SPI walks a window being destroyed.
     assert app.proc.poll() is None and app.proc.pid == pid, "wbps-gtk restarted"
 
 
