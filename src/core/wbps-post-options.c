@@ -17,6 +17,7 @@ struct _WbpsPostOptions
   gboolean  allow_duet;
   gboolean  allow_stitch;
   gint64    cover_ms;
+  gboolean  commercial_content;
   gboolean  brand_organic;
   gboolean  branded_content;
   gboolean  aigc;
@@ -36,6 +37,7 @@ enum {
   PROP_ALLOW_DUET,
   PROP_ALLOW_STITCH,
   PROP_COVER_MS,
+  PROP_COMMERCIAL_CONTENT,
   PROP_BRAND_ORGANIC,
   PROP_BRANDED_CONTENT,
   PROP_AIGC,
@@ -102,6 +104,10 @@ wbps_post_options_get_property (GObject    *object,
 
     case PROP_COVER_MS:
       g_value_set_int64 (value, self->cover_ms);
+      break;
+
+    case PROP_COMMERCIAL_CONTENT:
+      g_value_set_boolean (value, self->commercial_content);
       break;
 
     case PROP_BRAND_ORGANIC:
@@ -195,6 +201,10 @@ wbps_post_options_set_property (GObject      *object,
       self->cover_ms = g_value_get_int64 (value);
       break;
 
+    case PROP_COMMERCIAL_CONTENT:
+      changed = replace_boolean (&self->commercial_content, g_value_get_boolean (value));
+      break;
+
     case PROP_BRAND_ORGANIC:
       changed = replace_boolean (&self->brand_organic, g_value_get_boolean (value));
       break;
@@ -255,6 +265,9 @@ wbps_post_options_class_init (WbpsPostOptionsClass *klass)
   properties[PROP_COVER_MS] =
     g_param_spec_int64 ("cover-ms", NULL, NULL, -1, G_MAXINT32, -1,
                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_COMMERCIAL_CONTENT] =
+    g_param_spec_boolean ("commercial-content", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_BRAND_ORGANIC] =
     g_param_spec_boolean ("brand-organic", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -299,6 +312,7 @@ wbps_post_options_copy (WbpsPostOptions *self)
   copy->allow_duet = self->allow_duet;
   copy->allow_stitch = self->allow_stitch;
   copy->cover_ms = self->cover_ms;
+  copy->commercial_content = self->commercial_content;
   copy->brand_organic = self->brand_organic;
   copy->branded_content = self->branded_content;
   copy->aigc = self->aigc;
@@ -395,6 +409,14 @@ wbps_post_options_get_brand_organic (WbpsPostOptions *self)
   g_return_val_if_fail (WBPS_IS_POST_OPTIONS (self), FALSE);
 
   return self->brand_organic;
+}
+
+gboolean
+wbps_post_options_get_commercial_content (WbpsPostOptions *self)
+{
+  g_return_val_if_fail (WBPS_IS_POST_OPTIONS (self), FALSE);
+
+  return self->commercial_content;
 }
 
 gboolean

@@ -17,8 +17,10 @@ G_DECLARE_FINAL_TYPE (WbpsPostOptions, wbps_post_options, WBPS, POST_OPTIONS, GO
  * "file" (GFile), "open-id" (NULL = the current account), "draft" (send to the
  * TikTok inbox instead of posting), "privacy-level" (no default: TikTok wants
  * an explicit choice), "title", "allow-comment", "allow-duet", "allow-stitch"
- * (all off unless chosen), "cover-ms" (-1 = none), "brand-organic",
- * "branded-content", "aigc", "chunk-size" (0 = wbps plans it).
+ * (all off unless chosen), "cover-ms" (-1 = none), "commercial-content"
+ * (the creator disclosed commercial content: then brand-organic, branded-content
+ * or both must be set), "brand-organic", "branded-content", "aigc",
+ * "chunk-size" (0 = wbps plans it).
  * wbps-post-rules checks them; the publish job sends them.
  * Returns: (transfer full)
  */
@@ -41,6 +43,7 @@ gboolean         wbps_post_options_get_allow_comment   (WbpsPostOptions     *sel
 gboolean         wbps_post_options_get_allow_duet      (WbpsPostOptions     *self);
 gboolean         wbps_post_options_get_allow_stitch    (WbpsPostOptions     *self);
 gint64           wbps_post_options_get_cover_ms        (WbpsPostOptions     *self);
+gboolean         wbps_post_options_get_commercial_content (WbpsPostOptions  *self);
 gboolean         wbps_post_options_get_brand_organic   (WbpsPostOptions     *self);
 gboolean         wbps_post_options_get_branded_content (WbpsPostOptions     *self);
 gboolean         wbps_post_options_get_aigc            (WbpsPostOptions     *self);

@@ -56,15 +56,18 @@ check_basics (WbpsPostOptions *options,
                  wbps_post_rules_utf16_length (title), WBPS_POST_TITLE_MAX_UTF16);
 }
 
-/* Direct posts: an explicit visibility, and branded content never private. */
+/* Direct posts: an explicit visibility (chosen by the creator in a @form even when
+ * the sandbox forces one), branded content never private, a disclosure that says what. */
 static void
 check_direct (WbpsPostOptions *options,
               gboolean         sandbox,
+              gboolean         form,
               GPtrArray       *problems)
 {
   const char *privacy = wbps_post_options_get_effective_privacy (options, sandbox);
+  const char *chosen = form ? wbps_post_options_get_privacy_level (options) : privacy;
 
-  if (privacy == NULL || *privacy == '\0')
+  if (chosen == NULL || *chosen == '\0')
     add_problem (problems, WBPS_POST_RULES_ERROR_INVALID_OPTION,
                  _("Choose who can see the post: TikTok requires an explicit privacy level and has no default."));
   else if (wbps_post_options_get_branded_content (options) && g_str_equal (privacy, "SELF_ONLY"))
@@ -72,6 +75,11 @@ check_direct (WbpsPostOptions *options,
                  sandbox
                  ? _("Branded content cannot be private, and this sandbox client can only post privately (\"Only me\").")
                  : _("Branded content visibility cannot be set to private (\"Only me\"). Choose another visibility."));
+  /* TikTok's words for guideline 5: a disclosure must say whom the video promotes. */
+  if (wbps_post_options_get_commercial_content (options) &&
+      !wbps_post_options_get_brand_organic (options) && !wbps_post_options_get_branded_content (options))
+    add_problem (problems, WBPS_POST_RULES_ERROR_INVALID_OPTION, "%s",
+                 _("You need to indicate if your content promotes yourself, a third party, or both."));
 }
 
 /* What the account offers: its visibilities and the interactions it left on. */
@@ -105,11 +113,59 @@ check_creator (WbpsPostOptions *options,
                  _("%s cannot be allowed: the account has turned them off in TikTok's settings."), _("Stitches"));
 }
 
+static guint
+max_duration_for (WbpsPostOptions *options,
+                  WbpsCreatorInfo *creator)
+{
+  return !wbps_post_options_get_draft (options) && creator != NULL
+         ? wbps_creator_info_get_max_video_post_duration_sec (creator) : 0;
+}
+
+static GPtrArray *
+check (WbpsPostOptions     *options,
+       gboolean             sandbox,
+       gboolean             form,
+       WbpsCreatorInfo     *creator,
+       const WbpsMediaInfo *media,
+       GPtrArray           *problems)
+{
+  gboolean draft = wbps_post_options_get_draft (options);
+
+  check_basics (options, problems);
+  if (!draft)
+    check_direct (options, sandbox, form, problems);
+  if (!draft && creator != NULL)
+    check_creator (options, sandbox, creator, problems);
+  if (media != NULL)
+    {
+      GError *error = NULL;
+
+      if (!wbps_media_info_check (media, max_duration_for (options, creator), wbps_post_options_get_cover_ms (options), &error))
+        g_ptr_array_add (problems, error);
+    }
+  return problems;
+}
+
 GPtrArray *
 wbps_post_rules_check (WbpsPostOptions     *options,
                        gboolean             sandbox,
                        WbpsCreatorInfo     *creator,
                        const WbpsMediaInfo *media)
+{
+  GPtrArray *problems = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
+
+  g_return_val_if_fail (WBPS_IS_POST_OPTIONS (options), problems);
+  g_return_val_if_fail (creator == NULL || WBPS_IS_CREATOR_INFO (creator), problems);
+
+  return check (options, sandbox, FALSE, creator, media, problems);
+}
+
+GPtrArray *
+wbps_post_rules_check_form (WbpsPostOptions     *options,
+                            gboolean             sandbox,
+                            WbpsCreatorInfo     *creator,
+                            const WbpsMediaInfo *media,
+                            const char * const  *scopes)
 {
   GPtrArray *problems = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
   gboolean draft;
@@ -118,21 +174,102 @@ wbps_post_rules_check (WbpsPostOptions     *options,
   g_return_val_if_fail (creator == NULL || WBPS_IS_CREATOR_INFO (creator), problems);
 
   draft = wbps_post_options_get_draft (options);
-  check_basics (options, problems);
-  if (!draft)
-    check_direct (options, sandbox, problems);
-  if (!draft && creator != NULL)
-    check_creator (options, sandbox, creator, problems);
-  if (media != NULL)
-    {
-      GError *error = NULL;
-      guint max_duration = !draft && creator != NULL
-                           ? wbps_creator_info_get_max_video_post_duration_sec (creator) : 0;
+  if (scopes != NULL && !g_strv_contains (scopes, draft ? "video.upload" : "video.publish"))
+    add_problem (problems, WBPS_POST_RULES_ERROR_NOT_ALLOWED, "%s", draft
+                 ? _("This account did not allow wbps to upload drafts (video.upload). Sign in again and allow it.")
+                 : _("This account did not allow wbps to post directly (video.publish). Sign in again and allow it."));
+  return check (options, sandbox, TRUE, creator, media, problems);
+}
 
-      if (!wbps_media_info_check (media, max_duration, wbps_post_options_get_cover_ms (options), &error))
-        g_ptr_array_add (problems, error);
+char **
+wbps_post_rules_media_problems (WbpsPostOptions     *options,
+                                WbpsCreatorInfo     *creator,
+                                const WbpsMediaInfo *media)
+{
+  g_return_val_if_fail (WBPS_IS_POST_OPTIONS (options), NULL);
+  g_return_val_if_fail (media != NULL, NULL);
+
+  return wbps_media_info_list_problems (media, max_duration_for (options, creator),
+                                        wbps_post_options_get_cover_ms (options));
+}
+
+static const char *
+interaction_reason (WbpsPostControl control)
+{
+  switch (control)
+    {
+    case WBPS_POST_CONTROL_ALLOW_COMMENT:
+      return _("Comments are turned off for this account in the TikTok app’s privacy settings.");
+    case WBPS_POST_CONTROL_ALLOW_DUET:
+      return _("Duets are turned off for this account in the TikTok app’s privacy settings.");
+    case WBPS_POST_CONTROL_ALLOW_STITCH:
+      return _("Stitches are turned off for this account in the TikTok app’s privacy settings.");
+    case WBPS_POST_CONTROL_BRANDED_CONTENT:
+    default:
+      g_return_val_if_reached (NULL);
     }
-  return problems;
+}
+
+static gboolean
+interaction_disabled (WbpsCreatorInfo *creator,
+                      WbpsPostControl  control)
+{
+  if (control == WBPS_POST_CONTROL_ALLOW_COMMENT)
+    return wbps_creator_info_get_comment_disabled (creator);
+  if (control == WBPS_POST_CONTROL_ALLOW_DUET)
+    return wbps_creator_info_get_duet_disabled (creator);
+  return wbps_creator_info_get_stitch_disabled (creator);
+}
+
+char *
+wbps_post_rules_explain_control (WbpsPostOptions *options,
+                                 gboolean         sandbox,
+                                 WbpsCreatorInfo *creator,
+                                 WbpsPostControl  control)
+{
+  g_return_val_if_fail (WBPS_IS_POST_OPTIONS (options), NULL);
+  g_return_val_if_fail (creator == NULL || WBPS_IS_CREATOR_INFO (creator), NULL);
+
+  if (control != WBPS_POST_CONTROL_BRANDED_CONTENT)
+    return creator != NULL && interaction_disabled (creator, control)
+           ? g_strdup (interaction_reason (control)) : NULL;
+  /* Guideline 6: branded content and "Only me" exclude each other. */
+  if (sandbox)
+    return g_strdup (_("Branded content cannot be private, and this sandbox client can only post privately (\"Only me\")."));
+  if (g_strcmp0 (wbps_post_options_get_privacy_level (options), "SELF_ONLY") == 0)
+    return g_strdup (_("Branded content visibility cannot be set to private."));
+  return NULL;
+}
+
+char *
+wbps_post_rules_explain_privacy (WbpsPostOptions *options,
+                                 gboolean         sandbox,
+                                 WbpsCreatorInfo *creator,
+                                 const char      *privacy_level)
+{
+  g_return_val_if_fail (WBPS_IS_POST_OPTIONS (options), NULL);
+  g_return_val_if_fail (privacy_level != NULL, NULL);
+
+  if (g_str_equal (privacy_level, "SELF_ONLY") && wbps_post_options_get_branded_content (options))
+    return g_strdup (_("Branded content visibility cannot be set to private."));
+  return NULL;
+}
+
+char **
+wbps_post_rules_privacy_choices (WbpsCreatorInfo *creator,
+                                 gboolean         sandbox)
+{
+  const char * const *offered;
+  const char *only_private[] = { "SELF_ONLY", NULL };
+
+  g_return_val_if_fail (creator == NULL || WBPS_IS_CREATOR_INFO (creator), NULL);
+
+  if (creator == NULL)
+    return g_new0 (char *, 1);
+  offered = wbps_creator_info_get_privacy_level_options (creator);
+  if (sandbox && offered != NULL && g_strv_contains (offered, "SELF_ONLY"))
+    return g_strdupv ((char **) only_private);
+  return offered != NULL ? g_strdupv ((char **) offered) : g_new0 (char *, 1);
 }
 
 gboolean

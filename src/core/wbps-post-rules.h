@@ -40,6 +40,58 @@ GPtrArray *wbps_post_rules_check        (WbpsPostOptions     *options,
                                          WbpsCreatorInfo     *creator,
                                          const WbpsMediaInfo *media);
 
+/*
+ * As wbps_post_rules_check(), for a form deciding whether its Post (or Send to
+ * TikTok Inbox) button may be pressed: also the account's granted @scopes
+ * (nullable: unknown, rule skipped; video.publish for posts, video.upload for
+ * drafts), and an explicit visibility even when @sandbox forces SELF_ONLY
+ * (TikTok's UX guideline 3: the creator always chooses).
+ */
+GPtrArray *wbps_post_rules_check_form   (WbpsPostOptions     *options,
+                                         gboolean             sandbox,
+                                         WbpsCreatorInfo     *creator,
+                                         const WbpsMediaInfo *media,
+                                         const char * const  *scopes);
+
+/*
+ * (transfer full): the media rules' sentences, one each (empty when the file
+ * passes), with the duration limit a job would apply to @options.
+ */
+char     **wbps_post_rules_media_problems (WbpsPostOptions     *options,
+                                           WbpsCreatorInfo     *creator,
+                                           const WbpsMediaInfo *media);
+
+/* The controls of a form that TikTok's rules may switch off. */
+typedef enum {
+  WBPS_POST_CONTROL_ALLOW_COMMENT,
+  WBPS_POST_CONTROL_ALLOW_DUET,
+  WBPS_POST_CONTROL_ALLOW_STITCH,
+  WBPS_POST_CONTROL_BRANDED_CONTENT,
+} WbpsPostControl;
+
+/*
+ * (transfer full) (nullable): why a form must keep @control off and
+ * insensitive given the other choices in @options, in words for its tooltip;
+ * NULL when the creator may use it. @creator (nullable) as for the check.
+ */
+char      *wbps_post_rules_explain_control (WbpsPostOptions *options,
+                                            gboolean         sandbox,
+                                            WbpsCreatorInfo *creator,
+                                            WbpsPostControl  control);
+
+/* (transfer full) (nullable): why @privacy_level cannot be chosen with @options, or NULL. */
+char      *wbps_post_rules_explain_privacy (WbpsPostOptions *options,
+                                            gboolean         sandbox,
+                                            WbpsCreatorInfo *creator,
+                                            const char      *privacy_level);
+
+/*
+ * (transfer full): the visibilities a form offers, in creator_info's order:
+ * only SELF_ONLY when @sandbox; empty without @creator.
+ */
+char     **wbps_post_rules_privacy_choices (WbpsCreatorInfo *creator,
+                                            gboolean         sandbox);
+
 /* The first problem of wbps_post_rules_check(), as a job reports it. */
 gboolean   wbps_post_rules_validate     (WbpsPostOptions     *options,
                                          gboolean             sandbox,

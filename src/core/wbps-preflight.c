@@ -150,8 +150,9 @@ codec_display_name (const char *codec)
 /* --- the rules --- */
 
 typedef struct {
-  GString *message;
-  int      first_code;  /* -1 while no rule is broken */
+  GString   *message;
+  GPtrArray *sentences;   /* (nullable): each sentence on its own, for a form's list */
+  int        first_code;  /* -1 while no rule is broken */
 } Violations;
 
 static void
@@ -165,6 +166,8 @@ violations_add (Violations         *v,
     g_string_append_c (v->message, ' ');
 
   g_string_append (v->message, sentence);
+  if (v->sentences != NULL)
+    g_ptr_array_add (v->sentences, g_steal_pointer (&sentence));
   g_free (sentence);
 }
 
@@ -325,6 +328,44 @@ check_cover (const WbpsMediaInfo *info,
                                      "choose a cover time from 0 to %s."), cover, length, length));
 }
 
+static void
+check_all (const WbpsMediaInfo *info,
+           guint                max_duration_sec,
+           gint64               cover_ms,
+           Violations          *v)
+{
+  if (!info_is_readable (info))
+    {
+      violations_add (v, WBPS_PREFLIGHT_ERROR_UNREADABLE,
+                      g_strdup (_("The file does not look like a readable video: no codec, picture "
+                                  "size or length could be found in it.")));
+      return;
+    }
+  check_container (info, v);
+  check_codec (info, v);
+  check_dimensions (info, v);
+  check_frame_rate (info, v);
+  check_size (info, v);
+  check_duration (info, max_duration_sec, v);
+  check_cover (info, cover_ms, v);
+}
+
+char **
+wbps_media_info_list_problems (const WbpsMediaInfo *info,
+                               guint                max_duration_sec,
+                               gint64               cover_ms)
+{
+  g_autoptr(GString) message = g_string_new (NULL);
+  GPtrArray *sentences = g_ptr_array_new ();
+  Violations v = { message, sentences, -1 };
+
+  g_return_val_if_fail (info != NULL, NULL);
+
+  check_all (info, max_duration_sec, cover_ms, &v);
+  g_ptr_array_add (sentences, NULL);
+  return (char **) g_ptr_array_free (sentences, FALSE);
+}
+
 gboolean
 wbps_media_info_check (const WbpsMediaInfo  *info,
                        guint                 max_duration_sec,
@@ -332,27 +373,12 @@ wbps_media_info_check (const WbpsMediaInfo  *info,
                        GError              **error)
 {
   g_autoptr(GString) message = g_string_new (NULL);
-  Violations v = { message, -1 };
+  Violations v = { message, NULL, -1 };
 
   g_return_val_if_fail (info != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!info_is_readable (info))
-    {
-      g_set_error_literal (error, WBPS_PREFLIGHT_ERROR, WBPS_PREFLIGHT_ERROR_UNREADABLE,
-                           _("The file does not look like a readable video: no codec, picture "
-                             "size or length could be found in it."));
-      return FALSE;
-    }
-
-  check_container (info, &v);
-  check_codec (info, &v);
-  check_dimensions (info, &v);
-  check_frame_rate (info, &v);
-  check_size (info, &v);
-  check_duration (info, max_duration_sec, &v);
-  check_cover (info, cover_ms, &v);
-
+  check_all (info, max_duration_sec, cover_ms, &v);
   if (v.first_code < 0)
     return TRUE;
 

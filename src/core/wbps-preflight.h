@@ -56,6 +56,11 @@ gboolean        wbps_media_info_check    (const WbpsMediaInfo *info,
                                           gint64               cover_ms,
                                           GError             **error);
 
+/* (transfer full): the sentences of wbps_media_info_check()'s message, one each; empty when none. */
+char          **wbps_media_info_list_problems (const WbpsMediaInfo *info,
+                                               guint                max_duration_sec,
+                                               gint64               cover_ms);
+
 #define WBPS_TYPE_PREFLIGHT (wbps_preflight_get_type ())
 G_DECLARE_INTERFACE (WbpsPreflight, wbps_preflight, WBPS, PREFLIGHT, GObject)
 

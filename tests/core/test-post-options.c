@@ -50,9 +50,10 @@ test_copy_is_independent (void)
   g_autoptr(WbpsPostOptions) copy = NULL;
 
   g_object_set (options, "file", file, "privacy-level", "SELF_ONLY", "title", "one", "aigc", TRUE,
-                "cover-ms", (gint64) 1500, NULL);
+                "cover-ms", (gint64) 1500, "commercial-content", TRUE, NULL);
   copy = wbps_post_options_copy (options);
-  g_object_set (options, "title", "two", "aigc", FALSE, NULL);
+  g_object_set (options, "title", "two", "aigc", FALSE, "commercial-content", FALSE, NULL);
+  g_assert_true (wbps_post_options_get_commercial_content (copy));
   g_assert_cmpstr (wbps_post_options_get_title (copy), ==, "one");
   g_assert_true (wbps_post_options_get_aigc (copy));
   g_assert_cmpint (wbps_post_options_get_cover_ms (copy), ==, 1500);

@@ -183,6 +183,150 @@ test_draft_skips_settings (void)
   g_assert_cmpuint (problems->len, ==, 0);
 }
 
+/* A form asks for an explicit visibility even where the sandbox forces "Only me" (guideline 3). */
+static void
+test_form_needs_explicit_privacy (void)
+{
+  g_autoptr(WbpsPostOptions) options = options_for_file ();
+  g_autoptr(GPtrArray) cli = wbps_post_rules_check (options, TRUE, NULL, NULL);
+  g_autoptr(GPtrArray) form = wbps_post_rules_check_form (options, TRUE, NULL, NULL, NULL);
+  g_autoptr(GPtrArray) chosen = NULL;
+
+  g_assert_cmpuint (cli->len, ==, 0);
+  g_assert_cmpuint (form->len, ==, 1);
+  assert_problem (form, 0, WBPS_POST_RULES_ERROR, WBPS_POST_RULES_ERROR_INVALID_OPTION, "explicit privacy level");
+  g_object_set (options, "privacy-level", "SELF_ONLY", NULL);
+  chosen = wbps_post_rules_check_form (options, TRUE, NULL, NULL, NULL);
+  g_assert_cmpuint (chosen->len, ==, 0);
+}
+
+/* Post needs video.publish, the inbox video.upload; unknown scopes are not held against the form. */
+static void
+test_form_needs_scope (void)
+{
+  const char *upload_only[] = { "user.info.basic", "video.upload", NULL };
+  g_autoptr(WbpsPostOptions) options = options_for_file ();
+  g_autoptr(GPtrArray) direct = NULL;
+  g_autoptr(GPtrArray) unknown = NULL;
+  g_autoptr(GPtrArray) draft = NULL;
+
+  g_object_set (options, "privacy-level", "SELF_ONLY", NULL);
+  direct = wbps_post_rules_check_form (options, FALSE, NULL, NULL, upload_only);
+  g_assert_cmpuint (direct->len, ==, 1);
+  assert_problem (direct, 0, WBPS_POST_RULES_ERROR, WBPS_POST_RULES_ERROR_NOT_ALLOWED,
+                  "did not allow wbps to post directly (video.publish)");
+  unknown = wbps_post_rules_check_form (options, FALSE, NULL, NULL, NULL);
+  g_assert_cmpuint (unknown->len, ==, 0);
+  g_object_set (options, "draft", TRUE, NULL);
+  draft = wbps_post_rules_check_form (options, FALSE, NULL, NULL, upload_only);
+  g_assert_cmpuint (draft->len, ==, 0);
+}
+
+/* Guideline 5: disclosed commercial content must say whom it promotes, with TikTok's words. */
+static void
+test_disclosure_needs_a_choice (void)
+{
+  g_autoptr(WbpsPostOptions) options = options_for_file ();
+  g_autoptr(GPtrArray) nothing = NULL;
+  g_autoptr(GPtrArray) yours = NULL;
+  g_autoptr(GPtrArray) undisclosed = NULL;
+
+  g_object_set (options, "privacy-level", "FOLLOWER_OF_CREATOR", "commercial-content", TRUE, NULL);
+  nothing = wbps_post_rules_check (options, FALSE, NULL, NULL);
+  g_assert_cmpuint (nothing->len, ==, 1);
+  assert_problem (nothing, 0, WBPS_POST_RULES_ERROR, WBPS_POST_RULES_ERROR_INVALID_OPTION,
+                  "You need to indicate if your content promotes yourself, a third party, or both.");
+  g_object_set (options, "brand-organic", TRUE, NULL);
+  yours = wbps_post_rules_check (options, FALSE, NULL, NULL);
+  g_assert_cmpuint (yours->len, ==, 0);
+  g_object_set (options, "brand-organic", FALSE, "commercial-content", FALSE, NULL);
+  undisclosed = wbps_post_rules_check (options, FALSE, NULL, NULL);
+  g_assert_cmpuint (undisclosed->len, ==, 0);
+}
+
+/* Guideline 4: what creator_info turned off is greyed out, with the reason. */
+static void
+test_explain_interactions (void)
+{
+  g_autoptr(WbpsPostOptions) options = options_for_file ();
+  g_autoptr(WbpsCreatorInfo) creator = strict_creator ();
+  g_autofree char *comment = wbps_post_rules_explain_control (options, FALSE, creator, WBPS_POST_CONTROL_ALLOW_COMMENT);
+  g_autofree char *duet = wbps_post_rules_explain_control (options, FALSE, creator, WBPS_POST_CONTROL_ALLOW_DUET);
+  g_autofree char *stitch = wbps_post_rules_explain_control (options, FALSE, creator, WBPS_POST_CONTROL_ALLOW_STITCH);
+  g_autofree char *unknown = wbps_post_rules_explain_control (options, FALSE, NULL, WBPS_POST_CONTROL_ALLOW_COMMENT);
+
+  g_assert_cmpstr (comment, ==, "Comments are turned off for this account in the TikTok app’s privacy settings.");
+  g_assert_null (duet);
+  g_assert_cmpstr (stitch, ==, "Stitches are turned off for this account in the TikTok app’s privacy settings.");
+  g_assert_null (unknown);
+}
+
+/* Guideline 6 both ways: "Only me" greys out branded content, branded content greys out "Only me". */
+static void
+test_explain_branded_and_private (void)
+{
+  g_autoptr(WbpsPostOptions) options = options_for_file ();
+  g_autoptr(WbpsCreatorInfo) creator = strict_creator ();
+  char *reason;
+
+  g_object_set (options, "privacy-level", "SELF_ONLY", NULL);
+  reason = wbps_post_rules_explain_control (options, FALSE, creator, WBPS_POST_CONTROL_BRANDED_CONTENT);
+  g_assert_cmpstr (reason, ==, "Branded content visibility cannot be set to private.");
+  g_free (reason);
+  g_object_set (options, "privacy-level", "FOLLOWER_OF_CREATOR", NULL);
+  g_assert_null (wbps_post_rules_explain_control (options, FALSE, creator, WBPS_POST_CONTROL_BRANDED_CONTENT));
+  g_assert_null (wbps_post_rules_explain_privacy (options, FALSE, creator, "SELF_ONLY"));
+
+  g_object_set (options, "branded-content", TRUE, NULL);
+  reason = wbps_post_rules_explain_privacy (options, FALSE, creator, "SELF_ONLY");
+  g_assert_cmpstr (reason, ==, "Branded content visibility cannot be set to private.");
+  g_free (reason);
+  g_assert_null (wbps_post_rules_explain_privacy (options, FALSE, creator, "FOLLOWER_OF_CREATOR"));
+
+  /* A sandbox client only posts privately: branded content is never possible. */
+  g_object_set (options, "branded-content", FALSE, "privacy-level", NULL, NULL);
+  reason = wbps_post_rules_explain_control (options, TRUE, creator, WBPS_POST_CONTROL_BRANDED_CONTENT);
+  g_assert_nonnull (strstr (reason, "this sandbox client can only post privately"));
+  g_free (reason);
+}
+
+/* Exactly the creator's visibilities, in their order; only "Only me" in the sandbox. */
+static void
+test_privacy_choices (void)
+{
+  const char *strict[] = { "FOLLOWER_OF_CREATOR", "SELF_ONLY", NULL };
+  const char *sandboxed[] = { "SELF_ONLY", NULL };
+  g_autoptr(WbpsCreatorInfo) creator = strict_creator ();
+  g_auto(GStrv) offered = wbps_post_rules_privacy_choices (creator, FALSE);
+  g_auto(GStrv) sandbox = wbps_post_rules_privacy_choices (creator, TRUE);
+  g_auto(GStrv) unknown = wbps_post_rules_privacy_choices (NULL, FALSE);
+
+  g_assert_true (g_strv_equal ((const char * const *) offered, strict));
+  g_assert_true (g_strv_equal ((const char * const *) sandbox, sandboxed));
+  g_assert_cmpuint (g_strv_length (unknown), ==, 0);
+}
+
+/* The media sentences one by one, with the duration limit of a post or of a draft. */
+static void
+test_media_problems (void)
+{
+  g_autoptr(WbpsPostOptions) options = options_for_file ();
+  g_autoptr(WbpsCreatorInfo) creator = strict_creator ();
+  g_autoptr(WbpsMediaInfo) media = media_of (90 * 1000);
+  g_auto(GStrv) direct = NULL;
+  g_auto(GStrv) draft = NULL;
+
+  media->fps_n = 15;
+  direct = wbps_post_rules_media_problems (options, creator, media);
+  g_assert_cmpuint (g_strv_length (direct), ==, 2);
+  g_assert_cmpstr (direct[0], ==, "The frame rate is 15 fps; TikTok accepts 23 to 60 fps.");
+  g_assert_true (g_str_has_prefix (direct[1], "The video is 90"));
+  g_object_set (options, "draft", TRUE, NULL);
+  draft = wbps_post_rules_media_problems (options, creator, media);
+  g_assert_cmpuint (g_strv_length (draft), ==, 1);
+  g_assert_cmpstr (draft[0], ==, direct[0]);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -192,5 +336,12 @@ main (int argc, char **argv)
   g_test_add_func ("/core/post-rules/title-length-in-utf16", test_title_length_in_utf16);
   g_test_add_func ("/core/post-rules/branded-content-never-private", test_branded_content_never_private);
   g_test_add_func ("/core/post-rules/draft-skips-settings", test_draft_skips_settings);
+  g_test_add_func ("/core/post-rules/form-needs-explicit-privacy", test_form_needs_explicit_privacy);
+  g_test_add_func ("/core/post-rules/form-needs-scope", test_form_needs_scope);
+  g_test_add_func ("/core/post-rules/disclosure-needs-a-choice", test_disclosure_needs_a_choice);
+  g_test_add_func ("/core/post-rules/explain-interactions", test_explain_interactions);
+  g_test_add_func ("/core/post-rules/explain-branded-and-private", test_explain_branded_and_private);
+  g_test_add_func ("/core/post-rules/privacy-choices", test_privacy_choices);
+  g_test_add_func ("/core/post-rules/media-problems", test_media_problems);
   return g_test_run ();
 }
