@@ -147,3 +147,50 @@ def privacy_items(app):
 def choose_privacy(app, label):
     app.act("push button", label)
     wait_for("%r chosen" % label, lambda: dict((n, c) for n, _, c in privacy_items(app)).get(label))
+
+
+def window_origin():
+    """Where the main window sits on the X screen (window-relative AT-SPI extents start there)."""
+    out = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "^wbps$", "getwindowgeometry", "--shell"],
+                         capture_output=True, text=True, timeout=10, check=True).stdout
+    geometry = dict(line.split("=", 1) for line in out.split() if "=" in line)
+    return int(geometry["X"]), int(geometry["Y"]), int(geometry["HEIGHT"])
+
+
+def extents(node):
+    """The node's window-relative box; a loaded machine can make one AT-SPI call time out."""
+    def get():
+        try:
+            return node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+        except Exception as e:  # GLib.Error from a call that timed out
+            print("# extents: %s; asking again" % e, flush=True)
+            return None
+    return wait_for("the extents of %r" % node.name, get)
+
+
+def click_at(node):
+    """A pointer click in the middle of @node, scrolling the form with the wheel until it
+    is inside the window (AT-SPI extents in GTK 4.8 are window-relative; no window manager
+    runs, so X and Y are 0 unless something moved the window)."""
+    x0, y0, height = window_origin()
+    for _ in range(40):
+        box = extents(node)
+        if 0 <= box.y and box.y + box.height <= height:
+            break
+        wheel = "5" if box.y + box.height > height else "4"
+        # Over the page's left margin: a wheel over the Cover frame slider would move it.
+        subprocess.run(["xdotool", "mousemove", str(x0 + 20), str(y0 + height // 2), "click", wheel],
+                       check=True, timeout=10)
+        time.sleep(0.1)
+    subprocess.run(["xdotool", "mousemove", str(x0 + box.x + box.width // 2), str(y0 + box.y + box.height // 2),
+                    "click", "1"], check=True, timeout=10)
+
+
+def tick(app, name):
+    """Clicks a check box with the pointer (GTK 4.8 gives check buttons no AT-SPI action)."""
+    node = app.find("check box", name)
+    wait_for("%r enabled" % name, lambda: node.getState().contains(pyatspi.STATE_SENSITIVE))
+    before = node.getState().contains(pyatspi.STATE_CHECKED)
+    click_at(node)
+    wait_for("%r %s" % (name, "cleared" if before else "ticked"),
+             lambda: node.getState().contains(pyatspi.STATE_CHECKED) != before)

@@ -8,7 +8,8 @@ Covers: a video opened through the file chooser's keyboard path; a 15 fps
 file's pre-flight problem keeps Post disabled; a corrupt file keeps the
 previous video; the privacy dropdown starts with no selection and offers
 exactly the creator's options; interactions the creator disabled stay
-insensitive; disclosure with nothing ticked keeps Post disabled; branded
+insensitive; disclosure with nothing ticked keeps Post disabled; the Your
+brand and Branded content check boxes (clicked with the pointer); branded
 content greys out "Only me"; the Cover frame slider's time is the
 video_cover_timestamp_ms the emulator received; the upload's progress bar
 reaches 100 % and the row reaches Published; the history lists the post; a
@@ -23,7 +24,7 @@ import traceback
 
 import pyatspi
 
-from composer_world import App, Emulator, choose_privacy, make_video, privacy_items
+from composer_world import App, Emulator, choose_privacy, make_video, privacy_items, tick
 from gui_tap import results, step, tap  # noqa: E402
 from wbps_atspi import start_accessibility_bus, wait_for
 
@@ -98,7 +99,7 @@ def privacy_options(app, videos):
     assert [name for name, _, _ in items] == ["Followers", "Friends", "Only me"], items
     assert not any(checked for _, _, checked in items), "a visibility is chosen by default: %r" % items
     assert not app.state("push button", "Post", pyatspi.STATE_SENSITIVE), "Post enabled without a privacy choice"
-    app.find("label", "Choose who can view this video.")
+    app.label_containing("Choose who can see the post: TikTok requires an explicit privacy level")
 
 
 @step("interactions the creator disabled stay insensitive and off")
@@ -118,15 +119,15 @@ def disclosure(app, videos):
     app.act("check box", "Disclose commercial content")
     app.find("label", "You need to indicate if your content promotes yourself, a third party, or both.")
     wait_for("Post disabled", lambda: not app.state("push button", "Post", pyatspi.STATE_SENSITIVE))
-    app.act("check box", "Branded content")
+    tick(app, "Branded content")
     app.find("label", "Your photo/video will be labeled as ‘Paid partnership’")
     app.label_containing("Branded Content Policy")
     items = {name: sensitive for name, sensitive, _ in privacy_items(app)}
     assert items.get("Only me") is False, items
     assert items.get("Followers") is True, items
     app.label_containing("Branded content visibility cannot be set to private.")
-    app.act("check box", "Branded content")
-    app.act("check box", "Your brand")
+    tick(app, "Branded content")
+    tick(app, "Your brand")
     app.find("label", "Your photo/video will be labeled as ‘Promotional content’")
     wait_for("Post enabled", lambda: app.state("push button", "Post", pyatspi.STATE_SENSITIVE))
 

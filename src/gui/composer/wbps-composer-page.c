@@ -58,6 +58,8 @@ struct _WbpsComposerPage
   WbpsMediaInfo          *media;
   WbpsCreatorInfo        *creator;
   char                   *open_id;      /* the account creator_info was fetched for */
+  gboolean                updating;     /* update_form () running */
+  gboolean                update_again; /* a section changed while it ran */
 };
 
 G_DEFINE_FINAL_TYPE (WbpsComposerPage, wbps_composer_page, ADW_TYPE_BIN)
@@ -109,89 +111,99 @@ sandbox (WbpsComposerPage *self)
   return self->uploads != NULL && wbps_config_get_sandbox (wbps_upload_list_get_config (self->uploads));
 }
 
-/* ---- the problems that keep Post disabled ----------------------------------------- */
+/* ---- the problems that keep Post disabled: wbps-post-rules, as for the CLI and the job ---- */
 
-/* wbps_media_info_check () joins one sentence per broken rule; show them one by one. */
-static void
-add_sentences (GPtrArray  *problems,
-               const char *message)
+static const char * const *
+account_scopes (WbpsComposerPage *self)
 {
-  const char *start = message;
+  static const char *none[] = { NULL };
+  WbpsAccount *account = self->accounts != NULL && self->open_id != NULL
+                           ? wbps_account_manager_lookup (self->accounts, self->open_id) : NULL;
 
-  for (const char *p = message; *p != '\0'; p++)
-    if (p[0] == '.' && p[1] == ' ' && g_ascii_isupper (p[2]))
-      {
-        g_ptr_array_add (problems, g_strndup (start, p + 1 - start));
-        start = p + 2;
-      }
-  if (*start != '\0')
-    g_ptr_array_add (problems, g_strdup (start));
-}
-
-static GPtrArray *
-media_problems (WbpsComposerPage *self)
-{
-  GPtrArray *problems = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GError) error = NULL;
-  guint max_sec = self->creator != NULL ? wbps_creator_info_get_max_video_post_duration_sec (self->creator) : 0;
-
-  if (self->media != NULL &&
-      !wbps_media_info_check (self->media, inbox_mode (self) ? 0 : max_sec,
-                              wbps_media_section_get_cover_ms (self->media_section), &error))
-    add_sentences (problems, error->message);
-  return problems;
+  return account != NULL ? wbps_account_get_scopes (account) : none;
 }
 
 static gboolean
 account_has_scope (WbpsComposerPage *self,
                    const char       *scope)
 {
-  WbpsAccount *account = self->accounts != NULL && self->open_id != NULL
-                           ? wbps_account_manager_lookup (self->accounts, self->open_id) : NULL;
-
-  return account != NULL && wbps_account_has_scope (account, scope);
+  return g_strv_contains (account_scopes (self), scope);
 }
 
-/* What still stands between the creator and Post (or the inbox), first one first. */
+/* (transfer full): what Post (or the inbox when @inbox) would send now. */
+static WbpsPostOptions *
+form_options (WbpsComposerPage *self,
+              gboolean          inbox)
+{
+  WbpsPostOptions *options = wbps_post_options_new ();
+  guint n;
+  GtkWidget **list = sections (self, &n);
+
+  g_object_set (options, "open-id", self->open_id, "draft", inbox, NULL);
+  for (guint i = 0; i < n; i++)
+    if (!inbox || list[i] == GTK_WIDGET (self->media_section) || list[i] == GTK_WIDGET (self->title_section))
+      wbps_composer_section_apply (WBPS_COMPOSER_SECTION (list[i]), options);
+  return options;
+}
+
 static GPtrArray *
 form_problems (WbpsComposerPage *self,
-               gboolean          inbox)
+               WbpsPostOptions  *options)
 {
-  GPtrArray *problems = g_ptr_array_new_with_free_func (g_free);
-  const char *title = wbps_title_section_get_title (self->title_section);
-
-  if (!account_has_scope (self, inbox ? "video.upload" : "video.publish"))
-    g_ptr_array_add (problems, g_strdup (inbox
-      ? _("This account did not allow wbps to upload drafts (video.upload). Sign in again and allow it.")
-      : _("This account did not allow wbps to post directly (video.publish). Sign in again and allow it.")));
-  if (self->media != NULL && media_problems (self)->len > 0)
-    g_ptr_array_add (problems, g_strdup (_("The video does not meet TikTok’s requirements (see above).")));
-  if (inbox)
-    return problems;
-  if (wbps_post_rules_utf16_length (title) > WBPS_POST_TITLE_MAX_UTF16)
-    g_ptr_array_add (problems, g_strdup_printf (_("The title is longer than TikTok’s %'d characters."), WBPS_POST_TITLE_MAX_UTF16));
-  if (wbps_privacy_section_get_privacy_level (self->privacy_section) == NULL)
-    g_ptr_array_add (problems, g_strdup (_("Choose who can view this video.")));
-  if (wbps_disclosure_section_get_disclose (self->disclosure_section) &&
-      !wbps_disclosure_section_get_brand_organic (self->disclosure_section) &&
-      !wbps_disclosure_section_get_branded_content (self->disclosure_section))
-    g_ptr_array_add (problems, g_strdup (_("You need to indicate if your content promotes yourself, a third party, or both.")));
-  return problems;
+  return wbps_post_rules_check_form (options, sandbox (self), self->creator, self->media, account_scopes (self));
 }
 
 static void
 set_button_state (GtkButton *button,
                   GPtrArray *problems)
 {
-  g_autofree char *all = NULL;
+  g_autoptr(GString) all = g_string_new (NULL);
 
-  g_ptr_array_add (problems, NULL);
-  all = g_strjoinv ("\n", (char **) problems->pdata);
-  g_ptr_array_remove_index (problems, problems->len - 1);
+  for (guint i = 0; i < problems->len; i++)
+    g_string_append_printf (all, "%s%s", i > 0 ? "\n" : "", ((GError *) g_ptr_array_index (problems, i))->message);
   gtk_widget_set_sensitive (GTK_WIDGET (button), problems->len == 0);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (button), problems->len > 0 ? all : NULL);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                  problems->len > 0 ? all : "", -1);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (button), problems->len > 0 ? all->str : NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, all->str, -1);
+}
+
+/* The first problem in a sentence; the media ones are listed in full above the form. */
+static void
+set_hint (WbpsComposerPage *self,
+          GPtrArray        *problems)
+{
+  const GError *first = problems->len > 0 ? g_ptr_array_index (problems, 0) : NULL;
+
+  gtk_label_set_text (self->hint_label, first == NULL ? ""
+                      : first->domain == WBPS_PREFLIGHT_ERROR ? _("The video does not meet TikTok’s requirements (see above).")
+                      : first->message);
+  gtk_widget_set_visible (GTK_WIDGET (self->hint_label), first != NULL);
+}
+
+/* Grey out what the rules refuse given the other choices (guidelines 4 and 6). */
+static void
+show_blocked_controls (WbpsComposerPage *self,
+                       WbpsPostOptions  *options)
+{
+  const WbpsPostControl interactions[] = { WBPS_POST_CONTROL_ALLOW_COMMENT, WBPS_POST_CONTROL_ALLOW_DUET,
+                                           WBPS_POST_CONTROL_ALLOW_STITCH };
+  const char * const *choices = wbps_privacy_section_get_choices (self->privacy_section);
+  g_autofree char *branded = wbps_post_rules_explain_control (options, sandbox (self), self->creator,
+                                                              WBPS_POST_CONTROL_BRANDED_CONTENT);
+
+  for (guint i = 0; i < G_N_ELEMENTS (interactions); i++)
+    {
+      g_autofree char *reason = wbps_post_rules_explain_control (options, sandbox (self), self->creator, interactions[i]);
+
+      wbps_interactions_section_set_blocked (self->interactions_section, interactions[i], reason);
+    }
+  for (guint i = 0; choices[i] != NULL; i++)
+    {
+      g_autofree char *code = g_strdup (choices[i]);
+      g_autofree char *reason = wbps_post_rules_explain_privacy (options, sandbox (self), self->creator, code);
+
+      wbps_privacy_section_set_blocked (self->privacy_section, code, reason);
+    }
+  wbps_disclosure_section_set_branded_blocked (self->disclosure_section, branded);
 }
 
 /* Guideline 7: the consent line names the Branded Content Policy once branded content is disclosed. */
@@ -209,29 +221,45 @@ update_consent (WbpsComposerPage *self)
 }
 
 static void
-update_form (WbpsComposerPage *self)
+update_form_once (WbpsComposerPage *self)
 {
-  g_autoptr(GPtrArray) media = media_problems (self);
-  g_autoptr(GPtrArray) direct = form_problems (self, FALSE);
-  g_autoptr(GPtrArray) inbox = form_problems (self, TRUE);
-  GPtrArray *shown = inbox_mode (self) ? inbox : direct;
+  g_autoptr(WbpsPostOptions) direct_options = form_options (self, FALSE);
+  g_autoptr(WbpsPostOptions) inbox_options = form_options (self, TRUE);
+  g_autoptr(GPtrArray) direct = form_problems (self, direct_options);
+  g_autoptr(GPtrArray) inbox = form_problems (self, inbox_options);
+  g_auto(GStrv) media = self->media != NULL
+                        ? wbps_post_rules_media_problems (inbox_mode (self) ? inbox_options : direct_options, self->creator, self->media)
+                        : NULL;
 
-  g_ptr_array_add (media, NULL);
-  wbps_media_section_set_problems (self->media_section, (const char * const *) media->pdata);
-  /* Guideline 6, both ways: branded content greys out "Only me", and "Only me" greys out branded content. */
-  wbps_privacy_section_set_private_allowed (self->privacy_section,
-                                            !wbps_disclosure_section_get_branded_content (self->disclosure_section));
-  wbps_disclosure_section_set_branded_allowed (self->disclosure_section,
-                                               g_strcmp0 (wbps_privacy_section_get_privacy_level (self->privacy_section), "SELF_ONLY") != 0);
+  wbps_media_section_set_problems (self->media_section, (const char * const *) media);
+  show_blocked_controls (self, direct_options);
   gtk_widget_set_visible (self->direct_only_box, !inbox_mode (self));
   gtk_widget_set_visible (GTK_WIDGET (self->inbox_note), inbox_mode (self));
   gtk_widget_set_visible (GTK_WIDGET (self->post_button), !inbox_mode (self));
   gtk_widget_set_visible (GTK_WIDGET (self->inbox_button), inbox_mode (self));
   set_button_state (self->post_button, direct);
   set_button_state (self->inbox_button, inbox);
-  gtk_label_set_text (self->hint_label, shown->len > 0 ? g_ptr_array_index (shown, 0) : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->hint_label), shown->len > 0);
+  set_hint (self, inbox_mode (self) ? inbox : direct);
   update_consent (self);
+}
+
+/* A control the rules grey out changes the form again: settle before showing it. */
+static void
+update_form (WbpsComposerPage *self)
+{
+  if (self->updating)
+    {
+      self->update_again = TRUE;
+      return;
+    }
+  self->updating = TRUE;
+  do
+    {
+      self->update_again = FALSE;
+      update_form_once (self);
+    }
+  while (self->update_again);
+  self->updating = FALSE;
 }
 
 static void
@@ -476,19 +504,13 @@ post (WbpsComposerPage *self,
       gboolean          inbox)
 {
   g_autoptr(WbpsPublishJob) job = NULL;
-  g_autoptr(WbpsPostOptions) options = wbps_post_options_new ();
-  g_autoptr(GPtrArray) problems = form_problems (self, inbox);
+  g_autoptr(WbpsPostOptions) options = form_options (self, inbox);
+  g_autoptr(GPtrArray) problems = form_problems (self, options);
   GdkTexture *cover = wbps_media_section_get_cover_texture (self->media_section);
   WbpsUpload *upload;
-  guint n;
-  GtkWidget **list = sections (self, &n);
 
   if (problems->len > 0 || self->creator == NULL || self->uploads == NULL)
     return;
-  g_object_set (options, "open-id", self->open_id, "draft", inbox, NULL);
-  for (guint i = 0; i < n; i++)
-    if (!inbox || list[i] == GTK_WIDGET (self->media_section) || list[i] == GTK_WIDGET (self->title_section))
-      wbps_composer_section_apply (WBPS_COMPOSER_SECTION (list[i]), options);
   job = wbps_upload_list_create_job (self->uploads);
   wbps_publish_job_set_options (job, options);
   /* The creator info the form was built from: the job does not ask TikTok again. */

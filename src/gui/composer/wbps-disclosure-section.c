@@ -12,8 +12,8 @@ struct _WbpsDisclosureSection
 
   GtkSwitch      *disclose_switch;
   GtkRevealer    *revealer;
-  GtkSwitch      *brand_check;
-  GtkSwitch      *branded_check;
+  GtkCheckButton *brand_check;
+  GtkCheckButton *branded_check;
   AdwActionRow   *branded_row;
   GtkLabel       *label_note;
   GtkSwitch      *aigc_switch;
@@ -46,14 +46,14 @@ gboolean
 wbps_disclosure_section_get_brand_organic (WbpsDisclosureSection *self)
 {
   g_return_val_if_fail (WBPS_IS_DISCLOSURE_SECTION (self), FALSE);
-  return wbps_disclosure_section_get_disclose (self) && gtk_switch_get_active (self->brand_check);
+  return wbps_disclosure_section_get_disclose (self) && gtk_check_button_get_active (self->brand_check);
 }
 
 gboolean
 wbps_disclosure_section_get_branded_content (WbpsDisclosureSection *self)
 {
   g_return_val_if_fail (WBPS_IS_DISCLOSURE_SECTION (self), FALSE);
-  return wbps_disclosure_section_get_disclose (self) && gtk_switch_get_active (self->branded_check);
+  return wbps_disclosure_section_get_disclose (self) && gtk_check_button_get_active (self->branded_check);
 }
 
 /* TikTok's label texts (guideline 5): what the post will be labeled as. */
@@ -85,21 +85,19 @@ choice_changed_cb (WbpsDisclosureSection *self)
 }
 
 void
-wbps_disclosure_section_set_branded_allowed (WbpsDisclosureSection *self,
-                                             gboolean               allowed)
+wbps_disclosure_section_set_branded_blocked (WbpsDisclosureSection *self,
+                                             const char            *reason)
 {
-  const char *reason = _("Branded content visibility cannot be set to private.");
-
   g_return_if_fail (WBPS_IS_DISCLOSURE_SECTION (self));
-  if (!allowed)
-    gtk_switch_set_active (self->branded_check, FALSE);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->branded_check), allowed);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->branded_check), allowed ? NULL : reason);
-  adw_action_row_set_subtitle (self->branded_row, allowed
+  if (reason != NULL)
+    gtk_check_button_set_active (self->branded_check, FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->branded_check), reason == NULL);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->branded_check), reason);
+  adw_action_row_set_subtitle (self->branded_row, reason == NULL
                                  ? _("You are promoting another brand or a third party. This video will be classified as Branded Content.")
                                  : reason);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->branded_check), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                  allowed ? "" : reason, -1);
+                                  reason != NULL ? reason : "", -1);
 }
 
 static void
@@ -107,11 +105,11 @@ disclosure_section_reset (WbpsComposerSection *section)
 {
   WbpsDisclosureSection *self = WBPS_DISCLOSURE_SECTION (section);
 
-  gtk_switch_set_active (self->brand_check, FALSE);
-  gtk_switch_set_active (self->branded_check, FALSE);
+  gtk_check_button_set_active (self->brand_check, FALSE);
+  gtk_check_button_set_active (self->branded_check, FALSE);
   gtk_switch_set_active (self->disclose_switch, FALSE);
   gtk_switch_set_active (self->aigc_switch, FALSE);
-  wbps_disclosure_section_set_branded_allowed (self, TRUE);
+  wbps_disclosure_section_set_branded_blocked (self, NULL);
 }
 
 static void
@@ -121,6 +119,7 @@ disclosure_section_apply (WbpsComposerSection *section,
   WbpsDisclosureSection *self = WBPS_DISCLOSURE_SECTION (section);
 
   g_object_set (options,
+                "commercial-content", wbps_disclosure_section_get_disclose (self),
                 "brand-organic", wbps_disclosure_section_get_brand_organic (self),
                 "branded-content", wbps_disclosure_section_get_branded_content (self),
                 "aigc", gtk_switch_get_active (self->aigc_switch),
@@ -194,6 +193,6 @@ static void
 wbps_disclosure_section_init (WbpsDisclosureSection *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  wbps_disclosure_section_set_branded_allowed (self, TRUE);
+  wbps_disclosure_section_set_branded_blocked (self, NULL);
   update_label_note (self);
 }

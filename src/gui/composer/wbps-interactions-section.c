@@ -33,35 +33,36 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* A disabled interaction stays off, insensitive, and says why in its subtitle. */
+/* A disabled interaction stays off, insensitive, and says why in its subtitle (guideline 4). */
 static void
 set_available (AdwActionRow *row,
                GtkSwitch    *toggle,
-               gboolean      available,
                const char   *reason)
 {
-  if (!available)
+  if (reason != NULL)
     gtk_switch_set_active (toggle, FALSE);
-  gtk_widget_set_sensitive (GTK_WIDGET (toggle), available);
-  adw_action_row_set_subtitle (row, available ? "" : reason);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (toggle), available ? NULL : reason);
+  gtk_widget_set_sensitive (GTK_WIDGET (toggle), reason == NULL);
+  adw_action_row_set_subtitle (row, reason != NULL ? reason : "");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (toggle), reason);
   gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                  available ? "" : reason, -1);
+                                  reason != NULL ? reason : "", -1);
 }
 
-static void
-interactions_section_set_creator_info (WbpsComposerSection   *section,
-                                       const WbpsCreatorInfo *info,
-                                       gboolean               sandbox)
+void
+wbps_interactions_section_set_blocked (WbpsInteractionsSection *self,
+                                       WbpsPostControl          control,
+                                       const char              *reason)
 {
-  WbpsInteractionsSection *self = WBPS_INTERACTIONS_SECTION (section);
+  g_return_if_fail (WBPS_IS_INTERACTIONS_SECTION (self));
 
-  set_available (self->comment_row, self->comment_switch, info == NULL || !wbps_creator_info_get_comment_disabled ((WbpsCreatorInfo *) info),
-                 _("Comments are turned off for this account in the TikTok app’s privacy settings."));
-  set_available (self->duet_row, self->duet_switch, info == NULL || !wbps_creator_info_get_duet_disabled ((WbpsCreatorInfo *) info),
-                 _("Duets are turned off for this account in the TikTok app’s privacy settings."));
-  set_available (self->stitch_row, self->stitch_switch, info == NULL || !wbps_creator_info_get_stitch_disabled ((WbpsCreatorInfo *) info),
-                 _("Stitches are turned off for this account in the TikTok app’s privacy settings."));
+  if (control == WBPS_POST_CONTROL_ALLOW_COMMENT)
+    set_available (self->comment_row, self->comment_switch, reason);
+  else if (control == WBPS_POST_CONTROL_ALLOW_DUET)
+    set_available (self->duet_row, self->duet_switch, reason);
+  else if (control == WBPS_POST_CONTROL_ALLOW_STITCH)
+    set_available (self->stitch_row, self->stitch_switch, reason);
+  else
+    g_return_if_reached ();
 }
 
 static void
@@ -69,10 +70,12 @@ interactions_section_reset (WbpsComposerSection *section)
 {
   WbpsInteractionsSection *self = WBPS_INTERACTIONS_SECTION (section);
 
+  set_available (self->comment_row, self->comment_switch, NULL);
+  set_available (self->duet_row, self->duet_switch, NULL);
+  set_available (self->stitch_row, self->stitch_switch, NULL);
   gtk_switch_set_active (self->comment_switch, FALSE);
   gtk_switch_set_active (self->duet_switch, FALSE);
   gtk_switch_set_active (self->stitch_switch, FALSE);
-  interactions_section_set_creator_info (section, NULL, FALSE);
 }
 
 static void
@@ -91,7 +94,6 @@ interactions_section_apply (WbpsComposerSection *section,
 static void
 composer_section_iface_init (WbpsComposerSectionInterface *iface)
 {
-  iface->set_creator_info = interactions_section_set_creator_info;
   iface->reset = interactions_section_reset;
   iface->apply = interactions_section_apply;
 }

@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "wbps-composer-section.h"
+#include "wbps-post-rules.h"
 #include "wbps-privacy-section.h"
 
 struct _WbpsPrivacySection
@@ -18,7 +19,7 @@ struct _WbpsPrivacySection
   GtkBox              *choices_box;      /* linked toggle buttons, one per code */
   GPtrArray           *checks;           /* GtkToggleButton per code, one group */
   char                *selected;         /* the chosen code, or NULL */
-  gboolean             private_allowed;
+  GHashTable          *blocked;          /* code → why the posting rules refuse it now */
   gboolean             updating;         /* rows being replaced: ignore their toggles */
 };
 
@@ -56,11 +57,20 @@ wbps_privacy_section_get_privacy_level (WbpsPrivacySection *self)
   return self->selected;
 }
 
+const char * const *
+wbps_privacy_section_get_choices (WbpsPrivacySection *self)
+{
+  static const char *none[] = { NULL };
+
+  g_return_val_if_fail (WBPS_IS_PRIVACY_SECTION (self), NULL);
+  return self->codes != NULL ? (const char * const *) self->codes : none;
+}
+
 static gboolean
 item_allowed (WbpsPrivacySection *self,
               const char         *code)
 {
-  return self->private_allowed || g_strcmp0 (code, "SELF_ONLY") != 0;
+  return !g_hash_table_contains (self->blocked, code);
 }
 
 static void
@@ -71,27 +81,25 @@ update_description (WbpsPrivacySection *self)
                                                         : NULL);
 }
 
-/* "Only me" is greyed out, with the reason, while branded content is disclosed (guideline 6). */
+/* A choice the rules refuse (guideline 6: "Only me" with branded content) is greyed out with the reason. */
 static void
 update_allowed (WbpsPrivacySection *self)
 {
-  const char *reason = _("Branded content visibility cannot be set to private.");
-
-  gboolean any_refused = FALSE;
+  const char *shown = NULL;
 
   for (guint i = 0; i < self->checks->len; i++)
     {
       GtkWidget *button = g_ptr_array_index (self->checks, i);
-      gboolean allowed = item_allowed (self, self->codes[i]);
+      const char *reason = g_hash_table_lookup (self->blocked, self->codes[i]);
 
-      gtk_widget_set_sensitive (button, allowed);
-      gtk_widget_set_tooltip_text (button, allowed ? NULL : reason);
+      gtk_widget_set_sensitive (button, reason == NULL);
+      gtk_widget_set_tooltip_text (button, reason);
       gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                      allowed ? "" : reason, -1);
-      any_refused |= !allowed;
+                                      reason != NULL ? reason : "", -1);
+      shown = shown != NULL ? shown : reason;
     }
-  gtk_label_set_text (self->refused_note, reason);
-  gtk_widget_set_visible (GTK_WIDGET (self->refused_note), any_refused);
+  gtk_label_set_text (self->refused_note, shown != NULL ? shown : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->refused_note), shown != NULL);
 }
 
 static void
@@ -158,13 +166,19 @@ set_items (WbpsPrivacySection *self,
 }
 
 void
-wbps_privacy_section_set_private_allowed (WbpsPrivacySection *self,
-                                          gboolean            allowed)
+wbps_privacy_section_set_blocked (WbpsPrivacySection *self,
+                                  const char         *code,
+                                  const char         *reason)
 {
   g_return_if_fail (WBPS_IS_PRIVACY_SECTION (self));
-  if (self->private_allowed == !!allowed)
+  g_return_if_fail (code != NULL);
+
+  if (g_strcmp0 (g_hash_table_lookup (self->blocked, code), reason) == 0)
     return;
-  self->private_allowed = !!allowed;
+  if (reason != NULL)
+    g_hash_table_insert (self->blocked, g_strdup (code), g_strdup (reason));
+  else
+    g_hash_table_remove (self->blocked, code);
   update_allowed (self);
 }
 
@@ -174,14 +188,11 @@ privacy_section_set_creator_info (WbpsComposerSection   *section,
                                   gboolean               sandbox)
 {
   WbpsPrivacySection *self = WBPS_PRIVACY_SECTION (section);
-  const char *only_private[] = { "SELF_ONLY", NULL };
-  const char * const *codes = info != NULL ? (const char * const *) wbps_creator_info_get_privacy_level_options ((WbpsCreatorInfo *) info) : NULL;
+  g_auto(GStrv) codes = wbps_post_rules_privacy_choices ((WbpsCreatorInfo *) info, sandbox);
 
-  if (sandbox && codes != NULL && g_strv_contains (codes, "SELF_ONLY"))
-    codes = only_private;
   gtk_widget_set_visible (GTK_WIDGET (self->sandbox_note), sandbox);
   /* Shown again: the creator's earlier choice stays if TikTok still offers it. */
-  set_items (self, codes, self->selected);
+  set_items (self, (const char * const *) codes, self->selected);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRIVACY_LEVEL]);
 }
 
@@ -190,7 +201,7 @@ privacy_section_reset (WbpsComposerSection *section)
 {
   WbpsPrivacySection *self = WBPS_PRIVACY_SECTION (section);
 
-  self->private_allowed = TRUE;
+  g_hash_table_remove_all (self->blocked);
   set_items (self, NULL, NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->sandbox_note), FALSE);
 }
@@ -235,6 +246,7 @@ wbps_privacy_section_finalize (GObject *object)
 
   g_strfreev (self->codes);
   g_free (self->selected);
+  g_hash_table_unref (self->blocked);
   g_ptr_array_unref (self->checks);
   G_OBJECT_CLASS (wbps_privacy_section_parent_class)->finalize (object);
 }
@@ -263,7 +275,7 @@ wbps_privacy_section_class_init (WbpsPrivacySectionClass *klass)
 static void
 wbps_privacy_section_init (WbpsPrivacySection *self)
 {
-  self->private_allowed = TRUE;
+  self->blocked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->checks = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
   set_items (self, NULL, NULL);

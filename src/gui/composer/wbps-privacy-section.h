@@ -9,18 +9,23 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (WbpsPrivacySection, wbps_privacy_section, WBPS, PRIVACY_SECTION, AdwBin)
 
 /*
- * "Who can view this video": one toggle per option in a linked row (a
- * segmented drop-down), built only from the creator's privacy_level_options,
- * with nothing chosen until the user picks (TikTok's guideline 3). Not a
- * GtkDropDown: GTK 4.8's selects its first item by itself, and its popup
- * cannot be driven through AT-SPI. Property "privacy-level": the chosen
- * option's code, or NULL.
+ * "Who can view this video": one toggle per visibility wbps-post-rules offers
+ * for the creator, in a linked row (a segmented drop-down), with nothing
+ * chosen until the user picks (TikTok's guideline 3); a choice the rules
+ * refuse is greyed out with the reason. Not a GtkDropDown: GTK 4.8's takes a
+ * choice only from its popup's row activation, which AT-SPI cannot trigger
+ * (its Selection changes the popup's list only), and from no selection it
+ * cannot pick its first item. Property "privacy-level": the chosen option's
+ * code, or NULL.
  */
-const char *wbps_privacy_section_get_privacy_level (WbpsPrivacySection *self);
-/* FALSE while branded content is disclosed: "Only me" is then greyed out (guideline 6). */
-void        wbps_privacy_section_set_private_allowed (WbpsPrivacySection *self,
-                                                      gboolean            allowed);
+const char         *wbps_privacy_section_get_privacy_level (WbpsPrivacySection *self);
+/* (transfer none): the codes offered, in order. */
+const char * const *wbps_privacy_section_get_choices       (WbpsPrivacySection *self);
+/* Greys out @code with @reason (nullable: offered again), as the posting rules say. */
+void                wbps_privacy_section_set_blocked       (WbpsPrivacySection *self,
+                                                            const char         *code,
+                                                            const char         *reason);
 /* The text a person reads for a privacy code ("Everyone", "Only me", ...). */
-const char *wbps_privacy_level_describe (const char *code);
+const char         *wbps_privacy_level_describe            (const char         *code);
 
 G_END_DECLS
