@@ -228,6 +228,8 @@ wbps_post_update (WbpsPost             *self,
 
   old = g_steal_pointer (&self->record);
   self->record = wbps_post_record_copy (record);
+  /* When the post was made never changes; a writer that never read the row back sends 0. */
+  self->record->created_at = old->created_at;
   g_object_freeze_notify (G_OBJECT (self));
   if (strings_differ (old->file_path, record->file_path))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE_PATH]);
@@ -255,7 +257,7 @@ wbps_post_update (WbpsPost             *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UPLOADED_BYTES]);
   if (old->upload_expires_at != record->upload_expires_at)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UPLOAD_EXPIRES_AT]);
-  if (old->created_at != record->created_at)
+  if (old->created_at != self->record->created_at)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CREATED_AT]);
   if (old->updated_at != record->updated_at)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UPDATED_AT]);

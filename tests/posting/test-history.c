@@ -116,6 +116,7 @@ test_follows_writes (Fixture       *f,
   g_autoptr(GString) notified = g_string_new (NULL);
   g_autoptr(WbpsPost) first = NULL;
   g_autoptr(WbpsPost) post = NULL;
+  gint64 created_at;
 
   insert (f, old);
   g_string_truncate (f->changes, 0);
@@ -133,6 +134,8 @@ test_follows_writes (Fixture       *f,
   post = g_list_model_get_item (G_LIST_MODEL (f->history), 0);
   g_assert_cmpstr (wbps_post_get_file_path (post), ==, "/videos/new.mp4");
   g_assert_cmpint (wbps_post_get_id (post), ==, fresh->id);
+  created_at = wbps_post_get_created_at (post);
+  g_assert_cmpint (created_at, >, 0);
 
   /* Progress recorded on it changes the row in place, notifying what changed. */
   g_string_truncate (f->changes, 0);
@@ -147,6 +150,8 @@ test_follows_writes (Fixture       *f,
   g_object_unref (post);
   g_assert_cmpstr (wbps_post_get_state (post), ==, "UPLOAD");
   g_assert_cmpint (wbps_post_get_uploaded_bytes (post), ==, 5000000);
+  /* A job's record never read created_at back: the post keeps when it was made. */
+  g_assert_cmpint (wbps_post_get_created_at (post), ==, created_at);
   g_assert_nonnull (strstr (notified->str, "state;"));
   g_assert_nonnull (strstr (notified->str, "publish-id;"));
   g_assert_nonnull (strstr (notified->str, "uploaded-bytes;"));
