@@ -10,7 +10,7 @@
 #include "wbps-error.h"
 #include "wbps-gui-util.h"
 #include "wbps-welcome-page.h"
-#include "wbps-window.h"
+#include "wbps-window-private.h"
 
 struct _WbpsWindow
 {
@@ -63,11 +63,33 @@ wbps_window_open_files (WbpsWindow  *self,
   wbps_composer_page_open_file (self->composer_page, files[0]);
 }
 
+WbpsComposerPage *
+_wbps_window_get_composer_page (WbpsWindow *self)
+{
+  return self->composer_page;
+}
+
 static void
 posted_cb (WbpsWindow *self,
            WbpsUpload *upload)
 {
   adw_view_stack_set_visible_child_name (self->view_stack, "uploads");
+}
+
+/* A video opened (dropped on any page, or chosen): show it. */
+static void
+video_opened_cb (WbpsWindow *self,
+                 GFile      *file)
+{
+  adw_view_stack_set_visible_child_name (self->view_stack, "post");
+}
+
+/* Not a video: the page on screen stays as it was; the toast says why. */
+static void
+open_failed_cb (WbpsWindow *self,
+                const char *message)
+{
+  wbps_window_add_toast (self, message);
 }
 
 /* The pages share the application's upload list once it exists. */
@@ -82,7 +104,8 @@ bind_uploads (WbpsWindow *self)
   wbps_composer_page_setup (self->composer_page, uploads, wbps_application_get_accounts (app),
                             wbps_application_get_avatars (app));
   wbps_uploads_page_set_list (self->uploads_page, uploads);
-  wbps_history_page_set_list (self->history_page, uploads);
+  wbps_history_page_setup (self->history_page, wbps_context_get_history (wbps_application_get_context (app)),
+                           uploads, wbps_application_get_accounts (app));
 }
 
 static gboolean
@@ -384,6 +407,8 @@ wbps_window_class_init (WbpsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WbpsWindow, history_page);
   gtk_widget_class_bind_template_callback (widget_class, welcome_finished_cb);
   gtk_widget_class_bind_template_callback (widget_class, posted_cb);
+  gtk_widget_class_bind_template_callback (widget_class, video_opened_cb);
+  gtk_widget_class_bind_template_callback (widget_class, open_failed_cb);
 
   gtk_widget_class_install_action (widget_class, "win.add-account", NULL, add_account_activated);
   gtk_widget_class_install_action (widget_class, "win.switch-account", "s", switch_account_activated);
@@ -396,4 +421,5 @@ wbps_window_init (WbpsWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  _wbps_window_setup_dnd (self);
 }

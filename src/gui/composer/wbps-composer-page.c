@@ -66,6 +66,8 @@ G_DEFINE_FINAL_TYPE (WbpsComposerPage, wbps_composer_page, ADW_TYPE_BIN)
 
 enum {
   SIGNAL_POSTED,
+  SIGNAL_VIDEO_OPENED,
+  SIGNAL_OPEN_FAILED,
   N_SIGNALS
 };
 
@@ -393,6 +395,7 @@ show_video (WbpsComposerPage *self,
   gtk_stack_set_visible_child_name (self->stack, "editor");
   update_form (self);
   fetch_creator_info (self);
+  g_signal_emit (self, signals[SIGNAL_VIDEO_OPENED], 0, file);
 }
 
 static void
@@ -416,7 +419,10 @@ probe_cb (GObject      *source,
 
       /* The previous video, if any, stays as it was. */
       gtk_stack_set_visible_child_name (self->stack, self->file != NULL ? "editor" : "empty");
-      toast (self, text);
+      if (g_signal_has_handler_pending (self, signals[SIGNAL_OPEN_FAILED], 0, TRUE))
+        g_signal_emit (self, signals[SIGNAL_OPEN_FAILED], 0, text);
+      else
+        toast (self, text);
       return;
     }
   show_video (self, file, info);
@@ -480,21 +486,6 @@ choose_action_cb (GtkWidget  *widget,
                   GVariant   *parameter)
 {
   wbps_composer_page_choose (WBPS_COMPOSER_PAGE (widget));
-}
-
-static gboolean
-drop_cb (GtkDropTarget    *target,
-         const GValue     *value,
-         double            x,
-         double            y,
-         WbpsComposerPage *self)
-{
-  GSList *files = g_value_get_boxed (value);
-
-  if (files == NULL)
-    return FALSE;
-  wbps_composer_page_open_file (self, G_FILE (files->data));
-  return TRUE;
 }
 
 /* ---- posting --------------------------------------------------------------------- */
@@ -625,6 +616,11 @@ wbps_composer_page_class_init (WbpsComposerPageClass *klass)
 
   signals[SIGNAL_POSTED] = g_signal_new ("posted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                          0, NULL, NULL, NULL, G_TYPE_NONE, 1, WBPS_TYPE_UPLOAD);
+  signals[SIGNAL_VIDEO_OPENED] = g_signal_new ("video-opened", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                               0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_FILE);
+  /* The message says which file and why; whoever shows the page shows it. */
+  signals[SIGNAL_OPEN_FAILED] = g_signal_new ("open-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                              0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   g_type_ensure (WBPS_TYPE_MEDIA_SECTION);
   g_type_ensure (WBPS_TYPE_ACCOUNT_SECTION);
@@ -669,16 +665,11 @@ wbps_composer_page_class_init (WbpsComposerPageClass *klass)
 static void
 wbps_composer_page_init (WbpsComposerPage *self)
 {
-  GtkDropTarget *target;
   GtkEventController *shortcuts;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->preflight = wbps_media_preflight_new ();
   g_object_set_data (G_OBJECT (self->preflight), "wbps-composer", self);
-
-  target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
-  g_signal_connect (target, "drop", G_CALLBACK (drop_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
 
   /* Ctrl+O anywhere in the window. */
   shortcuts = gtk_shortcut_controller_new ();
