@@ -199,6 +199,18 @@ check_sign_ins (WbpsApplication *self)
     }
 }
 
+static void
+history_loaded_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!wbps_history_load_finish (WBPS_HISTORY (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("Could not read the history: %s", error->message);
+}
+
 /* The uploads need the history database: the app is ready once it is open. */
 static void
 database_opened_cb (GObject      *object,
@@ -227,6 +239,8 @@ database_opened_cb (GObject      *object,
   wbps_upload_list_set_application (self->uploads, GTK_APPLICATION (self));
   wbps_upload_list_set_relay_watch (self->uploads, self->relay_watch);
   wbps_upload_list_find_unfinished (self->uploads);
+  /* The History page binds to this model; later rows arrive as jobs record them. */
+  wbps_history_load_async (wbps_context_get_history (context), self->cancellable, history_loaded_cb, NULL);
   set_ready (self, NULL);
 }
 

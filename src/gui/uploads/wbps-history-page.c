@@ -8,185 +8,89 @@
 
 struct _WbpsHistoryPage
 {
-  AdwBin          parent_instance;
+  AdwBin              parent_instance;
 
-  GtkStack       *stack;
-  GtkListBox     *list_box;
-  GtkButton      *refresh_button;
+  GtkStack           *stack;
+  GtkListBox         *list_box;
+  GtkButton          *refresh_button;
 
-  WbpsUploadList *list;
-  GCancellable   *cancellable;
-  guint           pending;   /* status requests of a refresh still out */
+  WbpsHistory        *history;
+  WbpsUploadList     *list;
+  WbpsAccountManager *accounts;
+  GCancellable       *cancellable;
+  gboolean            refreshing;
 };
 
 G_DEFINE_FINAL_TYPE (WbpsHistoryPage, wbps_history_page, ADW_TYPE_BIN)
 
+/* The account's name and handle: signed in now, else as creator_info last gave them. */
 static void
-show_records (WbpsHistoryPage *self,
-              GPtrArray       *records)
+account_names (WbpsHistoryPage  *self,
+               const char       *open_id,
+               const char      **name,
+               const char      **username)
 {
-  GtkWidget *child;
+  WbpsAccount *account = self->accounts != NULL ? wbps_account_manager_lookup (self->accounts, open_id) : NULL;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list_box))) != NULL)
-    gtk_list_box_remove (self->list_box, child);
-  for (guint i = 0; i < records->len; i++)
-    {
-      const WbpsPostRecord *record = g_ptr_array_index (records, i);
+  *name = account != NULL ? wbps_account_get_name (account) : NULL;
+  *username = account != NULL ? wbps_account_get_username (account) : NULL;
+  if (*name == NULL && self->list != NULL)
+    *name = wbps_upload_list_lookup_nickname (self->list, open_id);
+  if (*username == NULL && self->list != NULL)
+    *username = wbps_upload_list_lookup_username (self->list, open_id);
+}
 
-      gtk_list_box_append (self->list_box,
-                           wbps_history_row_new (record,
-                                                 wbps_upload_list_lookup_nickname (self->list, record->open_id),
-                                                 wbps_upload_list_lookup_username (self->list, record->open_id)));
-    }
-  gtk_stack_set_visible_child_name (self->stack, records->len > 0 ? "list" : "empty");
+static GtkWidget *
+create_row (gpointer item,
+            gpointer user_data)
+{
+  WbpsHistoryPage *self = WBPS_HISTORY_PAGE (user_data);
+  WbpsPost *post = WBPS_POST (item);
+  const char *name, *username;
+
+  account_names (self, wbps_post_get_open_id (post), &name, &username);
+  return wbps_history_row_new (post, name, username,
+                               self->list != NULL ? wbps_upload_list_get_covers (self->list) : NULL);
 }
 
 static void
-list_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
+update_empty (WbpsHistoryPage *self)
 {
-  WbpsHistoryPage *self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) records = wbps_database_list_finish (WBPS_DATABASE (source), result, &error);
+  guint n = self->history != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->history)) : 0;
 
-  if (records == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("Could not read the history: %s", error->message);
-      return;
-    }
-  g_assert (WBPS_IS_HISTORY_PAGE (self));
-  show_records (self, records);
-}
-
-void
-wbps_history_page_reload (WbpsHistoryPage *self)
-{
-  g_return_if_fail (WBPS_IS_HISTORY_PAGE (self));
-  if (self->list == NULL)
-    return;
-  wbps_database_list_async (wbps_upload_list_get_database (self->list), self->cancellable, list_cb, self);
+  gtk_stack_set_visible_child_name (self->stack, n > 0 ? "list" : "empty");
 }
 
 /* ---- Refresh: ask TikTok again for every status that is not final ---- */
 
-typedef struct {
+static void
+refreshed_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
   WbpsHistoryPage *self;
-  WbpsPostRecord  *record;
-} Refresh;
+  g_autoptr(GError) error = NULL;
 
-static void
-refresh_free (Refresh *refresh)
-{
-  wbps_post_record_free (refresh->record);
-  g_free (refresh);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Refresh, refresh_free)
-
-static void
-refresh_done (WbpsHistoryPage *self)
-{
-  if (--self->pending > 0)
+  if (!wbps_history_refresh_finish (WBPS_HISTORY (source), result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  self = WBPS_HISTORY_PAGE (user_data);
+  if (error != NULL)
+    g_warning ("Could not refresh the history: %s", error->message);
+  self->refreshing = FALSE;
   gtk_widget_set_sensitive (GTK_WIDGET (self->refresh_button), TRUE);
-  wbps_history_page_reload (self);
-}
-
-static void
-update_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(Refresh) refresh = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!wbps_database_update_finish (WBPS_DATABASE (source), result, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_warning ("Could not record the post's status: %s", error->message);
-  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    refresh_done (refresh->self);
-}
-
-static void
-apply_status (WbpsPostRecord          *record,
-              const WbpsPublishStatus *status)
-{
-  g_free (record->status);
-  record->status = g_strdup (status->status);
-  g_free (record->fail_reason);
-  record->fail_reason = g_strdup (status->fail_reason);
-  g_strfreev (record->post_ids);
-  record->post_ids = g_strdupv (status->post_ids);
-  g_free (record->state);
-  if (g_str_equal (status->status, "FAILED"))
-    record->state = g_strdup (wbps_publish_state_to_string (WBPS_PUBLISH_STATE_FAILED));
-  else if (g_str_equal (status->status, "PUBLISH_COMPLETE") || g_str_equal (status->status, "SEND_TO_USER_INBOX"))
-    record->state = g_strdup (wbps_publish_state_to_string (WBPS_PUBLISH_STATE_DONE));
-  else
-    record->state = g_strdup (wbps_publish_state_to_string (WBPS_PUBLISH_STATE_PROCESSING));
-}
-
-static void
-status_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(Refresh) refresh = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(WbpsPublishStatus) status = wbps_api_client_status_finish (WBPS_API_CLIENT (source), result, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (status == NULL)
-    {
-      g_warning ("Could not ask TikTok for a post's status: %s", error->message);
-      refresh_done (refresh->self);
-      return;
-    }
-  apply_status (refresh->record, status);
-  wbps_database_update_async (wbps_upload_list_get_database (refresh->self->list), refresh->record,
-                              refresh->self->cancellable, update_cb, g_steal_pointer (&refresh));
-}
-
-static void
-refresh_list_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  WbpsHistoryPage *self = user_data;
-  g_autoptr(GPtrArray) records = wbps_database_list_finish (WBPS_DATABASE (source), result, NULL);
-
-  if (records == NULL)
-    return;
-  self->pending = 1;
-  for (guint i = 0; i < records->len; i++)
-    {
-      const WbpsPostRecord *record = g_ptr_array_index (records, i);
-      Refresh *refresh;
-
-      if (wbps_post_record_is_final (record) || record->publish_id == NULL ||
-          g_strcmp0 (record->state, "UPLOAD") == 0 || g_strcmp0 (record->state, "INTERRUPTED") == 0)
-        continue;
-      refresh = g_new0 (Refresh, 1);
-      refresh->self = self;
-      refresh->record = wbps_post_record_copy (record);
-      self->pending++;
-      wbps_api_client_status_async (wbps_upload_list_get_api (self->list), record->open_id, record->publish_id,
-                                    self->cancellable, status_cb, refresh);
-    }
-  refresh_done (self);
 }
 
 void
 wbps_history_page_refresh (WbpsHistoryPage *self)
 {
   g_return_if_fail (WBPS_IS_HISTORY_PAGE (self));
-  if (self->list == NULL || self->pending > 0)
+  if (self->history == NULL || self->list == NULL || self->refreshing)
     return;
+  self->refreshing = TRUE;
   gtk_widget_set_sensitive (GTK_WIDGET (self->refresh_button), FALSE);
-  wbps_database_list_async (wbps_upload_list_get_database (self->list), self->cancellable, refresh_list_cb, self);
+  wbps_history_refresh_async (self->history, wbps_upload_list_get_api (self->list), self->cancellable,
+                              refreshed_cb, self);
 }
 
 static void
@@ -195,39 +99,24 @@ refresh_clicked_cb (WbpsHistoryPage *self)
   wbps_history_page_refresh (self);
 }
 
-static void
-upload_added_cb (GListModel      *model,
-                 guint            position,
-                 guint            removed,
-                 guint            added,
-                 WbpsHistoryPage *self)
-{
-  for (guint i = position; i < position + added; i++)
-    {
-      g_autoptr(WbpsUpload) upload = g_list_model_get_item (model, i);
-
-      g_signal_connect_object (upload, "finished", G_CALLBACK (wbps_history_page_reload), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (upload, "notify::running", G_CALLBACK (wbps_history_page_reload), self, G_CONNECT_SWAPPED);
-    }
-}
-
 void
-wbps_history_page_set_list (WbpsHistoryPage *self,
-                            WbpsUploadList  *list)
+wbps_history_page_setup (WbpsHistoryPage    *self,
+                         WbpsHistory        *history,
+                         WbpsUploadList     *list,
+                         WbpsAccountManager *accounts)
 {
   g_return_if_fail (WBPS_IS_HISTORY_PAGE (self));
-  g_set_object (&self->list, list);
-  if (list != NULL)
-    g_signal_connect_object (wbps_upload_list_get_model (list), "items-changed",
-                             G_CALLBACK (upload_added_cb), self, 0);
-  wbps_history_page_reload (self);
-}
+  g_return_if_fail (history == NULL || WBPS_IS_HISTORY (history));
 
-static void
-wbps_history_page_map (GtkWidget *widget)
-{
-  GTK_WIDGET_CLASS (wbps_history_page_parent_class)->map (widget);
-  wbps_history_page_reload (WBPS_HISTORY_PAGE (widget));
+  g_set_object (&self->list, list);
+  g_set_object (&self->accounts, accounts);
+  if (self->history != NULL)
+    g_signal_handlers_disconnect_by_data (self->history, self);
+  g_set_object (&self->history, history);
+  gtk_list_box_bind_model (self->list_box, G_LIST_MODEL (history), history != NULL ? create_row : NULL, self, NULL);
+  if (history != NULL)
+    g_signal_connect_swapped (history, "items-changed", G_CALLBACK (update_empty), self);
+  update_empty (self);
 }
 
 static void
@@ -236,8 +125,14 @@ wbps_history_page_dispose (GObject *object)
   WbpsHistoryPage *self = WBPS_HISTORY_PAGE (object);
 
   g_cancellable_cancel (self->cancellable);
+  if (self->history != NULL)
+    g_signal_handlers_disconnect_by_data (self->history, self);
+  if (self->list_box != NULL)
+    gtk_list_box_bind_model (self->list_box, NULL, NULL, NULL, NULL);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->history);
   g_clear_object (&self->list);
+  g_clear_object (&self->accounts);
   G_OBJECT_CLASS (wbps_history_page_parent_class)->dispose (object);
 }
 
@@ -248,7 +143,6 @@ wbps_history_page_class_init (WbpsHistoryPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = wbps_history_page_dispose;
-  widget_class->map = wbps_history_page_map;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/ai/fvz/Wbps/uploads/wbps-history-page.ui");
   gtk_widget_class_bind_template_child (widget_class, WbpsHistoryPage, stack);

@@ -14,6 +14,7 @@ struct _WbpsUploadList
   WbpsApiClient  *api;
   WbpsDatabase   *database;
   WbpsPreflight  *preflight;
+  WbpsCoverStore *covers;
   GListStore     *store;
   GtkApplication *application;   /* weak */
   WbpsRelayWatch *relay_watch;   /* or NULL */
@@ -106,6 +107,16 @@ add_upload (WbpsUploadList *self,
   g_list_store_insert (self->store, 0, upload);
 }
 
+/* Beside the history database: the covers are part of the history. */
+static WbpsCoverStore *
+new_cover_store (WbpsDatabase *database)
+{
+  g_autofree char *directory = g_path_get_dirname (wbps_database_get_path (database));
+  g_autofree char *covers = g_build_filename (directory, "covers", NULL);
+
+  return wbps_cover_store_new (covers);
+}
+
 WbpsUploadList *
 wbps_upload_list_new (WbpsConfig    *config,
                       WbpsApiClient *api,
@@ -123,6 +134,7 @@ wbps_upload_list_new (WbpsConfig    *config,
   self->api = g_object_ref (api);
   self->database = g_object_ref (database);
   self->preflight = preflight != NULL ? g_object_ref (preflight) : NULL;
+  self->covers = new_cover_store (database);
   return self;
 }
 
@@ -158,6 +170,13 @@ wbps_upload_list_get_database (WbpsUploadList *self)
 {
   g_return_val_if_fail (WBPS_IS_UPLOAD_LIST (self), NULL);
   return self->database;
+}
+
+WbpsCoverStore *
+wbps_upload_list_get_covers (WbpsUploadList *self)
+{
+  g_return_val_if_fail (WBPS_IS_UPLOAD_LIST (self), NULL);
+  return self->covers;
 }
 
 WbpsConfig *
@@ -197,6 +216,33 @@ wbps_upload_list_create_job (WbpsUploadList *self)
   return wbps_publish_job_new (self->config, self->api, self->database, self->preflight);
 }
 
+static void
+cover_kept_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!wbps_cover_store_save_finish (WBPS_COVER_STORE (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("Could not keep the post's cover for the history: %s", error->message);
+}
+
+/* Once TikTok named the post, its cover is kept under that name for the history. */
+static void
+publish_id_cb (WbpsPublishJob *job,
+               GParamSpec     *pspec,
+               WbpsUploadList *self)
+{
+  const char *publish_id = wbps_publish_job_get_publish_id (job);
+  GdkTexture *cover = g_object_get_data (G_OBJECT (job), "wbps-cover");
+
+  if (publish_id == NULL || cover == NULL)
+    return;
+  wbps_cover_store_save_async (self->covers, publish_id, cover, self->cancellable, cover_kept_cb, NULL);
+  g_object_set_data (G_OBJECT (job), "wbps-cover", NULL);
+}
+
 WbpsUpload *
 wbps_upload_list_post (WbpsUploadList  *self,
                        WbpsPublishJob  *job,
@@ -209,6 +255,11 @@ wbps_upload_list_post (WbpsUploadList  *self,
 
   g_return_val_if_fail (WBPS_IS_UPLOAD_LIST (self), NULL);
   upload = wbps_upload_new (self, job, options, title, account_name, cover);
+  if (GDK_IS_TEXTURE (cover))
+    {
+      g_object_set_data_full (G_OBJECT (job), "wbps-cover", g_object_ref (cover), g_object_unref);
+      g_signal_connect_object (job, "notify::publish-id", G_CALLBACK (publish_id_cb), self, 0);
+    }
   add_upload (self, upload);
   wbps_upload_start (upload);
   return upload;
@@ -389,6 +440,7 @@ wbps_upload_list_dispose (GObject *object)
   g_clear_object (&self->database);
   g_clear_object (&self->preflight);
   g_clear_object (&self->relay_watch);
+  g_clear_object (&self->covers);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->nicknames, g_hash_table_unref);
   g_clear_pointer (&self->usernames, g_hash_table_unref);

@@ -5,6 +5,7 @@
 
 #include "wbps-api-client.h"
 #include "wbps-config.h"
+#include "wbps-cover-store.h"
 #include "wbps-database.h"
 #include "wbps-preflight.h"
 #include "wbps-post-options.h"
@@ -39,6 +40,8 @@ GListModel     *wbps_upload_list_get_model      (WbpsUploadList  *self);
 WbpsApiClient  *wbps_upload_list_get_api        (WbpsUploadList  *self);
 WbpsDatabase   *wbps_upload_list_get_database   (WbpsUploadList  *self);
 WbpsConfig     *wbps_upload_list_get_config     (WbpsUploadList  *self);
+/* Where each post's cover is kept (saved once TikTok gives the post its publish id). */
+WbpsCoverStore *wbps_upload_list_get_covers     (WbpsUploadList  *self);
 guint           wbps_upload_list_get_n_running  (WbpsUploadList  *self);
 
 /* (transfer full): a new job with the application's core objects, options unset. */
