@@ -1,0 +1,168 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""End to end, the History page and drops on the window: the real wbps-gtk
+window driven through AT-SPI, a real wbps-emulator, a real gnome-keyring (run
+under tests/with-keyring), real GStreamer, and files dragged in from another
+X client with the pointer (xdotool), as from a file manager.
+
+Covers: the empty History page with its hint; a non-video dropped on the
+History page leaves that page as it was and says why; a video dropped there
+opens in the composer on the Post page; a post's row appears in the History
+while its upload runs and turns Published on its own (the page bound to the
+core's history model), with the cover frame kept when it was posted; Open on
+TikTok opens https://www.tiktok.com/@USERNAME/video/POST_ID with the post id
+the emulator gives for the post (`wbps status --json`). Prints TAP. Shares test-composer-e2e.py's helpers.
+"""
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+import pyatspi
+
+import gui_world
+from gui_tap import results, step, tap  # noqa: E402
+from wbps_atspi import start_accessibility_bus, wait_for
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+_spec = importlib.util.spec_from_file_location("composer_e2e", os.path.join(HERE, "test-composer-e2e.py"))
+composer_e2e = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(composer_e2e)
+
+N_TESTS = 4
+
+WORLD = """\
+[emulator]
+auto-approve=true
+signed-in-user=hist-erin
+processing-delay-ms=20000
+[client:gui-test]
+secret=gui-test-secret
+redirect-uris=http://127.0.0.1:*/callback/
+scopes=user.info.basic,user.info.profile,video.publish,video.upload
+[user:hist-erin]
+display-name=Erin Example
+username=erin
+"""
+
+
+def drop(path):
+    """Drags @path from a window of another client onto the middle of wbps-gtk's window."""
+    source = subprocess.Popen(["/usr/bin/python3", os.path.join(HERE, "drag-source.py"), path],
+                              env=dict(os.environ, GDK_BACKEND="x11", GTK_A11Y="none"),
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert source.stdout.readline().strip() == "ready", "the drag source did not start"
+        x0, y0, height = composer_e2e.window_origin()
+        # The source (160 × 100, no window manager) sits at the screen's top left, over wbps-gtk.
+        for args in (["mousemove", "60", "50"], ["mousedown", "1"], ["mousemove", "80", "70"],
+                     ["mousemove", "200", "200"], ["mousemove", str(x0 + 380), str(y0 + height // 2)],
+                     ["mousemove", str(x0 + 390), str(y0 + height // 2 + 10)], ["mouseup", "1"]):
+            subprocess.run(["xdotool", *args], check=True, timeout=10)
+            time.sleep(0.3)
+    finally:
+        source.terminate()
+        assert source.wait(10) in (0, -15), "the drag source exited with %s" % source.returncode
+
+
+def selected_tab(app):
+    tabs = [n for n in app.find_all("page tab") if n.getState().contains(pyatspi.STATE_SELECTED)]
+    return tabs[0].name if tabs else None
+
+
+@step("the History page is empty, with a hint")
+def empty_history(app):
+    app.act("page tab", "History")
+    app.find("label", "No Posts Yet")
+    app.label_containing("Choose a video on the Post page to begin.")
+
+
+@step("a non-video dropped on History leaves the page as it was and says why")
+def drop_text(app, files):
+    drop(files["notes"])
+    app.label_containing("“notes.txt” cannot be used")
+    assert selected_tab(app) == "History", selected_tab(app)
+    app.find("label", "No Posts Yet")
+
+
+@step("a video dropped on History opens in the composer on the Post page")
+def drop_video(app, files):
+    drop(files["good"])
+    app.find("label", "good.mp4")
+    wait_for("the Post page", lambda: selected_tab(app) == "Post")
+    app.find("label", "Posting as Erin Example")
+
+
+@step("the post's row appears while it uploads, turns Published by itself, keeps its cover; Open on TikTok")
+def live_history(app, emulator, browser):
+    composer_e2e.choose_privacy(app, "Everyone")
+    app.find("text", "Title").queryEditableText().setTextContents("Dropped in #history")
+    app.act("push button", "Post")
+    app.find("progress bar", "Upload progress")
+    app.act("page tab", "History")
+    history = app.find("list", "History")
+    app.find("label", "Dropped in #history", within=history)
+    # TikTok takes 20 s to process: the row shows it waiting, then Published, on the same page.
+    app.find("label", lambda n: n in ("Processing on TikTok", "Upload not finished"), within=history)
+    app.find("label", "Published", timeout=60, within=history)
+    assert selected_tab(app) == "History", "the page was left: %r" % selected_tab(app)
+    app.find("image", "Cover", within=history)
+    assert not app.find_all("image", "No cover", within=history), "no cover was kept for the post"
+    posts = emulator.posts()
+    assert len(posts) == 1 and posts[0]["status"] == "PUBLISH_COMPLETE", posts
+    # The post id as TikTok (the emulator) gives it for that publish id.
+    out = subprocess.run([composer_e2e.WBPS_CLI, "status", posts[0]["publish_id"], "--json"], env=emulator.env(),
+                         capture_output=True, text=True, timeout=60, check=True).stdout
+    post_ids = json.loads(out)["post_ids"]
+    assert len(post_ids) == 1 and post_ids[0].isdigit(), out
+    app.act("push button", "Open on TikTok")
+    url = wait_for("the browser opened", lambda: (gui_world.browser_urls(browser) or [None])[-1])
+    assert url == "https://www.tiktok.com/@erin/video/" + post_ids[0], url
+
+
+def main():
+    if not os.environ.get("DISPLAY"):
+        print("1..0 # SKIP no X display")
+        return 1 if os.environ.get("CI") == "true" else 77
+    tmp = tempfile.mkdtemp(prefix="wbps-history-drop-")
+    bus = start_accessibility_bus()
+    app = None
+    emulator = None
+    print("1..%d" % N_TESTS, flush=True)
+    try:
+        browser = gui_world.install_browser(tmp)
+        files = {"good": os.path.join(tmp, "good.mp4"), "notes": os.path.join(tmp, "notes.txt")}
+        composer_e2e.make_video(files["good"], 30)
+        with open(files["notes"], "w", encoding="utf-8") as f:
+            f.write("Not a video.\n")
+        emulator = composer_e2e.Emulator(os.path.join(tmp, "main"), WORLD)
+        emulator.sign_in_cli("hist-erin")
+        app = composer_e2e.App(emulator)
+        empty_history(app)
+        drop_text(app, files)
+        drop_video(app, files)
+        live_history(app, emulator, browser)
+    except Exception:
+        for line in traceback.format_exc().splitlines():
+            print("# " + line, flush=True)
+    finally:
+        if app is not None and app.proc.poll() is None:
+            code = app.stop()
+            print("# wbps-gtk exited with %s" % code, flush=True)
+        if emulator is not None:
+            emulator.stop()
+        bus.terminate()
+        bus.wait(10)
+        shutil.rmtree(tmp, ignore_errors=True)
+    while len(results) < N_TESTS:
+        tap("not reached", False)
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
