@@ -11,7 +11,9 @@ opens in the composer on the Post page; a post's row appears in the History
 while its upload runs and turns Published on its own (the page bound to the
 core's history model), with the cover frame kept when it was posted; Open on
 TikTok opens https://www.tiktok.com/@USERNAME/video/POST_ID with the post id
-the emulator gives for the post (`wbps status --json`). Prints TAP. Shares test-composer-e2e.py's helpers.
+the emulator gives for the post (`wbps status --json`); a post made with
+`wbps post --no-wait` shows a placeholder cover and "Processing on TikTok"
+until Refresh learns TikTok is done. Prints TAP. Shares test-composer-e2e.py's helpers.
 """
 import importlib.util
 import json
@@ -34,7 +36,7 @@ _spec = importlib.util.spec_from_file_location("composer_e2e", os.path.join(HERE
 composer_e2e = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(composer_e2e)
 
-N_TESTS = 4
+N_TESTS = 5
 
 WORLD = """\
 [emulator]
@@ -125,13 +127,43 @@ def live_history(app, emulator, browser):
     assert url == "https://www.tiktok.com/@erin/video/" + post_ids[0], url
 
 
+@step("Refresh asks TikTok again for a post still processing; a post made elsewhere shows a placeholder cover")
+def refresh(holder, emulator, files):
+    holder[0].stop()
+    out = subprocess.run([composer_e2e.WBPS_CLI, "post", files["good"], "--privacy", "SELF_ONLY",
+                          "--title", "From the command line", "--no-wait", "--json"], env=emulator.env(),
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, (out.returncode, out.stdout, out.stderr)
+    publish_id = json.loads(out.stdout)["publish_id"]
+    app = holder[0] = composer_e2e.App(emulator)
+    app.act("page tab", "History")
+    history = app.find("list", "History")
+    row = wait_for("the command line's post", lambda: [
+        item for item in app.find_all("list item", None, within=history)
+        if app.find_all("label", "From the command line", within=item)])[0]
+    app.find("label", "Processing on TikTok", within=row)
+    app.find("image", "No cover", within=row)
+    assert not app.find_all("image", "Cover", within=row), "a cover for a post wbps-gtk never saw"
+    wait_for("TikTok done processing", lambda: [p for p in emulator.posts() if p["publish_id"] == publish_id
+                                                and p["status"] == "PUBLISH_COMPLETE"], timeout=60)
+    # Nothing follows this post: only Refresh learns that TikTok is done.
+    time.sleep(1)
+    assert app.find_all("label", "Processing on TikTok", within=row), "the row changed before Refresh"
+    app.act("push button", "Refresh")
+    app.find("label", "Published", within=history, timeout=60)
+    wait_for("the command line's post published", lambda: [
+        item for item in app.find_all("list item", None, within=history)
+        if app.find_all("label", "From the command line", within=item)
+        and app.find_all("label", "Published", within=item)])
+
+
 def main():
     if not os.environ.get("DISPLAY"):
         print("1..0 # SKIP no X display")
         return 1 if os.environ.get("CI") == "true" else 77
     tmp = tempfile.mkdtemp(prefix="wbps-history-drop-")
     bus = start_accessibility_bus()
-    app = None
+    holder = [None]
     emulator = None
     print("1..%d" % N_TESTS, flush=True)
     try:
@@ -142,17 +174,18 @@ def main():
             f.write("Not a video.\n")
         emulator = composer_e2e.Emulator(os.path.join(tmp, "main"), WORLD)
         emulator.sign_in_cli("hist-erin")
-        app = composer_e2e.App(emulator)
+        app = holder[0] = composer_e2e.App(emulator)
         empty_history(app)
         drop_text(app, files)
         drop_video(app, files)
         live_history(app, emulator, browser)
+        refresh(holder, emulator, files)
     except Exception:
         for line in traceback.format_exc().splitlines():
             print("# " + line, flush=True)
     finally:
-        if app is not None and app.proc.poll() is None:
-            code = app.stop()
+        if holder[0] is not None and holder[0].proc.poll() is None:
+            code = holder[0].stop()
             print("# wbps-gtk exited with %s" % code, flush=True)
         if emulator is not None:
             emulator.stop()
