@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """A window to drag a file from, as a file manager does: test-history-drop.py
 presses the pointer on it and releases it over wbps-gtk. Offers FILE as
-text/uri-list, the type file managers drop. Prints "ready" once shown."""
+text/uri-list, the type file managers drop. Prints "ready" once shown and
+"ended" once the drag is over (the target has read the data and finished)."""
 import sys
 
 import gi
@@ -19,6 +20,7 @@ def activate(app, uri):
     source = Gtk.DragSource(actions=Gdk.DragAction.COPY)
     source.connect("prepare", lambda *_: Gdk.ContentProvider.new_for_bytes(
         "text/uri-list", GLib.Bytes.new((uri + "\r\n").encode())))
+    source.connect("drag-end", lambda *_: print("ended", flush=True))
     label.add_controller(source)
     window.set_child(label)
     window.present()

@@ -18,6 +18,7 @@ until Refresh learns TikTok is done. Prints TAP. Shares test-composer-e2e.py's h
 import importlib.util
 import json
 import os
+import select
 import shutil
 import subprocess
 import sys
@@ -67,6 +68,9 @@ def drop(path):
                      ["mousemove", str(x0 + 390), str(y0 + height // 2 + 10)], ["mouseup", "1"]):
             subprocess.run(["xdotool", *args], check=True, timeout=10)
             time.sleep(0.3)
+        # The source must live until wbps-gtk has read the file list from it.
+        ready, _, _ = select.select([source.stdout], [], [], 60)
+        assert ready and source.stdout.readline().strip() == "ended", "the drag did not end"
     finally:
         source.terminate()
         assert source.wait(10) in (0, -15), "the drag source exited with %s" % source.returncode
