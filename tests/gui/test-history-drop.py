@@ -13,9 +13,8 @@ core's history model), with the cover frame kept when it was posted; Open on
 TikTok opens https://www.tiktok.com/@USERNAME/video/POST_ID with the post id
 the emulator gives for the post (`wbps status --json`); a post made with
 `wbps post --no-wait` shows a placeholder cover and "Processing on TikTok"
-until Refresh learns TikTok is done. Prints TAP. Shares test-composer-e2e.py's helpers.
+until Refresh learns TikTok is done. Prints TAP. Shares composer_world.py's helpers.
 """
-import importlib.util
 import json
 import os
 import select
@@ -28,14 +27,12 @@ import traceback
 
 import pyatspi
 
+import composer_world as composer_e2e
 import gui_world
 from gui_tap import results, step, tap  # noqa: E402
 from wbps_atspi import start_accessibility_bus, wait_for
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-_spec = importlib.util.spec_from_file_location("composer_e2e", os.path.join(HERE, "test-composer-e2e.py"))
-composer_e2e = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(composer_e2e)
 
 N_TESTS = 5
 
