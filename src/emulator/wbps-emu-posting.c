@@ -50,7 +50,14 @@ typedef struct {
   gint64    inbox_posted_ms;    /* when the creator posts the inbox draft; -1 = never */
   guint64   post_id;            /* 0 unless a public direct post */
   guint     status_requests;    /* status/fetch requests answered for it, for /emulator/posts */
+  GArray   *puts;               /* UploadPut: every upload PUT of this run, for /emulator/posts */
 } PostTask;
+
+typedef struct {
+  gint64 first;
+  gint64 last;
+  guint  status;
+} UploadPut;
 
 typedef struct {
   WbpsEmuState *state;          /* unowned: we live as its data */
@@ -94,6 +101,15 @@ typedef struct {
 
 /* ---------------------------------------------------------------- tasks */
 
+static PostTask *
+post_task_new (void)
+{
+  PostTask *task = g_new0 (PostTask, 1);
+
+  task->puts = g_array_new (FALSE, FALSE, sizeof (UploadPut));
+  return task;
+}
+
 static void
 post_task_free (PostTask *task)
 {
@@ -106,6 +122,7 @@ post_task_free (PostTask *task)
   g_free (task->path);
   g_free (task->fail_reason);
   g_clear_pointer (&task->post_info, json_node_unref);
+  g_clear_pointer (&task->puts, g_array_unref);
   g_free (task);
 }
 
@@ -748,7 +765,7 @@ posting_add_task (Posting            *self,
                   InitRequest        *req,
                   gboolean            inbox)
 {
-  PostTask *task = g_new0 (PostTask, 1);
+  PostTask *task = post_task_new ();
 
   task->publish_id = posting_new_publish_id (self, inbox, req->pull);
   task->open_id = g_strdup (token->open_id);
@@ -1286,7 +1303,12 @@ upload_handler (SoupServer        *server,
     {
       status = upload_settle (self, ctx);
       if (ctx->task != NULL)
-        upload_set_progress (msg, ctx->task);
+        {
+          UploadPut put = { ctx->first, ctx->last, status };
+
+          g_array_append_val (ctx->task->puts, put);
+          upload_set_progress (msg, ctx->task);
+        }
       upload_reply (msg, status);
       if (SOUP_STATUS_IS_SUCCESSFUL (status))
         wbps_emu_state_persist (self->state, msg);
@@ -1348,7 +1370,7 @@ task_restore (Posting    *self,
               GKeyFile   *key_file,
               const char *group)
 {
-  PostTask *task = g_new0 (PostTask, 1);
+  PostTask *task = post_task_new ();
 
   task->publish_id = g_strdup (group + strlen ("post-task:"));
   task->open_id = g_key_file_get_string (key_file, group, "open-id", NULL);
@@ -1386,6 +1408,28 @@ task_restore (Posting    *self,
 }
 
 /* Test helper (not TikTok's): every post task with what its init sent and the bytes received. */
+/* Each upload PUT as {"first","last","status"}: where a resumed upload started again. */
+static void
+add_puts (JsonBuilder *builder,
+          GArray      *puts)
+{
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < puts->len; i++)
+    {
+      const UploadPut *put = &g_array_index (puts, UploadPut, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "first");
+      json_builder_add_int_value (builder, put->first);
+      json_builder_set_member_name (builder, "last");
+      json_builder_add_int_value (builder, put->last);
+      json_builder_set_member_name (builder, "status");
+      json_builder_add_int_value (builder, put->status);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+}
+
 static void
 posts_handler (SoupServer        *server,
                SoupServerMessage *msg,
@@ -1406,6 +1450,8 @@ posts_handler (SoupServer        *server,
   g_hash_table_iter_init (&iter, self->tasks);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &task))
     {
+      g_autofree char *post_id = task->post_id != 0 ? g_strdup_printf ("%" G_GUINT64_FORMAT, task->post_id) : NULL;
+
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "publish_id");
       json_builder_add_string_value (builder, task->publish_id);
@@ -1421,6 +1467,13 @@ posts_handler (SoupServer        *server,
       json_builder_add_int_value (builder, task->received);
       json_builder_set_member_name (builder, "status_requests");
       json_builder_add_int_value (builder, task->status_requests);
+      json_builder_set_member_name (builder, "post_id");
+      if (post_id != NULL)
+        json_builder_add_string_value (builder, post_id);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "puts");
+      add_puts (builder, task->puts);
       json_builder_set_member_name (builder, "post_info");
       if (task->post_info != NULL)
         json_builder_add_value (builder, json_node_copy (task->post_info));

@@ -105,12 +105,13 @@ wbps_emu_state_inject_faults (WbpsEmuState      *self,
   const char *path = g_uri_get_path (soup_server_message_get_uri (msg));
   const char *fail_path = wbps_emu_state_get_fault (self, "fail-path");
   const char *fail_list = wbps_emu_state_get_fault (self, "fail-request-n");
+  const char *slow_path = wbps_emu_state_get_fault (self, "slow-path");
   gint64 slow_ms = wbps_emu_parse_int (wbps_emu_state_get_fault (self, "slow-ms"), 0);
   const char *stall_path = wbps_emu_state_get_fault (self, "stall-path");
   gint64 stall_ms = wbps_emu_parse_int (wbps_emu_state_get_fault (self, "stall-ms"), 3600000);
   guint status;
 
-  if (slow_ms > 0)
+  if (slow_ms > 0 && (slow_path == NULL || g_str_has_prefix (path, slow_path)))
     delay_reply (self, msg, (guint) MIN (slow_ms, G_MAXUINT));
   if (stall_path != NULL && g_str_has_prefix (path, stall_path))
     delay_reply (self, msg, (guint) CLAMP (stall_ms, 0, G_MAXUINT));
