@@ -238,6 +238,7 @@ database_opened_cb (GObject      *object,
                                         wbps_context_get_database (context), WBPS_PREFLIGHT (preflight));
   wbps_upload_list_set_application (self->uploads, GTK_APPLICATION (self));
   wbps_upload_list_set_relay_watch (self->uploads, self->relay_watch);
+  wbps_upload_list_set_accounts (self->uploads, wbps_context_get_account_manager (context));
   wbps_upload_list_find_unfinished (self->uploads);
   /* The History page binds to this model; later rows arrive as jobs record them. */
   wbps_history_load_async (wbps_context_get_history (context), self->cancellable, history_loaded_cb, NULL);

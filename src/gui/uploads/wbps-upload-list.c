@@ -15,6 +15,7 @@ struct _WbpsUploadList
   WbpsDatabase   *database;
   WbpsPreflight  *preflight;
   WbpsCoverStore *covers;
+  WbpsAccountManager *accounts;
   GListStore     *store;
   GtkApplication *application;   /* weak */
   WbpsRelayWatch *relay_watch;   /* or NULL */
@@ -279,20 +280,45 @@ wbps_upload_list_remember_account (WbpsUploadList *self,
     g_hash_table_replace (self->usernames, g_strdup (open_id), g_strdup (username));
 }
 
+void
+wbps_upload_list_set_accounts (WbpsUploadList     *self,
+                               WbpsAccountManager *accounts)
+{
+  g_return_if_fail (WBPS_IS_UPLOAD_LIST (self));
+  g_set_object (&self->accounts, accounts);
+}
+
+static WbpsAccount *
+lookup_account (WbpsUploadList *self,
+                const char     *open_id)
+{
+  return self->accounts != NULL && open_id != NULL ? wbps_account_manager_lookup (self->accounts, open_id) : NULL;
+}
+
 const char *
 wbps_upload_list_lookup_nickname (WbpsUploadList *self,
                                   const char     *open_id)
 {
+  const char *nickname;
+  WbpsAccount *account;
+
   g_return_val_if_fail (WBPS_IS_UPLOAD_LIST (self), NULL);
-  return open_id != NULL ? g_hash_table_lookup (self->nicknames, open_id) : NULL;
+  nickname = open_id != NULL ? g_hash_table_lookup (self->nicknames, open_id) : NULL;
+  account = nickname == NULL ? lookup_account (self, open_id) : NULL;
+  return account != NULL ? wbps_account_get_display_name (account) : nickname;
 }
 
 const char *
 wbps_upload_list_lookup_username (WbpsUploadList *self,
                                   const char     *open_id)
 {
+  const char *username;
+  WbpsAccount *account;
+
   g_return_val_if_fail (WBPS_IS_UPLOAD_LIST (self), NULL);
-  return open_id != NULL ? g_hash_table_lookup (self->usernames, open_id) : NULL;
+  username = open_id != NULL ? g_hash_table_lookup (self->usernames, open_id) : NULL;
+  account = username == NULL ? lookup_account (self, open_id) : NULL;
+  return account != NULL ? wbps_account_get_username (account) : username;
 }
 
 void
@@ -397,7 +423,7 @@ list_cb (GObject      *source,
 
       if (!is_resumable (record))
         continue;
-      upload = wbps_upload_new_for_checkpoint (self, record, NULL);
+      upload = wbps_upload_new_for_checkpoint (self, record, wbps_upload_list_lookup_nickname (self, record->open_id));
       add_upload (self, upload);
     }
 }
@@ -441,6 +467,7 @@ wbps_upload_list_dispose (GObject *object)
   g_clear_object (&self->preflight);
   g_clear_object (&self->relay_watch);
   g_clear_object (&self->covers);
+  g_clear_object (&self->accounts);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->nicknames, g_hash_table_unref);
   g_clear_pointer (&self->usernames, g_hash_table_unref);

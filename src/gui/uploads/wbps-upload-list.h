@@ -3,6 +3,7 @@
 
 #include <gtk/gtk.h>
 
+#include "wbps-account-manager.h"
 #include "wbps-api-client.h"
 #include "wbps-config.h"
 #include "wbps-cover-store.h"
@@ -55,7 +56,11 @@ WbpsUpload     *wbps_upload_list_post           (WbpsUploadList  *self,
                                                  GdkPaintable    *cover);
 /* Adds every unfinished upload of the database (still within its hour) with Resume. */
 void            wbps_upload_list_find_unfinished (WbpsUploadList *self);
-/* Names to show for an account's posts (from creator_info), and its @handle for links. */
+/* The signed-in accounts, whose profiles name posts made before any creator_info this run. */
+void            wbps_upload_list_set_accounts   (WbpsUploadList     *self,
+                                                 WbpsAccountManager *accounts);
+/* Names to show for an account's posts (from creator_info, else the account's profile),
+ * and its @handle for links. */
 void            wbps_upload_list_remember_account (WbpsUploadList *self,
                                                    const char     *open_id,
                                                    const char     *nickname,
