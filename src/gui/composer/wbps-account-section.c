@@ -54,6 +54,20 @@ wbps_account_section_get_avatar (WbpsAccountSection *self)
   return GTK_WIDGET (self->avatar);
 }
 
+void
+wbps_account_section_show_name (WbpsAccountSection *self,
+                                const char         *name)
+{
+  g_autofree char *posting_as = NULL;
+
+  g_return_if_fail (WBPS_IS_ACCOUNT_SECTION (self));
+  posting_as = g_strdup_printf (_("Posting as %s"), name != NULL ? name : "");
+  gtk_label_set_text (self->posting_as, posting_as);
+  gtk_widget_set_visible (GTK_WIDGET (self->username), FALSE);
+  adw_avatar_set_text (self->avatar, name);
+  adw_avatar_set_custom_image (self->avatar, NULL);
+}
+
 static void
 wbps_account_section_class_init (WbpsAccountSectionClass *klass)
 {

@@ -10,5 +10,8 @@ G_DECLARE_FINAL_TYPE (WbpsAccountSection, wbps_account_section, WBPS, ACCOUNT_SE
 
 /* "Posting as NICKNAME" with the creator's avatar, from creator_info (guideline 1). */
 GtkWidget *wbps_account_section_get_avatar (WbpsAccountSection *self);
+/* Without creator_info (an account that may only send drafts): the signed-in name. */
+void       wbps_account_section_show_name  (WbpsAccountSection *self,
+                                            const char         *name);
 
 G_END_DECLS

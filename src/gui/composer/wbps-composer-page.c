@@ -37,6 +37,7 @@ struct _WbpsComposerPage
   GtkToggleButton        *direct_toggle;
   GtkToggleButton        *inbox_toggle;
   GtkLabel               *inbox_note;
+  GtkLabel               *scope_note;
   WbpsTitleSection       *title_section;
   WbpsPrivacySection     *privacy_section;
   WbpsInteractionsSection *interactions_section;
@@ -60,6 +61,7 @@ struct _WbpsComposerPage
   char                   *open_id;      /* the account creator_info was fetched for */
   gboolean                updating;     /* update_form () running */
   gboolean                update_again; /* a section changed while it ran */
+  gboolean                inbox_forced; /* the inbox mode was chosen for a drafts-only account */
 };
 
 G_DEFINE_FINAL_TYPE (WbpsComposerPage, wbps_composer_page, ADW_TYPE_BIN)
@@ -289,6 +291,47 @@ reset_sections (WbpsComposerPage *self)
   gtk_toggle_button_set_active (self->direct_toggle, TRUE);
 }
 
+/* A way to send the account did not allow stays insensitive, and the page says why. */
+static void
+show_scopes (WbpsComposerPage *self)
+{
+  gboolean direct = account_has_scope (self, "video.publish");
+  gboolean inbox = account_has_scope (self, "video.upload");
+  const char *reason = !direct ? _("This account did not allow wbps to post directly (video.publish). Sign in again and allow it.")
+                     : !inbox ? _("This account did not allow wbps to upload drafts (video.upload). Sign in again and allow it.")
+                     : NULL;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->direct_toggle), direct);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->inbox_toggle), inbox);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (!direct ? self->direct_toggle : self->inbox_toggle), reason);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (!direct ? self->inbox_toggle : self->direct_toggle), NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->direct_toggle), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  direct ? "" : reason, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->inbox_toggle), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  inbox ? "" : reason, -1);
+  gtk_label_set_text (self->scope_note, reason != NULL ? reason : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->scope_note), reason != NULL);
+  /* Switching to an account that may post directly undoes what the last one forced. */
+  if (!direct && inbox)
+    gtk_toggle_button_set_active (self->inbox_toggle, TRUE);
+  else if (self->inbox_forced)
+    gtk_toggle_button_set_active (self->direct_toggle, TRUE);
+  self->inbox_forced = !direct && inbox;
+}
+
+/* No creator_info (TikTok gives it only with video.publish): the account's own profile. */
+static void
+show_account_profile (WbpsComposerPage *self)
+{
+  WbpsAccount *account = self->accounts != NULL && self->open_id != NULL
+                           ? wbps_account_manager_lookup (self->accounts, self->open_id) : NULL;
+
+  wbps_account_section_show_name (self->account_section, account != NULL ? wbps_account_get_display_name (account) : NULL);
+  if (account != NULL && self->avatars != NULL && wbps_account_get_avatar_url (account) != NULL)
+    wbps_avatar_cache_apply (self->avatars, wbps_account_section_get_avatar (self->account_section),
+                             wbps_account_get_avatar_url (account));
+}
+
 static void
 apply_creator_info (WbpsComposerPage *self)
 {
@@ -297,14 +340,13 @@ apply_creator_info (WbpsComposerPage *self)
 
   for (guint i = 0; i < n; i++)
     wbps_composer_section_set_creator_info (WBPS_COMPOSER_SECTION (list[i]), self->creator, sandbox (self));
-  gtk_widget_set_sensitive (GTK_WIDGET (self->direct_toggle), account_has_scope (self, "video.publish"));
-  gtk_widget_set_sensitive (GTK_WIDGET (self->inbox_toggle), account_has_scope (self, "video.upload"));
-  if (!account_has_scope (self, "video.publish") && account_has_scope (self, "video.upload"))
-    gtk_toggle_button_set_active (self->inbox_toggle, TRUE);
-  if (self->avatars != NULL && wbps_creator_info_get_avatar_url (self->creator) != NULL)
+  show_scopes (self);
+  if (self->creator == NULL)
+    show_account_profile (self);
+  else if (self->avatars != NULL && wbps_creator_info_get_avatar_url (self->creator) != NULL)
     wbps_avatar_cache_apply (self->avatars, wbps_account_section_get_avatar (self->account_section),
                              wbps_creator_info_get_avatar_url (self->creator));
-  if (self->uploads != NULL)
+  if (self->uploads != NULL && self->creator != NULL)
     wbps_upload_list_remember_account (self->uploads, self->open_id, wbps_creator_info_get_nickname (self->creator), wbps_creator_info_get_username (self->creator));
   gtk_stack_set_visible_child_name (self->form_stack, "form");
   update_form (self);
@@ -363,6 +405,13 @@ fetch_creator_info (WbpsComposerPage *self)
   self->creator_cancellable = g_cancellable_new ();
   g_free (self->open_id);
   self->open_id = g_strdup (current);
+  /* creator_info needs video.publish: an account that only sends drafts goes without. */
+  if (!account_has_scope (self, "video.publish"))
+    {
+      g_clear_object (&self->creator);
+      apply_creator_info (self);
+      return;
+    }
   if (self->creator == NULL)
     gtk_stack_set_visible_child_name (self->form_stack, "loading");
   wbps_creator_info_query_async (wbps_upload_list_get_api (self->uploads), self->open_id,
@@ -500,15 +549,18 @@ post (WbpsComposerPage *self,
   GdkTexture *cover = wbps_media_section_get_cover_texture (self->media_section);
   WbpsUpload *upload;
 
-  if (problems->len > 0 || self->creator == NULL || self->uploads == NULL)
+  if (problems->len > 0 || (self->creator == NULL && !inbox) || self->uploads == NULL)
     return;
   job = wbps_upload_list_create_job (self->uploads);
   wbps_publish_job_set_options (job, options);
   /* The creator info the form was built from: the job does not ask TikTok again. */
-  wbps_publish_job_set_creator_info (job, self->creator);
+  if (self->creator != NULL)
+    wbps_publish_job_set_creator_info (job, self->creator);
   wbps_media_section_pause (self->media_section);
   upload = wbps_upload_list_post (self->uploads, job, options, wbps_title_section_get_title (self->title_section),
-                                  wbps_creator_info_get_nickname (self->creator), cover != NULL ? GDK_PAINTABLE (cover) : NULL);
+                                  self->creator != NULL ? wbps_creator_info_get_nickname (self->creator)
+                                                        : wbps_upload_list_lookup_nickname (self->uploads, self->open_id),
+                                  cover != NULL ? GDK_PAINTABLE (cover) : NULL);
   g_signal_emit (self, signals[SIGNAL_POSTED], 0, upload);
   /* Ready for the next video. */
   g_clear_object (&self->file);
@@ -644,6 +696,7 @@ wbps_composer_page_class_init (WbpsComposerPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WbpsComposerPage, direct_toggle);
   gtk_widget_class_bind_template_child (widget_class, WbpsComposerPage, inbox_toggle);
   gtk_widget_class_bind_template_child (widget_class, WbpsComposerPage, inbox_note);
+  gtk_widget_class_bind_template_child (widget_class, WbpsComposerPage, scope_note);
   gtk_widget_class_bind_template_child (widget_class, WbpsComposerPage, title_section);
   gtk_widget_class_bind_template_child (widget_class, WbpsComposerPage, privacy_section);
   gtk_widget_class_bind_template_child (widget_class, WbpsComposerPage, interactions_section);
