@@ -10,7 +10,14 @@ never from 0: the emulator's record of every PUT), ends Published with exactly
 one post whose bytes are the file's; an upload holds a logout|suspend inhibit
 and releases it when it ends; a post published while the window is not
 focused sends a notification; History's Open on TikTok opens
-https://www.tiktok.com/@USERNAME/video/POST_ID in the system browser.
+https://www.tiktok.com/@USERNAME/video/POST_ID in the system browser; an
+account without video.publish has Direct Post disabled with the reason and
+sends to the TikTok inbox (an inbox init without post_info), the row reading
+"Sent to inbox", with no notification while the window has the focus; a post
+that fails while the window is not focused sends a notification; quitting
+during an upload asks first and says it can be resumed (Keep Uploading goes
+on, Stop and Quit stops and the next start offers Resume); sandbox mode shows
+its note and offers only "Only me".
 
 The inhibit and the notifications go to tests/gui/desktop-observer.py on the
 test's private session bus: it stands in for the desktop (GNOME's session
@@ -22,6 +29,7 @@ import hashlib
 import json
 import os
 import shutil
+import time
 import signal
 import sqlite3
 import subprocess
@@ -32,15 +40,16 @@ import traceback
 import pyatspi
 
 import gui_world
-from composer_world import App, Emulator, choose_privacy, make_video
+from composer_world import App, Emulator, choose_privacy, make_video, privacy_items
 from gui_tap import results, step, tap
 from wbps_atspi import start_accessibility_bus, wait_for
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-N_TESTS = 5
+N_TESTS = 9
 APP_ID = "ai.fvz.Wbps"
 INHIBIT_LOGOUT, INHIBIT_SUSPEND = 1, 4
 BIG_TITLE = "Long take #resume"
+SECOND_TITLE = "Second take"
 
 # Every upload PUT's reply is held back 2.5 s: a 70 MB file in 16 MiB chunks takes long
 # enough to be killed half-way, with its first chunks acknowledged.
@@ -55,6 +64,13 @@ scopes=user.info.basic,user.info.profile,video.publish,video.upload
 [user:gui-carol]
 display-name=Carol Creator
 username=carol
+[user:gui-dave]
+display-name=Dave Example
+username=dave
+fail-reason=picture_size_check_failed
+[user:gui-frank]
+display-name=Frank Drafts
+username=frank
 [faults]
 slow-ms=2500
 slow-path=/upload/
@@ -98,7 +114,7 @@ def window_active(app):
 def look_away(app):
     """The creator switches to another window: X's input focus leaves wbps (and, with no
     window manager, the pointer too: focus on the root follows it into a window)."""
-    subprocess.run(["xdotool", "mousemove", "--sync", "1279", "799"], check=True, timeout=10)
+    subprocess.run(["xdotool", "mousemove", "1279", "799"], check=True, timeout=10)
     subprocess.run(["xdotool", "windowfocus", "--sync", root_window()], check=True, timeout=10)
     wait_for("the window no longer focused", lambda: not window_active(app))
 
@@ -138,11 +154,11 @@ def sha256(path):
     return digest.hexdigest()
 
 
-def make_big_video(path, small):
-    """A real video followed by a 70 MB "free" box (ISO BMFF padding every reader skips):
-    over the 64 MB TikTok takes whole, so wbps sends it in 16 MiB chunks."""
+def make_big_video(path, small, megabytes):
+    """A real video followed by a "free" box of @megabytes (ISO BMFF padding every reader
+    skips): over the 64 MB TikTok takes whole, so wbps sends it in 16 MiB chunks."""
     shutil.copyfile(small, path)
-    size = 70 * 1000 * 1000
+    size = megabytes * 1000 * 1000
     with open(path, "ab") as f:
         f.write((size + 8).to_bytes(4, "big") + b"free")
         for _ in range(size // (1 << 20)):
@@ -242,6 +258,74 @@ def open_on_tiktok(app, world):
     assert urls == [expected], (urls, expected)
 
 
+@step("an account without video.publish: Post disabled with the reason; Send to TikTok Inbox sends a draft")
+def inbox_only(app, desktop, world):
+    app.open_account_menu()
+    app.click("push button", "Frank Drafts")
+    app.open(world["small"])
+    app.find("label", "Posting as Frank Drafts")
+    direct = app.find("push button", "Direct Post")
+    assert not direct.getState().contains(pyatspi.STATE_SENSITIVE), "Direct Post is enabled"
+    assert "(video.publish)" in (direct.description or ""), direct.description
+    app.label_containing("did not allow wbps to post directly (video.publish)")
+    app.act("push button", "Send to TikTok Inbox")
+    app.label_starting("Sent to inbox", 60)
+    drafts = [p for p in world["emulator"].posts() if p["open_id"] == "gui-frank"]
+    assert len(drafts) == 1 and drafts[0]["inbox"] is True, drafts
+    assert drafts[0]["post_info"] in (None, {}), drafts[0]
+    assert window_active(app) and len(desktop.calls("Notify")) == 1, "a notification while focused"
+
+
+@step("failed while the window is not focused: a notification says so")
+def failed_notification(app, desktop, world):
+    app.open_account_menu()
+    app.click("push button", "Dave Example")
+    app.open(world["small"])
+    app.find("label", "Posting as Dave Example")
+    post_as_shown(app, "Everyone", "Doomed #fail")
+    look_away(app)
+    app.label_starting("Failed", 60)
+    notes = wait_for("the second notification", lambda: desktop.calls("Notify")[1:])
+    assert [(n["summary"], n["body"]) for n in notes] == [("Post failed", "Doomed #fail")], notes
+
+
+@step("quitting during an upload asks first and says it can be resumed; Keep Uploading keeps it, Stop and Quit stops")
+def quit_asks(app, world):
+    look_back(app)
+    app.open_account_menu()
+    app.click("push button", "Carol Creator")
+    app.open(world["bigger"])
+    app.find("label", "bigger.mp4")
+    post_as_shown(app, "Only me", SECOND_TITLE)
+    app.find("label", SECOND_TITLE)  # on the Uploads page: the upload runs
+    for answer in ("Keep Uploading", "Stop and Quit"):
+        quit_via_shell()
+        dialog = app.find_dialog("Stop Uploading?")
+        app.find("label", lambda n: "choose Resume on the Uploads page" in (n or ""), within=dialog)
+        # GTK 4.8 names a button with a mnemonic "_Label Label".
+        app.click("push button", lambda n: (n or "").endswith(answer), within=dialog)
+        time.sleep(2)  # GTK 4.8 crashes when AT-SPI walks a dialog being destroyed
+        if answer == "Keep Uploading":
+            assert app.proc.poll() is None, "the app quit"
+            app.label_starting("Uploading")
+    assert app.proc.wait(60) == 0, "wbps-gtk exited with %s" % app.proc.returncode
+    second = [p for p in world["emulator"].posts() if p["post_info"] and p["post_info"].get("title") == SECOND_TITLE]
+    assert len(second) == 1 and second[0]["received"] < second[0]["video_size"], second
+
+
+@step("the stopped upload is offered for Resume; sandbox mode: the note, and Only me is the only choice")
+def sandbox(holder, world):
+    app = holder[0] = App(world["emulator"], extra_env={"WBPS_SANDBOX": "1"})
+    app.act("page tab", "Uploads")
+    app.find("label", SECOND_TITLE)
+    app.find("push button", "Resume")
+    app.open(world["small"])
+    app.find("label", "Posting as Carol Creator")
+    app.label_containing("Sandbox mode: TikTok keeps every post from this app private")
+    items = privacy_items(app)
+    assert [name for name, _, _ in items] == ["Only me"], items
+
+
 def main():
     if not os.environ.get("DISPLAY"):
         print("1..0 # SKIP no X display")
@@ -255,11 +339,16 @@ def main():
     try:
         world["small"] = os.path.join(tmp, "small.mp4")
         world["big"] = os.path.join(tmp, "big.mp4")
+        world["bigger"] = os.path.join(tmp, "bigger.mp4")
         make_video(world["small"], 30)
-        make_big_video(world["big"], world["small"])
+        make_big_video(world["big"], world["small"], 70)
+        # Nine PUTs of 2.5 s at least: time to quit twice while it runs.
+        make_big_video(world["bigger"], world["small"], 160)
         world["browser"] = gui_world.install_browser(tmp)
         desktop = Desktop(tmp)
         emulator = world["emulator"] = Emulator(os.path.join(tmp, "emulator"), WORLD)
+        emulator.sign_in_cli("gui-dave")
+        emulator.sign_in_cli("gui-frank", scopes=["user.info.profile", "video.upload"])
         emulator.sign_in_cli("gui-carol")
         app = holder[0] = App(emulator, world["big"])
         kill_mid_upload(app, desktop, world)
@@ -268,6 +357,10 @@ def main():
         inhibit_released(desktop)
         published_notification(app, desktop)
         open_on_tiktok(app, world)
+        inbox_only(app, desktop, world)
+        failed_notification(app, desktop, world)
+        quit_asks(app, world)
+        sandbox(holder, world)
     except Exception:
         for line in traceback.format_exc().splitlines():
             print("# " + line, flush=True)
