@@ -269,7 +269,8 @@ def shoot(builddir, scheme, outdir, videos, lang=None):
         app, shot = start(video)
         app.find("push button", T("Try Again"), 60)
         shot.scroll(5, 6)
-        shot.snap("composer-cannot-post", ("label", lambda n: "daily limit" in (n or "")),
+        limit = T("The account has reached TikTok's daily limit of posts from apps. Try again tomorrow.")
+        shot.snap("composer-cannot-post", ("label", lambda n: (n or "").startswith(limit)),
                   ("push button", T("Try Again")))
         app.stop()
 

@@ -28,7 +28,7 @@ from composer_world import App, Emulator, choose_privacy, make_video, privacy_it
 from gui_tap import results, step, tap  # noqa: E402
 from wbps_atspi import start_accessibility_bus, wait_for
 
-N_TESTS = 9
+N_TESTS = 10
 
 WORLD = """\
 [emulator]
@@ -50,6 +50,10 @@ fail-reason=picture_size_check_failed
 [user:gui-erin]
 display-name=Erin Example
 username=erin
+[user:gui-kai]
+display-name=Kai Example
+username=kai
+cap-state=spam_risk_too_many_posts
 """
 
 
@@ -180,6 +184,21 @@ def failed_post(holder, emulator, videos):
     app.find("push button", "Retry")
 
 
+@step("a creator TikTok does not let post now reads why, in words, and cannot post")
+def cannot_post(holder, emulator, videos):
+    code = holder[0].stop()
+    assert code == 0, "wbps-gtk exited with %s on SIGTERM (a clean quit is 0)" % code
+    before = len(emulator.posts())
+    emulator.use("gui-kai")
+    app = holder[0] = App(emulator, videos["good"])
+    reason = "The account has reached TikTok's daily limit of posts from apps. Try again tomorrow. (log ID "
+    app.label_starting(reason)
+    app.find("push button", "Try Again")
+    for node in app.find_all("push button", "Post"):
+        assert not node.getState().contains(pyatspi.STATE_SENSITIVE), "Post is enabled while TikTok refuses posts"
+    assert len(emulator.posts()) == before, "a post reached TikTok"
+
+
 def main():
     if not os.environ.get("DISPLAY"):
         print("1..0 # SKIP no X display")
@@ -197,6 +216,7 @@ def main():
         with open(videos["corrupt"], "wb") as f:
             f.write(b"\x00\x00\x00\x18ftypmp42" + os.urandom(4096))
         emulator = Emulator(os.path.join(tmp, "main"), WORLD)
+        emulator.sign_in_cli("gui-kai")
         emulator.sign_in_cli("gui-dave")
         emulator.sign_in_cli("gui-carol")
         app = holder[0] = App(emulator)
@@ -209,6 +229,7 @@ def main():
         post(app, emulator)
         history(app)
         failed_post(holder, emulator, videos)
+        cannot_post(holder, emulator, videos)
     except Exception:
         for line in traceback.format_exc().splitlines():
             print("# " + line, flush=True)

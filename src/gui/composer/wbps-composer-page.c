@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "wbps-account.h"
+#include "wbps-api-client.h"
 #include "wbps-post-rules.h"
 #include "wbps-account-section.h"
 #include "wbps-composer-page.h"
@@ -358,12 +359,18 @@ show_form_error (WbpsComposerPage *self,
 {
   g_autofree char *text = wbps_error_describe (error);
   const char *code = wbps_tiktok_error_get_code (error);
+  const char *log_id = wbps_tiktok_error_get_log_id (error);
+  const char *sentence = wbps_fail_reason_describe (code);
 
+  /* TikTok's reason in the creator's language (its own message is English only), with the log ID. */
   if (code != NULL && g_str_has_prefix (code, "spam_risk"))
     {
       g_free (text);
-      text = g_strdup_printf (_("TikTok does not let this account post right now. TikTok says: “%s” Try again later."),
-                              wbps_tiktok_error_get_message (error) != NULL ? wbps_tiktok_error_get_message (error) : code);
+      if (g_strcmp0 (sentence, wbps_fail_reason_describe (NULL)) != 0)
+        text = log_id != NULL ? g_strdup_printf (_("%s (log ID %s)"), sentence, log_id) : g_strdup (sentence);
+      else
+        text = g_strdup_printf (_("TikTok does not let this account post right now. TikTok says: “%s” Try again later."),
+                                wbps_tiktok_error_get_message (error) != NULL ? wbps_tiktok_error_get_message (error) : code);
     }
   gtk_label_set_text (self->form_error_label, text);
   gtk_stack_set_visible_child_name (self->form_stack, "error");
