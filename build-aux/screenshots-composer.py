@@ -152,7 +152,7 @@ def locale_env(lang, tmp):
 def shoot(builddir, scheme, outdir, videos, lang=None):
     use_build(builddir)
     import pyatspi
-    from composer_world import App, Emulator
+    from composer_world import App, Emulator, tick
     from gui_world import screenshot_desktop
     from wbps_atspi import start_accessibility_bus, wait_for
 
@@ -229,7 +229,7 @@ def shoot(builddir, scheme, outdir, videos, lang=None):
                   ("label", plain(T("By posting, you agree to TikTok’s <a href=\"%s\">Music Usage Confirmation</a>."))),
                   ("push button", T("Post")))
 
-        app.act("check box", T("Branded content"))
+        tick(app, T("Branded content"))
         only_me = app.find("push button", T("Only me"))
         wait_for("“Only me” greyed out", lambda: not sensitive(only_me))
         shot.scroll(5, 40)
@@ -243,8 +243,8 @@ def shoot(builddir, scheme, outdir, videos, lang=None):
                   ("push button", T("Post")))
         shot.park_pointer()
 
-        app.act("check box", T("Branded content"))
-        app.act("check box", T("Your brand"))
+        tick(app, T("Branded content"))
+        tick(app, T("Your brand"))
         app.act("push button", T("Post"))
         uploads = app.find("list", T("Uploads"))
         bar = app.find("progress bar", T("Upload progress"), within=uploads)
