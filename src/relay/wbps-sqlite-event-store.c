@@ -17,6 +17,9 @@ struct _WbpsSqliteEventStore
 
   GMutex        lock;
   sqlite3      *db;
+  sqlite3_stmt *begin;     /* prepared once: compiling BEGIN and COMMIT on every group commit cost more than the inserts */
+  sqlite3_stmt *commit;
+  sqlite3_stmt *rollback;
   sqlite3_stmt *insert;
   sqlite3_stmt *list;
 };
@@ -64,6 +67,9 @@ wbps_sqlite_event_store_finalize (GObject *object)
 {
   WbpsSqliteEventStore *self = (WbpsSqliteEventStore *) object;
 
+  sqlite3_finalize (self->begin);
+  sqlite3_finalize (self->commit);
+  sqlite3_finalize (self->rollback);
   sqlite3_finalize (self->insert);
   sqlite3_finalize (self->list);
   sqlite3_close (self->db);
@@ -110,6 +116,9 @@ open_database (WbpsSqliteEventStore  *self,
   sqlite3_busy_timeout (self->db, 5000);
   return exec_sql (self->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;", error) &&
          exec_sql (self->db, schema_sql, error) &&
+         sqlite3_prepare_v2 (self->db, "BEGIN IMMEDIATE", -1, &self->begin, NULL) == SQLITE_OK &&
+         sqlite3_prepare_v2 (self->db, "COMMIT", -1, &self->commit, NULL) == SQLITE_OK &&
+         sqlite3_prepare_v2 (self->db, "ROLLBACK", -1, &self->rollback, NULL) == SQLITE_OK &&
          sqlite3_prepare_v2 (self->db,
                              "INSERT INTO events (body_sha256, open_id, event, create_time, received_at, body) "
                              "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (body_sha256) DO NOTHING",
@@ -160,24 +169,35 @@ insert_one (WbpsSqliteEventStore *self,
   return TRUE;
 }
 
+/* Runs a prepared statement that returns no rows. */
+static gboolean
+step_once (sqlite3_stmt *stmt)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  return rc == SQLITE_DONE;
+}
+
 static gboolean
 append_locked (WbpsSqliteEventStore  *self,
                GPtrArray             *events,
                GError               **error)
 {
-  if (!exec_sql (self->db, "BEGIN IMMEDIATE", error))
-    return FALSE;
+  if (!step_once (self->begin))
+    return sqlite_failed (self->db, "Event database", error);
   for (guint i = 0; i < events->len; i++)
     if (!insert_one (self, g_ptr_array_index (events, i)))
       {
         sqlite_failed (self->db, "Storing an event", error);
         sqlite3_reset (self->insert);
-        exec_sql (self->db, "ROLLBACK", NULL);
+        step_once (self->rollback);
         return FALSE;
       }
-  if (exec_sql (self->db, "COMMIT", error))
+  if (step_once (self->commit))
     return TRUE;
-  exec_sql (self->db, "ROLLBACK", NULL);
+  sqlite_failed (self->db, "Event database", error);
+  step_once (self->rollback);
   return FALSE;
 }
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Core's webhook signature check and event envelope, against vectors computed elsewhere (openssl dgst -hmac). */
 #include "wbps-relay-status.h"
+#include "wbps-webhook-envelope.h"
 #include "wbps-webhook-event.h"
 #include "wbps-webhook-signature.h"
 
@@ -112,36 +113,110 @@ test_event (void)
   g_assert_cmpstr (name, ==, "post.publish.publicly_available");
 }
 
+/* Not TikTok's envelope, for json-glib's parse and the relay's scan alike. */
+static const char *not_envelopes[] = {
+  "not json", "[]", "{}", "\"text\"",
+  "{\"event\":\"e\",\"create_time\":1,\"content\":\"{}\"}",
+  "{\"client_key\":\"k\",\"create_time\":1,\"content\":\"{}\"}",
+  "{\"client_key\":\"k\",\"event\":\"\",\"create_time\":1,\"content\":\"{}\"}",
+  "{\"client_key\":\"k\",\"event\":\"e\",\"content\":\"{}\"}",
+  "{\"client_key\":\"k\",\"event\":\"e\",\"create_time\":\"1\",\"content\":\"{}\"}",
+  "{\"client_key\":\"k\",\"event\":\"e\",\"create_time\":1.5,\"content\":\"{}\"}",
+  "{\"client_key\":\"k\",\"event\":\"e\",\"create_time\":1}",
+  "{\"client_key\":\"k\",\"event\":\"e\",\"create_time\":1,\"content\":{}}",
+  "{\"client_key\":\"k\",\"event\":\"e\",\"create_time\":1,\"content\":\"[1]\"}",
+  "{\"client_key\":\"k\",\"event\":\"e\",\"create_time\":1,\"content\":\"{}\",\"user_openid\":5}",
+};
+
 static void
 test_not_envelopes (void)
 {
-  const char *bad[] = {
-    "not json", "[]", "{}", "\"text\"",
-    "{\"event\":\"e\",\"create_time\":1,\"content\":\"{}\"}",
-    "{\"client_key\":\"k\",\"create_time\":1,\"content\":\"{}\"}",
-    "{\"client_key\":\"k\",\"event\":\"\",\"create_time\":1,\"content\":\"{}\"}",
-    "{\"client_key\":\"k\",\"event\":\"e\",\"content\":\"{}\"}",
-    "{\"client_key\":\"k\",\"event\":\"e\",\"create_time\":\"1\",\"content\":\"{}\"}",
-    "{\"client_key\":\"k\",\"event\":\"e\",\"create_time\":1.5,\"content\":\"{}\"}",
-    "{\"client_key\":\"k\",\"event\":\"e\",\"create_time\":1}",
-    "{\"client_key\":\"k\",\"event\":\"e\",\"create_time\":1,\"content\":{}}",
-    "{\"client_key\":\"k\",\"event\":\"e\",\"create_time\":1,\"content\":\"[1]\"}",
-    "{\"client_key\":\"k\",\"event\":\"e\",\"create_time\":1,\"content\":\"{}\",\"user_openid\":5}",
-  };
   g_autoptr(WbpsWebhookEvent) no_user = wbps_webhook_event_new_from_data (
     "{\"client_key\":\"k\",\"event\":\"portability.download.ready\",\"create_time\":1,\"content\":\"{\\\"request_id\\\":5}\"}",
     -1, NULL);
 
-  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (not_envelopes); i++)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(WbpsWebhookEvent) event = wbps_webhook_event_new_from_data (bad[i], -1, &error);
+      g_autoptr(WbpsWebhookEvent) event = wbps_webhook_event_new_from_data (not_envelopes[i], -1, &error);
 
       g_assert_null (event);
       g_assert_error (error, WBPS_WEBHOOK_EVENT_ERROR, WBPS_WEBHOOK_EVENT_ERROR_INVALID);
     }
   g_assert_nonnull (no_user);
   g_assert_null (wbps_webhook_event_get_user_openid (no_user));
+}
+
+/* The relay's scan reads what json-glib's parse reads, escapes decoded, the last of duplicate members kept. */
+static void
+test_envelope_scan (void)
+{
+  const char *good[] = {
+    BODY,
+    " \r\n{ \"content\" : \" { } \" , \"client_key\":\"k\",\"create_time\":0,\"event\":\"a\\u00e9\\ud83d\\ude00\\n\",\"x\":[1,-2.5e+3,true,null,{\"y\":[]}]}\t",
+    "{\"client_key\":\"k\",\"event\":5,\"ev\\u0065nt\":\"last\",\"create_time\":9223372036854775807,\"user_openid\":\"\\\"u\\\\\",\"content\":\"{\\\"a\\\":\\\"\\\\u00e9\\\"}\"}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_auto(WbpsWebhookEnvelope) envelope = { NULL, NULL, 0 };
+      g_autoptr(WbpsWebhookEvent) event = wbps_webhook_event_new_from_data (good[i], -1, &error);
+
+      g_assert_no_error (error);
+      g_assert_true (wbps_webhook_envelope_check (good[i], strlen (good[i]), &envelope, &error));
+      g_assert_no_error (error);
+      g_assert_cmpstr (envelope.name, ==, wbps_webhook_event_get_name (event));
+      g_assert_cmpstr (envelope.user_openid, ==, wbps_webhook_event_get_user_openid (event));
+      g_assert_cmpint (envelope.create_time, ==, wbps_webhook_event_get_create_time (event));
+    }
+}
+
+/* Every body json-glib refuses, the scan refuses; and where json-glib is lenient, the scan is strict. */
+static void
+test_envelope_scan_refuses (void)
+{
+  const char *lenient[] = {
+    "{'client_key':'k','event':'e','create_time':1,'content':'{}'}",
+    "{\"client_key\":\"k\",\"event\":\"e\",\"create_time\":01,\"content\":\"{}\"}",
+    "{\"client_key\":\"k\",\"event\":\"e\",\"create_time\":0x1,\"content\":\"{}\"}",
+    "{\"client_key\":\"k\",\"event\":\"e\\x41\",\"create_time\":1,\"content\":\"{}\"}",
+    "{\"client_key\":\"k\",\"event\":\"e\tf\",\"create_time\":1,\"content\":\"{}\"}",
+    "{\"client_key\":\"k\",\"event\":\"e\\ud800x\",\"create_time\":1,\"content\":\"{}\"}",
+    "{\"client_key\":\"k\",\"event\":\"e\\u0000\",\"create_time\":1,\"content\":\"{}\"}",
+    "{\"client_key\":\"k\",\"event\":\"e\",\"create_time\":-0,\"content\":\"{}\"}",
+    "{\"client_key\":\"k\",\"event\":\"e\",\"create_time\":9223372036854775808,\"content\":\"{}\"}",
+    "{\"client_key\":\"k\",\"event\":\"e\",\"create_time\":1,\"content\":\"{\\\"a\\\":.5}\"}",
+    "{\"client_key\":\"k\",\"event\":\"e\",\"create_time\":1,\"content\":\"{}\",}",
+    "{\"client_key\":\"k\",\"event\":\"e\",\"create_time\":1,\"content\":\"{}\"} x",
+    "{\"client_key\":\"k\",\"event\":\"e\",\"create_time\":1,\"content\":\"{}\"",
+    "\xef\xbb\xbf{\"client_key\":\"k\",\"event\":\"e\",\"create_time\":1,\"content\":\"{}\"}",
+    "{\"client_key\":\"k\",\"event\":\"\xc3\",\"create_time\":1,\"content\":\"{}\"}",
+    "",
+  };
+  g_autoptr(GString) deep = g_string_new ("{\"client_key\":\"k\",\"event\":\"e\",\"create_time\":1,\"content\":\"{}\",\"x\":");
+  g_autoptr(GPtrArray) refused = g_ptr_array_new ();
+
+  for (guint i = 0; i < 32; i++)
+    g_string_append_c (deep, '[');
+  for (guint i = 0; i < 32; i++)
+    g_string_append_c (deep, ']');
+  g_string_append_c (deep, '}');
+  for (guint i = 0; i < G_N_ELEMENTS (not_envelopes); i++)
+    g_ptr_array_add (refused, (gpointer) not_envelopes[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (lenient); i++)
+    g_ptr_array_add (refused, (gpointer) lenient[i]);
+  g_ptr_array_add (refused, deep->str);
+  for (guint i = 0; i < refused->len; i++)
+    {
+      const char *body = g_ptr_array_index (refused, i);
+      g_autoptr(GError) error = NULL;
+      g_auto(WbpsWebhookEnvelope) envelope = { NULL, NULL, 0 };
+
+      g_assert_false (wbps_webhook_envelope_check (body, strlen (body), &envelope, &error));
+      g_assert_error (error, WBPS_WEBHOOK_EVENT_ERROR, WBPS_WEBHOOK_EVENT_ERROR_INVALID);
+      g_assert_null (envelope.name);
+    }
 }
 
 static WbpsPublishStatus *
@@ -192,5 +267,7 @@ main (int    argc,
   g_test_add_func ("/webhook/event/parse", test_event);
   g_test_add_func ("/webhook/event/not-envelopes", test_not_envelopes);
   g_test_add_func ("/webhook/event/status", test_event_status);
+  g_test_add_func ("/webhook/envelope/scan", test_envelope_scan);
+  g_test_add_func ("/webhook/envelope/refuses", test_envelope_scan_refuses);
   return g_test_run ();
 }
