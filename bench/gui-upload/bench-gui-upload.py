@@ -82,6 +82,13 @@ def frame_stats(times_us, start, end):
     return fps, max(intervals) / 1000.0
 
 
+def long_frames(times_us, start, end, limit_ms=20.0):
+    """(seconds after start, interval ms) of each frame interval longer than limit_ms."""
+    frames = [t for t in times_us if start * 1e6 <= t <= end * 1e6]
+    return [((b - start * 1e6) / 1e6, (b - a) / 1000.0)
+            for a, b in zip(frames, frames[1:]) if (b - a) / 1000.0 > limit_ms]
+
+
 def main():
     if not os.environ.get("DISPLAY"):
         print("no X display: run under xvfb-run", file=sys.stderr)
@@ -134,6 +141,9 @@ def main():
         growth = (rss_end - rss_start) / 1024.0
         print("reference (idle window, %d s): %.1f fps, worst frame interval %.1f ms" % (IDLE_SECONDS, idle_fps, idle_worst))
         print("during the 1 GiB upload (%.1f s): %.1f fps, worst frame interval %.1f ms" % (up_end - up_start, up_fps, up_worst))
+        late = long_frames(times, up_start, up_end)
+        print("  %d frame intervals over 20 ms; the longest: %s" % (len(late), ", ".join(
+            "%.0f ms at +%.2f s" % (interval, offset) for offset, interval in sorted(late, key=lambda x: -x[1])[:5])))
         print("RSS: %.1f MiB at the start of the upload, %.1f MiB at its end (growth %.1f MiB, peak %.1f MiB)"
               % (rss_start / 1024.0, rss_end / 1024.0, growth, peak / 1024.0))
         ok = up_fps >= 55 and growth <= 16
