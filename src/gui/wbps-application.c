@@ -5,6 +5,7 @@
 #include <glib-unix.h>
 
 #include "wbps-application.h"
+#include "wbps-gui-util.h"
 #include "wbps-config.h"
 #include "wbps-media-preflight.h"
 #include "wbps-preferences-window.h"
@@ -461,6 +462,8 @@ wbps_application_startup (GApplication *app)
 
   G_APPLICATION_CLASS (wbps_application_parent_class)->startup (app);
 
+  if (gdk_display_get_default () != NULL)
+    wbps_prefer_cairo_on_software_gl (gdk_display_get_default ());
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);

@@ -12,4 +12,11 @@ G_BEGIN_DECLS
 void  wbps_stack_show_only  (GtkStack   *stack,
                              const char *name);
 
+/*
+ * On GTK older than 4.14, chooses the cairo renderer when GL would be drawn in
+ * software (Mesa's llvmpipe or softpipe), as GTK itself does from 4.14 on; a
+ * GSK_RENDERER the user set wins. Call before the first window is realized.
+ */
+void  wbps_prefer_cairo_on_software_gl  (GdkDisplay *display);
+
 G_END_DECLS
