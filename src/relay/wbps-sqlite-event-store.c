@@ -20,6 +20,7 @@ struct _WbpsSqliteEventStore
   sqlite3_stmt *begin;     /* prepared once: compiling BEGIN and COMMIT on every group commit cost more than the inserts */
   sqlite3_stmt *commit;
   sqlite3_stmt *rollback;
+  sqlite3_stmt *exists;
   sqlite3_stmt *insert;
   sqlite3_stmt *list;
 };
@@ -70,6 +71,7 @@ wbps_sqlite_event_store_finalize (GObject *object)
   sqlite3_finalize (self->begin);
   sqlite3_finalize (self->commit);
   sqlite3_finalize (self->rollback);
+  sqlite3_finalize (self->exists);
   sqlite3_finalize (self->insert);
   sqlite3_finalize (self->list);
   sqlite3_close (self->db);
@@ -119,6 +121,7 @@ open_database (WbpsSqliteEventStore  *self,
          sqlite3_prepare_v2 (self->db, "BEGIN IMMEDIATE", -1, &self->begin, NULL) == SQLITE_OK &&
          sqlite3_prepare_v2 (self->db, "COMMIT", -1, &self->commit, NULL) == SQLITE_OK &&
          sqlite3_prepare_v2 (self->db, "ROLLBACK", -1, &self->rollback, NULL) == SQLITE_OK &&
+         sqlite3_prepare_v2 (self->db, "SELECT 1 FROM events WHERE body_sha256 = ?", -1, &self->exists, NULL) == SQLITE_OK &&
          sqlite3_prepare_v2 (self->db,
                              "INSERT INTO events (body_sha256, open_id, event, create_time, received_at, body) "
                              "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (body_sha256) DO NOTHING",
@@ -146,13 +149,39 @@ wbps_sqlite_event_store_new (const char  *path,
   return g_steal_pointer (&self);
 }
 
+/* Whether an event with @digest is stored: -1 on error. */
+static int
+is_stored (WbpsSqliteEventStore *self,
+           WbpsStoredEvent      *event)
+{
+  int rc;
+
+  sqlite3_bind_blob (self->exists, 1, event->digest, sizeof event->digest, SQLITE_STATIC);
+  rc = sqlite3_step (self->exists);
+  sqlite3_reset (self->exists);
+  sqlite3_clear_bindings (self->exists);
+  return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * A duplicate is looked up before anything is inserted: an INSERT that its
+ * conflict clause turns into nothing still advances AUTOINCREMENT's counter,
+ * which wrote a page to the WAL on every commit of duplicates alone.
+ */
 static gboolean
 insert_one (WbpsSqliteEventStore *self,
             WbpsStoredEvent      *event)
 {
   sqlite3_stmt *stmt = self->insert;
+  int stored = is_stored (self, event);
   int rc;
 
+  if (stored < 0)
+    return FALSE;
+  event->duplicate = stored;
+  event->id = 0;
+  if (event->duplicate)
+    return TRUE;
   sqlite3_reset (stmt);
   sqlite3_bind_blob (stmt, 1, event->digest, sizeof event->digest, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, event->open_id, -1, SQLITE_STATIC);
@@ -164,6 +193,7 @@ insert_one (WbpsSqliteEventStore *self,
   sqlite3_clear_bindings (stmt);
   if (rc != SQLITE_DONE)
     return FALSE;
+  /* The conflict clause stays the last word on uniqueness. */
   event->duplicate = sqlite3_changes (self->db) == 0;
   event->id = event->duplicate ? 0 : sqlite3_last_insert_rowid (self->db);
   return TRUE;

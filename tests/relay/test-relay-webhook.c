@@ -151,21 +151,41 @@ test_signature_forms (Fixture       *fixture,
   g_assert_cmpint (test_count_events (relay->database), ==, 2);
 }
 
-/* At-least-once delivery: the same body twice is stored once, both answered 200. */
+/* The highest event id (the stream's cursor) in @database. */
+static gint64
+last_event_id (const char *database)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 id;
+
+  g_assert_cmpint (sqlite3_open_v2 (database, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT max(id) FROM events", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return id;
+}
+
+/* At-least-once delivery: the same body twice is stored once, both answered 200; the duplicate takes no id. */
 static void
 test_duplicate (Fixture       *fixture,
                 gconstpointer  data)
 {
   g_autoptr(RelayProcess) relay = relay_start (fixture->dir, NULL, SECRET, 0, NULL);
   g_autofree char *body = test_envelope ("post.publish.complete", "creator-a", complete_content);
+  g_autofree char *next = test_envelope ("post.publish.publicly_available", "creator-a", complete_content);
 
   g_assert_cmpuint (test_deliver (fixture->session, relay->url, SECRET, body), ==, 200);
   /* A retry signs again at a later second: same body, new header. */
   g_assert_cmpuint (post_signed_at (fixture, relay->url, SECRET, now () - 5, body), ==, 200);
   g_assert_cmpint (test_metric (fixture->session, relay->url, "wbps_relay_webhooks_accepted_total"), ==, 1);
   g_assert_cmpint (test_metric (fixture->session, relay->url, "wbps_relay_webhooks_duplicates_total"), ==, 1);
+  g_assert_cmpuint (test_deliver (fixture->session, relay->url, SECRET, next), ==, 200);
   relay_stop (relay);
-  g_assert_cmpint (test_count_events (relay->database), ==, 1);
+  g_assert_cmpint (test_count_events (relay->database), ==, 2);
+  g_assert_cmpint (last_event_id (relay->database), ==, 2);
 }
 
 /* During a rotation both secrets verify; a third never does. From the file as well. */
