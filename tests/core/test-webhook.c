@@ -26,8 +26,13 @@ test_vector (void)
   g_autofree char *signature = wbps_webhook_signature_compute ("s3cr3t", T, (const guint8 *) BODY, strlen (BODY));
   const char *secrets[] = { "s3cr3t", NULL };
   g_autoptr(GError) error = NULL;
+  g_autofree char *at_zero = wbps_webhook_signature_compute ("s3cr3t", 0, (const guint8 *) BODY, strlen (BODY));
+  g_autofree char *at_min = wbps_webhook_signature_compute ("s3cr3t", G_MININT64, (const guint8 *) BODY, strlen (BODY));
 
   g_assert_cmpstr (signature, ==, EXPECTED);
+  /* The edges of the "SECONDS." prefix (python3's hmac over "0." and "-9223372036854775808." + BODY). */
+  g_assert_cmpstr (at_zero, ==, "4b8596f4c3c2318f4c1b310b11c623847340881673eebda3da6f22287501ecef");
+  g_assert_cmpstr (at_min, ==, "88129de8ad9c0f1024dc0073a23751338408f6743fed78d6d7e57601a4c613f0");
   g_assert_true (verify ("t=1633174587,s=" EXPECTED, secrets, T, &error));
   g_assert_no_error (error);
   g_assert_true (verify ("s=" EXPECTED ",t=1633174587", secrets, T, NULL));
