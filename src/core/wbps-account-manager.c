@@ -533,11 +533,13 @@ static void  take_refresh_lock_thread (GTask           *task,
                                        gpointer         task_data,
                                        GCancellable    *cancellable);
 
-/* add: refresh lock -> what the keyring holds -> store ours -> revoke the grant it replaced */
+/*
+ * add: refresh lock -> store ours. The grant it replaces is not revoked: TikTok's
+ * revoke removes the app's authorization for the user, which would end ours too.
+ */
 
 typedef struct {
   WbpsToken *token;
-  WbpsToken *replaced;   /* another grant of the same account the keyring held, or NULL */
   int        lock_fd;
 } Add;
 
@@ -547,22 +549,7 @@ add_free (Add *add)
   if (add->lock_fd >= 0)
     close (add->lock_fd);
   wbps_token_free (add->token);
-  g_clear_pointer (&add->replaced, wbps_token_free);
   g_free (add);
-}
-
-static void
-add_revoked_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-
-  /* Best effort: the sign-in itself worked; the old grant expires on its own. */
-  if (!wbps_oauth_client_revoke_finish (WBPS_OAUTH_CLIENT (source), result, &error))
-    g_debug ("Could not revoke the sign-in this one replaced: %s", error->message);
-  g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -595,27 +582,7 @@ add_stored_cb (GObject      *source,
 
   remember_current (self, token->open_id);
   sync_models (self);
-  if (add->replaced == NULL || add->replaced->access_token == NULL)
-    return g_task_return_boolean (task, TRUE);
-  /* Two sign-ins of one account (parallel logins, or signing in again): the one no keyring holds is revoked. */
-  g_debug ("Revoking the sign-in of %s that this one replaced", token->open_id);
-  wbps_oauth_client_revoke_async (self->oauth, add->replaced->access_token, self->cancellable,
-                                  add_revoked_cb, g_steal_pointer (&task));
-}
-
-static void
-add_reread_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  GTask *task = user_data;
-  WbpsAccountManager *self = g_task_get_source_object (task);
-  Add *add = g_task_get_task_data (task);
-  g_autoptr(WbpsToken) stored = wbps_token_store_lookup_finish (WBPS_TOKEN_STORE (source), result, NULL);
-
-  if (stored != NULL && g_strcmp0 (stored->refresh_token, add->token->refresh_token) != 0)
-    add->replaced = g_steal_pointer (&stored);
-  wbps_token_store_store_async (self->store, add->token, g_task_get_cancellable (task), add_stored_cb, task);
+  g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -634,8 +601,7 @@ add_locked_cb (GObject      *source,
       g_warning ("Could not take the sign-in lock: %s", error->message);
       add->lock_fd = -1;
     }
-  wbps_token_store_lookup_async (self->store, add->token->client_key, add->token->open_id,
-                                 g_task_get_cancellable (task), add_reread_cb, task);
+  wbps_token_store_store_async (self->store, add->token, g_task_get_cancellable (task), add_stored_cb, task);
 }
 
 void

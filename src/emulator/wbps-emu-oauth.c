@@ -841,7 +841,10 @@ record_removed (OAuth      *oauth,
     wbps_emu_state_add_event (oauth->state, client_key, "authorization.removed", open_id, "{\"reason\":5}");
 }
 
-/* Rule 18: revoking kills the whole grant (its access and refresh tokens). */
+/*
+ * Rule 18: revoking removes the app from the user's "Manage app permissions"
+ * (TikTok's docs), so every grant of that user to this app dies, not just this token's.
+ */
 static void
 revoke_token (OAuth         *oauth,
               WbpsEmuClient *client,
@@ -850,20 +853,20 @@ revoke_token (OAuth         *oauth,
   WbpsEmuState *state = oauth->state;
   WbpsEmuAccessToken *access = wbps_emu_state_lookup_token (state, value);
   WbpsEmuRefreshToken *refresh = wbps_emu_state_lookup_refresh_token (state, value);
-  const char *grant;
+  const char *open_id = NULL;
+  g_autoptr(GPtrArray) clients = NULL;
 
   if (access != NULL && g_str_equal (access->client_key, client->key) && !access->revoked)
     {
       access->revoked = TRUE;
-      if ((grant = wbps_emu_state_get_grant (state, access->token)) != NULL)
-        wbps_emu_state_revoke_grant (state, grant);
-      record_removed (oauth, client->key, access->open_id);
+      open_id = access->open_id;
     }
   else if (refresh != NULL && g_str_equal (refresh->client_key, client->key) && !refresh->revoked)
-    {
-      wbps_emu_state_revoke_grant (state, refresh->grant_id);
-      record_removed (oauth, client->key, refresh->open_id);
-    }
+    open_id = refresh->open_id;
+  if (open_id == NULL)
+    return;
+  clients = wbps_emu_state_revoke_user (state, client->key, open_id);
+  record_removed (oauth, client->key, open_id);
 }
 
 static void

@@ -243,12 +243,12 @@ check_accounts_json (const char *out,
 
 /*
  * Two `wbps login` of one account at once: both sign in at TikTok, the keyring
- * keeps one, and the grant it does not keep is revoked (the emulator records
- * exactly one revoke) while the kept one still works. Before, the losing grant
- * stayed valid at TikTok with no copy anywhere (0 revokes).
+ * keeps one and nothing is revoked. TikTok's revoke removes the app's access for
+ * the user, not one token: revoking the losing grant (as wbps once did) would
+ * sign the kept one out too, which the emulator does, so whoami would fail.
  */
 static void
-test_parallel_logins_revoke_loser (void)
+test_parallel_logins_keep_grant (void)
 {
   g_autoptr(WbpsTestEmulator) emu = cli_test_emulator_start (auto_world);
   g_auto(GStrv) env = cli_test_env (emu, CLIENT_KEY, CLIENT_SECRET, NULL);
@@ -261,7 +261,6 @@ test_parallel_logins_revoke_loser (void)
   g_autoptr(WbpsTestRun) accounts = NULL;
   g_autoptr(JsonNode) listed = NULL;
 
-  g_assert_cmpuint (count_revokes (emu, "alice"), ==, 0);
   g_assert_cmpuint (cli_test_browse (first->first_line, NULL), ==, 200);
   g_assert_cmpuint (cli_test_browse (second->first_line, NULL), ==, 200);
   first_run = cli_test_finish (first);
@@ -269,14 +268,37 @@ test_parallel_logins_revoke_loser (void)
   assert_signed_in_as (first_run, "Signed in as Alice Example (alice)");
   assert_signed_in_as (second_run, "Signed in as Alice Example (alice)");
 
-  g_assert_cmpuint (count_revokes (emu, "alice"), ==, 1);
+  g_assert_cmpuint (count_revokes (emu, "alice"), ==, 0);
   accounts = cli_test_run (NO_ARGS, ARGS ("accounts", "--json"), ENV (env));
   g_assert_cmpint (accounts->status, ==, 0);
   listed = json_from_string (accounts->out, NULL);
   g_assert_cmpuint (json_array_get_length (json_node_get_array (listed)), ==, 1);
   whoami = cli_test_run (NO_ARGS, ARGS ("whoami"), ENV (env));
   g_assert_cmpint (whoami->status, ==, 0);
-  g_assert_null (strstr (whoami->err, "sign in again"));
+  g_assert_cmpstr (whoami->out, ==, "Alice Example (alice)\n");
+}
+
+/* Signing in again with the account already signed in: no revoke, and the new grant works at TikTok. */
+static void
+test_repeat_sign_in_keeps_grant (void)
+{
+  g_autoptr(WbpsTestEmulator) emu = cli_test_emulator_start (auto_world);
+  g_auto(GStrv) env = cli_test_env (emu, CLIENT_KEY, CLIENT_SECRET, NULL);
+  g_autoptr(WbpsTestRun) first = cli_test_login (NO_ARGS, ENV (env));
+  g_autoptr(WbpsTestRun) again = cli_test_login (NO_ARGS, ENV (env));
+  g_autoptr(WbpsTestRun) whoami = cli_test_run (NO_ARGS, ARGS ("whoami"), ENV (env));
+  g_autoptr(WbpsTestRun) logout = NULL;
+
+  assert_signed_in_as (first, "Signed in as Alice Example (alice)");
+  assert_signed_in_as (again, "Signed in as Alice Example (alice)");
+  g_assert_cmpuint (count_revokes (emu, "alice"), ==, 0);
+  g_assert_cmpint (whoami->status, ==, 0);
+  g_assert_cmpstr (whoami->out, ==, "Alice Example (alice)\n");
+  g_assert_cmpstr (whoami->err, ==, "");
+  /* Signing out is the one revoke. */
+  logout = cli_test_run (NO_ARGS, ARGS ("logout"), ENV (env));
+  g_assert_cmpint (logout->status, ==, 0);
+  g_assert_cmpuint (count_revokes (emu, "alice"), ==, 1);
 }
 
 static void
@@ -718,7 +740,8 @@ main (int    argc,
 
   g_test_add_func ("/cli/lifecycle", test_lifecycle);
   g_test_add_func ("/cli/accounts-switch", test_accounts_switch);
-  g_test_add_func ("/cli/parallel-logins-revoke-loser", test_parallel_logins_revoke_loser);
+  g_test_add_func ("/cli/parallel-logins-keep-grant", test_parallel_logins_keep_grant);
+  g_test_add_func ("/cli/repeat-sign-in-keeps-grant", test_repeat_sign_in_keeps_grant);
   g_test_add_func ("/cli/login-opens-browser", test_login_opens_browser);
   g_test_add_func ("/cli/logout-offline", test_logout_offline);
   g_test_add_func ("/cli/user-denies", test_user_denies);

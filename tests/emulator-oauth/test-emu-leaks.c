@@ -28,23 +28,23 @@ valgrind_path (void)
 static void
 exercise (WbpsTestEmulator *emu)
 {
-  g_autoptr(EmuReply) tokens = emu_sign_in (emu, "user.info.basic");
   g_autofree char *revoke_url = wbps_test_emulator_url (emu, "/v2/oauth/revoke/");
   g_autofree char *token_url = wbps_test_emulator_url (emu, "/v2/oauth/token/");
   g_autofree char *creator_url = wbps_test_emulator_url (emu, "/v2/post/publish/creator_info/query/");
-  const char *access = emu_reply_string (tokens, "access_token");
 
+  /* A fresh grant each round: a revoke ends every grant of the user. */
   for (guint i = 0; i < ROUNDS; i++)
     {
+      g_autoptr(EmuReply) tokens = emu_sign_in (emu, "user.info.basic");
+      const char *access = emu_reply_string (tokens, "access_token");
       g_autoptr(EmuReply) invalid = emu_user_info (emu, "act.unknown", "open_id");
       g_autoptr(EmuReply) scope = emu_post_json (creator_url, access, NULL);
       g_autoptr(EmuReply) method = emu_get (creator_url, access);
       g_autoptr(EmuReply) grant = emu_post_form (token_url, "client_key", DEMO_KEY, "client_secret", DEMO_SECRET,
                                                  "grant_type", "refresh_token", "refresh_token", "rft.unknown",
                                                  NULL);
-      g_autoptr(EmuReply) tokens_again = emu_sign_in (emu, "user.info.basic");
       g_autoptr(EmuReply) revoked = emu_post_form (revoke_url, "client_key", DEMO_KEY, "client_secret", DEMO_SECRET,
-                                                   "token", emu_reply_string (tokens_again, "access_token"), NULL);
+                                                   "token", access, NULL);
 
       emu_assert_v2_error (invalid, 401, "access_token_invalid");
       emu_assert_v2_error (scope, 401, "scope_not_authorized");

@@ -292,22 +292,35 @@ test_rule_18_revoke (void)
 {
   g_autoptr(WbpsTestEmulator) emu = wbps_test_emulator_start ("[emulator]\nauto-approve=true\n");
   g_autoptr(EmuReply) signed_in = emu_sign_in (emu, "user.info.basic");
+  g_autoptr(EmuReply) again = emu_sign_in (emu, "user.info.basic");
   const char *access = emu_reply_string (signed_in, "access_token");
   const char *refresh = emu_reply_string (signed_in, "refresh_token");
   g_autoptr(EmuReply) no_secret = post_revoke (emu, NULL, access);
   g_autoptr(EmuReply) before = emu_user_info (emu, access, "open_id");
   gboolean event_before = has_removed_event (emu);
+  g_autofree char *switch_url = wbps_test_emulator_url (emu, "/emulator/sign-in?user=demo-private");
+  g_autoptr(EmuReply) switched = emu_post_form (switch_url, NULL);
+  g_autoptr(EmuReply) other_user = emu_sign_in (emu, "user.info.basic");
   g_autoptr(EmuReply) revoked = post_revoke (emu, DEMO_SECRET, access);
   g_autoptr(EmuReply) after = emu_user_info (emu, access, "open_id");
   g_autoptr(EmuReply) refresh_after = post_token (emu, DEMO_KEY, DEMO_SECRET, "refresh_token", refresh);
+  g_autoptr(EmuReply) again_after = emu_user_info (emu, emu_reply_string (again, "access_token"), "open_id");
+  g_autoptr(EmuReply) again_refresh = post_token (emu, DEMO_KEY, DEMO_SECRET, "refresh_token",
+                                                  emu_reply_string (again, "refresh_token"));
+  g_autoptr(EmuReply) other_after = emu_user_info (emu, emu_reply_string (other_user, "access_token"), "open_id");
 
   emu_assert_oauth_error (no_secret, "invalid_request", "Client secret is missed in request.");
   g_assert_cmpuint (before->status, ==, 200);
   g_assert_false (event_before);
+  g_assert_cmpuint (switched->status, ==, 200);
   g_assert_cmpuint (revoked->status, ==, 200);
   g_assert_cmpstr (revoked->body, ==, "{}");
   emu_assert_v2_error (after, 401, "access_token_invalid");
   emu_assert_oauth_error (refresh_after, "invalid_grant", NULL);
+  /* The app's access for the user is gone: the user's other grant with it; another user's stays. */
+  emu_assert_v2_error (again_after, 401, "access_token_invalid");
+  emu_assert_oauth_error (again_refresh, "invalid_grant", NULL);
+  g_assert_cmpuint (other_after->status, ==, 200);
   g_assert_true (has_removed_event (emu));
 }
 
