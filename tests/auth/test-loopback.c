@@ -464,7 +464,7 @@ test_cancel (Fixture       *f,
 static gpointer
 cancel_thread (gpointer data)
 {
-  g_usleep (50000);
+  g_usleep (50000);  /* a moment into the wait already started: the cancel crosses threads while it runs */
   g_cancellable_cancel (data);
   return NULL;
 }

@@ -89,7 +89,7 @@ test_rule_11_invalid_grant (void)
                                                    verifier);
   g_autoptr(EmuReply) expired = NULL;
 
-  g_usleep (1300 * 1000);
+  g_usleep (1300 * 1000);  /* the code's lifetime passing: the thing under test */
   expired = emu_exchange_code (fast, DEMO_KEY, DEMO_SECRET, late_code, DEMO_REDIRECT, verifier);
 
   emu_assert_oauth_error (unknown, "invalid_grant", NULL);
@@ -247,7 +247,7 @@ test_rule_16_refresh_expired (void)
   g_autoptr(EmuReply) expired = NULL;
 
   g_assert_cmpint (json_object_get_int_member (emu_reply_object (signed_in), "refresh_expires_in"), ==, 1);
-  g_usleep (1500 * 1000);
+  g_usleep (1500 * 1000);  /* the refresh token's lifetime passing: the thing under test */
   expired = post_token (emu, DEMO_KEY, DEMO_SECRET, "refresh_token", emu_reply_string (signed_in, "refresh_token"));
   emu_assert_oauth_error (expired, "invalid_grant", NULL);
 }

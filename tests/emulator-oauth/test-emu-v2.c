@@ -72,6 +72,7 @@ test_rule_21_rate_limit (void)
   other = emu_user_info (emu, emu_reply_string (other_tokens, "access_token"), "open_id");
   g_assert_cmpuint (other->status, ==, 200);
   /* Sliding: once the first requests leave the window, calls succeed again. */
+  /* The sleep is the thing under test: the emulated minute passing. */
   g_usleep (MAX (0, start + 20500 * 1000 - g_get_monotonic_time ()));
   later = emu_user_info (emu, token, "open_id");
   g_assert_cmpuint (later->status, ==, 200);
@@ -161,7 +162,7 @@ test_clock_compressed_expiry (void)
   /* expires_in is in the seconds a client will see pass. */
   g_assert_cmpint (json_object_get_int_member (emu_reply_object (tokens), "expires_in"), ==, 2);
   g_assert_cmpuint (fresh->status, ==, 200);
-  g_usleep (2500 * 1000);
+  g_usleep (2500 * 1000);  /* the emulated two hours passing: the thing under test */
   dead = emu_user_info (emu, token, "open_id");
   emu_assert_v2_error (dead, 401, "access_token_invalid");
 }

@@ -62,7 +62,7 @@ test_rule_38_unknown_and_expired (void)
   g_assert_cmpuint (emu_posting_put (wrong_token->str, "video/mp4", part, "bytes 0-999/2000", NULL, NULL), ==, 404);
   g_assert_cmpuint (emu_posting_put_chunk (url, video, 0, 999, NULL), ==, 206);
 
-  g_usleep (3300 * G_TIME_SPAN_MILLISECOND);
+  g_usleep (3300 * G_TIME_SPAN_MILLISECOND);  /* the URL's lifetime passing: the thing under test */
   g_assert_cmpuint (emu_posting_put_chunk (url, video, 1000, 1999, NULL), ==, 403);
   g_assert_cmpint (uploaded_bytes (fx, publish_id), ==, 1000);
 }

@@ -86,37 +86,53 @@ post_video (EmuPostingFixture *fx,
   return publish_id;
 }
 
-/* GET /emulator/events: the emulator's own account of event @serial's delivery. */
-static JsonObject *
-recorded_event (EmuPostingFixture *fx,
-                guint              serial)
+/* GET /emulator/events: the emulator's own account of every event's delivery. */
+static JsonArray *
+recorded_events (EmuPostingFixture *fx)
 {
   g_autofree char *url = wbps_test_emulator_url (fx->emu, "/emulator/events");
   g_autoptr(EmuReply) reply = emu_get (url, NULL);
-  JsonArray *events = json_object_get_array_member (emu_reply_v2_data (reply), "events");
 
   g_assert_cmpuint (reply->status, ==, 200);
-  g_assert_cmpuint (json_array_get_length (events), >=, serial);
-  return json_object_ref (json_array_get_object_element (events, serial - 1));
+  return json_array_ref (json_object_get_array_member (emu_reply_v2_data (reply), "events"));
 }
 
-/* The receiver has seen the request before the emulator sees the reply: wait for its books. */
+/*
+ * Waits until the emulator has settled event @serial (@acknowledged 200s, or
+ * dropped when @acknowledged is -1): after that it sends nothing more for it.
+ */
 static JsonObject *
-wait_acknowledged (EmuPostingFixture *fx,
-                   guint              serial,
-                   gint64             acknowledged)
+wait_settled (EmuPostingFixture *fx,
+              guint              serial,
+              gint64             acknowledged)
 {
   gint64 deadline = g_get_monotonic_time () + WAIT_MS * G_TIME_SPAN_MILLISECOND;
 
   for (;;)
     {
-      g_autoptr(JsonObject) recorded = recorded_event (fx, serial);
+      g_autoptr(JsonArray) events = recorded_events (fx);
+      JsonObject *recorded = json_array_get_length (events) >= serial
+                             ? json_array_get_object_element (events, serial - 1) : NULL;
 
-      if (json_object_get_int_member (recorded, "acknowledged") == acknowledged)
-        return g_steal_pointer (&recorded);
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      if (recorded != NULL &&
+          (acknowledged < 0 ? json_object_get_boolean_member (recorded, "dropped")
+                            : json_object_get_int_member (recorded, "acknowledged") == acknowledged))
+        return json_object_ref (recorded);
+      if (g_get_monotonic_time () > deadline)
+        g_error ("event #%u not settled (%" G_GINT64_FORMAT " acknowledgements, or dropped if -1) after %d ms",
+                 serial, acknowledged, WAIT_MS);
       g_usleep (20 * G_TIME_SPAN_MILLISECOND);
     }
+}
+
+/* Exactly @count events recorded: with each settled, nothing more is on its way to a receiver. */
+static void
+assert_recorded_count (EmuPostingFixture *fx,
+                       guint              count)
+{
+  g_autoptr(JsonArray) events = recorded_events (fx);
+
+  g_assert_cmpuint (json_array_get_length (events), ==, count);
 }
 
 static void
@@ -173,7 +189,8 @@ test_direct_private_post (void)
   assert_post_content (one, first, "DIRECT_PUBLISH");
   assert_post_content (two, second, "DIRECT_PUBLISH");
   emu_posting_wait_status (fx, second, "PUBLISH_COMPLETE", WAIT_MS, NULL);
-  g_usleep (300 * G_TIME_SPAN_MILLISECOND);
+  json_object_unref (wait_settled (fx, 2, 1));
+  assert_recorded_count (fx, 2);
   g_assert_cmpuint (webhook_receiver_count (receiver), ==, 2);
 }
 
@@ -209,7 +226,8 @@ test_failed_post (void)
   assert_post_content (failed, publish_id, "DIRECT_PUBLISH");
   g_assert_cmpstr (json_object_get_string_member (failed, "reason"), ==, "spam_risk_text");
   emu_posting_wait_status (fx, publish_id, "FAILED", WAIT_MS, NULL);
-  g_usleep (300 * G_TIME_SPAN_MILLISECOND);
+  json_object_unref (wait_settled (fx, 1, 1));
+  assert_recorded_count (fx, 1);
   g_assert_cmpuint (webhook_receiver_count (receiver), ==, 1);
 }
 
@@ -250,7 +268,8 @@ test_authorization_removed (void)
   /* Nothing left to remove: no second event. */
   after = emu_post_form (deauthorize_url, "user", "creator", "reason", "1", NULL);
   g_assert_cmpuint (after->status, ==, 200);
-  g_usleep (300 * G_TIME_SPAN_MILLISECOND);
+  assert_recorded_count (fx, 2);
+  json_object_unref (wait_settled (fx, 2, 1));
   g_assert_cmpuint (webhook_receiver_count (receiver), ==, 2);
 }
 
@@ -289,10 +308,10 @@ test_retries_after_500 (void)
   second_gap = webhook_receiver_get (receiver, 2)->received_us - webhook_receiver_get (receiver, 1)->received_us;
   g_assert_cmpint (first_gap, >=, 200 * G_TIME_SPAN_MILLISECOND);
   g_assert_cmpint (second_gap, >=, 400 * G_TIME_SPAN_MILLISECOND);
-  recorded = wait_acknowledged (fx, 1, 1);
+  recorded = wait_settled (fx, 1, 1);
   g_assert_cmpint (json_object_get_int_member (recorded, "attempts"), ==, 3);
   g_assert_cmpstr (json_object_get_string_member (recorded, "body"), ==, webhook_receiver_get (receiver, 0)->body);
-  g_usleep (300 * G_TIME_SPAN_MILLISECOND);
+  assert_recorded_count (fx, 1);
   g_assert_cmpuint (webhook_receiver_count (receiver), ==, 3);
 }
 
@@ -323,10 +342,9 @@ test_dropped_after_retry_window (void)
   g_autoptr(JsonObject) recorded = NULL;
 
   webhook_receiver_wait (receiver, 4, WAIT_MS);
-  g_usleep (1500 * G_TIME_SPAN_MILLISECOND);
+  recorded = wait_settled (fx, 1, -1);
   g_assert_cmpuint (webhook_receiver_count (receiver), ==, 4);
   assert_identical_bodies (receiver, 4);
-  recorded = recorded_event (fx, 1);
   g_assert_true (json_object_get_boolean_member (recorded, "dropped"));
   g_assert_cmpint (json_object_get_int_member (recorded, "attempts"), ==, 4);
   g_assert_cmpint (json_object_get_int_member (recorded, "acknowledged"), ==, 0);
@@ -344,9 +362,9 @@ test_deliberate_duplicates (void)
 
   assert_post_content (content, publish_id, "DIRECT_PUBLISH");
   assert_identical_bodies (receiver, 3);
-  g_usleep (300 * G_TIME_SPAN_MILLISECOND);
+  recorded = wait_settled (fx, 1, 3);
+  assert_recorded_count (fx, 1);
   g_assert_cmpuint (webhook_receiver_count (receiver), ==, 3);
-  recorded = wait_acknowledged (fx, 1, 3);
   g_assert_cmpint (json_object_get_int_member (recorded, "attempts"), ==, 3);
 }
 

@@ -17,9 +17,9 @@ post TikTok fails shows TikTok's reason. Prints TAP. Shares composer_world.py, w
 """
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
-import time
 import traceback
 
 import pyatspi
@@ -57,6 +57,30 @@ cap-state=spam_risk_too_many_posts
 """
 
 
+def nodes(within, depth=0):
+    """Every visible node under @within (a node going away while we look ends its branch)."""
+    try:
+        if depth > 40 or not within.getState().contains(pyatspi.STATE_VISIBLE):
+            return
+        yield within
+        for i in range(within.childCount):
+            yield from nodes(within.getChildAtIndex(i), depth + 1)
+    except Exception:
+        return
+
+
+def has_focus(within):
+    """Whether a widget of @within has the keyboard focus (typed keys go there)."""
+    return any(node.getState().contains(pyatspi.STATE_FOCUSED) for node in nodes(within))
+
+
+def x_window_named(title):
+    """Whether X maps a window of that exact title (asked of X, not of AT-SPI)."""
+    found = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "^%s$" % title],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=20)
+    return found.returncode == 0
+
+
 # ---- the steps ----------------------------------------------------------------
 
 @step("Choose Video… opens the file chooser; a path typed there opens the video")
@@ -65,12 +89,15 @@ def choose_video(app, videos):
     chooser = wait_for("the file chooser", lambda: app._toplevel("dialog", "Choose a Video") or
                        app._toplevel("filler", "Choose a Video"))
     app.find("push button", "_Open Open", within=chooser)
-    time.sleep(0.5)
+    assert x_window_named("Choose a Video"), "X maps no window for the file chooser"
+    wait_for("the keyboard focus in the file chooser", lambda: has_focus(chooser))
     app.type_text(videos["good"])
-    time.sleep(0.5)
+    # GTK 4.8 does not expose the entry's text; its keys arrive in order, Return after the path.
+    wait_for("the chooser's location entry",
+             lambda: any(node.name == "GtkFileChooserEntry" for node in nodes(chooser)))
     app.press(0xff0d)
-    # GTK 4.8 crashes when AT-SPI walks a dialog while it is being destroyed: let it go first.
-    time.sleep(2)
+    # GTK 4.8 crashes when AT-SPI walks a dialog while it is being destroyed: wait until X has no such window.
+    wait_for("the file chooser gone", lambda: not x_window_named("Choose a Video"))
     app.find("label", "good.mp4")
     app.label_containing("720 × 1280 · 30 fps · H.264")
     app.find("label", "This video meets TikTok’s requirements.")

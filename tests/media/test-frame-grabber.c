@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <gst/gst.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -412,6 +413,22 @@ stall_writer (gpointer data)
   return NULL;
 }
 
+/* Waits until the reader has taken every byte written to the FIFO (FIONREAD on its write end says 0). */
+static void
+wait_fifo_drained (int fd)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  int unread = -1;
+
+  while (ioctl (fd, FIONREAD, &unread) == 0 && unread > 0)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("the grabber left %d bytes of the FIFO unread for 20 s", unread);
+      g_usleep (10 * 1000);
+    }
+  g_assert_cmpint (unread, ==, 0);
+}
+
 static gboolean
 close_writer (gpointer data)
 {
@@ -455,8 +472,8 @@ test_cancel_while_stalled (void)
   g_mutex_unlock (&stall.lock);
   g_thread_join (writer);
 
-  /* the pipeline now waits for more bytes; let it settle into waiting */
-  g_usleep (300 * 1000);
+  /* the pipeline has read every byte there is and now waits for more */
+  wait_fifo_drained (stall.fd);
   g_assert_null (result.frame);
   cancelled_at = g_get_monotonic_time ();
   g_cancellable_cancel (cancellable);

@@ -58,6 +58,71 @@ count_acknowledged (JsonArray *events)
   return acknowledged;
 }
 
+/* Waits (TEST_WAIT_SECONDS at most) until the relay's database holds at least @count events. */
+static void
+wait_stored_events (const char *database,
+                        gint64      count)
+{
+  gint64 deadline = g_get_monotonic_time () + TEST_WAIT_SECONDS * G_USEC_PER_SEC;
+
+  while (test_count_events (database) < count)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("the relay stored fewer than %" G_GINT64_FORMAT " events in %d s", count, TEST_WAIT_SECONDS);
+      g_usleep (10 * 1000);
+    }
+}
+
+/* Delivery attempts the emulator has made so far, over every event. */
+static gint64
+count_attempts (JsonArray *events)
+{
+  gint64 attempts = 0;
+
+  for (guint i = 0; i < json_array_get_length (events); i++)
+    attempts += json_object_get_int_member (json_array_get_object_element (events, i), "attempts");
+  return attempts;
+}
+
+/* Every event acknowledged @times times (each copy of a deliberate duplicate counts). */
+static gboolean
+all_acknowledged (JsonArray *events,
+                  gint64     times)
+{
+  for (guint i = 0; i < json_array_get_length (events); i++)
+    if (json_object_get_int_member (json_array_get_object_element (events, i), "acknowledged") < times)
+      return FALSE;
+  return TRUE;
+}
+
+/* Waits (TEST_WAIT_SECONDS at most) until @done says the emulator's record is as wanted. */
+static JsonArray *
+wait_events (WbpsTestEmulator *emu,
+             gboolean        (*done) (JsonArray *events, gint64 value),
+             gint64            value,
+             const char       *what)
+{
+  gint64 deadline = g_get_monotonic_time () + TEST_WAIT_SECONDS * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      g_autoptr(JsonArray) events = emulator_events (emu);
+
+      if (done (events, value))
+        return g_steal_pointer (&events);
+      if (g_get_monotonic_time () > deadline)
+        g_error ("the emulator never got to: %s (%d s)", what, TEST_WAIT_SECONDS);
+      g_usleep (50 * 1000);
+    }
+}
+
+static gboolean
+attempted_more_than (JsonArray *events,
+                     gint64     attempts)
+{
+  return count_attempts (events) > attempts;
+}
+
 static void
 inject (SoupSession      *session,
         WbpsTestEmulator *emu,
@@ -94,8 +159,7 @@ test_kill_while_emulator_delivers (void)
   for (guint n = 0; n < EVENTS; n++)
     inject (session, emu, n);
   /* Kill it midway, whatever it is doing. */
-  while (test_count_events (relay->database) < 300)
-    g_usleep (10 * 1000);
+  wait_stored_events (relay->database, 300);
   relay_kill (relay);
   at_kill = emulator_events (emu);
   g_assert_cmpuint (json_array_get_length (at_kill), ==, EVENTS);
@@ -111,20 +175,12 @@ test_kill_while_emulator_delivers (void)
     }
   g_test_message ("killed with %u of %d acknowledged", acknowledged_at_kill, EVENTS);
 
-  g_usleep (200 * 1000);
+  /* A delivery fails against the dead relay before it comes back: the retries are under test. */
+  json_array_unref (wait_events (emu, attempted_more_than, count_attempts (at_kill), "an attempt after the kill"));
   restarted = relay_start (dir, NULL, SECRET, port, NULL);
-  for (guint i = 0; i < 1200; i++)
-    {
-      g_autoptr(JsonArray) now = emulator_events (emu);
-
-      if (count_acknowledged (now) == EVENTS)
-        break;
-      g_usleep (50 * 1000);
-    }
-  final = emulator_events (emu);
+  /* Both copies of every event (duplicates=1) acknowledged: nothing more is on its way. */
+  final = wait_events (emu, all_acknowledged, 2, "every event acknowledged twice");
   g_assert_cmpuint (count_acknowledged (final), ==, EVENTS);
-  /* Let the deliberate duplicates of the last events arrive too. */
-  g_usleep (300 * 1000);
   g_assert_cmpint (test_metric (session, restarted->url, "wbps_relay_webhooks_duplicates_total"), >, 0);
   relay_stop (restarted);
   g_assert_cmpint (test_count_events (restarted->database), ==, EVENTS);

@@ -632,7 +632,7 @@ test_expired_url (void)
 
   fixture_start (&fx, "clock-scale=1000\nupload-url-lifetime=2\ncode-lifetime=100000000\n"
                       "access-lifetime=100000000\n", FILE_SIZE, CHUNK);
-  g_usleep (100 * G_TIME_SPAN_MILLISECOND);          /* 100 emulated seconds */
+  g_usleep (100 * G_TIME_SPAN_MILLISECOND);  /* 100 emulated s: the URL's 2 s lifetime passing is under test */
   uploader = new_uploader (&fx);
   run_upload (&fx, uploader, 0);
   g_assert_error (fx.error, WBPS_UPLOAD_ERROR, WBPS_UPLOAD_ERROR_URL_EXPIRED);
