@@ -402,11 +402,44 @@ events_cb (SoupServer        *server,
     wbps_emu_reply_method_not_allowed (self->state, msg, "GET, POST");
 }
 
+/*
+ * POST /emulator/webhook-url, form url=URL: from now on, as --webhook-url. A
+ * test starts its receiver on port 0 after the emulator and names it here.
+ */
+static void
+webhook_url_cb (SoupServer        *server,
+                SoupServerMessage *msg,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           user_data)
+{
+  WbpsEmuWebhooks *self = user_data;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GHashTable) form = NULL;
+  const char *url;
+
+  g_assert (WBPS_IS_EMU_WEBHOOKS (self));
+  if (!g_str_equal (soup_server_message_get_method (msg), "POST"))
+    return wbps_emu_reply_method_not_allowed (self->state, msg, "POST");
+  bytes = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  form = soup_form_decode (text);
+  url = g_hash_table_lookup (form, "url");
+  if (!form_field_ok (form, "url") || !wbps_emu_webhooks_url_valid (url))
+    return wbps_emu_reply_v2 (self->state, msg, SOUP_STATUS_BAD_REQUEST, NULL, "invalid_params",
+                              "The form field url must be an http or https URL.");
+  g_free (self->default_url);
+  self->default_url = g_strdup (url);
+  wbps_emu_reply_v2 (self->state, msg, SOUP_STATUS_OK, NULL, "ok", "");
+}
+
 void
 wbps_emu_webhooks_register (WbpsEmuWebhooks *self,
                             SoupServer      *server)
 {
   soup_server_add_handler (server, "/emulator/events", events_cb, self, NULL);
+  soup_server_add_handler (server, "/emulator/webhook-url", webhook_url_cb, self, NULL);
 }
 
 /* ---- GObject ---- */

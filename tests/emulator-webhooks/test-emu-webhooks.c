@@ -433,6 +433,30 @@ test_client_url_and_injected_event (void)
   g_assert_cmpuint (webhook_receiver_count (shared), ==, 1);
 }
 
+/* POST /emulator/webhook-url names a receiver started after the emulator (port 0, no race). */
+static void
+test_webhook_url_set_later (void)
+{
+  g_autoptr(EmuPostingFixture) fx = emu_posting_fixture_new ("[webhooks]\nretry-initial-ms=200\n");
+  g_autoptr(WebhookReceiver) receiver = webhook_receiver_start (0, 0);
+  g_autofree char *url = wbps_test_emulator_url (fx->emu, "/emulator/webhook-url");
+  g_autofree char *events_url = wbps_test_emulator_url (fx->emu, "/emulator/events");
+  g_autoptr(EmuReply) not_http = emu_post_form (url, "url", "ftp://127.0.0.1/webhook", NULL);
+  g_autoptr(EmuReply) missing = emu_post_form (url, NULL);
+  g_autoptr(EmuReply) named = emu_post_form (url, "url", webhook_receiver_url (receiver), NULL);
+  g_autoptr(EmuReply) injected = emu_post_form (events_url, "client_key", "posting-test", "event",
+                                                "authorization.removed", "user_openid", "creator",
+                                                "content", "{\"reason\":2}", NULL);
+  g_autoptr(JsonObject) content = assert_event (webhook_receiver_wait (receiver, 1, WAIT_MS),
+                                                "authorization.removed", "creator");
+
+  emu_assert_v2_error (not_http, 400, "invalid_params");
+  emu_assert_v2_error (missing, 400, "invalid_params");
+  g_assert_cmpuint (named->status, ==, 200);
+  g_assert_cmpuint (injected->status, ==, 200);
+  g_assert_cmpint (json_object_get_int_member (content, "reason"), ==, 2);
+}
+
 static void
 test_invalid_callback_url (void)
 {
@@ -468,6 +492,7 @@ main (int    argc,
   g_test_add_func ("/emulator/webhooks/wrong-secret", test_wrong_secret);
   g_test_add_func ("/emulator/webhooks/stale-timestamp", test_stale_timestamp);
   g_test_add_func ("/emulator/webhooks/client-url-and-injected-event", test_client_url_and_injected_event);
+  g_test_add_func ("/emulator/webhooks/url-set-later", test_webhook_url_set_later);
   g_test_add_func ("/emulator/webhooks/invalid-callback-url", test_invalid_callback_url);
   return g_test_run ();
 }

@@ -9,16 +9,16 @@ relayed event without asking TikTok's status; the emulator's creator removes
 wbps from one account (POST /emulator/deauthorize, reason 1): that account
 leaves the account menu, a toast says why in words, its keyring item is gone
 and the other stays. Prints TAP."""
+import json
 import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import traceback
+import urllib.parse
 import urllib.request
 
 import pyatspi
@@ -38,8 +38,6 @@ WORLD = """\
 [emulator]
 signed-in-user=gui-alice
 processing-delay-ms=4500
-[webhooks]
-url=%s/webhook
 [client:gui-relay]
 secret=gui-relay-secret
 redirect-uris=http://127.0.0.1:*/callback/
@@ -58,21 +56,17 @@ TESTS = 6
 
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Relay:
-    def __init__(self, tmp, api_url, port, name):
+    def __init__(self, tmp, api_url, name):
         env = dict(os.environ, WBPS_CLIENT_SECRET=SECRET)
-        self.proc = subprocess.Popen([WBPS, "--api-url", api_url, "relay", "--listen", "127.0.0.1:%d" % port,
+        # Port 0: the relay binds a free port itself and names it (no reserve-then-release race).
+        self.proc = subprocess.Popen([WBPS, "--api-url", api_url, "relay", "--listen", "127.0.0.1:0",
                                       "--database", os.path.join(tmp, name + ".db")],
                                      env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         line = self.proc.stdout.readline()
-        assert line.strip() == "listening on http://127.0.0.1:%d" % port, "relay said: " + line
-        self.base = "http://127.0.0.1:%d" % port
+        match = re.fullmatch(r"listening on (http://127\.0\.0\.1:[1-9]\d*)", line.strip())
+        assert match, "relay said: " + line
+        self.base = match.group(1)
 
     def subscribers(self):
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -84,6 +78,13 @@ class Relay:
         self.proc.send_signal(signal.SIGTERM)
         code = self.proc.wait(10)
         assert code == 0, "relay exited with %s" % code
+
+
+def set_webhook_url(emulator, url):
+    """The emulator's callback URL, named once the relay listens (POST /emulator/webhook-url)."""
+    form = urllib.parse.urlencode({"url": url}).encode()
+    reply = json.loads(emulator.opener.open(emulator.base + "/emulator/webhook-url", data=form, timeout=10).read())
+    assert reply["error"]["code"] == "ok", reply
 
 
 @step("two accounts sign in; wbps-gtk subscribes each to the relay of the relay-url setting")
@@ -112,6 +113,19 @@ def click_at(node):
                     "click", "1"], check=True, timeout=20)
 
 
+def still(node):
+    """A predicate: @node is shown and has not moved since it was last asked (an animation ended)."""
+    last = []
+
+    def unmoved():
+        box = node.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
+        now = (box.x, box.y, box.width, box.height)
+        done = box.height > 0 and last == [now]
+        last[:] = [now]
+        return done
+    return unmoved
+
+
 @step("the relay URL changed in Preferences: both streams move to the new relay, no restart")
 def change_relay(app, old, new):
     pid = app.proc.pid
@@ -122,8 +136,7 @@ def change_relay(app, old, new):
     prefs = wait_for("the Preferences window", lambda: preferences_window(app))
     click_at(app.find("list item", "Advanced", within=prefs))
     entry = app.find("text", "wbps Relay", within=prefs)
-    wait_for("the relay row unfolded", lambda: entry.queryComponent().getExtents(pyatspi.DESKTOP_COORDS).height > 0)
-    time.sleep(0.5)  # the unfolding animation
+    wait_for("the relay row unfolded and still", still(entry))
     click_at(entry)
     for command in (["key", "ctrl+a"], ["type", "--delay", "5", new.base], ["key", "Return"]):
         subprocess.run(["xdotool", *command], check=True, timeout=20)
@@ -179,11 +192,11 @@ def main():
     emulator = relay = old_relay = app = None
     print("1..%d" % TESTS, flush=True)
     try:
-        old_port, port = free_port(), free_port()
+        emulator = Emulator(EMULATOR, tmp, WORLD)
+        old_relay = Relay(tmp, emulator.base, "old")
+        relay = Relay(tmp, emulator.base, "relay")
         # The emulator delivers to the second relay only: what arrives came through the new URL.
-        emulator = Emulator(EMULATOR, tmp, WORLD % ("http://127.0.0.1:%d" % port))
-        old_relay = Relay(tmp, emulator.base, old_port, "old")
-        relay = Relay(tmp, emulator.base, port, "relay")
+        set_webhook_url(emulator, relay.base + "/webhook")
         video = os.path.join(tmp, "relay.mp4")
         make_video(video, 30)
         browser = install_browser(tmp)

@@ -15,9 +15,12 @@
 static char *video_dir;
 static char *small_video;  /* ~2 MB: one chunk */
 
-/* A port nothing listens on yet: the emulator must know the relay's address before the relay knows the emulator's. */
-static guint
-free_port (void)
+/*
+ * A loopback port bound but never listening, held for the test's life:
+ * connecting to it is refused, and no other process can take it meanwhile.
+ */
+static GSocket *
+refusing_port (guint *port)
 {
   g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
@@ -26,12 +29,29 @@ free_port (void)
 
   g_assert_true (g_socket_bind (socket, any, FALSE, NULL));
   bound = g_socket_get_local_address (socket, NULL);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  return g_steal_pointer (&socket);
+}
+
+/* POST /emulator/webhook-url: the emulator learns the relay's address once the relay listens. */
+static void
+set_webhook_url (WbpsTestEmulator *emu,
+                 const char       *url)
+{
+  g_autofree char *target = wbps_test_emulator_url (emu, "/emulator/webhook-url");
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = soup_message_new_from_encoded_form (SOUP_METHOD_POST, target,
+                                                                    soup_form_encode ("url", url, NULL));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) reply = soup_session_send_and_read (session, msg, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
 }
 
 typedef struct {
   char         *dir;
-  guint         port;
+  GSocket      *refusing;  /* where nothing listens (RELAY_DOWN, RELAY_RUNS_UNFED) */
   PostingWorld *world;
   RelayProcess *relay;
 } RelayWorld;
@@ -44,27 +64,27 @@ typedef enum {
 
 /*
  * An emulator (@extra_ini added) sending webhooks, a signed-in wbps told to use
- * the relay on 127.0.0.1:PORT, and that relay as @mode says.
+ * the relay, and that relay as @mode says (started on port 0).
  */
 static RelayWorld *
 relay_world_new (const char *extra_ini,
                  RelayMode   mode)
 {
   RelayWorld *w = g_new0 (RelayWorld, 1);
-  g_autofree char *ini = NULL;
-  g_autofree char *relay_url = NULL;
+  g_autofree char *ini = g_strdup_printf ("[webhooks]\ntimeout-ms=2000\n%s", extra_ini);
+  g_autofree char *nowhere = NULL;
   g_autofree char *webhook_url = NULL;
+  guint port = 0;
 
   w->dir = wbps_test_mkdtemp ();
-  w->port = free_port ();
-  relay_url = g_strdup_printf ("http://127.0.0.1:%u", w->port);
-  webhook_url = mode == RELAY_RUNS_UNFED ? g_strdup_printf ("http://127.0.0.1:%u/webhook", free_port ())
-                                         : g_strdup_printf ("%s/webhook", relay_url);
-  ini = g_strdup_printf ("[webhooks]\nurl=%s\ntimeout-ms=2000\n%s", webhook_url, extra_ini);
+  w->refusing = refusing_port (&port);
+  nowhere = g_strdup_printf ("http://127.0.0.1:%u", port);
   w->world = posting_world_new (ini);
-  posting_world_setenv (w->world, "WBPS_RELAY_URL", relay_url);
   if (mode != RELAY_DOWN)
-    w->relay = relay_start (w->dir, w->world->emu->base_url, SECRET, w->port, NULL);
+    w->relay = relay_start (w->dir, w->world->emu->base_url, SECRET, 0, NULL);
+  posting_world_setenv (w->world, "WBPS_RELAY_URL", mode == RELAY_DOWN ? nowhere : w->relay->url);
+  webhook_url = g_strconcat (mode == RELAY_RUNS ? w->relay->url : nowhere, "/webhook", NULL);
+  set_webhook_url (w->world->emu, webhook_url);
   return w;
 }
 
@@ -77,6 +97,7 @@ relay_world_free (RelayWorld *w)
       relay_free (w->relay);
     }
   posting_world_free (w->world);
+  g_clear_object (&w->refusing);
   wbps_test_rmtree (w->dir);
   g_free (w->dir);
   g_free (w);
