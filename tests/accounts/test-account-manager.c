@@ -402,6 +402,62 @@ test_refresh_with_rotation (void)
   g_assert_cmpstr (old_refresh_error, ==, "invalid_grant");
 }
 
+/*
+ * The keyring's secret for @open_id read right now with libsecret's sync API,
+ * which runs its own main context: nothing still pending on ours can finish
+ * meanwhile, so what it returns is what was stored before this call.
+ */
+static char *
+keyring_secret_now (const char *open_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SecretValue) value = secret_password_lookup_binary_sync (wbps_token_store_get_schema (), NULL, &error,
+                                                                     "client_key", CLIENT_KEY,
+                                                                     "open_id", open_id, NULL);
+  gsize length = 0;
+  const char *bytes;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (value);
+  bytes = secret_value_get (value, &length);
+  return g_strndup (bytes, length);
+}
+
+/*
+ * README: "When TikTok rotates the refresh token, the new one is stored before
+ * the new access token is used." Nothing can use the new access token before
+ * get_token hands it out, so at that moment the keyring must already hold the
+ * new refresh token (handing it out first and storing after fails here).
+ */
+static void
+test_rotated_refresh_stored_before_use (void)
+{
+  g_auto(SignedIn) w = { 0 };
+  g_autoptr(WbpsToken) token = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *secret = NULL;
+  g_autofree char *old_refresh_error = NULL;
+  g_autofree char *new_refresh_error = NULL;
+
+  signed_in_start (&w, "clock-scale=10\naccess-lifetime=30");
+  wait_until_expired (w.emu, w.signed_in->access_token);
+  token = get_token (w.manager, CREATOR_ID, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (token->refresh_token, !=, w.signed_in->refresh_token);
+
+  /* Before any use of the new access token: the rotated refresh token is stored, the old one gone. */
+  secret = keyring_secret_now (CREATOR_ID);
+  g_assert_nonnull (strstr (secret, token->refresh_token));
+  g_assert_null (strstr (secret, w.signed_in->refresh_token));
+  g_assert_nonnull (strstr (secret, token->access_token));
+
+  /* TikTok refuses the old refresh token and takes the new one. */
+  old_refresh_error = raw_refresh_error (w.emu, w.signed_in->refresh_token);
+  g_assert_cmpstr (old_refresh_error, ==, "invalid_grant");
+  new_refresh_error = raw_refresh_error (w.emu, token->refresh_token);
+  g_assert_cmpstr (new_refresh_error, ==, "");
+}
+
 static void
 test_concurrent_callers_share_one_refresh (void)
 {
@@ -781,6 +837,7 @@ main (int   argc,
 
   add_test ("/accounts/fresh-token-not-refreshed", test_fresh_token_not_refreshed);
   add_test ("/accounts/refresh-with-rotation", test_refresh_with_rotation);
+  add_test ("/accounts/rotated-refresh-stored-before-use", test_rotated_refresh_stored_before_use);
   add_test ("/accounts/two-processes-share-one-refresh", test_two_processes_share_one_refresh);
   add_test ("/accounts/two-processes-refresh-in-turn", test_two_processes_refresh_in_turn);
   add_test ("/accounts/concurrent-callers-share-one-refresh",
