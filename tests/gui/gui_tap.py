@@ -26,3 +26,14 @@ def step(name):
         run.__name__ = fn.__name__
         return run
     return wrap
+
+
+def outside_steps(detail):
+    """An exception no step reported (setup, the final clean-exit check): a failed TAP line of its own."""
+    if not results or all(results):
+        tap("outside the steps", False, detail)
+
+
+def assert_clean_exit(what, code):
+    """Helper processes are stopped with SIGTERM: anything but exit 0 (a crash or leak at exit) is a bug."""
+    assert code == 0, "%s exited with %s on SIGTERM (a clean quit is 0)" % (what, code)

@@ -25,7 +25,7 @@ import traceback
 import pyatspi
 
 from composer_world import App, Emulator, choose_privacy, make_video, privacy_items, tick
-from gui_tap import results, step, tap  # noqa: E402
+from gui_tap import assert_clean_exit, outside_steps, results, step, tap  # noqa: E402
 from wbps_atspi import start_accessibility_bus, wait_for
 
 N_TESTS = 10
@@ -257,9 +257,9 @@ def main():
         history(app)
         failed_post(holder, emulator, videos)
         cannot_post(holder, emulator, videos)
+        assert_clean_exit("wbps-gtk", holder[0].stop())
     except Exception:
-        for line in traceback.format_exc().splitlines():
-            print("# " + line, flush=True)
+        outside_steps(traceback.format_exc())
     finally:
         if holder[0] is not None and holder[0].proc.poll() is None:
             holder[0].stop()

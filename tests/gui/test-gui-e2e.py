@@ -23,7 +23,7 @@ import urllib.parse
 import urllib.request
 
 from gui_world import Emulator, browser_mode, browser_urls, install_browser, keyring_open_ids
-from gui_tap import results, step, tap  # noqa: E402
+from gui_tap import assert_clean_exit, outside_steps, results, step, tap  # noqa: E402
 from wbps_atspi import App, start_accessibility_bus, wait_for
 
 EMULATOR = os.environ["WBPS_EMULATOR"]
@@ -191,9 +191,9 @@ def main():
         sign_out(app, browser, emulator)
         restart(holder, emulator)
         app = holder[0]
+        assert_clean_exit("wbps-gtk", app.stop())
     except Exception:
-        if len(results) == 0 or all(results):  # a failure outside the steps
-            print("# " + traceback.format_exc().replace("\n", "\n# "), flush=True)
+        outside_steps(traceback.format_exc())
     finally:
         if app is not None and app.proc.poll() is None:
             app.stop()

@@ -25,7 +25,7 @@ import pyatspi
 
 from composer_world import make_video
 from gui_world import Emulator, browser_mode, install_browser, keyring_open_ids
-from gui_tap import results, step, tap  # noqa: E402
+from gui_tap import assert_clean_exit, outside_steps, results, step, tap  # noqa: E402
 from wbps_atspi import App, start_accessibility_bus, wait_for
 
 EMULATOR = os.environ["WBPS_EMULATOR"]
@@ -214,11 +214,12 @@ def main():
         keyring_after(app)
         menu_after(app)
         code = app.stop()
-        assert code == 0, "wbps-gtk exited with %s on SIGTERM (a clean quit is 0)" % code
         app = None
+        assert_clean_exit("wbps-gtk", code)
+        for part in (relay, old_relay, emulator):
+            part.stop()
     except Exception:
-        if len(results) == 0 or all(results):  # a failure outside the steps
-            print("# " + traceback.format_exc().replace("\n", "\n# "), flush=True)
+        outside_steps(traceback.format_exc())
     finally:
         for part in (app, relay, old_relay, emulator):
             if part is not None and part.proc.poll() is None:

@@ -29,7 +29,7 @@ import pyatspi
 
 import composer_world as composer_e2e
 import gui_world
-from gui_tap import results, step, tap  # noqa: E402
+from gui_tap import assert_clean_exit, outside_steps, results, step, tap  # noqa: E402
 from wbps_atspi import start_accessibility_bus, wait_for
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -130,7 +130,7 @@ def live_history(app, emulator, browser):
 
 @step("Refresh asks TikTok again for a post still processing; a post made elsewhere shows a placeholder cover")
 def refresh(holder, emulator, files):
-    holder[0].stop()
+    assert_clean_exit("wbps-gtk", holder[0].stop())
     out = subprocess.run([composer_e2e.WBPS_CLI, "post", files["good"], "--privacy", "SELF_ONLY",
                           "--title", "From the command line", "--no-wait", "--json"], env=emulator.env(),
                          capture_output=True, text=True, timeout=120)
@@ -181,9 +181,9 @@ def main():
         drop_video(app, files)
         live_history(app, emulator, browser)
         refresh(holder, emulator, files)
+        assert_clean_exit("wbps-gtk", holder[0].stop())
     except Exception:
-        for line in traceback.format_exc().splitlines():
-            print("# " + line, flush=True)
+        outside_steps(traceback.format_exc())
     finally:
         if holder[0] is not None and holder[0].proc.poll() is None:
             code = holder[0].stop()

@@ -41,7 +41,7 @@ import pyatspi
 
 import gui_world
 from composer_world import App, Emulator, choose_privacy, make_video, privacy_items
-from gui_tap import results, step, tap
+from gui_tap import assert_clean_exit, outside_steps, results, step, tap
 from wbps_atspi import start_accessibility_bus, wait_for
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -195,7 +195,7 @@ def kill_mid_upload(app, desktop, world):
              lambda: (checkpoint(world["data_home"]) or (None, 0))[1] > 0 and 0.1 < fraction(bar) < 0.9, 120)
     shown = fraction(bar)
     app.proc.send_signal(signal.SIGKILL)
-    app.proc.wait(10)
+    assert app.proc.wait(10) == -signal.SIGKILL, "wbps-gtk ended with %s, not by the SIGKILL" % app.proc.returncode
     publish_id, offset, state = checkpoint(world["data_home"])
     assert state == "UPLOAD" and 0 < offset < os.path.getsize(world["big"]), (publish_id, offset, state)
     assert 0.1 < shown < 0.9, shown
@@ -361,9 +361,9 @@ def main():
         failed_notification(app, desktop, world)
         quit_asks(app, world)
         sandbox(holder, world)
+        assert_clean_exit("wbps-gtk", holder[0].stop())
     except Exception:
-        for line in traceback.format_exc().splitlines():
-            print("# " + line, flush=True)
+        outside_steps(traceback.format_exc())
     finally:
         if holder[0] is not None and holder[0].proc.poll() is None:
             holder[0].stop()

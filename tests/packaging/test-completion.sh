@@ -119,7 +119,7 @@ gst-launch-1.0 -q videotestsrc num-buffers=75 ! video/x-raw,width=640,height=360
   filesink location="$work/clip.mp4" || not_ok "make a test video"
 
 # An upload interrupted with Ctrl-C once its checkpoint says UPLOAD.
-"$wbps" "${globals[@]}" post "$work/clip.mp4" --privacy SELF_ONLY >/dev/null 2>&1 &
+"$wbps" "${globals[@]}" post "$work/clip.mp4" --privacy SELF_ONLY >/dev/null 2>"$work/interrupted.err" &
 post_pid=$!
 interrupted=
 for _ in $(seq 300); do
@@ -129,9 +129,13 @@ for _ in $(seq 300); do
 done
 kill -INT "$post_pid"
 wait "$post_pid"
-expect "Ctrl-C ended the post with status 130" 130 $?
+status=$?
+expect "Ctrl-C ended the post with status 130" 130 "$status"
+[ "$status" = 130 ] || sed 's/^/# /' "$work/interrupted.err"
 # --new: the same file again while its interrupted upload can still be resumed is a deliberate second post.
-finished=$("$wbps" "${globals[@]}" post "$work/clip.mp4" --privacy SELF_ONLY --new 2>/dev/null | tail -n1 | cut -d' ' -f1)
+posted=$("$wbps" "${globals[@]}" post "$work/clip.mp4" --privacy SELF_ONLY --new 2>"$work/post.err")
+expect "the deliberate second post ended with status 0" 0 $?
+finished=$(printf '%s\n' "$posted" | tail -n1 | cut -d' ' -f1)
 
 if [ -n "$interrupted" ] && [ -n "$finished" ]; then
   ok "one interrupted upload ($interrupted) and one finished post ($finished)"

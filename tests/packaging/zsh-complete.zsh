@@ -10,8 +10,12 @@ zpty z 'zsh -f -i'
 zpty -w z "PROMPT='%% '"
 zpty -w z "fpath=($comp_dir \$fpath); autoload -Uz compinit; compinit -u -D"
 zpty -w z "zstyle ':completion:*' list-separator '#'; zstyle ':completion:*' format 'GROUP<%d>'"
-zpty -w z "LISTMAX=0; COLUMNS=1000; setopt nolistbeep nobeep; unsetopt automenu; print READY"
+zpty -w z "LISTMAX=0; COLUMNS=1000; setopt nolistbeep nobeep; unsetopt automenu; print RE\"\"ADY"
+# (RE""ADY: only the output reads READY, never the echoed command line.)
 while zpty -r z l; do [[ $l == READY* ]] && break; done
+# Then its prompt: zle draws it once the terminal is raw. Typed earlier, the line
+# meets the terminal's own line editing, which takes Ctrl-D as end of input.
+zpty -r z l '*% *'
 zpty -w -n z "$line"$'\C-d'
 # Read until zsh has listed the candidates and redrawn the command line under
 # them, at most ~60 s (a machine under load may take many seconds).

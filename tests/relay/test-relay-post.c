@@ -256,6 +256,7 @@ test_relay_drops_while_waiting (void)
       g_main_context_iteration (NULL, TRUE);
     }
   g_assert_true (g_subprocess_wait (post, NULL, NULL));
+  g_assert_true (g_subprocess_get_if_exited (post));
   run->status = g_subprocess_get_exit_status (post);
   g_test_message ("wbps post -> %d\nstdout: %s\nstderr: %s", run->status, run->out, run->err);
   g_assert_cmpint (run->status, ==, 0);
