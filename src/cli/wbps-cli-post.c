@@ -184,14 +184,15 @@ report_job (WbpsCli        *cli,
             gboolean        json)
 {
   WbpsPublishState state = wbps_publish_job_get_state (job);
-  const char *publish_id = wbps_publish_job_get_publish_id (job);
-  const char *status = wbps_publish_job_get_status (job);
+  WbpsPost *post = wbps_publish_job_get_post (job);
+  const char *publish_id = wbps_post_get_publish_id (post);
+  const char *status = wbps_post_get_status (post);
 
   if (publish_id != NULL && (error == NULL || state == WBPS_PUBLISH_STATE_FAILED ||
                              state == WBPS_PUBLISH_STATE_INTERRUPTED || state == WBPS_PUBLISH_STATE_PROCESSING ||
                              state == WBPS_PUBLISH_STATE_UNCONFIRMED))
     print_result (publish_id, status != NULL ? status : wbps_publish_state_to_string (state),
-                  wbps_publish_job_get_fail_reason (job), wbps_publish_job_get_post_ids (job),
+                  wbps_post_get_fail_reason (post), wbps_post_get_post_ids (post),
                   wbps_publish_job_get_uploaded_bytes (job), json);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {

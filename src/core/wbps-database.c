@@ -12,61 +12,6 @@
 
 G_DEFINE_QUARK (wbps-database-error-quark, wbps_database_error)
 
-/* ---- WbpsPostRecord ---------------------------------------------------- */
-
-G_DEFINE_BOXED_TYPE (WbpsPostRecord, wbps_post_record, wbps_post_record_copy, wbps_post_record_free)
-
-WbpsPostRecord *
-wbps_post_record_new (void)
-{
-  WbpsPostRecord *record = g_new0 (WbpsPostRecord, 1);
-
-  record->post_ids = g_new0 (char *, 1);
-  return record;
-}
-
-WbpsPostRecord *
-wbps_post_record_copy (const WbpsPostRecord *record)
-{
-  WbpsPostRecord *copy = g_memdup2 (record, sizeof *record);
-
-  copy->file_path = g_strdup (record->file_path);
-  copy->file_identity = g_strdup (record->file_identity);
-  copy->content_type = g_strdup (record->content_type);
-  copy->title = g_strdup (record->title);
-  copy->open_id = g_strdup (record->open_id);
-  copy->mode = g_strdup (record->mode);
-  copy->privacy = g_strdup (record->privacy);
-  copy->publish_id = g_strdup (record->publish_id);
-  copy->upload_url = g_strdup (record->upload_url);
-  copy->state = g_strdup (record->state);
-  copy->status = g_strdup (record->status);
-  copy->fail_reason = g_strdup (record->fail_reason);
-  copy->post_ids = record->post_ids != NULL ? g_strdupv (record->post_ids) : g_new0 (char *, 1);
-  return copy;
-}
-
-void
-wbps_post_record_free (WbpsPostRecord *record)
-{
-  if (record == NULL)
-    return;
-  g_free (record->file_path);
-  g_free (record->file_identity);
-  g_free (record->content_type);
-  g_free (record->title);
-  g_free (record->open_id);
-  g_free (record->mode);
-  g_free (record->privacy);
-  g_free (record->publish_id);
-  g_free (record->upload_url);
-  g_free (record->state);
-  g_free (record->status);
-  g_free (record->fail_reason);
-  g_strfreev (record->post_ids);
-  g_free (record);
-}
-
 /* ---- schema ------------------------------------------------------------- */
 
 /* migrations[i] takes a database from user_version i to i + 1. */

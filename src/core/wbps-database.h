@@ -3,46 +3,9 @@
 
 #include <gio/gio.h>
 
+#include "wbps-post-record.h"
+
 G_BEGIN_DECLS
-
-/*
- * One post as the history and the upload checkpoint know it: a row of the
- * `posts` table. The upload URL is a capability for one upload, never printed.
- * Post ids are decimal strings (19 digits, beyond a double's precision).
- */
-typedef struct {
-  gint64   id;                 /* row id; 0 until inserted */
-  char    *file_path;
-  gint64   file_size;
-  gint64   file_mtime;         /* Unix seconds */
-  char    *file_identity;      /* wbps_publish_file_identity (): SIZE:MTIME:SHA-256 of the first/last MiB */
-  char    *content_type;       /* video/mp4, ... */
-  char    *title;
-  char    *open_id;
-  char    *mode;               /* "direct" or "inbox" */
-  char    *privacy;            /* NULL for inbox */
-  char    *publish_id;         /* NULL until init answered */
-  char    *upload_url;
-  gint64   upload_expires_at;  /* Unix seconds; 0 when unknown */
-  gint64   next_offset;        /* bytes TikTok has confirmed */
-  gint64   chunk_size;
-  gint64   chunk_count;
-  char    *state;              /* wbps_publish_state_to_string () */
-  char    *status;             /* TikTok's last status/fetch status, or NULL */
-  char    *fail_reason;
-  GStrv    post_ids;           /* never NULL once read */
-  gint64   created_at;         /* Unix microseconds */
-  gint64   updated_at;
-} WbpsPostRecord;
-
-#define WBPS_TYPE_POST_RECORD (wbps_post_record_get_type ())
-GType           wbps_post_record_get_type (void) G_GNUC_CONST;
-/* (transfer full) */
-WbpsPostRecord *wbps_post_record_new      (void);
-/* (transfer full) */
-WbpsPostRecord *wbps_post_record_copy     (const WbpsPostRecord *record);
-void            wbps_post_record_free     (WbpsPostRecord       *record);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (WbpsPostRecord, wbps_post_record_free)
 
 #define WBPS_DATABASE_ERROR (wbps_database_error_quark ())
 typedef enum {

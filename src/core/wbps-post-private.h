@@ -8,7 +8,7 @@ G_BEGIN_DECLS
 
 /* The history keeps the posts in step with the database rows. */
 WbpsPost             *wbps_post_new        (const WbpsPostRecord *record);
-/* Takes @record's values (same id), notifying each property that changed. */
+/* Takes @record's values (same id, or a first id for a post made with none), notifying each property that changed. */
 void                  wbps_post_update     (WbpsPost             *self,
                                             const WbpsPostRecord *record);
 /* (transfer none): the whole row, upload URL included. */

@@ -272,6 +272,34 @@ wbps_post_rules_privacy_choices (WbpsCreatorInfo *creator,
   return offered != NULL ? g_strdupv ((char **) offered) : g_new0 (char *, 1);
 }
 
+char *
+wbps_post_rules_sandbox_notice (WbpsPostOptions *options,
+                                gboolean         sandbox)
+{
+  const char *chosen;
+
+  g_return_val_if_fail (WBPS_IS_POST_OPTIONS (options), NULL);
+
+  chosen = wbps_post_options_get_privacy_level (options);
+  if (!sandbox || wbps_post_options_get_draft (options))
+    return NULL;
+  if (chosen != NULL && g_strcmp0 (chosen, "SELF_ONLY") != 0)
+    return g_strdup_printf (_("This is a sandbox client: TikTok only allows private posts, so the visibility is “Only me” (SELF_ONLY) instead of %s."),
+                            chosen);
+  return g_strdup (_("This is a sandbox client: TikTok only allows private posts, so the visibility is “Only me” (SELF_ONLY)."));
+}
+
+char *
+wbps_post_rules_draft_notice (WbpsPostOptions *options)
+{
+  g_return_val_if_fail (WBPS_IS_POST_OPTIONS (options), NULL);
+
+  if (wbps_post_options_get_draft (options) &&
+      (wbps_post_options_get_title (options) != NULL || wbps_post_options_get_privacy_level (options) != NULL))
+    return g_strdup (_("Drafts go to the TikTok inbox without caption or settings; set them in TikTok."));
+  return NULL;
+}
+
 gboolean
 wbps_post_rules_validate (WbpsPostOptions     *options,
                           gboolean             sandbox,

@@ -92,6 +92,16 @@ char      *wbps_post_rules_explain_privacy (WbpsPostOptions *options,
 char     **wbps_post_rules_privacy_choices (WbpsCreatorInfo *creator,
                                             gboolean         sandbox);
 
+/*
+ * (transfer full) (nullable): what the creator should be told before a post
+ * of @options goes, in words, or NULL: with @sandbox TikTok makes it "Only
+ * me" (SELF_ONLY) whatever was chosen.
+ */
+char      *wbps_post_rules_sandbox_notice  (WbpsPostOptions *options,
+                                            gboolean         sandbox);
+/* (transfer full) (nullable): the same for a draft, whose caption and settings the inbox drops. */
+char      *wbps_post_rules_draft_notice    (WbpsPostOptions *options);
+
 /* The first problem of wbps_post_rules_check(), as a job reports it. */
 gboolean   wbps_post_rules_validate     (WbpsPostOptions     *options,
                                          gboolean             sandbox,

@@ -224,13 +224,16 @@ wbps_post_update (WbpsPost             *self,
   g_autoptr(WbpsPostRecord) old = NULL;
 
   g_return_if_fail (WBPS_IS_POST (self));
-  g_return_if_fail (record != NULL && record->id == self->record->id);
+  /* A job's post gets its id once the row is written. */
+  g_return_if_fail (record != NULL && (record->id == self->record->id || self->record->id == 0));
 
   old = g_steal_pointer (&self->record);
   self->record = wbps_post_record_copy (record);
   /* When the post was made never changes; a writer that never read the row back sends 0. */
   self->record->created_at = old->created_at;
   g_object_freeze_notify (G_OBJECT (self));
+  if (old->id != record->id)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ID]);
   if (strings_differ (old->file_path, record->file_path))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE_PATH]);
   if (old->file_size != record->file_size)

@@ -10,14 +10,13 @@
 #include "wbps-chunk-plan.h"
 #include "wbps-error.h"
 #include "wbps-file-identity.h"
+#include "wbps-post-private.h"
 #include "wbps-post-rules.h"
 #include "wbps-status-poller.h"
 #include "wbps-upload-lock.h"
 #include "wbps-uploader.h"
 
 G_DEFINE_QUARK (wbps-publish-error-quark, wbps_publish_error)
-
-#define UPLOAD_URL_LIFETIME_SEC 3600
 
 struct _WbpsPublishJob
 {
@@ -39,6 +38,7 @@ struct _WbpsPublishJob
   /* progress */
   WbpsPublishState  state;
   WbpsPostRecord   *record;       /* the history row, kept in step with the job */
+  WbpsPost         *post;         /* what the row says, for those watching the job */
   WbpsMediaInfo    *media;
   WbpsChunkPlan     plan;         /* video_size is "total-bytes" */
   WbpsUploadLock   *upload_lock;  /* held while this process owns the upload */
@@ -61,10 +61,7 @@ enum {
   PROP_0,
   PROP_WAIT,
   PROP_STATE,
-  PROP_PUBLISH_ID,
-  PROP_STATUS,
-  PROP_FAIL_REASON,
-  PROP_POST_IDS,
+  PROP_POST,
   PROP_UPLOADED_BYTES,
   PROP_BYTES_SENT,
   PROP_TOTAL_BYTES,
@@ -118,6 +115,17 @@ notice (WbpsPublishJob *self,
   g_signal_emit (self, signals[SIGNAL_NOTICE], 0, text);
 }
 
+/* Tells @text (nullable: nothing to tell), which the job takes. */
+static void
+notice_take (WbpsPublishJob *self,
+             char           *text)
+{
+  g_autofree char *owned = text;
+
+  if (owned != NULL)
+    g_signal_emit (self, signals[SIGNAL_NOTICE], 0, owned);
+}
+
 static void
 save_done_cb (GObject      *source,
               GAsyncResult *result,
@@ -129,26 +137,20 @@ save_done_cb (GObject      *source,
     g_warning ("Could not update the local history: %s", error->message);
 }
 
+/* Shows the row's latest values on the job's WbpsPost (which notifies what changed). */
+static void
+sync_post (WbpsPublishJob *self)
+{
+  wbps_post_update (self->post, self->record);
+}
+
 /* Writes the history row; the database keeps call order, so no need to wait. */
 static void
 save_record (WbpsPublishJob *self)
 {
+  sync_post (self);
   if (self->record->id > 0)
     wbps_database_update_async (self->database, self->record, NULL, save_done_cb, NULL);
-}
-
-/* The state as the history row records it; FALSE when the row already said so. */
-static gboolean
-record_set_state (WbpsPostRecord   *record,
-                  WbpsPublishState  state)
-{
-  const char *name = wbps_publish_state_to_string (state);
-
-  if (g_strcmp0 (record->state, name) == 0)
-    return FALSE;
-  g_free (record->state);
-  record->state = g_strdup (name);
-  return TRUE;
 }
 
 static void
@@ -159,8 +161,10 @@ set_state (WbpsPublishJob   *self,
     return;
   self->state = state;
   /* The checkpoint written after init already says UPLOAD: no second write. */
-  if (record_set_state (self->record, state))
+  if (wbps_post_record_set_state (self->record, state))
     save_record (self);
+  else
+    sync_post (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
@@ -187,16 +191,6 @@ static gboolean
 is_cancelled (const GError *error)
 {
   return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-}
-
-/* A row whose every byte TikTok took, whose final status nobody saw: resuming follows the status. */
-static gboolean
-upload_is_complete (const WbpsPostRecord *r)
-{
-  WbpsPublishState state = wbps_publish_state_from_string (r->state);
-
-  return (state == WBPS_PUBLISH_STATE_PROCESSING || state == WBPS_PUBLISH_STATE_UNCONFIRMED) &&
-         r->file_size > 0 && r->next_offset >= r->file_size;
 }
 
 /* ---- the end ------------------------------------------------------------------- */
@@ -239,7 +233,7 @@ job_finish (WbpsPublishJob   *self,
   g_clear_object (&self->uploader);
   g_clear_pointer (&self->upload_lock, wbps_upload_lock_release);
   self->state = state;
-  record_set_state (self->record, state);
+  wbps_post_record_set_state (self->record, state);
   if (error != NULL)
     {
       g_clear_error (&self->error);
@@ -248,12 +242,10 @@ job_finish (WbpsPublishJob   *self,
       if (!is_cancelled (error) &&
           !g_error_matches (error, WBPS_PUBLISH_ERROR, WBPS_PUBLISH_ERROR_PUBLISH_FAILED) &&
           !g_error_matches (error, WBPS_PUBLISH_ERROR, WBPS_PUBLISH_ERROR_STATUS_UNKNOWN))
-        {
-          g_free (self->record->fail_reason);
-          self->record->fail_reason = g_strdup (error->message);
-        }
+        wbps_post_record_set_fail_reason (self->record, error->message);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
     }
+  sync_post (self);
   if (self->record->id > 0)
     {
       wbps_database_update_async (self->database, self->record, NULL, final_saved_cb, task);
@@ -289,9 +281,6 @@ status_cb (WbpsStatusPoller        *poller,
   if (status->uploaded_bytes >= 0)
     self->uploaded_bytes = status->uploaded_bytes;
   save_record (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FAIL_REASON]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POST_IDS]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UPLOADED_BYTES]);
 }
 
@@ -539,7 +528,7 @@ init_saved_cb (GObject      *source,
   if (!wbps_database_update_finish (WBPS_DATABASE (source), result, &error))
     notice (self, _("Warning: the upload checkpoint could not be saved (%s); an interrupted upload cannot be resumed."),
             error->message);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PUBLISH_ID]);
+  sync_post (self);
   self->upload_lock = wbps_upload_lock_claim (self->record->publish_id, self->record->file_path, &error);
   if (self->upload_lock == NULL)
     {
@@ -556,7 +545,6 @@ init_cb (GObject      *source,
          gpointer      user_data)
 {
   WbpsPublishJob *self = user_data;
-  WbpsPostRecord *r = self->record;
   g_autofree char *publish_id = NULL;
   g_autofree char *upload_url = NULL;
   GError *error = NULL;
@@ -569,12 +557,8 @@ init_cb (GObject      *source,
       return;
     }
   /* The checkpoint is on disk before anyone learns the publish_id. */
-  r->publish_id = g_steal_pointer (&publish_id);
-  r->upload_url = g_steal_pointer (&upload_url);
-  r->upload_expires_at = g_get_real_time () / G_USEC_PER_SEC + UPLOAD_URL_LIFETIME_SEC;
-  r->next_offset = 0;
-  record_set_state (r, WBPS_PUBLISH_STATE_UPLOAD);
-  wbps_database_update_async (self->database, r, NULL, init_saved_cb, self);
+  wbps_post_record_start_upload (self->record, publish_id, upload_url);
+  wbps_database_update_async (self->database, self->record, NULL, init_saved_cb, self);
 }
 
 static void
@@ -589,10 +573,7 @@ init_start (WbpsPublishJob *self)
       return;
     }
   set_state (self, WBPS_PUBLISH_STATE_INIT);
-  if (wbps_post_options_get_draft (self->options) &&
-      (wbps_post_options_get_title (self->options) != NULL ||
-       wbps_post_options_get_privacy_level (self->options) != NULL))
-    notice (self, _("Drafts go to the TikTok inbox without caption or settings; set them in TikTok."));
+  notice_take (self, wbps_post_rules_draft_notice (self->options));
   body = wbps_post_options_build_init_request (self->options, &self->plan, self->sandbox_forced);
   /* Not cancellable: TikTok may create the publish_id anyway, and it must reach the
    * checkpoint; a cancel then stops the upload, which `resume` can finish. */
@@ -606,25 +587,18 @@ init_start (WbpsPublishJob *self)
 static void
 creator_info_check (WbpsPublishJob *self)
 {
-  const char *chosen = wbps_post_options_get_privacy_level (self->options);
   const char *nickname = wbps_creator_info_get_nickname (self->creator);
   GError *error = NULL;
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CREATOR_NICKNAME]);
   /* TikTok may leave the nickname out: the account's own ID still says who posts. */
   notice (self, _("Posting to TikTok as %s."), nickname != NULL && *nickname != '\0' ? nickname : self->record->open_id);
-  if (self->sandbox_forced && chosen != NULL && g_strcmp0 (chosen, "SELF_ONLY") != 0)
-    notice (self, _("This is a sandbox client: TikTok only allows private posts, so the visibility is “Only me” (SELF_ONLY) instead of %s."),
-            chosen);
-  else if (self->sandbox_forced)
-    notice (self, _("This is a sandbox client: TikTok only allows private posts, so the visibility is “Only me” (SELF_ONLY)."));
+  notice_take (self, wbps_post_rules_sandbox_notice (self->options, self->sandbox_forced));
   if (!wbps_post_rules_validate (self->options, self->sandbox_forced, self->creator, self->media, &error))
     {
       job_finish (self, WBPS_PUBLISH_STATE_FAILED, error);
       return;
     }
-  g_free (self->record->privacy);
-  self->record->privacy = g_strdup (wbps_post_options_get_effective_privacy (self->options, self->sandbox_forced));
   init_start (self);
 }
 
@@ -732,7 +706,7 @@ unfinished_cb (GObject      *source,
     }
   /* Nothing recorded, nothing sent: posting again would make a second post of one video. */
   self->unfinished_publish_id = g_strdup (earlier->publish_id);
-  if (upload_is_complete (earlier))
+  if (wbps_post_record_upload_is_complete (earlier))
     error = publish_error (WBPS_PUBLISH_ERROR_UNFINISHED,
                            _("TikTok already received all of %s for an earlier post (publish ID %s) whose final status was not confirmed; posting it again would make a second post."),
                            self->record->file_path, earlier->publish_id);
@@ -754,26 +728,25 @@ identity_cb (GObject      *source,
 {
   WbpsPublishJob *self = user_data;
   WbpsPostRecord *r = self->record;
+  g_autofree char *identity = NULL;
   GError *error = NULL;
 
   g_assert (WBPS_IS_PUBLISH_JOB (self));
 
-  g_free (r->file_identity);
-  r->file_identity = wbps_file_identity_compute_finish (result, &error);
-  if (r->file_identity == NULL)
+  identity = wbps_file_identity_compute_finish (result, &error);
+  if (identity == NULL)
     {
       job_finish (self, WBPS_PUBLISH_STATE_FAILED, error);
       return;
     }
-  wbps_file_identity_parse (r->file_identity, &r->file_size, &r->file_mtime);
+  wbps_post_record_set_file_identity (r, identity);
   if (!wbps_chunk_plan_compute (r->file_size, wbps_post_options_get_chunk_size (self->options),
                                 &self->plan, &error))
     {
       job_finish (self, WBPS_PUBLISH_STATE_FAILED, error);
       return;
     }
-  r->chunk_size = self->plan.chunk_size;
-  r->chunk_count = self->plan.total_chunk_count;
+  wbps_post_record_set_plan (r, &self->plan);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOTAL_BYTES]);
   if (self->allow_duplicate)
     wbps_database_insert_async (self->database, r, job_cancellable (self), inserted_cb, self);
@@ -785,24 +758,17 @@ identity_cb (GObject      *source,
 static void
 preflight_start (WbpsPublishJob *self)
 {
-  WbpsPostOptions *o = self->options;
-  WbpsPostRecord *r = self->record;
-  gboolean draft = wbps_post_options_get_draft (o);
-
-  r->file_path = g_file_get_path (wbps_post_options_get_file (o));
-  r->title = g_strdup (wbps_post_options_get_title (o));
-  r->open_id = g_strdup (wbps_post_options_get_open_id (o));
-  r->mode = g_strdup (draft ? "inbox" : "direct");
-  r->privacy = draft ? NULL : g_strdup (wbps_post_options_get_effective_privacy (o, self->sandbox_forced));
+  wbps_post_record_set_options (self->record, self->options, self->sandbox_forced);
   set_state (self, WBPS_PUBLISH_STATE_PREFLIGHT);
-  if (r->file_path == NULL)
+  if (self->record->file_path == NULL)
     {
       job_finish (self, WBPS_PUBLISH_STATE_FAILED,
                   g_error_new_literal (WBPS_POST_RULES_ERROR, WBPS_POST_RULES_ERROR_INVALID_OPTION,
                                        _("Only local files can be posted.")));
       return;
     }
-  wbps_file_identity_compute_async (wbps_post_options_get_file (o), job_cancellable (self), identity_cb, self);
+  wbps_file_identity_compute_async (wbps_post_options_get_file (self->options), job_cancellable (self),
+                                    identity_cb, self);
 }
 
 /* ---- resume -------------------------------------------------------------------------------- */
@@ -880,18 +846,16 @@ resume_start (WbpsPublishJob *self)
   g_autoptr(GFile) file = g_file_new_for_path (r->file_path);
   GError *error = NULL;
 
-  self->plan.video_size = r->file_size;
-  self->plan.chunk_size = r->chunk_size;
-  self->plan.total_chunk_count = r->chunk_count;
-  self->state = wbps_publish_state_from_string (r->state);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PUBLISH_ID]);
+  wbps_post_record_get_plan (r, &self->plan);
+  self->state = wbps_post_record_get_state (r);
+  sync_post (self);
   self->upload_lock = wbps_upload_lock_claim (r->publish_id, r->file_path, &error);
   if (self->upload_lock == NULL)
     {
       job_abandon (self, error);
       return;
     }
-  if (upload_is_complete (r))
+  if (wbps_post_record_upload_is_complete (r))
     {
       /* TikTok holds every byte: only its status is left to follow, no upload address needed. */
       self->uploaded_bytes = r->next_offset;
@@ -925,22 +889,6 @@ resume_start (WbpsPublishJob *self)
   wbps_file_identity_compute_async (file, job_cancellable (self), resume_identity_cb, self);
 }
 
-static gboolean
-record_is_resumable (const WbpsPostRecord *r,
-                     GError              **error)
-{
-  WbpsPublishState state = wbps_publish_state_from_string (r->state);
-
-  if (r->publish_id != NULL && r->file_path != NULL &&
-      (state == WBPS_PUBLISH_STATE_UPLOAD || state == WBPS_PUBLISH_STATE_INTERRUPTED ||
-       upload_is_complete (r)))
-    return TRUE;
-  g_set_error (error, WBPS_PUBLISH_ERROR, WBPS_PUBLISH_ERROR_NOT_RESUMABLE,
-               _("The post %s has no interrupted upload to resume (its state is %s)."),
-               r->publish_id != NULL ? r->publish_id : "?", r->state);
-  return FALSE;
-}
-
 /* ---- running ------------------------------------------------------------------------------- */
 
 static void
@@ -968,8 +916,16 @@ static gboolean
 check_before_start (WbpsPublishJob  *self,
                     GError         **error)
 {
+  if (self->checkpoint != NULL && !wbps_post_record_is_resumable (self->checkpoint))
+    {
+      g_set_error (error, WBPS_PUBLISH_ERROR, WBPS_PUBLISH_ERROR_NOT_RESUMABLE,
+                   _("The post %s has no interrupted upload to resume (its state is %s)."),
+                   self->checkpoint->publish_id != NULL ? self->checkpoint->publish_id : "?",
+                   self->checkpoint->state);
+      return FALSE;
+    }
   if (self->checkpoint != NULL)
-    return record_is_resumable (self->checkpoint, error);
+    return TRUE;
   if (self->options == NULL)
     self->options = wbps_post_options_new ();
   if (!wbps_post_options_get_draft (self->options))
@@ -1011,6 +967,7 @@ wbps_publish_job_run_async (WbpsPublishJob      *self,
     {
       wbps_post_record_free (self->record);
       self->record = wbps_post_record_copy (self->checkpoint);
+      sync_post (self);
     }
   self->task = g_steal_pointer (&task);
   wbps_database_open_async (self->database, cancellable, database_opened_cb, self);
@@ -1112,36 +1069,12 @@ wbps_publish_job_get_state (WbpsPublishJob *self)
   return self->state;
 }
 
-const char *
-wbps_publish_job_get_publish_id (WbpsPublishJob *self)
+WbpsPost *
+wbps_publish_job_get_post (WbpsPublishJob *self)
 {
   g_return_val_if_fail (WBPS_IS_PUBLISH_JOB (self), NULL);
 
-  return self->record->publish_id;
-}
-
-const char *
-wbps_publish_job_get_status (WbpsPublishJob *self)
-{
-  g_return_val_if_fail (WBPS_IS_PUBLISH_JOB (self), NULL);
-
-  return self->record->status;
-}
-
-const char *
-wbps_publish_job_get_fail_reason (WbpsPublishJob *self)
-{
-  g_return_val_if_fail (WBPS_IS_PUBLISH_JOB (self), NULL);
-
-  return self->record->fail_reason;
-}
-
-const char * const *
-wbps_publish_job_get_post_ids (WbpsPublishJob *self)
-{
-  g_return_val_if_fail (WBPS_IS_PUBLISH_JOB (self), NULL);
-
-  return (const char * const *) self->record->post_ids;
+  return self->post;
 }
 
 gint64
@@ -1188,20 +1121,8 @@ wbps_publish_job_get_property (GObject    *object,
       g_value_set_enum (value, self->state);
       break;
 
-    case PROP_PUBLISH_ID:
-      g_value_set_string (value, self->record->publish_id);
-      break;
-
-    case PROP_STATUS:
-      g_value_set_string (value, self->record->status);
-      break;
-
-    case PROP_FAIL_REASON:
-      g_value_set_string (value, self->record->fail_reason);
-      break;
-
-    case PROP_POST_IDS:
-      g_value_set_boxed (value, self->record->post_ids);
+    case PROP_POST:
+      g_value_set_object (value, self->post);
       break;
 
     case PROP_UPLOADED_BYTES:
@@ -1277,6 +1198,7 @@ wbps_publish_job_finalize (GObject *object)
   g_clear_pointer (&self->upload_lock, wbps_upload_lock_release);
   g_clear_pointer (&self->checkpoint, wbps_post_record_free);
   g_clear_pointer (&self->record, wbps_post_record_free);
+  g_clear_object (&self->post);
   g_clear_pointer (&self->media, wbps_media_info_free);
   g_clear_error (&self->error);
   g_free (self->unfinished_publish_id);
@@ -1299,18 +1221,9 @@ wbps_publish_job_class_init (WbpsPublishJobClass *klass)
   properties[PROP_STATE] =
     g_param_spec_enum ("state", NULL, NULL, WBPS_TYPE_PUBLISH_STATE, WBPS_PUBLISH_STATE_NEW,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_PUBLISH_ID] =
-    g_param_spec_string ("publish-id", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_STATUS] =
-    g_param_spec_string ("status", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_FAIL_REASON] =
-    g_param_spec_string ("fail-reason", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_POST_IDS] =
-    g_param_spec_boxed ("post-ids", NULL, NULL, G_TYPE_STRV,
-                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_POST] =
+    g_param_spec_object ("post", NULL, NULL, WBPS_TYPE_POST,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_UPLOADED_BYTES] =
     g_param_spec_int64 ("uploaded-bytes", NULL, NULL, 0, G_MAXINT64, 0,
                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -1350,6 +1263,7 @@ static void
 wbps_publish_job_init (WbpsPublishJob *self)
 {
   self->record = wbps_post_record_new ();
+  self->post = wbps_post_new (self->record);
   self->eta_seconds = -1;
   self->wait = TRUE;
 }

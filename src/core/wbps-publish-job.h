@@ -7,6 +7,7 @@
 #include "wbps-config.h"
 #include "wbps-creator-info.h"
 #include "wbps-database.h"
+#include "wbps-post.h"
 #include "wbps-post-options.h"
 #include "wbps-preflight.h"
 #include "wbps-publish-state.h"
@@ -42,8 +43,9 @@ G_DECLARE_FINAL_TYPE (WbpsPublishJob, wbps_publish_job, WBPS, PUBLISH_JOB, GObje
  * form already has, "wait" (follow the status after the upload, default TRUE),
  * and the account's relay stream.
  *
- * Read-only: "state", "publish-id", "status" (TikTok's), "fail-reason",
- * "post-ids" (GStrv of decimal strings), "uploaded-bytes", "bytes-sent",
+ * Read-only: "state", "post" (the history row as it stands: publish ID,
+ * TikTok's status, fail reason, post IDs; its properties notify as the job
+ * records progress), "uploaded-bytes", "bytes-sent",
  * "total-bytes", "rate" (bytes/s), "eta-seconds", "creator-nickname",
  * "sandbox-forced", "error" (GError of a failed job).
  *
@@ -99,14 +101,8 @@ gboolean          wbps_publish_job_run_finish   (WbpsPublishJob      *self,
                                                  GError             **error);
 
 WbpsPublishState  wbps_publish_job_get_state          (WbpsPublishJob *self);
-/* (nullable) */
-const char       *wbps_publish_job_get_publish_id     (WbpsPublishJob *self);
-/* (nullable) */
-const char       *wbps_publish_job_get_status         (WbpsPublishJob *self);
-/* (nullable) */
-const char       *wbps_publish_job_get_fail_reason    (WbpsPublishJob *self);
-/* (nullable) */
-const char * const *wbps_publish_job_get_post_ids     (WbpsPublishJob *self);
+/* (transfer none): the job's history row; its id is 0 until the row is written. */
+WbpsPost         *wbps_publish_job_get_post           (WbpsPublishJob *self);
 gint64            wbps_publish_job_get_uploaded_bytes (WbpsPublishJob *self);
 /* (nullable) */
 const char       *wbps_publish_job_get_creator_nickname (WbpsPublishJob *self);

@@ -136,7 +136,7 @@ phrases = {
     "last chunk": f"may not exceed {grouped(define('WBPS_CHUNK_PLAN_MAX_LAST_CHUNK'))} bytes",
     "chunk retries": f"retried up to {attempts} times with an exponential backoff from {base_delay} to "
                      f"{max_delay} seconds",
-    "upload URL lifetime": "within the hour" if define("UPLOAD_URL_LIFETIME_SEC") == 3600 else "?",
+    "upload URL lifetime": "within the hour" if define("WBPS_POST_RECORD_UPLOAD_URL_LIFETIME_SEC") == 3600 else "?",
     "first status poll": f"first after {define('WBPS_STATUS_POLL_MIN_INTERVAL_MS') // 1000} seconds",
     "poll growth": "growing by half each time" if "interval_ms * 3 / 2" in poller else "?",
     "poll cap": f"up to {define('WBPS_STATUS_POLL_MAX_INTERVAL_MS') // 1000} seconds",

@@ -128,11 +128,11 @@ progress_cb (WbpsPublishJob *job,
 
 /* When the publish_id is announced, another reader of the database already sees the checkpoint. */
 static void
-publish_id_cb (WbpsPublishJob *job,
-               GParamSpec     *pspec,
-               Watch          *watch)
+publish_id_cb (WbpsPost   *post,
+               GParamSpec *pspec,
+               Watch      *watch)
 {
-  const char *publish_id = wbps_publish_job_get_publish_id (job);
+  const char *publish_id = wbps_post_get_publish_id (post);
   sqlite3 *db = NULL;
   sqlite3_stmt *stmt = NULL;
 
@@ -156,7 +156,7 @@ watch_job (WbpsPublishJob *job,
            Watch          *watch)
 {
   g_signal_connect (job, "notify::state", G_CALLBACK (state_cb), watch);
-  g_signal_connect (job, "notify::publish-id", G_CALLBACK (publish_id_cb), watch);
+  g_signal_connect (wbps_publish_job_get_post (job), "notify::publish-id", G_CALLBACK (publish_id_cb), watch);
   g_signal_connect (job, "notice", G_CALLBACK (notice_cb), watch);
   g_signal_connect (job, "progress", G_CALLBACK (progress_cb), watch);
 }
@@ -196,9 +196,13 @@ test_states_and_signals (void)
   g_assert_cmpuint (watch.last_sent, ==, watch.total);
   g_assert_cmpstr (wbps_publish_job_get_creator_nickname (job), ==, "Demo Creator");
   g_assert_nonnull (strstr (notices->str, "Demo Creator"));
-  g_assert_cmpstr (wbps_publish_job_get_status (job), ==, "PUBLISH_COMPLETE");
+  g_assert_cmpstr (wbps_post_get_status (wbps_publish_job_get_post (job)), ==, "PUBLISH_COMPLETE");
+  /* The job's post is its history row as last written. */
+  g_assert_cmpint (wbps_post_get_id (wbps_publish_job_get_post (job)), >, 0);
+  g_assert_cmpstr (wbps_post_get_state (wbps_publish_job_get_post (job)), ==, "DONE");
+  g_assert_cmpint (wbps_post_get_uploaded_bytes (wbps_publish_job_get_post (job)), ==, watch.total);
   g_assert_cmpint (wbps_publish_job_get_uploaded_bytes (job), ==, watch.total);
-  received = wbps_test_emulator_received_sha256 (core.world->emu, wbps_publish_job_get_publish_id (job));
+  received = wbps_test_emulator_received_sha256 (core.world->emu, wbps_post_get_publish_id (wbps_publish_job_get_post (job)));
   g_assert_cmpstr (received, ==, sent);
   core_tear_down (&core);
 }
@@ -262,7 +266,7 @@ test_cancel_then_resume (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
   g_assert_cmpint (wbps_publish_job_get_state (job), ==, WBPS_PUBLISH_STATE_INTERRUPTED);
-  checkpoint = lookup (&core, wbps_publish_job_get_publish_id (job));
+  checkpoint = lookup (&core, wbps_post_get_publish_id (wbps_publish_job_get_post (job)));
   g_assert_cmpstr (checkpoint->state, ==, "INTERRUPTED");
   g_assert_cmpint (checkpoint->next_offset, <, checkpoint->file_size);
   assert_cancelled_resume_keeps_checkpoint (&core, checkpoint);
@@ -272,10 +276,10 @@ test_cancel_then_resume (void)
   watch_job (resumed, &watch2);
   g_assert_true (run_job (resumed, NULL, &error));
   g_assert_no_error (error);
-  g_assert_cmpstr (wbps_publish_job_get_publish_id (resumed), ==, checkpoint->publish_id);
+  g_assert_cmpstr (wbps_post_get_publish_id (wbps_publish_job_get_post (resumed)), ==, checkpoint->publish_id);
   /* No pre-flight, creator info or init the second time. */
   g_assert_null (strstr (states2->str, "INIT"));
-  g_assert_cmpstr (wbps_publish_job_get_status (resumed), ==, "PUBLISH_COMPLETE");
+  g_assert_cmpstr (wbps_post_get_status (wbps_publish_job_get_post (resumed)), ==, "PUBLISH_COMPLETE");
   done = lookup (&core, checkpoint->publish_id);
   g_assert_cmpstr (done->state, ==, "DONE");
   g_assert_cmpuint (posting_upload_count (core.world), ==, 1);

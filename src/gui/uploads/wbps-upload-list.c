@@ -231,17 +231,19 @@ cover_kept_cb (GObject      *source,
 
 /* Once TikTok named the post, its cover is kept under that name for the history. */
 static void
-publish_id_cb (WbpsPublishJob *job,
+publish_id_cb (WbpsPost       *post,
                GParamSpec     *pspec,
                WbpsUploadList *self)
 {
-  const char *publish_id = wbps_publish_job_get_publish_id (job);
-  GdkTexture *cover = g_object_get_data (G_OBJECT (job), "wbps-cover");
+  const char *publish_id = wbps_post_get_publish_id (post);
+  GdkTexture *cover = g_object_get_data (G_OBJECT (post), "wbps-cover");
+
+  g_assert (WBPS_IS_UPLOAD_LIST (self));
 
   if (publish_id == NULL || cover == NULL)
     return;
   wbps_cover_store_save_async (self->covers, publish_id, cover, self->cancellable, cover_kept_cb, NULL);
-  g_object_set_data (G_OBJECT (job), "wbps-cover", NULL);
+  g_object_set_data (G_OBJECT (post), "wbps-cover", NULL);
 }
 
 WbpsUpload *
@@ -258,8 +260,10 @@ wbps_upload_list_post (WbpsUploadList  *self,
   upload = wbps_upload_new (self, job, options, title, account_name, cover);
   if (GDK_IS_TEXTURE (cover))
     {
-      g_object_set_data_full (G_OBJECT (job), "wbps-cover", g_object_ref (cover), g_object_unref);
-      g_signal_connect_object (job, "notify::publish-id", G_CALLBACK (publish_id_cb), self, 0);
+      WbpsPost *post = wbps_publish_job_get_post (job);
+
+      g_object_set_data_full (G_OBJECT (post), "wbps-cover", g_object_ref (cover), g_object_unref);
+      g_signal_connect_object (post, "notify::publish-id", G_CALLBACK (publish_id_cb), self, 0);
     }
   add_upload (self, upload);
   wbps_upload_start (upload);

@@ -76,6 +76,13 @@ job_state (WbpsUpload *self)
   return wbps_publish_job_get_state (self->job);
 }
 
+/* (nullable): TikTok's name for the post, once init answered. */
+static const char *
+job_publish_id (WbpsUpload *self)
+{
+  return wbps_post_get_publish_id (wbps_publish_job_get_post (self->job));
+}
+
 static gboolean
 is_draft (WbpsUpload *self)
 {
@@ -88,7 +95,7 @@ final_status (WbpsUpload *self)
 {
   if (self->checked_status != NULL)
     return self->checked_status;
-  return wbps_publish_job_get_status (self->job);
+  return wbps_post_get_status (wbps_publish_job_get_post (self->job));
 }
 
 static gboolean
@@ -119,7 +126,7 @@ can_resume (WbpsUpload *self)
   if (self->checkpoint != NULL && !self->started)
     return TRUE;
   return self->finished && job_state (self) == WBPS_PUBLISH_STATE_INTERRUPTED &&
-         wbps_publish_job_get_publish_id (self->job) != NULL;
+         job_publish_id (self) != NULL;
 }
 
 static const char *
@@ -156,7 +163,7 @@ state_text (WbpsUpload *self)
 static char *
 failure_text (WbpsUpload *self)
 {
-  const char *reason = self->checked_reason != NULL ? self->checked_reason : wbps_publish_job_get_fail_reason (self->job);
+  const char *reason = self->checked_reason != NULL ? self->checked_reason : wbps_post_get_fail_reason (wbps_publish_job_get_post (self->job));
   const GError *error = wbps_publish_job_get_error (self->job);
 
   if (self->checked_reason == NULL && error != NULL)
@@ -380,7 +387,7 @@ wbps_upload_resume (WbpsUpload *self)
       return;
     }
   wbps_database_lookup_async (wbps_upload_list_get_database (self->list),
-                              wbps_publish_job_get_publish_id (self->job), NULL,
+                              job_publish_id (self), NULL,
                               lookup_for_resume_cb, g_object_ref (self));
 }
 
@@ -438,7 +445,7 @@ status_cb (GObject      *source,
       self->checked_reason = g_strdup (status->fail_reason);
       if (self->list != NULL)
         wbps_database_lookup_async (wbps_upload_list_get_database (self->list),
-                                    wbps_publish_job_get_publish_id (self->job), NULL,
+                                    job_publish_id (self), NULL,
                                     lookup_for_status_cb, g_object_ref (self));
     }
   else
@@ -452,11 +459,11 @@ void
 wbps_upload_check_again (WbpsUpload *self)
 {
   g_return_if_fail (WBPS_IS_UPLOAD (self));
-  if (self->checking || self->list == NULL || wbps_publish_job_get_publish_id (self->job) == NULL)
+  if (self->checking || self->list == NULL || job_publish_id (self) == NULL)
     return;
   self->checking = TRUE;
   wbps_api_client_status_async (wbps_upload_list_get_api (self->list), wbps_post_options_get_open_id (self->options),
-                                wbps_publish_job_get_publish_id (self->job), NULL,
+                                job_publish_id (self), NULL,
                                 status_cb, g_object_ref (self));
   notify_all (self);
 }
