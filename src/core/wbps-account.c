@@ -346,6 +346,7 @@ wbps_account_to_json (WbpsAccount *self)
   json_builder_begin_object (builder);
   wbps_json_add_string_or_null (builder, "open_id", self->open_id);
   wbps_json_add_string_or_null (builder, "display_name", self->display_name);
+  wbps_json_add_string_or_null (builder, "username", self->username);
   wbps_json_add_string_or_null (builder, "avatar_url", self->avatar_url);
   wbps_json_add_string_or_null (builder, "scope", self->scope);
   wbps_json_add_string_or_null (builder, "access_expires_at", access);

@@ -75,13 +75,14 @@ test_json_has_no_tokens (void)
   g_autoptr(JsonNode) node = NULL;
   g_autofree char *text = NULL;
 
+  token->username = g_strdup ("creator.name");
   wbps_account_update (account, token, FALSE);
   node = wbps_account_to_json (account);
   text = json_to_string (node, FALSE);
   g_assert_null (strstr (text, token->access_token));
   g_assert_null (strstr (text, token->refresh_token));
   g_assert_cmpstr (text, ==,
-                   "{\"open_id\":\"oid-1\",\"display_name\":\"Creator\","
+                   "{\"open_id\":\"oid-1\",\"display_name\":\"Creator\",\"username\":\"creator.name\","
                    "\"avatar_url\":\"https://example.invalid/a.jpg\","
                    "\"scope\":\"user.info.basic,video.publish\","
                    "\"access_expires_at\":\"1970-01-01T02:00:00Z\","
