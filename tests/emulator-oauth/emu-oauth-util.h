@@ -3,7 +3,7 @@
 
 /* Login Kit helpers for the emulator's OAuth tests: raw HTTP, no wbps code involved. */
 
-#include "emu-test-http.h"
+#include "wbps-test-http.h"
 #include "wbps-test-oauth.h"
 
 G_BEGIN_DECLS

@@ -4,7 +4,7 @@
  * revokes and their (failing, retried) webhook deliveries leak nothing, and
  * SIGTERM ends it cleanly (exit 0) with every block it allocated either freed
  * or still reachable. Library leaks are listed, each with its reason, in
- * tests/emulator-common/valgrind.supp.
+ * tests/emulator-oauth/valgrind.supp.
  */
 #include "emu-oauth-util.h"
 #include "wbps-test-util.h"
@@ -71,7 +71,7 @@ test_no_leaks_and_clean_exit (void)
       wbps_test_skip_missing ("valgrind is not installed");
       return;
     }
-  suppressions = g_build_filename (g_getenv ("WBPS_SOURCE_DIR"), "tests", "emulator-common", "valgrind.supp", NULL);
+  suppressions = g_build_filename (g_getenv ("WBPS_SOURCE_DIR"), "tests", "emulator-oauth", "valgrind.supp", NULL);
   log_path = g_build_filename (g_get_tmp_dir (), "wbps-emu-valgrind-XXXXXX.log", NULL);
   g_close (g_mkstemp (log_path), NULL);
   log_option = g_strconcat ("--log-file=", log_path, NULL);

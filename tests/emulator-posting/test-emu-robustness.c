@@ -4,7 +4,7 @@
  * or a hang), and the posting endpoints' per-token rate limits (spec 4.11,
  * checklist rule 21).
  */
-#include "emu-posting-util.h"
+#include "wbps-test-posting.h"
 
 #include <string.h>
 
@@ -16,13 +16,13 @@
 
 /* Any method, optional bearer and body; @body_size bytes of @body (-1 = strlen). */
 static EmuReply *
-raw_request (EmuPostingFixture *fx,
-             const char        *method,
-             const char        *path,
-             const char        *token,
-             const char        *content_type,
-             const char        *body,
-             gssize             body_size)
+raw_request (WbpsTestPosting *fx,
+             const char      *method,
+             const char      *path,
+             const char      *token,
+             const char      *content_type,
+             const char      *body,
+             gssize           body_size)
 {
   g_autofree char *url = wbps_test_emulator_url (fx->emu, path);
   g_autofree char *authorization = token != NULL ? g_strconcat ("Bearer ", token, NULL) : NULL;
@@ -32,19 +32,19 @@ raw_request (EmuPostingFixture *fx,
 
 /* The emulator must still answer normally after whatever came before. */
 static void
-assert_still_serving (EmuPostingFixture *fx)
+assert_still_serving (WbpsTestPosting *fx)
 {
   guint status;
-  g_autoptr(JsonObject) root = emu_posting_call (fx, CREATOR_INFO, NULL, &status);
+  g_autoptr(JsonObject) root = wbps_test_posting_api_call (fx, CREATOR_INFO, NULL, &status);
 
   g_assert_cmpuint (status, ==, 200);
-  g_assert_cmpstr (emu_posting_error_code (root), ==, "ok");
+  g_assert_cmpstr (wbps_test_posting_api_error_code (root), ==, "ok");
 }
 
 static void
 test_malformed_json (void)
 {
-  g_autoptr(EmuPostingFixture) fx = emu_posting_fixture_new (NULL);
+  g_autoptr(WbpsTestPosting) fx = wbps_test_posting_new_api (NULL);
   g_autofree char *opening = g_strnfill (200000, '[');
   g_autofree char *closing = g_strnfill (200000, ']');
   g_autofree char *deep = g_strconcat (opening, closing, NULL);
@@ -72,8 +72,8 @@ test_malformed_json (void)
 
       for (guint j = 0; j < G_N_ELEMENTS (paths); j++)
         {
-          g_autoptr(EmuReply) reply = raw_request (fx, "POST", paths[j], emu_posting_fixture_token (fx),
-                                                "application/json; charset=UTF-8", bodies[i], -1);
+          g_autoptr(EmuReply) reply = raw_request (fx, "POST", paths[j], wbps_test_posting_api_token (fx),
+                                                  "application/json; charset=UTF-8", bodies[i], -1);
 
           g_test_message ("body %u on %s", i, paths[j]);
           emu_assert_v2_error (reply, 400, "invalid_params");
@@ -81,10 +81,10 @@ test_malformed_json (void)
     }
   /* Inbox init takes no post_info, so a wrongly typed title only matters for direct posts. */
   {
-    g_autoptr(EmuReply) reply = raw_request (fx, "POST", DIRECT_INIT, emu_posting_fixture_token (fx), "application/json",
-                                          "{\"post_info\":{\"privacy_level\":\"SELF_ONLY\",\"title\":42},"
-                                          "\"source_info\":{\"source\":\"FILE_UPLOAD\",\"video_size\":1000,"
-                                          "\"chunk_size\":1000,\"total_chunk_count\":1}}", -1);
+    g_autoptr(EmuReply) reply = raw_request (fx, "POST", DIRECT_INIT, wbps_test_posting_api_token (fx), "application/json",
+                                            "{\"post_info\":{\"privacy_level\":\"SELF_ONLY\",\"title\":42},"
+                                            "\"source_info\":{\"source\":\"FILE_UPLOAD\",\"video_size\":1000,"
+                                            "\"chunk_size\":1000,\"total_chunk_count\":1}}", -1);
 
     emu_assert_v2_error (reply, 400, "invalid_params");
   }
@@ -94,14 +94,14 @@ test_malformed_json (void)
 static void
 test_wrong_method (void)
 {
-  g_autoptr(EmuPostingFixture) fx = emu_posting_fixture_new (NULL);
+  g_autoptr(WbpsTestPosting) fx = wbps_test_posting_new_api (NULL);
   const char *paths[] = { CREATOR_INFO, DIRECT_INIT, INBOX_INIT, STATUS_FETCH };
   g_autoptr(EmuReply) token = raw_request (fx, "GET", TOKEN, NULL, NULL, NULL, 0);
   g_autoptr(EmuReply) upload = raw_request (fx, "DELETE", "/upload/?upload_id=1&upload_token=x", NULL, NULL, NULL, 0);
 
   for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
     {
-      g_autoptr(EmuReply) reply = raw_request (fx, "GET", paths[i], emu_posting_fixture_token (fx), NULL, NULL, 0);
+      g_autoptr(EmuReply) reply = raw_request (fx, "GET", paths[i], wbps_test_posting_api_token (fx), NULL, NULL, 0);
 
       emu_assert_v2_error (reply, 405, "invalid_params");
     }
@@ -114,9 +114,9 @@ test_wrong_method (void)
 static void
 test_missing_headers (void)
 {
-  g_autoptr(EmuPostingFixture) fx = emu_posting_fixture_new (NULL);
+  g_autoptr(WbpsTestPosting) fx = wbps_test_posting_new_api (NULL);
   const char *paths[] = { CREATOR_INFO, DIRECT_INIT, INBOX_INIT, STATUS_FETCH };
-  g_autofree char *body = emu_posting_file_body (1000, 1000, 1, "SELF_ONLY");
+  g_autofree char *body = wbps_test_posting_api_file_body (1000, 1000, 1, "SELF_ONLY");
 
   for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
     {
@@ -130,11 +130,11 @@ test_missing_headers (void)
 static void
 test_huge_bodies (void)
 {
-  g_autoptr(EmuPostingFixture) fx = emu_posting_fixture_new (NULL);
+  g_autoptr(WbpsTestPosting) fx = wbps_test_posting_new_api (NULL);
   gsize size = 4 * MIB;
   g_autofree char *huge = g_strnfill (size, ' ');
-  g_autoptr(EmuReply) init = raw_request (fx, "POST", DIRECT_INIT, emu_posting_fixture_token (fx),
-                                       "application/json", huge, size);
+  g_autoptr(EmuReply) init = raw_request (fx, "POST", DIRECT_INIT, wbps_test_posting_api_token (fx),
+                                         "application/json", huge, size);
   g_autoptr(EmuReply) token = raw_request (fx, "POST", TOKEN, NULL, "application/x-www-form-urlencoded", huge, size);
 
   emu_assert_v2_error (init, 413, "invalid_params");
@@ -146,10 +146,10 @@ test_huge_bodies (void)
 static void
 test_malformed_upload_headers (void)
 {
-  g_autoptr(EmuPostingFixture) fx = emu_posting_fixture_new (NULL);
-  g_autoptr(GBytes) video = emu_posting_make_video (1000, 3);
+  g_autoptr(WbpsTestPosting) fx = wbps_test_posting_new_api (NULL);
+  g_autoptr(GBytes) video = wbps_test_posting_random_bytes (1000, 3);
   g_autofree char *url = NULL;
-  g_autofree char *publish_id = emu_posting_init_file (fx, 1000, 1000, 1, "SELF_ONLY", &url);
+  g_autofree char *publish_id = wbps_test_posting_api_init_file (fx, 1000, 1000, 1, "SELF_ONLY", &url);
   const char *ranges[] = {
     "bytes 0-99999999999999999999999/1000",
     "bytes 0-999/99999999999999999999999",
@@ -166,44 +166,44 @@ test_malformed_upload_headers (void)
       g_autoptr(GError) error = NULL;
 
       g_test_message ("Content-Range: %s", ranges[i]);
-      g_assert_cmpuint (emu_posting_put (url, "video/mp4", video, ranges[i], NULL, &error), ==, 400);
+      g_assert_cmpuint (wbps_test_posting_api_put (url, "video/mp4", video, ranges[i], NULL, &error), ==, 400);
       g_assert_no_error (error);
     }
   /* Nothing above counted: the whole file still goes up in one piece (MIME types ignore case). */
-  g_assert_cmpuint (emu_posting_put (url, "Video/MP4", video, "bytes 0-999/1000", NULL, NULL), ==, 201);
+  g_assert_cmpuint (wbps_test_posting_api_put (url, "Video/MP4", video, "bytes 0-999/1000", NULL, NULL), ==, 201);
 }
 
 /* @per_minute calls pass on one token, the next is 429; another token is unaffected. */
 static void
-assert_rate_limited (EmuPostingFixture *fx,
-                     const char        *path,
-                     const char        *body,
-                     guint              per_minute)
+assert_rate_limited (WbpsTestPosting *fx,
+                     const char      *path,
+                     const char      *body,
+                     guint            per_minute)
 {
-  g_autofree char *token = emu_posting_fixture_login (fx, NULL);
-  g_autofree char *other = emu_posting_fixture_login (fx, NULL);
+  g_autofree char *token = wbps_test_posting_api_sign_in (fx, NULL);
+  g_autofree char *other = wbps_test_posting_api_sign_in (fx, NULL);
   g_autoptr(JsonObject) limited = NULL;
   g_autoptr(JsonObject) fresh = NULL;
   guint status;
 
   for (guint i = 0; i < per_minute; i++)
     {
-      g_autoptr(JsonObject) root = emu_posting_api (fx, token, path, body, &status, NULL);
+      g_autoptr(JsonObject) root = wbps_test_posting_api_request (fx, token, path, body, &status, NULL);
 
       g_assert_cmpuint (status, !=, 429);
     }
-  limited = emu_posting_api (fx, token, path, body, &status, NULL);
-  emu_posting_assert_error (limited, status, 429, "rate_limit_exceeded");
-  fresh = emu_posting_api (fx, other, path, body, &status, NULL);
+  limited = wbps_test_posting_api_request (fx, token, path, body, &status, NULL);
+  wbps_test_posting_api_assert_error (limited, status, 429, "rate_limit_exceeded");
+  fresh = wbps_test_posting_api_request (fx, other, path, body, &status, NULL);
   g_assert_cmpuint (status, !=, 429);
 }
 
 static void
 test_rule_21_posting_rate_limits (void)
 {
-  g_autoptr(EmuPostingFixture) fx = emu_posting_fixture_new (NULL);
-  g_autofree char *direct = emu_posting_file_body (1000, 1000, 1, "SELF_ONLY");
-  g_autofree char *inbox = emu_posting_file_body (1000, 1000, 1, NULL);
+  g_autoptr(WbpsTestPosting) fx = wbps_test_posting_new_api (NULL);
+  g_autofree char *direct = wbps_test_posting_api_file_body (1000, 1000, 1, "SELF_ONLY");
+  g_autofree char *inbox = wbps_test_posting_api_file_body (1000, 1000, 1, NULL);
 
   assert_rate_limited (fx, CREATOR_INFO, NULL, 20);
   assert_rate_limited (fx, DIRECT_INIT, direct, 6);

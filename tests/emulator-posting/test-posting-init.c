@@ -3,7 +3,7 @@
  * The emulator's creator_info and video init endpoints against
  * the protocol checklist (docs/tiktok-protocol.md), rules 25-37 (one test per rule).
  */
-#include "emu-posting-util.h"
+#include "wbps-test-posting.h"
 
 #define DIRECT_INIT "/v2/post/publish/video/init/"
 #define INBOX_INIT  "/v2/post/publish/inbox/video/init/"
@@ -22,18 +22,18 @@ assert_string_list (JsonObject         *object,
 }
 
 static void
-assert_creator_info (EmuPostingFixture  *fx,
+assert_creator_info (WbpsTestPosting    *fx,
                      const char         *nickname,
                      const char * const *options,
                      gboolean            restricted,
                      gboolean            comment_disabled)
 {
   guint status;
-  g_autoptr(JsonObject) root = emu_posting_call (fx, CREATOR_INFO, NULL, &status);
-  JsonObject *data = emu_posting_data (root);
+  g_autoptr(JsonObject) root = wbps_test_posting_api_call (fx, CREATOR_INFO, NULL, &status);
+  JsonObject *data = wbps_test_posting_api_data (root);
 
   g_assert_cmpuint (status, ==, 200);
-  g_assert_cmpstr (emu_posting_error_code (root), ==, "ok");
+  g_assert_cmpstr (wbps_test_posting_api_error_code (root), ==, "ok");
   g_assert_cmpuint (json_object_get_size (data), ==, 8);
   g_assert_true (json_object_has_member (data, "creator_avatar_url"));
   g_assert_nonnull (json_object_get_string_member (data, "creator_username"));
@@ -50,16 +50,16 @@ test_rule_25_creator_info (void)
 {
   const char *public_options[] = { "PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "SELF_ONLY", NULL };
   const char *private_options[] = { "FOLLOWER_OF_CREATOR", "MUTUAL_FOLLOW_FRIENDS", "SELF_ONLY", NULL };
-  g_autoptr(EmuPostingFixture) fx = emu_posting_fixture_new ("[user:creator]\nmax-video-post-duration-sec=300\n"
+  g_autoptr(WbpsTestPosting) fx = wbps_test_posting_new_api ("[user:creator]\nmax-video-post-duration-sec=300\n"
                                                       "[user:hidden]\nmax-video-post-duration-sec=300\n"
                                                       "[user:nodue]\ndisplay-name=No Duets\n"
                                                       "max-video-post-duration-sec=300\n"
                                                       "duet-disabled=true\nstitch-disabled=true\n");
 
   assert_creator_info (fx, "Test Creator", public_options, FALSE, FALSE);
-  emu_posting_fixture_use (fx, "posting-test", "posting-test-secret", "hidden");
+  wbps_test_posting_api_use_client (fx, "posting-test", "posting-test-secret", "hidden");
   assert_creator_info (fx, "Hidden Creator", private_options, TRUE, TRUE);
-  emu_posting_fixture_use (fx, "posting-test", "posting-test-secret", "nodue");
+  wbps_test_posting_api_use_client (fx, "posting-test", "posting-test-secret", "nodue");
   assert_creator_info (fx, "No Duets", public_options, TRUE, FALSE);
 }
 
@@ -72,7 +72,7 @@ test_rule_26_cap_states (void)
     { "capped-active", "reached_active_user_cap" },
     { "banned", "spam_risk_user_banned_from_posting" },
   };
-  g_autoptr(EmuPostingFixture) fx = emu_posting_fixture_new ("[user:capped-posts]\ncap-state=spam_risk_too_many_posts\n"
+  g_autoptr(WbpsTestPosting) fx = wbps_test_posting_new_api ("[user:capped-posts]\ncap-state=spam_risk_too_many_posts\n"
                                                       "[user:capped-banned]\ncap-state=spam_risk_user_banned_from_posting\n"
                                                       "[user:capped-active]\ncap-state=reached_active_user_cap\n"
                                                       "[user:banned]\nbanned=true\n");
@@ -82,46 +82,46 @@ test_rule_26_cap_states (void)
       guint status;
       g_autoptr(JsonObject) root = NULL;
 
-      emu_posting_fixture_use (fx, "posting-test", "posting-test-secret", users[i][0]);
-      root = emu_posting_call (fx, CREATOR_INFO, NULL, &status);
+      wbps_test_posting_api_use_client (fx, "posting-test", "posting-test-secret", users[i][0]);
+      root = wbps_test_posting_api_call (fx, CREATOR_INFO, NULL, &status);
       /* TikTok answers these with HTTP 200 on purpose. */
-      emu_posting_assert_error (root, status, 200, users[i][1]);
+      wbps_test_posting_api_assert_error (root, status, 200, users[i][1]);
     }
 }
 
 static void
-assert_init_refused (EmuPostingFixture *fx,
-                     const char        *path,
-                     const char        *body,
-                     guint              expected_status,
-                     const char        *expected_code,
-                     const char        *expected_message)
+assert_init_refused (WbpsTestPosting *fx,
+                     const char      *path,
+                     const char      *body,
+                     guint            expected_status,
+                     const char      *expected_code,
+                     const char      *expected_message)
 {
   guint status;
-  g_autoptr(JsonObject) root = emu_posting_call (fx, path, body, &status);
+  g_autoptr(JsonObject) root = wbps_test_posting_api_call (fx, path, body, &status);
 
-  emu_posting_assert_error (root, status, expected_status, expected_code);
+  wbps_test_posting_api_assert_error (root, status, expected_status, expected_code);
   if (expected_message != NULL)
-    g_assert_cmpstr (emu_posting_error_message (root), ==, expected_message);
+    g_assert_cmpstr (wbps_test_posting_api_error_message (root), ==, expected_message);
 }
 
 static void
-assert_init_ok (EmuPostingFixture *fx,
-                const char        *path,
-                const char        *body)
+assert_init_ok (WbpsTestPosting *fx,
+                const char      *path,
+                const char      *body)
 {
   guint status;
-  g_autoptr(JsonObject) root = emu_posting_call (fx, path, body, &status);
+  g_autoptr(JsonObject) root = wbps_test_posting_api_call (fx, path, body, &status);
 
-  g_assert_cmpstr (emu_posting_error_code (root), ==, "ok");
+  g_assert_cmpstr (wbps_test_posting_api_error_code (root), ==, "ok");
   g_assert_cmpuint (status, ==, 200);
-  g_assert_nonnull (json_object_get_string_member (emu_posting_data (root), "publish_id"));
+  g_assert_nonnull (json_object_get_string_member (wbps_test_posting_api_data (root), "publish_id"));
 }
 
 static void
 test_rule_27_source (void)
 {
-  g_autoptr(EmuPostingFixture) fx = emu_posting_fixture_new (NULL);
+  g_autoptr(WbpsTestPosting) fx = wbps_test_posting_new_api (NULL);
   const char *bodies[] = {
     "{\"post_info\":{\"privacy_level\":\"SELF_ONLY\"},\"source_info\":{\"source\":\"UPLOAD_FILE\","
     "\"video_size\":1000,\"chunk_size\":1000,\"total_chunk_count\":1}}",
@@ -140,7 +140,7 @@ test_rule_27_source (void)
 static void
 test_rule_28_file_fields (void)
 {
-  g_autoptr(EmuPostingFixture) fx = emu_posting_fixture_new (NULL);
+  g_autoptr(WbpsTestPosting) fx = wbps_test_posting_new_api (NULL);
   const char *source_infos[] = {
     "\"chunk_size\":1000,\"total_chunk_count\":1",
     "\"video_size\":1000,\"total_chunk_count\":1",
@@ -183,12 +183,12 @@ test_rule_29_chunk_count (void)
     { 6 * MIB, 8 * MIB, 1, count_invalid },                /* floor(6/8) = 0 */
     { 600 * MIB, 6 * MIB, 1001, count_invalid },
   };
-  g_autoptr(EmuPostingFixture) fx = emu_posting_fixture_new (NULL);
+  g_autoptr(WbpsTestPosting) fx = wbps_test_posting_new_api (NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autofree char *direct = emu_posting_file_body (cases[i].size, cases[i].chunk, cases[i].count, "SELF_ONLY");
-      g_autofree char *inbox = emu_posting_file_body (cases[i].size, cases[i].chunk, cases[i].count, NULL);
+      g_autofree char *direct = wbps_test_posting_api_file_body (cases[i].size, cases[i].chunk, cases[i].count, "SELF_ONLY");
+      g_autofree char *inbox = wbps_test_posting_api_file_body (cases[i].size, cases[i].chunk, cases[i].count, NULL);
 
       g_test_message ("S=%" G_GINT64_FORMAT " C=%" G_GINT64_FORMAT " N=%" G_GINT64_FORMAT,
                       cases[i].size, cases[i].chunk, cases[i].count);
@@ -208,10 +208,10 @@ test_rule_29_chunk_count (void)
 static void
 test_rule_30_max_size (void)
 {
-  g_autoptr(EmuPostingFixture) fx = emu_posting_fixture_new (NULL);
-  g_autofree char *too_big = emu_posting_file_body (4096 * MIB + 1, 64 * MIB, 64, "SELF_ONLY");
-  g_autofree char *largest = emu_posting_file_body (4096 * MIB, 64 * MIB, 64, "SELF_ONLY");
-  g_autofree char *too_big_inbox = emu_posting_file_body (4096 * MIB + 64 * MIB, 64 * MIB, 65, NULL);
+  g_autoptr(WbpsTestPosting) fx = wbps_test_posting_new_api (NULL);
+  g_autofree char *too_big = wbps_test_posting_api_file_body (4096 * MIB + 1, 64 * MIB, 64, "SELF_ONLY");
+  g_autofree char *largest = wbps_test_posting_api_file_body (4096 * MIB, 64 * MIB, 64, "SELF_ONLY");
+  g_autofree char *too_big_inbox = wbps_test_posting_api_file_body (4096 * MIB + 64 * MIB, 64 * MIB, 65, NULL);
 
   assert_init_refused (fx, DIRECT_INIT, too_big, 400, "invalid_params", NULL);
   assert_init_refused (fx, INBOX_INIT, too_big_inbox, 400, "invalid_params", NULL);
@@ -229,7 +229,7 @@ direct_body (const char *post_info)
 static void
 test_rule_31_privacy (void)
 {
-  g_autoptr(EmuPostingFixture) fx = emu_posting_fixture_new (NULL);
+  g_autoptr(WbpsTestPosting) fx = wbps_test_posting_new_api (NULL);
   const char *refused[] = {
     NULL,
     "\"post_info\":{\"title\":\"no privacy\"}",
@@ -247,7 +247,7 @@ test_rule_31_privacy (void)
     }
   assert_init_ok (fx, DIRECT_INIT, public_ok);
 
-  emu_posting_fixture_use (fx, "posting-test", "posting-test-secret", "hidden");
+  wbps_test_posting_api_use_client (fx, "posting-test", "posting-test-secret", "hidden");
   assert_init_refused (fx, DIRECT_INIT, public_ok, 403, "privacy_level_option_mismatch", NULL);
   assert_init_ok (fx, DIRECT_INIT, follower_ok);
 }
@@ -268,7 +268,7 @@ title_body (const char *unit,
 static void
 test_rule_32_title (void)
 {
-  g_autoptr(EmuPostingFixture) fx = emu_posting_fixture_new (NULL);
+  g_autoptr(WbpsTestPosting) fx = wbps_test_posting_new_api (NULL);
   g_autofree char *ascii_max = title_body ("a", 2200);
   g_autofree char *ascii_over = title_body ("a", 2201);
   g_autofree char *accent_max = title_body ("\xc3\xa9", 2200);          /* é: 2 bytes, 1 unit */
@@ -285,7 +285,7 @@ test_rule_32_title (void)
 static void
 test_rule_33_unaudited (void)
 {
-  g_autoptr(EmuPostingFixture) fx = emu_posting_fixture_new ("[client:unaudited]\nsecret=unaudited-secret\n"
+  g_autoptr(WbpsTestPosting) fx = wbps_test_posting_new_api ("[client:unaudited]\nsecret=unaudited-secret\n"
                                                       "redirect-uris=http://127.0.0.1:*/callback/\n"
                                                       "scopes=user.info.basic,video.publish,video.upload\n"
                                                       "audited=false\n"
@@ -299,47 +299,47 @@ test_rule_33_unaudited (void)
   guint status;
   g_autoptr(JsonObject) info = NULL;
 
-  emu_posting_fixture_use (fx, "unaudited", "unaudited-secret", "creator");
+  wbps_test_posting_api_use_client (fx, "unaudited", "unaudited-secret", "creator");
   assert_init_refused (fx, DIRECT_INIT, self_only, 403, code, NULL);
-  emu_posting_fixture_use (fx, "unaudited", "unaudited-secret", "hidden");
+  wbps_test_posting_api_use_client (fx, "unaudited", "unaudited-secret", "hidden");
   assert_init_refused (fx, DIRECT_INIT, friends, 403, code, NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (emu_posting_users); i++)
     {
-      emu_posting_fixture_use (fx, "unaudited", "unaudited-secret", emu_posting_users[i]);
+      wbps_test_posting_api_use_client (fx, "unaudited", "unaudited-secret", emu_posting_users[i]);
       assert_init_ok (fx, DIRECT_INIT, self_only);
     }
   /* A sixth distinct user in 24 h is one too many; the five can go on. */
-  emu_posting_fixture_use (fx, "unaudited", "unaudited-secret", "p5");
+  wbps_test_posting_api_use_client (fx, "unaudited", "unaudited-secret", "p5");
   assert_init_refused (fx, DIRECT_INIT, self_only, 403, "reached_active_user_cap", NULL);
-  info = emu_posting_call (fx, CREATOR_INFO, NULL, &status);
-  emu_posting_assert_error (info, status, 200, "reached_active_user_cap");
-  emu_posting_fixture_use (fx, "unaudited", "unaudited-secret", "p1");
+  info = wbps_test_posting_api_call (fx, CREATOR_INFO, NULL, &status);
+  wbps_test_posting_api_assert_error (info, status, 200, "reached_active_user_cap");
+  wbps_test_posting_api_use_client (fx, "unaudited", "unaudited-secret", "p1");
   assert_init_ok (fx, DIRECT_INIT, self_only);
 }
 
 /* Posts a tiny whole-file video; @privacy NULL = an inbox share. */
 static char *
-post_tiny (EmuPostingFixture *fx,
-           const char        *privacy,
-           guint32            seed)
+post_tiny (WbpsTestPosting *fx,
+           const char      *privacy,
+           guint32          seed)
 {
-  g_autoptr(GBytes) video = emu_posting_make_video (1000, seed);
+  g_autoptr(GBytes) video = wbps_test_posting_random_bytes (1000, seed);
   g_autofree char *url = NULL;
-  char *publish_id = emu_posting_init_file (fx, 1000, 1000, 1, privacy, &url);
+  char *publish_id = wbps_test_posting_api_init_file (fx, 1000, 1000, 1, privacy, &url);
 
-  emu_posting_upload_all (url, video, 1000, 1);
+  wbps_test_posting_api_upload_all (url, video, 1000, 1);
   return publish_id;
 }
 
 static void
 test_rule_34_daily_cap_and_ban (void)
 {
-  g_autoptr(EmuPostingFixture) fx = emu_posting_fixture_new ("[emulator]\nprocessing-delay-ms=0\n"
+  g_autoptr(WbpsTestPosting) fx = wbps_test_posting_new_api ("[emulator]\nprocessing-delay-ms=0\n"
                                                       "[user:creator]\ndaily-post-cap=2\n"
                                                       "[user:banned]\nbanned=true\n");
   g_autofree char *body = direct_body ("\"post_info\":{\"privacy_level\":\"SELF_ONLY\"}");
-  g_autofree char *inbox = emu_posting_file_body (1000, 1000, 1, NULL);
+  g_autofree char *inbox = wbps_test_posting_api_file_body (1000, 1000, 1, NULL);
   g_autofree char *first = NULL;
   g_autofree char *second = NULL;
   g_autoptr(JsonObject) info = NULL;
@@ -350,10 +350,10 @@ test_rule_34_daily_cap_and_ban (void)
   first = post_tiny (fx, "SELF_ONLY", 1);
   second = post_tiny (fx, "PUBLIC_TO_EVERYONE", 2);
   assert_init_refused (fx, DIRECT_INIT, body, 403, "spam_risk_too_many_posts", NULL);
-  info = emu_posting_call (fx, CREATOR_INFO, NULL, &status);
-  emu_posting_assert_error (info, status, 200, "spam_risk_too_many_posts");
+  info = wbps_test_posting_api_call (fx, CREATOR_INFO, NULL, &status);
+  wbps_test_posting_api_assert_error (info, status, 200, "spam_risk_too_many_posts");
 
-  emu_posting_fixture_use (fx, "posting-test", "posting-test-secret", "banned");
+  wbps_test_posting_api_use_client (fx, "posting-test", "posting-test-secret", "banned");
   assert_init_refused (fx, DIRECT_INIT, body, 403, "spam_risk_user_banned_from_posting", NULL);
   assert_init_refused (fx, INBOX_INIT, inbox, 403, "spam_risk_user_banned_from_posting", NULL);
 }
@@ -361,8 +361,8 @@ test_rule_34_daily_cap_and_ban (void)
 static void
 test_rule_35_pending_shares (void)
 {
-  g_autoptr(EmuPostingFixture) fx = emu_posting_fixture_new ("[emulator]\nprocessing-delay-ms=0\n");
-  g_autofree char *inbox = emu_posting_file_body (1000, 1000, 1, NULL);
+  g_autoptr(WbpsTestPosting) fx = wbps_test_posting_new_api ("[emulator]\nprocessing-delay-ms=0\n");
+  g_autofree char *inbox = wbps_test_posting_api_file_body (1000, 1000, 1, NULL);
   g_autofree char *direct = direct_body ("\"post_info\":{\"privacy_level\":\"SELF_ONLY\"}");
 
   for (guint i = 0; i < 5; i++)
@@ -383,7 +383,7 @@ url_body (const char *url,
 static void
 test_rule_36_url_ownership (void)
 {
-  g_autoptr(EmuPostingFixture) fx = emu_posting_fixture_new (NULL);
+  g_autoptr(WbpsTestPosting) fx = wbps_test_posting_new_api (NULL);
   const char *refused[] = {
     "http://media.example.com/v/clip.mp4",
     "https://93.184.216.34/v/clip.mp4",
@@ -418,40 +418,40 @@ assert_matches (const char *pattern,
 }
 
 static void
-assert_publish_id (EmuPostingFixture *fx,
-                   const char        *path,
-                   const char        *body,
-                   const char        *pattern,
-                   gboolean           has_upload_url)
+assert_publish_id (WbpsTestPosting *fx,
+                   const char      *path,
+                   const char      *body,
+                   const char      *pattern,
+                   gboolean         has_upload_url)
 {
   guint status;
-  g_autoptr(JsonObject) root = emu_posting_call (fx, path, body, &status);
-  JsonObject *data = emu_posting_data (root);
+  g_autoptr(JsonObject) root = wbps_test_posting_api_call (fx, path, body, &status);
+  JsonObject *data = wbps_test_posting_api_data (root);
   const char *publish_id = json_object_get_string_member (data, "publish_id");
   g_autofree char *prefix = wbps_test_emulator_url (fx->emu, "/upload/?upload_id=");
 
-  g_assert_cmpstr (emu_posting_error_code (root), ==, "ok");
+  g_assert_cmpstr (wbps_test_posting_api_error_code (root), ==, "ok");
   assert_matches (pattern, publish_id);
   g_assert_cmpuint (strlen (publish_id), <=, 64);
   g_assert_cmpint (json_object_has_member (data, "upload_url"), ==, has_upload_url);
   if (has_upload_url)
     {
       const char *url = json_object_get_string_member (data, "upload_url");
-      g_autoptr(GBytes) video = emu_posting_make_video (1000, 7);
+      g_autoptr(GBytes) video = wbps_test_posting_random_bytes (1000, 7);
 
       g_assert_true (g_str_has_prefix (url, prefix));
       g_assert_nonnull (strstr (url, "&upload_token="));
       g_assert_cmpuint (strlen (url), <=, 256);
-      g_assert_cmpuint (emu_posting_put_chunk (url, video, 0, 999, NULL), ==, 201);
+      g_assert_cmpuint (wbps_test_posting_api_put_chunk (url, video, 0, 999, NULL), ==, 201);
     }
 }
 
 static void
 test_rule_37_publish_ids (void)
 {
-  g_autoptr(EmuPostingFixture) fx = emu_posting_fixture_new (NULL);
+  g_autoptr(WbpsTestPosting) fx = wbps_test_posting_new_api (NULL);
   g_autofree char *direct_file = direct_body ("\"post_info\":{\"privacy_level\":\"SELF_ONLY\"}");
-  g_autofree char *inbox_file = emu_posting_file_body (1000, 1000, 1, NULL);
+  g_autofree char *inbox_file = wbps_test_posting_api_file_body (1000, 1000, 1, NULL);
   g_autofree char *direct_url = url_body ("https://media.example.com/v/a.mp4", FALSE);
   g_autofree char *inbox_url = url_body ("https://media.example.com/v/a.mp4", TRUE);
 
@@ -465,7 +465,7 @@ test_rule_37_publish_ids (void)
 static void
 test_posts_helper (void)
 {
-  g_autoptr(EmuPostingFixture) fx = emu_posting_fixture_new (NULL);
+  g_autoptr(WbpsTestPosting) fx = wbps_test_posting_new_api (NULL);
   g_autofree char *body = direct_body ("\"post_info\":{\"privacy_level\":\"SELF_ONLY\",\"title\":\"t\","
                                        "\"video_cover_timestamp_ms\":1234}");
   g_autofree char *url = NULL;

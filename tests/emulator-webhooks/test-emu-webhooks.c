@@ -5,7 +5,7 @@
  * signature itself, the envelope, the order of events, retries after a 500 or
  * a timeout, deliberate duplicates, and deliberately broken signatures.
  */
-#include "emu-posting-util.h"
+#include "wbps-test-posting.h"
 #include "webhook-receiver.h"
 
 #include <string.h>
@@ -14,7 +14,7 @@
 #define WAIT_MS 20000
 
 /* The fixture's world, a callback URL and @extra_ini (starting in [webhooks]); first retry 200 ms unless set. */
-static EmuPostingFixture *
+static WbpsTestPosting *
 fixture_for (WebhookReceiver *receiver,
              const char      *extra_ini)
 {
@@ -23,7 +23,7 @@ fixture_for (WebhookReceiver *receiver,
                                           strstr (extra, "retry-initial-ms=") == NULL ? "retry-initial-ms=200\n" : "",
                                           extra);
 
-  return emu_posting_fixture_new (ini);
+  return wbps_test_posting_new_api (ini);
 }
 
 static JsonObject *
@@ -75,20 +75,20 @@ assert_post_content (JsonObject *content,
 
 /* A whole file upload: the post's events follow once processing ends. */
 static char *
-post_video (EmuPostingFixture *fx,
-            const char        *privacy)
+post_video (WbpsTestPosting *fx,
+            const char      *privacy)
 {
-  g_autoptr(GBytes) video = emu_posting_make_video (4096, 48);
+  g_autoptr(GBytes) video = wbps_test_posting_random_bytes (4096, 48);
   g_autofree char *upload_url = NULL;
-  char *publish_id = emu_posting_init_file (fx, 4096, 4096, 1, privacy, &upload_url);
+  char *publish_id = wbps_test_posting_api_init_file (fx, 4096, 4096, 1, privacy, &upload_url);
 
-  emu_posting_upload_all (upload_url, video, 4096, 1);
+  wbps_test_posting_api_upload_all (upload_url, video, 4096, 1);
   return publish_id;
 }
 
 /* GET /emulator/events: the emulator's own account of every event's delivery. */
 static JsonArray *
-recorded_events (EmuPostingFixture *fx)
+recorded_events (WbpsTestPosting *fx)
 {
   g_autofree char *url = wbps_test_emulator_url (fx->emu, "/emulator/events");
   g_autoptr(EmuReply) reply = emu_get (url, NULL);
@@ -102,9 +102,9 @@ recorded_events (EmuPostingFixture *fx)
  * dropped when @acknowledged is -1): after that it sends nothing more for it.
  */
 static JsonObject *
-wait_settled (EmuPostingFixture *fx,
-              guint              serial,
-              gint64             acknowledged)
+wait_settled (WbpsTestPosting *fx,
+              guint            serial,
+              gint64           acknowledged)
 {
   gint64 deadline = g_get_monotonic_time () + WAIT_MS * G_TIME_SPAN_MILLISECOND;
 
@@ -127,8 +127,8 @@ wait_settled (EmuPostingFixture *fx,
 
 /* Exactly @count events recorded: with each settled, nothing more is on its way to a receiver. */
 static void
-assert_recorded_count (EmuPostingFixture *fx,
-                       guint              count)
+assert_recorded_count (WbpsTestPosting *fx,
+                       guint            count)
 {
   g_autoptr(JsonArray) events = recorded_events (fx);
 
@@ -156,13 +156,13 @@ static void
 test_direct_public_post (void)
 {
   g_autoptr(WebhookReceiver) receiver = webhook_receiver_start (0, 0);
-  g_autoptr(EmuPostingFixture) fx = fixture_for (receiver, NULL);
+  g_autoptr(WbpsTestPosting) fx = fixture_for (receiver, NULL);
   g_autofree char *publish_id = post_video (fx, "PUBLIC_TO_EVERYONE");
   g_autoptr(JsonObject) complete = assert_event (webhook_receiver_wait (receiver, 1, WAIT_MS),
                                                  "post.publish.complete", "creator");
   g_autoptr(JsonObject) available = assert_event (webhook_receiver_wait (receiver, 2, WAIT_MS),
                                                   "post.publish.publicly_available", "creator");
-  g_autoptr(JsonObject) status = emu_posting_wait_status (fx, publish_id, "PUBLISH_COMPLETE", WAIT_MS, NULL);
+  g_autoptr(JsonObject) status = wbps_test_posting_api_wait_status (fx, publish_id, "PUBLISH_COMPLETE", WAIT_MS, NULL);
   JsonArray *post_ids = json_object_get_array_member (status, "publicaly_available_post_id");
 
   assert_post_content (complete, publish_id, "DIRECT_PUBLISH");
@@ -177,7 +177,7 @@ static void
 test_direct_private_post (void)
 {
   g_autoptr(WebhookReceiver) receiver = webhook_receiver_start (0, 0);
-  g_autoptr(EmuPostingFixture) fx = fixture_for (receiver, NULL);
+  g_autoptr(WbpsTestPosting) fx = fixture_for (receiver, NULL);
   g_autofree char *first = post_video (fx, "SELF_ONLY");
   g_autofree char *second = post_video (fx, "SELF_ONLY");
   g_autoptr(JsonObject) one = assert_event (webhook_receiver_wait (receiver, 1, WAIT_MS),
@@ -188,7 +188,7 @@ test_direct_private_post (void)
   /* Not public: no publicly_available; two posts, two complete events in the order they finished. */
   assert_post_content (one, first, "DIRECT_PUBLISH");
   assert_post_content (two, second, "DIRECT_PUBLISH");
-  emu_posting_wait_status (fx, second, "PUBLISH_COMPLETE", WAIT_MS, NULL);
+  wbps_test_posting_api_wait_status (fx, second, "PUBLISH_COMPLETE", WAIT_MS, NULL);
   json_object_unref (wait_settled (fx, 2, 1));
   assert_recorded_count (fx, 2);
   g_assert_cmpuint (webhook_receiver_count (receiver), ==, 2);
@@ -198,13 +198,13 @@ static void
 test_inbox_delivered_then_complete (void)
 {
   g_autoptr(WebhookReceiver) receiver = webhook_receiver_start (0, 0);
-  g_autoptr(EmuPostingFixture) fx = fixture_for (receiver, "[emulator]\ninbox-posted-after-ms=300\n");
+  g_autoptr(WbpsTestPosting) fx = fixture_for (receiver, "[emulator]\ninbox-posted-after-ms=300\n");
   g_autofree char *publish_id = post_video (fx, NULL);
   g_autoptr(JsonObject) delivered = assert_event (webhook_receiver_wait (receiver, 1, WAIT_MS),
                                                   "post.publish.inbox_delivered", "creator");
   g_autoptr(JsonObject) complete = assert_event (webhook_receiver_wait (receiver, 2, WAIT_MS),
                                                  "post.publish.complete", "creator");
-  g_autoptr(JsonObject) status = emu_posting_wait_status (fx, publish_id, "PUBLISH_COMPLETE", WAIT_MS, NULL);
+  g_autoptr(JsonObject) status = wbps_test_posting_api_wait_status (fx, publish_id, "PUBLISH_COMPLETE", WAIT_MS, NULL);
 
   assert_post_content (delivered, publish_id, "INBOX_SHARE");
   assert_post_content (complete, publish_id, "INBOX_SHARE");
@@ -218,14 +218,14 @@ static void
 test_failed_post (void)
 {
   g_autoptr(WebhookReceiver) receiver = webhook_receiver_start (0, 0);
-  g_autoptr(EmuPostingFixture) fx = fixture_for (receiver, "[user:creator]\nfail-reason=spam_risk_text\n");
+  g_autoptr(WbpsTestPosting) fx = fixture_for (receiver, "[user:creator]\nfail-reason=spam_risk_text\n");
   g_autofree char *publish_id = post_video (fx, "PUBLIC_TO_EVERYONE");
   g_autoptr(JsonObject) failed = assert_event (webhook_receiver_wait (receiver, 1, WAIT_MS),
                                                "post.publish.failed", "creator");
 
   assert_post_content (failed, publish_id, "DIRECT_PUBLISH");
   g_assert_cmpstr (json_object_get_string_member (failed, "reason"), ==, "spam_risk_text");
-  emu_posting_wait_status (fx, publish_id, "FAILED", WAIT_MS, NULL);
+  wbps_test_posting_api_wait_status (fx, publish_id, "FAILED", WAIT_MS, NULL);
   json_object_unref (wait_settled (fx, 1, 1));
   assert_recorded_count (fx, 1);
   g_assert_cmpuint (webhook_receiver_count (receiver), ==, 1);
@@ -235,8 +235,8 @@ static void
 test_authorization_removed (void)
 {
   g_autoptr(WebhookReceiver) receiver = webhook_receiver_start (0, 0);
-  g_autoptr(EmuPostingFixture) fx = fixture_for (receiver, NULL);
-  g_autofree char *revoked_token = emu_posting_fixture_login (fx, NULL);
+  g_autoptr(WbpsTestPosting) fx = fixture_for (receiver, NULL);
+  g_autofree char *revoked_token = wbps_test_posting_api_sign_in (fx, NULL);
   g_autofree char *disconnected_token = NULL;
   g_autofree char *revoke_url = wbps_test_emulator_url (fx->emu, "/v2/oauth/revoke/");
   g_autofree char *deauthorize_url = wbps_test_emulator_url (fx->emu, "/emulator/deauthorize");
@@ -256,15 +256,15 @@ test_authorization_removed (void)
   g_assert_cmpint (json_object_get_int_member (by_developer, "reason"), ==, 5);
 
   /* The creator disconnects the app in TikTok (reason 1): the token is already dead when the event comes. */
-  disconnected_token = emu_posting_fixture_login (fx, NULL);
+  disconnected_token = wbps_test_posting_api_sign_in (fx, NULL);
   bad_reason = emu_post_form (deauthorize_url, "user", "creator", "reason", "6", NULL);
   emu_assert_v2_error (bad_reason, 400, "invalid_params");
   disconnected = emu_post_form (deauthorize_url, "user", "creator", "reason", "1", NULL);
   g_assert_cmpuint (disconnected->status, ==, 200);
   by_user = assert_event (webhook_receiver_wait (receiver, 2, WAIT_MS), "authorization.removed", "creator");
   g_assert_cmpint (json_object_get_int_member (by_user, "reason"), ==, 1);
-  refused = emu_posting_api (fx, disconnected_token, "/v2/post/publish/creator_info/query/", NULL, &status, NULL);
-  emu_posting_assert_error (refused, status, 401, "access_token_invalid");
+  refused = wbps_test_posting_api_request (fx, disconnected_token, "/v2/post/publish/creator_info/query/", NULL, &status, NULL);
+  wbps_test_posting_api_assert_error (refused, status, 401, "access_token_invalid");
   /* Nothing left to remove: no second event. */
   after = emu_post_form (deauthorize_url, "user", "creator", "reason", "1", NULL);
   g_assert_cmpuint (after->status, ==, 200);
@@ -292,7 +292,7 @@ static void
 test_retries_after_500 (void)
 {
   g_autoptr(WebhookReceiver) receiver = webhook_receiver_start (2, 0);
-  g_autoptr(EmuPostingFixture) fx = fixture_for (receiver, NULL);
+  g_autoptr(WbpsTestPosting) fx = fixture_for (receiver, NULL);
   g_autofree char *publish_id = post_video (fx, "SELF_ONLY");
   g_autoptr(JsonObject) content = assert_event (webhook_receiver_wait (receiver, 3, WAIT_MS),
                                                 "post.publish.complete", "creator");
@@ -319,7 +319,7 @@ static void
 test_retries_after_timeout (void)
 {
   g_autoptr(WebhookReceiver) receiver = webhook_receiver_start (0, 1);
-  g_autoptr(EmuPostingFixture) fx = fixture_for (receiver, "timeout-ms=300\n");
+  g_autoptr(WbpsTestPosting) fx = fixture_for (receiver, "timeout-ms=300\n");
   g_autofree char *publish_id = post_video (fx, "SELF_ONLY");
   g_autoptr(JsonObject) content = assert_event (webhook_receiver_wait (receiver, 2, WAIT_MS),
                                                 "post.publish.complete", "creator");
@@ -337,7 +337,7 @@ test_dropped_after_retry_window (void)
 {
   g_autoptr(WebhookReceiver) receiver = webhook_receiver_start (G_MAXUINT / 2, 0);
   /* Attempts at 0, 100, 300 and 700 ms; the next (1500 ms) would be past the 1000 ms window. */
-  g_autoptr(EmuPostingFixture) fx = fixture_for (receiver, "retry-window-ms=1000\nretry-initial-ms=100\n");
+  g_autoptr(WbpsTestPosting) fx = fixture_for (receiver, "retry-window-ms=1000\nretry-initial-ms=100\n");
   g_autofree char *publish_id = post_video (fx, "SELF_ONLY");
   g_autoptr(JsonObject) recorded = NULL;
 
@@ -354,7 +354,7 @@ static void
 test_deliberate_duplicates (void)
 {
   g_autoptr(WebhookReceiver) receiver = webhook_receiver_start (0, 0);
-  g_autoptr(EmuPostingFixture) fx = fixture_for (receiver, "duplicates=2\n");
+  g_autoptr(WbpsTestPosting) fx = fixture_for (receiver, "duplicates=2\n");
   g_autofree char *publish_id = post_video (fx, "SELF_ONLY");
   g_autoptr(JsonObject) content = assert_event (webhook_receiver_wait (receiver, 3, WAIT_MS),
                                                 "post.publish.complete", "creator");
@@ -372,7 +372,7 @@ static void
 test_wrong_secret (void)
 {
   g_autoptr(WebhookReceiver) receiver = webhook_receiver_start (0, 0);
-  g_autoptr(EmuPostingFixture) fx = fixture_for (receiver, "sign-secret=not-the-client-secret\n");
+  g_autoptr(WbpsTestPosting) fx = fixture_for (receiver, "sign-secret=not-the-client-secret\n");
   g_autofree char *publish_id = post_video (fx, "SELF_ONLY");
   const WebhookRequest *request = webhook_receiver_wait (receiver, 1, WAIT_MS);
   gint64 timestamp;
@@ -386,7 +386,7 @@ static void
 test_stale_timestamp (void)
 {
   g_autoptr(WebhookReceiver) receiver = webhook_receiver_start (0, 0);
-  g_autoptr(EmuPostingFixture) fx = fixture_for (receiver, "timestamp-offset=-600\n");
+  g_autoptr(WbpsTestPosting) fx = fixture_for (receiver, "timestamp-offset=-600\n");
   g_autofree char *publish_id = post_video (fx, "SELF_ONLY");
   const WebhookRequest *request = webhook_receiver_wait (receiver, 1, WAIT_MS);
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
@@ -408,7 +408,7 @@ test_client_url_and_injected_event (void)
   g_autofree char *extra = g_strdup_printf ("[client:posting-test]\nwebhook-url=%s\n"
                                             "[client:other]\nsecret=other-secret\n",
                                             webhook_receiver_url (own));
-  g_autoptr(EmuPostingFixture) fx = fixture_for (shared, extra);
+  g_autoptr(WbpsTestPosting) fx = fixture_for (shared, extra);
   g_autofree char *events_url = wbps_test_emulator_url (fx->emu, "/emulator/events");
   g_autoptr(EmuReply) mine = emu_post_form (events_url, "client_key", "posting-test",
                                             "event", "post.publish.no_longer_publicaly_available",
@@ -437,7 +437,7 @@ test_client_url_and_injected_event (void)
 static void
 test_webhook_url_set_later (void)
 {
-  g_autoptr(EmuPostingFixture) fx = emu_posting_fixture_new ("[webhooks]\nretry-initial-ms=200\n");
+  g_autoptr(WbpsTestPosting) fx = wbps_test_posting_new_api ("[webhooks]\nretry-initial-ms=200\n");
   g_autoptr(WebhookReceiver) receiver = webhook_receiver_start (0, 0);
   g_autofree char *url = wbps_test_emulator_url (fx->emu, "/emulator/webhook-url");
   g_autofree char *events_url = wbps_test_emulator_url (fx->emu, "/emulator/events");

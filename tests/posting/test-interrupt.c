@@ -6,31 +6,30 @@
 #include <signal.h>
 #include <string.h>
 
-#include "posting-fixture.h"
+#include "wbps-test-posting.h"
 
 #define CHUNK "5242880"
 
-static char *video_dir;
 static char *video;   /* ~17.5 MB: three chunks of 5 MiB, the last one larger */
 
 /* `wbps status` on an interrupted upload must leave it resumable. */
 static void
 test_status_then_resume (void)
 {
-  g_autoptr(PostingWorld) world = posting_world_new ("processing-delay-ms=500\n[faults]\nslow-ms=600\n");
+  g_autoptr(WbpsTestPosting) world = wbps_test_posting_new_wbps ("processing-delay-ms=500\n[faults]\nslow-ms=600\n");
   g_autoptr(WbpsTestRun) status = NULL;
   g_autoptr(WbpsTestRun) resume = NULL;
   g_autoptr(JsonObject) row = NULL;
-  g_autofree char *publish_id = posting_interrupt_after_first_chunk (world, video, CHUNK);
+  g_autofree char *publish_id = wbps_test_posting_interrupt_after_first_chunk (world, video, CHUNK);
 
-  status = posting_run (world, "status", publish_id, NULL);
+  status = wbps_test_posting_run_wbps (world, "status", publish_id, NULL);
   g_assert_cmpint (status->status, ==, 0);
-  row = posting_only_row (world);
+  row = wbps_test_posting_only_row (world);
   g_assert_cmpstr (json_object_get_string_member (row, "state"), ==, "INTERRUPTED");
 
-  resume = posting_run (world, "resume", NULL);
-  posting_assert_resumed (resume, publish_id);
-  g_assert_cmpuint (posting_upload_count (world), ==, 1);
+  resume = wbps_test_posting_run_wbps (world, "resume", NULL);
+  wbps_test_posting_assert_resumed (resume, publish_id);
+  g_assert_cmpuint (wbps_test_posting_upload_count (world), ==, 1);
 }
 
 static gboolean
@@ -43,7 +42,7 @@ state_is_init (JsonObject *row)
 static void
 test_interrupt_during_init (void)
 {
-  g_autoptr(PostingWorld) world = posting_world_new ("processing-delay-ms=500\n[faults]\nslow-ms=1500\n");
+  g_autoptr(WbpsTestPosting) world = wbps_test_posting_new_wbps ("processing-delay-ms=500\n[faults]\nslow-ms=1500\n");
   const char * const argv[] = { "post", video, "--privacy", "SELF_ONLY", "--chunk-size", CHUNK, NULL };
   g_autoptr(GSubprocess) post = NULL;
   g_autoptr(WbpsTestRun) resume = NULL;
@@ -52,20 +51,20 @@ test_interrupt_during_init (void)
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
 
-  post = posting_spawn (world, argv);
-  initialising = posting_wait_for_row (world, state_is_init);
+  post = wbps_test_posting_spawn_wbps (world, argv);
+  initialising = wbps_test_posting_wait_for_row (world, state_is_init);
   g_subprocess_send_signal (post, SIGINT);
   g_subprocess_communicate_utf8 (post, NULL, NULL, &out, &err, NULL);
   g_test_message ("interrupted post: %s\n%s", out, err);
   g_assert_true (g_subprocess_get_if_exited (post));
   g_assert_cmpint (g_subprocess_get_exit_status (post), ==, 130);
 
-  row = posting_only_row (world);
+  row = wbps_test_posting_only_row (world);
   g_assert_nonnull (json_object_get_string_member (row, "publish_id"));
   g_assert_cmpstr (json_object_get_string_member (row, "state"), ==, "INTERRUPTED");
-  resume = posting_run (world, "resume", NULL);
-  posting_assert_resumed (resume, json_object_get_string_member (row, "publish_id"));
-  g_assert_cmpuint (posting_upload_count (world), ==, 1);
+  resume = wbps_test_posting_run_wbps (world, "resume", NULL);
+  wbps_test_posting_assert_resumed (resume, json_object_get_string_member (row, "publish_id"));
+  g_assert_cmpuint (wbps_test_posting_upload_count (world), ==, 1);
 }
 
 static gboolean
@@ -78,9 +77,9 @@ state_is_upload (JsonObject *row)
 static void
 test_resume_refused_while_uploading (void)
 {
-  g_autoptr(PostingWorld) world = posting_world_new ("processing-delay-ms=500\n[faults]\nslow-ms=800\n");
+  g_autoptr(WbpsTestPosting) world = wbps_test_posting_new_wbps ("processing-delay-ms=500\n[faults]\nslow-ms=800\n");
   const char * const argv[] = { "post", video, "--privacy", "SELF_ONLY", "--chunk-size", CHUNK, NULL };
-  g_autoptr(GSubprocess) post = posting_spawn (world, argv);
+  g_autoptr(GSubprocess) post = wbps_test_posting_spawn_wbps (world, argv);
   g_autoptr(WbpsTestRun) resume = NULL;
   g_autoptr(JsonObject) uploading = NULL;
   const char *publish_id;
@@ -89,10 +88,10 @@ test_resume_refused_while_uploading (void)
   g_autofree char *expected = wbps_test_sha256_file (video);
   g_autofree char *received = NULL;
 
-  uploading = posting_wait_for_row (world, state_is_upload);
+  uploading = wbps_test_posting_wait_for_row (world, state_is_upload);
   publish_id = json_object_get_string_member (uploading, "publish_id");
-  resume = posting_run (world, "resume", publish_id, NULL);
-  posting_assert_error_line (resume, "already running in another wbps process");
+  resume = wbps_test_posting_run_wbps (world, "resume", publish_id, NULL);
+  wbps_test_posting_assert_error_line (resume, "already running in another wbps process");
 
   g_subprocess_communicate_utf8 (post, NULL, NULL, &out, &err, NULL);
   g_test_message ("post: %s\n%s", out, err);
@@ -100,7 +99,7 @@ test_resume_refused_while_uploading (void)
   g_assert_cmpint (g_subprocess_get_exit_status (post), ==, 0);
   received = wbps_test_emulator_received_sha256 (world->emu, publish_id);
   g_assert_cmpstr (received, ==, expected);
-  g_assert_cmpuint (posting_upload_count (world), ==, 1);
+  g_assert_cmpuint (wbps_test_posting_upload_count (world), ==, 1);
 }
 
 static gboolean
@@ -179,10 +178,10 @@ static void
 test_signal_while_processing (gconstpointer data)
 {
   int signum = GPOINTER_TO_INT (data);
-  g_autoptr(PostingWorld) world = posting_world_new ("processing-delay-ms=120000\n");
+  g_autoptr(WbpsTestPosting) world = wbps_test_posting_new_wbps ("processing-delay-ms=120000\n");
   const char * const argv[] = { "post", video, "--privacy", "SELF_ONLY", NULL };
-  g_autoptr(GSubprocess) post = posting_spawn (world, argv);
-  g_autoptr(JsonObject) processing = posting_wait_for_row (world, state_is_processing);
+  g_autoptr(GSubprocess) post = wbps_test_posting_spawn_wbps (world, argv);
+  g_autoptr(JsonObject) processing = wbps_test_posting_wait_for_row (world, state_is_processing);
 
   assert_cancelled_wait (post, signum, json_object_get_string_member (processing, "publish_id"));
 }
@@ -191,20 +190,20 @@ test_signal_while_processing (gconstpointer data)
 static void
 test_signal_while_resume_processing (void)
 {
-  g_autoptr(PostingWorld) world = posting_world_new ("processing-delay-ms=120000\n[faults]\nslow-ms=800\n");
+  g_autoptr(WbpsTestPosting) world = wbps_test_posting_new_wbps ("processing-delay-ms=120000\n[faults]\nslow-ms=800\n");
   const char * const post_argv[] = { "post", video, "--privacy", "SELF_ONLY", "--chunk-size", CHUNK, NULL };
   const char * const resume_argv[] = { "resume", NULL };
-  g_autoptr(GSubprocess) post = posting_spawn (world, post_argv);
+  g_autoptr(GSubprocess) post = wbps_test_posting_spawn_wbps (world, post_argv);
   g_autoptr(GSubprocess) resume = NULL;
-  g_autoptr(JsonObject) uploading = posting_wait_for_row (world, state_is_upload);
+  g_autoptr(JsonObject) uploading = wbps_test_posting_wait_for_row (world, state_is_upload);
   g_autoptr(JsonObject) processing = NULL;
 
   g_subprocess_send_signal (post, SIGINT);
   g_subprocess_wait (post, NULL, NULL);
   g_assert_true (g_subprocess_get_if_exited (post));
   g_assert_cmpint (g_subprocess_get_exit_status (post), ==, 130);
-  resume = posting_spawn (world, resume_argv);
-  processing = posting_wait_for_row (world, state_is_processing);
+  resume = wbps_test_posting_spawn_wbps (world, resume_argv);
+  processing = wbps_test_posting_wait_for_row (world, state_is_processing);
   assert_cancelled_wait (resume, SIGINT, json_object_get_string_member (uploading, "publish_id"));
 }
 
@@ -217,12 +216,12 @@ test_signal_while_resume_processing (void)
 static void
 test_signed_out_while_processing (void)
 {
-  g_autoptr(PostingWorld) world = posting_world_new ("processing-delay-ms=20000\n");
+  g_autoptr(WbpsTestPosting) world = wbps_test_posting_new_wbps ("processing-delay-ms=20000\n");
   const char * const argv[] = { "post", video, "--privacy", "SELF_ONLY", NULL };
-  g_autoptr(GSubprocess) post = posting_spawn (world, argv);
-  g_autoptr(JsonObject) processing = posting_wait_for_row (world, state_is_processing);
+  g_autoptr(GSubprocess) post = wbps_test_posting_spawn_wbps (world, argv);
+  g_autoptr(JsonObject) processing = wbps_test_posting_wait_for_row (world, state_is_processing);
   const char *publish_id = json_object_get_string_member (processing, "publish_id");
-  g_autoptr(WbpsTestRun) logout = posting_run (world, "logout", NULL);
+  g_autoptr(WbpsTestRun) logout = wbps_test_posting_run_wbps (world, "logout", NULL);
   g_autoptr(WbpsTestRun) again = NULL;
   g_autoptr(WbpsTestRun) resume = NULL;
   g_autoptr(WbpsTestRun) status = NULL;
@@ -242,23 +241,23 @@ test_signed_out_while_processing (void)
   last = wbps_test_last_line (err);
   g_assert_nonnull (strstr (last, "The upload finished and TikTok holds the whole video"));
   g_assert_nonnull (strstr (last, hint));
-  unconfirmed = posting_only_row (world);
+  unconfirmed = wbps_test_posting_only_row (world);
   g_assert_cmpstr (json_object_get_string_member (unconfirmed, "state"), ==, "UNCONFIRMED");
 
   /* Signed in again, posting the file again is refused (TikTok has it) ... */
-  posting_sign_in (world);
-  again = posting_run (world, "post", video, "--privacy", "SELF_ONLY", NULL);
+  wbps_test_posting_sign_in_wbps (world);
+  again = wbps_test_posting_run_wbps (world, "post", video, "--privacy", "SELF_ONLY", NULL);
   g_assert_cmpint (again->status, ==, 1);
   g_assert_nonnull (strstr (again->err, "TikTok already received all of"));
   g_assert_nonnull (strstr (again->err, hint));
   /* ... and `resume` follows the same post to its end: no second init. */
-  resume = posting_run (world, "resume", NULL);
-  posting_assert_resumed (resume, publish_id);
-  settled = posting_only_row (world);
+  resume = wbps_test_posting_run_wbps (world, "resume", NULL);
+  wbps_test_posting_assert_resumed (resume, publish_id);
+  settled = wbps_test_posting_only_row (world);
   g_assert_cmpstr (json_object_get_string_member (settled, "state"), ==, "DONE");
-  status = posting_run (world, "status", publish_id, NULL);
+  status = wbps_test_posting_run_wbps (world, "status", publish_id, NULL);
   g_assert_cmpint (status->status, ==, 0);
-  posts = posting_emulator_posts (world);
+  posts = wbps_test_posting_emulator_posts (world);
   g_assert_cmpuint (json_array_get_length (posts), ==, 1);
 }
 
@@ -270,8 +269,8 @@ test_signed_out_while_processing (void)
 static void
 test_stalled_status_bounded_by_give_up (void)
 {
-  g_autoptr(PostingWorld) world = posting_world_new ("processing-delay-ms=500\n[faults]\n"
-                                                     "stall-path=/v2/post/publish/status/fetch/\n");
+  g_autoptr(WbpsTestPosting) world = wbps_test_posting_new_wbps ("processing-delay-ms=500\n[faults]\n"
+                                                                 "stall-path=/v2/post/publish/status/fetch/\n");
   const char * const argv[] = { "post", video, "--privacy", "SELF_ONLY", NULL };
   g_autoptr(GSubprocess) post = NULL;
   g_autoptr(JsonObject) processing = NULL;
@@ -280,9 +279,9 @@ test_stalled_status_bounded_by_give_up (void)
   g_autofree char *last = NULL;
   g_autofree char *hint = NULL;
 
-  posting_world_setenv (world, "WBPS_STATUS_GIVE_UP", "5");
-  post = posting_spawn (world, argv);
-  processing = posting_wait_for_row (world, state_is_processing);
+  wbps_test_posting_setenv (world, "WBPS_STATUS_GIVE_UP", "5");
+  post = wbps_test_posting_spawn_wbps (world, argv);
+  processing = wbps_test_posting_wait_for_row (world, state_is_processing);
   /* 5 s of give-up time plus a loaded machine's slack, far below one request's 60 s. */
   err = wait_exit_within (post, 30, "its give-up time with a stalled status request");
   g_assert_true (g_subprocess_get_if_exited (post));
@@ -291,7 +290,7 @@ test_stalled_status_bounded_by_give_up (void)
   hint = g_strdup_printf ("TikTok has not confirmed the post within 5 seconds; it may still appear. Check later with: wbps status %s",
                           json_object_get_string_member (processing, "publish_id"));
   g_assert_cmpstr (last, ==, hint);
-  row = posting_only_row (world);
+  row = wbps_test_posting_only_row (world);
   g_assert_cmpstr (json_object_get_string_member (row, "state"), ==, "UNCONFIRMED");
   g_assert_cmpstr (json_object_get_string_member (row, "publish_id"), ==,
                    json_object_get_string_member (processing, "publish_id"));
@@ -301,11 +300,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  int status;
-
   g_test_init (&argc, &argv, NULL);
-  video_dir = wbps_test_mkdtemp ();
-  video = posting_make_video (video_dir, "video.mp4", 80);
+  video = wbps_test_posting_make_mp4 ("video.mp4", 80);
 
   g_test_add_func ("/interrupt/status-then-resume", test_status_then_resume);
   g_test_add_func ("/interrupt/during-init", test_interrupt_during_init);
@@ -317,7 +313,5 @@ main (int   argc,
   g_test_add_func ("/interrupt/sigint-while-resume-processing", test_signal_while_resume_processing);
   g_test_add_func ("/interrupt/signed-out-while-processing", test_signed_out_while_processing);
   g_test_add_func ("/interrupt/stalled-status-bounded-by-give-up", test_stalled_status_bounded_by_give_up);
-  status = g_test_run ();
-  wbps_test_rmtree (video_dir);
-  return status;
+  return wbps_test_posting_run_tests ();
 }

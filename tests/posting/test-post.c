@@ -5,13 +5,12 @@
  */
 #include <glib/gstdio.h>
 
-#include "posting-fixture.h"
+#include "wbps-test-posting.h"
 
 #define CHUNK "5242880"
 /* No TikTok listens here: a rule broken locally must fail before any request. */
 #define DEAD_API "http://127.0.0.1:9"
 
-static char *video_dir;
 static char *big_video;    /* ~13 MB: two chunks of 5 MiB, the last one larger */
 static char *small_video;  /* ~2 MB: one chunk */
 
@@ -73,16 +72,16 @@ parse_object (const char *text)
  * state, status, publish ID, file, title and post id.
  */
 static void
-assert_plain_output (PostingWorld *world,
-                     WbpsTestRun  *post,
-                     const char   *publish_id,
-                     const char   *post_id)
+assert_plain_output (WbpsTestPosting *world,
+                     WbpsTestRun     *post,
+                     const char      *publish_id,
+                     const char      *post_id)
 {
   g_autoptr(GRegex) progress = g_regex_new ("^Uploaded [0-9.]+ (bytes|kB|MB) of [0-9.]+ MB \\([0-9]+%\\)$",
                                             G_REGEX_MULTILINE, 0, NULL);
   g_autoptr(GMatchInfo) match = NULL;
-  g_autoptr(WbpsTestRun) status = posting_run (world, "status", publish_id, NULL);
-  g_autoptr(WbpsTestRun) history = posting_run (world, "history", NULL);
+  g_autoptr(WbpsTestRun) status = wbps_test_posting_run_wbps (world, "status", publish_id, NULL);
+  g_autoptr(WbpsTestRun) history = wbps_test_posting_run_wbps (world, "history", NULL);
   g_autofree char *status_line = g_strdup_printf ("%s PUBLISH_COMPLETE\n", publish_id);
   g_autofree char *row_tail = g_strdup_printf ("%s  %s  “first #wbps”  post %s\n", publish_id, big_video, post_id);
   guint lines = 0;
@@ -109,7 +108,7 @@ assert_plain_output (PostingWorld *world,
 static void
 test_direct_post (void)
 {
-  g_autoptr(PostingWorld) world = posting_world_new (NULL);
+  g_autoptr(WbpsTestPosting) world = wbps_test_posting_new_wbps (NULL);
   g_autoptr(WbpsTestRun) run = NULL;
   g_autoptr(WbpsTestRun) status = NULL;
   g_autoptr(JsonArray) history = NULL;
@@ -120,17 +119,17 @@ test_direct_post (void)
   g_autofree char *received = NULL;
   JsonObject *row;
 
-  run = posting_run (world, "post", big_video, "--privacy", "PUBLIC_TO_EVERYONE", "--title", "first #wbps",
-                     "--allow-comment", "--cover-ms", "500", "--chunk-size", CHUNK, NULL);
+  run = wbps_test_posting_run_wbps (world, "post", big_video, "--privacy", "PUBLIC_TO_EVERYONE", "--title", "first #wbps",
+                                    "--allow-comment", "--cover-ms", "500", "--chunk-size", CHUNK, NULL);
   g_assert_cmpint (run->status, ==, 0);
-  g_assert_true (posting_parse_result (run, &publish_id, &state));
+  g_assert_true (wbps_test_posting_parse_result (run, &publish_id, &state));
   g_assert_cmpstr (state, ==, "PUBLISH_COMPLETE");
   g_assert_nonnull (strstr (run->err, "Demo Creator"));
   received = wbps_test_emulator_received_sha256 (world->emu, publish_id);
   g_assert_cmpstr (received, ==, sent);
-  g_assert_cmpuint (posting_upload_count (world), ==, 1);
+  g_assert_cmpuint (wbps_test_posting_upload_count (world), ==, 1);
 
-  history = posting_history (world);
+  history = wbps_test_posting_history (world);
   g_assert_cmpuint (json_array_get_length (history), ==, 1);
   row = history_row (history, 0);
   g_assert_cmpstr (json_object_get_string_member (row, "publish_id"), ==, publish_id);
@@ -140,7 +139,7 @@ test_direct_post (void)
   g_assert_false (json_object_has_member (row, "upload_url"));
   assert_post_id_strings (json_object_get_array_member (row, "post_ids"));
 
-  status = posting_run (world, "status", publish_id, "--json", NULL);
+  status = wbps_test_posting_run_wbps (world, "status", publish_id, "--json", NULL);
   g_assert_cmpint (status->status, ==, 0);
   status_json = parse_object (status->out);
   g_assert_cmpstr (json_object_get_string_member (status_json, "status"), ==, "PUBLISH_COMPLETE");
@@ -154,7 +153,7 @@ test_direct_post (void)
 static void
 test_draft (void)
 {
-  g_autoptr(PostingWorld) world = posting_world_new (NULL);
+  g_autoptr(WbpsTestPosting) world = wbps_test_posting_new_wbps (NULL);
   g_autoptr(WbpsTestRun) run = NULL;
   g_autoptr(JsonObject) result = NULL;
   g_autoptr(JsonArray) history = NULL;
@@ -162,7 +161,7 @@ test_draft (void)
   g_autofree char *received = NULL;
   const char *publish_id;
 
-  run = posting_run (world, "post", big_video, "--draft", "--chunk-size", CHUNK, "--json", NULL);
+  run = wbps_test_posting_run_wbps (world, "post", big_video, "--draft", "--chunk-size", CHUNK, "--json", NULL);
   g_assert_cmpint (run->status, ==, 0);
   result = parse_object (run->out);
   publish_id = json_object_get_string_member (result, "publish_id");
@@ -173,16 +172,16 @@ test_draft (void)
   g_assert_nonnull (strstr (run->err, "inbox notification"));
   received = wbps_test_emulator_received_sha256 (world->emu, publish_id);
   g_assert_cmpstr (received, ==, sent);
-  g_assert_cmpuint (posting_upload_count (world), ==, 1);
-  history = posting_history (world);
+  g_assert_cmpuint (wbps_test_posting_upload_count (world), ==, 1);
+  history = wbps_test_posting_history (world);
   g_assert_cmpuint (json_array_get_length (history), ==, 1);
   g_assert_cmpstr (json_object_get_string_member (history_row (history, 0), "mode"), ==, "inbox");
 }
 
 /* Rules broken locally: an error, no request (TikTok is unreachable), nothing recorded. */
 static void
-assert_refused_locally (PostingWorld *world,
-                        const char   *needle,
+assert_refused_locally (WbpsTestPosting *world,
+                        const char      *needle,
                         ...)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
@@ -198,22 +197,22 @@ assert_refused_locally (PostingWorld *world,
     g_ptr_array_add (argv, (char *) arg);
   va_end (args);
   g_ptr_array_add (argv, NULL);
-  posting_world_setenv (world, "WBPS_API_URL", DEAD_API);
-  run = posting_runv (world, (const char * const *) argv->pdata);
-  posting_assert_error_line (run, needle);
+  wbps_test_posting_setenv (world, "WBPS_API_URL", DEAD_API);
+  run = wbps_test_posting_run_wbpsv (world, (const char * const *) argv->pdata);
+  wbps_test_posting_assert_error_line (run, needle);
   g_assert_null (strstr (run->err, "127.0.0.1:9"));
   g_assert_cmpstr (run->out, ==, "");
   /* A pre-flight failure may be in the history, but never with a publish_id. */
-  history = posting_history (world);
+  history = wbps_test_posting_history (world);
   for (guint i = 0; i < json_array_get_length (history); i++)
     g_assert_true (json_object_get_null_member (json_array_get_object_element (history, i), "publish_id"));
-  g_assert_cmpuint (posting_upload_count (world), ==, 0);
+  g_assert_cmpuint (wbps_test_posting_upload_count (world), ==, 0);
 }
 
 static void
 test_local_rules (void)
 {
-  g_autoptr(PostingWorld) world = posting_world_new (NULL);
+  g_autoptr(WbpsTestPosting) world = wbps_test_posting_new_wbps (NULL);
   g_autoptr(GString) title = g_string_new (NULL);
 
   assert_refused_locally (world, "privacy level", NULL);
@@ -230,21 +229,21 @@ test_local_rules (void)
 static void
 test_title_limit (void)
 {
-  g_autoptr(PostingWorld) world = posting_world_new (NULL);
+  g_autoptr(WbpsTestPosting) world = wbps_test_posting_new_wbps (NULL);
   g_autoptr(GString) title = g_string_new (NULL);
   g_autoptr(WbpsTestRun) run = NULL;
 
   for (guint i = 0; i < 2198; i++)
     g_string_append_c (title, 'a');
   g_string_append (title, "🎬");
-  run = posting_run (world, "post", small_video, "--privacy", "SELF_ONLY", "--title", title->str, NULL);
+  run = wbps_test_posting_run_wbps (world, "post", small_video, "--privacy", "SELF_ONLY", "--title", title->str, NULL);
   g_assert_cmpint (run->status, ==, 0);
 }
 
 /* The post_info TikTok received for @publish_id, from the emulator's record of each init. */
 static JsonObject *
-received_post_info (PostingWorld *world,
-                    const char   *publish_id)
+received_post_info (WbpsTestPosting *world,
+                    const char      *publish_id)
 {
   g_autofree char *url = wbps_test_emulator_url (world->emu, "/emulator/posts");
   g_autofree char *body = NULL;
@@ -266,7 +265,7 @@ received_post_info (PostingWorld *world,
 }
 
 static JsonObject *
-post_and_read_post_info (PostingWorld *world,
+post_and_read_post_info (WbpsTestPosting *world,
                          ...)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
@@ -283,9 +282,9 @@ post_and_read_post_info (PostingWorld *world,
     g_ptr_array_add (argv, (gpointer) arg);
   va_end (args);
   g_ptr_array_add (argv, NULL);
-  run = posting_runv (world, (const char * const *) argv->pdata);
+  run = wbps_test_posting_run_wbpsv (world, (const char * const *) argv->pdata);
   g_assert_cmpint (run->status, ==, 0);
-  g_assert_true (posting_parse_result (run, &publish_id, &status));
+  g_assert_true (wbps_test_posting_parse_result (run, &publish_id, &status));
   return received_post_info (world, publish_id);
 }
 
@@ -306,7 +305,7 @@ assert_member_boolean (JsonObject *object,
 static void
 test_post_info_every_option (void)
 {
-  g_autoptr(PostingWorld) world = posting_world_new (NULL);
+  g_autoptr(WbpsTestPosting) world = wbps_test_posting_new_wbps (NULL);
   g_autoptr(GString) title = g_string_new (NULL);
   g_autoptr(JsonObject) all = NULL;
   g_autoptr(JsonObject) none = NULL;
@@ -350,14 +349,14 @@ test_post_info_every_option (void)
 
 /* A rule that needs creator_info: refused after it, before init (no upload, no publish_id). */
 static void
-assert_refused_by_creator (PostingWorld *world,
-                           const char   *needle,
-                           WbpsTestRun  *run)
+assert_refused_by_creator (WbpsTestPosting *world,
+                           const char      *needle,
+                           WbpsTestRun     *run)
 {
-  g_autoptr(JsonArray) history = posting_history (world);
+  g_autoptr(JsonArray) history = wbps_test_posting_history (world);
 
-  posting_assert_error_line (run, needle);
-  g_assert_cmpuint (posting_upload_count (world), ==, 0);
+  wbps_test_posting_assert_error_line (run, needle);
+  g_assert_cmpuint (wbps_test_posting_upload_count (world), ==, 0);
   g_assert_cmpuint (json_array_get_length (history), ==, 1);
   g_assert_true (json_object_get_null_member (history_row (history, 0), "publish_id"));
   g_assert_cmpstr (json_object_get_string_member (history_row (history, 0), "state"), ==, "FAILED");
@@ -366,11 +365,11 @@ assert_refused_by_creator (PostingWorld *world,
 static void
 test_privacy_not_offered (void)
 {
-  g_autoptr(PostingWorld) world = posting_world_new (NULL);
+  g_autoptr(WbpsTestPosting) world = wbps_test_posting_new_wbps (NULL);
   g_autoptr(WbpsTestRun) run = NULL;
 
   /* FOLLOWER_OF_CREATOR exists only for private accounts; demo-creator is public. */
-  run = posting_run (world, "post", small_video, "--privacy", "FOLLOWER_OF_CREATOR", NULL);
+  run = wbps_test_posting_run_wbps (world, "post", small_video, "--privacy", "FOLLOWER_OF_CREATOR", NULL);
   assert_refused_by_creator (world, "PUBLIC_TO_EVERYONE", run);
 }
 
@@ -382,18 +381,18 @@ test_privacy_not_offered (void)
 static void
 test_no_privacy_options (void)
 {
-  g_autoptr(PostingWorld) world = posting_world_new ("[user:demo-creator]\nusername=democreator\n"
-                                                     "privacy-level-options=none\n");
+  g_autoptr(WbpsTestPosting) world = wbps_test_posting_new_wbps ("[user:demo-creator]\nusername=democreator\n"
+                                                                 "privacy-level-options=none\n");
   g_autoptr(WbpsTestRun) run = NULL;
   g_autoptr(JsonArray) posts = NULL;
 
-  run = posting_run (world, "post", small_video, "--privacy", "SELF_ONLY", NULL);
+  run = wbps_test_posting_run_wbps (world, "post", small_video, "--privacy", "SELF_ONLY", NULL);
   g_assert_cmpint (run->status, ==, 1);
   assert_refused_by_creator (world, "TikTok returned no privacy options for this account, so it cannot post directly now.", run);
   g_assert_nonnull (strstr (run->err, "Posting to TikTok as demo-creator.\n"));
   g_assert_null (strstr (run->err, "?"));
   g_assert_null (strstr (run->err, "choose one of"));
-  posts = posting_emulator_posts (world);
+  posts = wbps_test_posting_emulator_posts (world);
   g_assert_cmpuint (json_array_get_length (posts), ==, 0);
 }
 
@@ -401,10 +400,10 @@ static void
 test_comment_disabled (void)
 {
   g_autofree char *ini = g_strconcat (creator_ini, "comment-disabled=true\n", NULL);
-  g_autoptr(PostingWorld) world = posting_world_new (ini);
+  g_autoptr(WbpsTestPosting) world = wbps_test_posting_new_wbps (ini);
   g_autoptr(WbpsTestRun) run = NULL;
 
-  run = posting_run (world, "post", small_video, "--privacy", "SELF_ONLY", "--allow-comment", NULL);
+  run = wbps_test_posting_run_wbps (world, "post", small_video, "--privacy", "SELF_ONLY", "--allow-comment", NULL);
   assert_refused_by_creator (world, "Comments cannot be allowed", run);
 }
 
@@ -413,16 +412,16 @@ static void
 test_duet_stitch_disabled (void)
 {
   g_autofree char *ini = g_strconcat (creator_ini, "duet-disabled=true\nstitch-disabled=true\n", NULL);
-  g_autoptr(PostingWorld) world = posting_world_new (ini);
+  g_autoptr(WbpsTestPosting) world = wbps_test_posting_new_wbps (ini);
   g_autoptr(WbpsTestRun) duet = NULL;
   g_autoptr(WbpsTestRun) stitch = NULL;
   g_autoptr(JsonArray) posts = NULL;
 
-  duet = posting_run (world, "post", small_video, "--privacy", "SELF_ONLY", "--allow-duet", NULL);
-  posting_assert_error_line (duet, "Duets cannot be allowed: the account has turned them off in TikTok's settings.");
-  stitch = posting_run (world, "post", small_video, "--privacy", "SELF_ONLY", "--allow-stitch", NULL);
-  posting_assert_error_line (stitch, "Stitches cannot be allowed: the account has turned them off in TikTok's settings.");
-  posts = posting_emulator_posts (world);
+  duet = wbps_test_posting_run_wbps (world, "post", small_video, "--privacy", "SELF_ONLY", "--allow-duet", NULL);
+  wbps_test_posting_assert_error_line (duet, "Duets cannot be allowed: the account has turned them off in TikTok's settings.");
+  stitch = wbps_test_posting_run_wbps (world, "post", small_video, "--privacy", "SELF_ONLY", "--allow-stitch", NULL);
+  wbps_test_posting_assert_error_line (stitch, "Stitches cannot be allowed: the account has turned them off in TikTok's settings.");
+  posts = wbps_test_posting_emulator_posts (world);
   g_assert_cmpuint (json_array_get_length (posts), ==, 0);
 }
 
@@ -431,10 +430,10 @@ static void
 test_cap_state (void)
 {
   g_autofree char *ini = g_strconcat (creator_ini, "cap-state=spam_risk_too_many_posts\n", NULL);
-  g_autoptr(PostingWorld) world = posting_world_new (ini);
+  g_autoptr(WbpsTestPosting) world = wbps_test_posting_new_wbps (ini);
   g_autoptr(WbpsTestRun) run = NULL;
 
-  run = posting_run (world, "post", small_video, "--privacy", "SELF_ONLY", NULL);
+  run = wbps_test_posting_run_wbps (world, "post", small_video, "--privacy", "SELF_ONLY", NULL);
   assert_refused_by_creator (world, "daily limit", run);
 }
 
@@ -442,36 +441,36 @@ test_cap_state (void)
 static void
 test_unaudited_client (void)
 {
-  g_autoptr(PostingWorld) world =
-    posting_world_new ("[client:wbps-demo]\n"
-                       "secret=wbps-demo-secret\n"
-                       "redirect-uris=http://127.0.0.1:*/callback/;http://localhost:*/callback/\n"
-                       "scopes=user.info.basic,user.info.profile,user.info.stats,video.publish,video.upload\n"
-                       "desktop=true\n"
-                       "audited=false\n");
+  g_autoptr(WbpsTestPosting) world =
+    wbps_test_posting_new_wbps ("[client:wbps-demo]\n"
+                                "secret=wbps-demo-secret\n"
+                                "redirect-uris=http://127.0.0.1:*/callback/;http://localhost:*/callback/\n"
+                                "scopes=user.info.basic,user.info.profile,user.info.stats,video.publish,video.upload\n"
+                                "desktop=true\n"
+                                "audited=false\n");
   g_autoptr(WbpsTestRun) run = NULL;
 
-  run = posting_run (world, "post", small_video, "--privacy", "PUBLIC_TO_EVERYONE", NULL);
+  run = wbps_test_posting_run_wbps (world, "post", small_video, "--privacy", "PUBLIC_TO_EVERYONE", NULL);
   assert_refused_by_creator (world, "audit", run);
 }
 
 static void
 test_sandbox_forces_self_only (void)
 {
-  g_autoptr(PostingWorld) world = posting_world_new (NULL);
+  g_autoptr(WbpsTestPosting) world = wbps_test_posting_new_wbps (NULL);
   g_autoptr(WbpsTestRun) run = NULL;
   g_autoptr(WbpsTestRun) no_privacy = NULL;
   g_autoptr(JsonArray) history = NULL;
 
-  posting_world_setenv (world, "WBPS_SANDBOX", "1");
-  run = posting_run (world, "post", small_video, "--privacy", "PUBLIC_TO_EVERYONE", NULL);
+  wbps_test_posting_setenv (world, "WBPS_SANDBOX", "1");
+  run = wbps_test_posting_run_wbps (world, "post", small_video, "--privacy", "PUBLIC_TO_EVERYONE", NULL);
   g_assert_cmpint (run->status, ==, 0);
   g_assert_nonnull (strstr (run->err, "sandbox"));
   g_assert_nonnull (strstr (run->err, "SELF_ONLY"));
   /* In a sandbox --privacy is not needed. */
-  no_privacy = posting_run (world, "post", small_video, "--no-wait", NULL);
+  no_privacy = wbps_test_posting_run_wbps (world, "post", small_video, "--no-wait", NULL);
   g_assert_cmpint (no_privacy->status, ==, 0);
-  history = posting_history (world);
+  history = wbps_test_posting_history (world);
   g_assert_cmpuint (json_array_get_length (history), ==, 2);
   g_assert_cmpstr (json_object_get_string_member (history_row (history, 0), "privacy"), ==, "SELF_ONLY");
   g_assert_cmpstr (json_object_get_string_member (history_row (history, 1), "privacy"), ==, "SELF_ONLY");
@@ -481,17 +480,17 @@ static void
 test_failed_with_reason (void)
 {
   g_autofree char *ini = g_strconcat (creator_ini, "fail-reason=picture_size_check_failed\n", NULL);
-  g_autoptr(PostingWorld) world = posting_world_new (ini);
+  g_autoptr(WbpsTestPosting) world = wbps_test_posting_new_wbps (ini);
   g_autoptr(WbpsTestRun) run = NULL;
   g_autoptr(JsonArray) history = NULL;
   g_autofree char *publish_id = NULL;
   g_autofree char *state = NULL;
 
-  run = posting_run (world, "post", small_video, "--privacy", "SELF_ONLY", NULL);
-  posting_assert_error_line (run, "width or height");
-  g_assert_true (posting_parse_result (run, &publish_id, &state));
+  run = wbps_test_posting_run_wbps (world, "post", small_video, "--privacy", "SELF_ONLY", NULL);
+  wbps_test_posting_assert_error_line (run, "width or height");
+  g_assert_true (wbps_test_posting_parse_result (run, &publish_id, &state));
   g_assert_cmpstr (state, ==, "FAILED");
-  history = posting_history (world);
+  history = wbps_test_posting_history (world);
   g_assert_cmpstr (json_object_get_string_member (history_row (history, 0), "state"), ==, "FAILED");
   g_assert_cmpstr (json_object_get_string_member (history_row (history, 0), "fail_reason"), ==,
                    "picture_size_check_failed");
@@ -501,18 +500,18 @@ test_failed_with_reason (void)
 static void
 test_give_up_unconfirmed (void)
 {
-  g_autoptr(PostingWorld) world = posting_world_new ("processing-delay-ms=600000\n");
+  g_autoptr(WbpsTestPosting) world = wbps_test_posting_new_wbps ("processing-delay-ms=600000\n");
   g_autoptr(WbpsTestRun) run = NULL;
   g_autoptr(JsonArray) history = NULL;
   gint64 start = g_get_monotonic_time ();
 
-  posting_world_setenv (world, "WBPS_STATUS_GIVE_UP", "3");
-  run = posting_run (world, "post", small_video, "--privacy", "SELF_ONLY", NULL);
+  wbps_test_posting_setenv (world, "WBPS_STATUS_GIVE_UP", "3");
+  run = wbps_test_posting_run_wbps (world, "post", small_video, "--privacy", "SELF_ONLY", NULL);
   g_assert_cmpint (run->status, ==, 3);
   g_assert_cmpint (g_get_monotonic_time () - start, <, 30 * G_USEC_PER_SEC);
   g_assert_nonnull (strstr (run->err, "not confirmed"));
   g_assert_null (strstr (run->err, "could not publish"));
-  history = posting_history (world);
+  history = wbps_test_posting_history (world);
   g_assert_cmpstr (json_object_get_string_member (history_row (history, 0), "state"), ==, "UNCONFIRMED");
 }
 
@@ -520,12 +519,9 @@ int
 main (int   argc,
       char *argv[])
 {
-  int status;
-
   g_test_init (&argc, &argv, NULL);
-  video_dir = wbps_test_mkdtemp ();
-  big_video = posting_make_video (video_dir, "big.mp4", 60);
-  small_video = posting_make_video (video_dir, "small.mp4", 10);
+  big_video = wbps_test_posting_make_mp4 ("big.mp4", 60);
+  small_video = wbps_test_posting_make_mp4 ("small.mp4", 10);
 
   g_test_add_func ("/post/direct", test_direct_post);
   g_test_add_func ("/post/draft", test_draft);
@@ -541,7 +537,5 @@ main (int   argc,
   g_test_add_func ("/post/sandbox", test_sandbox_forces_self_only);
   g_test_add_func ("/post/failed-reason", test_failed_with_reason);
   g_test_add_func ("/post/give-up", test_give_up_unconfirmed);
-  status = g_test_run ();
-  wbps_test_rmtree (video_dir);
-  return status;
+  return wbps_test_posting_run_tests ();
 }

@@ -6,7 +6,7 @@
  */
 #include <sqlite3.h>
 
-#include "posting-fixture.h"
+#include "wbps-test-posting.h"
 #include "wbps-account-manager.h"
 #include "wbps-api-client.h"
 #include "wbps-media-preflight.h"
@@ -15,11 +15,10 @@
 
 #define CHUNK 5242880
 
-static char *video_dir;
 static char *video;   /* ~17.5 MB: three chunks */
 
 typedef struct {
-  PostingWorld       *world;
+  WbpsTestPosting    *world;
   WbpsConfig         *config;
   WbpsAccountManager *accounts;
   WbpsApiClient      *api;
@@ -36,7 +35,7 @@ core_set_up (Core *core)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  core->world = posting_world_new ("processing-delay-ms=500\n[faults]\nslow-ms=300\n");
+  core->world = wbps_test_posting_new_wbps ("processing-delay-ms=500\n[faults]\nslow-ms=300\n");
   auth_url = wbps_test_emulator_url (core->world->emu, "/v2/auth/authorize/");
   core->config = wbps_config_new_explicit (auth_url, core->world->emu->base_url, "wbps-demo", "wbps-demo-secret");
   core->accounts = wbps_account_manager_new (core->config, store);
@@ -56,7 +55,7 @@ core_tear_down (Core *core)
   g_clear_object (&core->api);
   g_clear_object (&core->accounts);
   g_clear_object (&core->config);
-  g_clear_pointer (&core->world, posting_world_free);
+  g_clear_pointer (&core->world, wbps_test_posting_free);
   g_free (core->db_path);
 }
 
@@ -282,7 +281,7 @@ test_cancel_then_resume (void)
   g_assert_cmpstr (wbps_post_get_status (wbps_publish_job_get_post (resumed)), ==, "PUBLISH_COMPLETE");
   done = lookup (&core, checkpoint->publish_id);
   g_assert_cmpstr (done->state, ==, "DONE");
-  g_assert_cmpuint (posting_upload_count (core.world), ==, 1);
+  g_assert_cmpuint (wbps_test_posting_upload_count (core.world), ==, 1);
   received = wbps_test_emulator_received_sha256 (core.world->emu, checkpoint->publish_id);
   g_assert_cmpstr (received, ==, sent);
   core_tear_down (&core);
@@ -292,16 +291,11 @@ int
 main (int   argc,
       char *argv[])
 {
-  int status;
-
   g_test_init (&argc, &argv, NULL);
   wbps_media_init ();
-  video_dir = wbps_test_mkdtemp ();
-  video = posting_make_video (video_dir, "video.mp4", 80);
+  video = wbps_test_posting_make_mp4 ("video.mp4", 80);
 
   g_test_add_func ("/publish-job/states-and-signals", test_states_and_signals);
   g_test_add_func ("/publish-job/cancel-then-resume", test_cancel_then_resume);
-  status = g_test_run ();
-  wbps_test_rmtree (video_dir);
-  return status;
+  return wbps_test_posting_run_tests ();
 }

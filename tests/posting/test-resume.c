@@ -8,11 +8,10 @@
 #include <sqlite3.h>
 #include <glib/gstdio.h>
 
-#include "posting-fixture.h"
+#include "wbps-test-posting.h"
 
 #define CHUNK "5242880"
 
-static char *video_dir;
 static char *video;   /* ~17.5 MB: three chunks of 5 MiB, the last one larger */
 
 /* ---- Ctrl-C and resume ---------------------------------------------------- */
@@ -20,27 +19,27 @@ static char *video;   /* ~17.5 MB: three chunks of 5 MiB, the last one larger */
 static void
 test_interrupt_then_resume (void)
 {
-  g_autoptr(PostingWorld) world = posting_world_new ("processing-delay-ms=500\n[faults]\nslow-ms=600\n");
+  g_autoptr(WbpsTestPosting) world = wbps_test_posting_new_wbps ("processing-delay-ms=500\n[faults]\nslow-ms=600\n");
   g_autoptr(WbpsTestRun) resume = NULL;
   g_autoptr(JsonObject) row = NULL;
-  g_autofree char *publish_id = posting_interrupt_after_first_chunk (world, video, CHUNK);
+  g_autofree char *publish_id = wbps_test_posting_interrupt_after_first_chunk (world, video, CHUNK);
   g_autofree char *sent = wbps_test_sha256_file (video);
   g_autofree char *received = NULL;
 
-  resume = posting_run (world, "resume", NULL);
-  posting_assert_resumed (resume, publish_id);
+  resume = wbps_test_posting_run_wbps (world, "resume", NULL);
+  wbps_test_posting_assert_resumed (resume, publish_id);
   /* The upload went on from where TikTok stood, not from the start. */
   g_assert_nonnull (strstr (resume->err, "Resuming the upload at byte"));
   g_assert_null (strstr (resume->err, "at byte 0 "));
   received = wbps_test_emulator_received_sha256 (world->emu, publish_id);
   g_assert_cmpstr (received, ==, sent);
-  g_assert_cmpuint (posting_upload_count (world), ==, 1);
-  row = posting_only_row (world);
+  g_assert_cmpuint (wbps_test_posting_upload_count (world), ==, 1);
+  row = wbps_test_posting_only_row (world);
   g_assert_cmpstr (json_object_get_string_member (row, "state"), ==, "DONE");
 }
 
 static void
-expire_checkpoint (PostingWorld *world)
+expire_checkpoint (WbpsTestPosting *world)
 {
   g_autofree char *path = g_build_filename (world->data_home, "wbps", "wbps.db", NULL);
   sqlite3 *db = NULL;
@@ -55,24 +54,24 @@ expire_checkpoint (PostingWorld *world)
 static void
 test_resume_expired (void)
 {
-  g_autoptr(PostingWorld) world = posting_world_new ("[faults]\nslow-ms=600\n");
+  g_autoptr(WbpsTestPosting) world = wbps_test_posting_new_wbps ("[faults]\nslow-ms=600\n");
   g_autoptr(WbpsTestRun) resume = NULL;
   g_autoptr(JsonObject) row = NULL;
-  g_autofree char *publish_id = posting_interrupt_after_first_chunk (world, video, CHUNK);
+  g_autofree char *publish_id = wbps_test_posting_interrupt_after_first_chunk (world, video, CHUNK);
 
   expire_checkpoint (world);
-  resume = posting_run (world, "resume", publish_id, NULL);
-  posting_assert_error_line (resume, "expired");
-  row = posting_only_row (world);
+  resume = wbps_test_posting_run_wbps (world, "resume", publish_id, NULL);
+  wbps_test_posting_assert_error_line (resume, "expired");
+  row = wbps_test_posting_only_row (world);
   g_assert_cmpstr (json_object_get_string_member (row, "publish_id"), ==, publish_id);
-  g_assert_cmpuint (posting_upload_count (world), <=, 1);
+  g_assert_cmpuint (wbps_test_posting_upload_count (world), <=, 1);
 }
 
 /* Resuming with a different file under the same name is refused. */
 static void
 test_resume_changed_file (void)
 {
-  g_autoptr(PostingWorld) world = posting_world_new ("[faults]\nslow-ms=600\n");
+  g_autoptr(WbpsTestPosting) world = wbps_test_posting_new_wbps ("[faults]\nslow-ms=600\n");
   g_autofree char *copy = g_build_filename (world->data_home, "copy.mp4", NULL);
   g_autofree char *contents = NULL;
   g_autofree char *publish_id = NULL;
@@ -85,16 +84,16 @@ test_resume_changed_file (void)
   g_assert_no_error (error);
   g_file_set_contents (copy, contents, length, &error);
   g_assert_no_error (error);
-  publish_id = posting_interrupt_after_first_chunk (world, copy, CHUNK);
+  publish_id = wbps_test_posting_interrupt_after_first_chunk (world, copy, CHUNK);
 
   contents[length - 1] ^= 0x55;
   g_file_set_contents (copy, contents, length, &error);
   g_assert_no_error (error);
-  resume = posting_run (world, "resume", NULL);
-  posting_assert_error_line (resume, "not the file");
-  row = posting_only_row (world);
+  resume = wbps_test_posting_run_wbps (world, "resume", NULL);
+  wbps_test_posting_assert_error_line (resume, "not the file");
+  row = wbps_test_posting_only_row (world);
   g_assert_cmpstr (json_object_get_string_member (row, "publish_id"), ==, publish_id);
-  g_assert_cmpuint (posting_upload_count (world), <=, 1);
+  g_assert_cmpuint (wbps_test_posting_upload_count (world), <=, 1);
 }
 
 /*
@@ -105,12 +104,12 @@ test_resume_changed_file (void)
 static void
 test_stopped_upload_names_resume (void)
 {
-  g_autoptr(PostingWorld) world =
-    posting_world_new ("processing-delay-ms=500\n[faults]\nfail-path=/upload/\nfail-request-n=2,3,4,5\nfail-status=416\n");
-  g_autoptr(WbpsTestRun) post = posting_run (world, "post", video, "--privacy", "SELF_ONLY", "--chunk-size", CHUNK, NULL);
+  g_autoptr(WbpsTestPosting) world =
+    wbps_test_posting_new_wbps ("processing-delay-ms=500\n[faults]\nfail-path=/upload/\nfail-request-n=2,3,4,5\nfail-status=416\n");
+  g_autoptr(WbpsTestRun) post = wbps_test_posting_run_wbps (world, "post", video, "--privacy", "SELF_ONLY", "--chunk-size", CHUNK, NULL);
   g_autoptr(WbpsTestRun) resume = NULL;
   g_autoptr(JsonArray) posts = NULL;
-  g_autoptr(JsonObject) row = posting_only_row (world);
+  g_autoptr(JsonObject) row = wbps_test_posting_only_row (world);
   const char *publish_id = json_object_get_string_member (row, "publish_id");
   g_autofree char *hint = g_strdup_printf ("Resume it with: wbps resume %s", publish_id);
   g_autofree char *last = wbps_test_last_line (post->err);
@@ -119,9 +118,9 @@ test_stopped_upload_names_resume (void)
   g_assert_cmpstr (json_object_get_string_member (row, "state"), ==, "INTERRUPTED");
   g_assert_nonnull (strstr (last, "The upload stopped and can be resumed until "));
   g_assert_true (g_str_has_suffix (last, hint));
-  resume = posting_run (world, "resume", publish_id, NULL);
-  posting_assert_resumed (resume, publish_id);
-  posts = posting_emulator_posts (world);
+  resume = wbps_test_posting_run_wbps (world, "resume", publish_id, NULL);
+  wbps_test_posting_assert_resumed (resume, publish_id);
+  posts = wbps_test_posting_emulator_posts (world);
   g_assert_cmpuint (json_array_get_length (posts), ==, 1);
 }
 
@@ -133,8 +132,8 @@ test_stopped_upload_names_resume (void)
 static void
 test_repost_of_unfinished_upload_refused (void)
 {
-  g_autoptr(PostingWorld) world = posting_world_new ("processing-delay-ms=500\n[faults]\nslow-ms=600\n");
-  g_autofree char *publish_id = posting_interrupt_after_first_chunk (world, video, CHUNK);
+  g_autoptr(WbpsTestPosting) world = wbps_test_posting_new_wbps ("processing-delay-ms=500\n[faults]\nslow-ms=600\n");
+  g_autofree char *publish_id = wbps_test_posting_interrupt_after_first_chunk (world, video, CHUNK);
   g_autofree char *hint = g_strdup_printf ("Finish it with: wbps resume %s, or add --new to post the video a second time.",
                                            publish_id);
   g_autoptr(WbpsTestRun) again = NULL;
@@ -143,28 +142,28 @@ test_repost_of_unfinished_upload_refused (void)
   g_autoptr(JsonArray) history = NULL;
   g_autofree char *last = NULL;
 
-  again = posting_run (world, "post", video, "--privacy", "SELF_ONLY", NULL);
+  again = wbps_test_posting_run_wbps (world, "post", video, "--privacy", "SELF_ONLY", NULL);
   g_assert_cmpint (again->status, ==, 1);
   last = wbps_test_last_line (again->err);
   g_assert_nonnull (strstr (last, "is unfinished and can be resumed until"));
   g_assert_true (g_str_has_suffix (last, hint));
   g_assert_cmpstr (again->out, ==, "");
-  posts = posting_emulator_posts (world);
+  posts = wbps_test_posting_emulator_posts (world);
   g_assert_cmpuint (json_array_get_length (posts), ==, 1);
-  history = posting_history (world);
+  history = wbps_test_posting_history (world);
   g_assert_cmpuint (json_array_get_length (history), ==, 1);
 
-  forced = posting_run (world, "post", video, "--privacy", "SELF_ONLY", "--new", NULL);
+  forced = wbps_test_posting_run_wbps (world, "post", video, "--privacy", "SELF_ONLY", "--new", NULL);
   g_assert_cmpint (forced->status, ==, 0);
   g_clear_pointer (&posts, json_array_unref);
-  posts = posting_emulator_posts (world);
+  posts = wbps_test_posting_emulator_posts (world);
   g_assert_cmpuint (json_array_get_length (posts), ==, 2);
 }
 
 /* The upload URL the history database holds for @publish_id (NULL when none). */
 static char *
-stored_upload_url (PostingWorld *world,
-                   const char   *publish_id)
+stored_upload_url (WbpsTestPosting *world,
+                   const char      *publish_id)
 {
   g_autofree char *path = g_build_filename (world->data_home, "wbps", "wbps.db", NULL);
   sqlite3 *db = NULL;
@@ -190,23 +189,23 @@ stored_upload_url (PostingWorld *world,
 static void
 test_logout_forgets_upload_url (void)
 {
-  g_autoptr(PostingWorld) world = posting_world_new ("[faults]\nslow-ms=600\n");
-  g_autofree char *publish_id = posting_interrupt_after_first_chunk (world, video, CHUNK);
+  g_autoptr(WbpsTestPosting) world = wbps_test_posting_new_wbps ("[faults]\nslow-ms=600\n");
+  g_autofree char *publish_id = wbps_test_posting_interrupt_after_first_chunk (world, video, CHUNK);
   g_autofree char *before = stored_upload_url (world, publish_id);
   g_autofree char *after = NULL;
   g_autoptr(WbpsTestRun) logout = NULL;
   g_autoptr(WbpsTestRun) resume = NULL;
 
   g_assert_nonnull (strstr (before, "upload_token="));
-  logout = posting_run (world, "logout", NULL);
+  logout = wbps_test_posting_run_wbps (world, "logout", NULL);
   g_assert_cmpint (logout->status, ==, 0);
   after = stored_upload_url (world, publish_id);
   g_assert_null (after);
 
-  posting_sign_in (world);
-  resume = posting_run (world, "resume", publish_id, NULL);
+  wbps_test_posting_sign_in_wbps (world);
+  resume = wbps_test_posting_run_wbps (world, "resume", publish_id, NULL);
   g_assert_cmpint (resume->status, ==, 1);
-  posting_assert_error_line (resume, "its upload address was removed when the account signed out");
+  wbps_test_posting_assert_error_line (resume, "its upload address was removed when the account signed out");
 }
 
 static gboolean
@@ -225,18 +224,18 @@ first_chunk_checkpointed (JsonObject *row)
 static void
 test_logout_during_upload_keeps_url_forgotten (void)
 {
-  g_autoptr(PostingWorld) world = posting_world_new ("processing-delay-ms=500\n[faults]\nslow-ms=3000\n");
+  g_autoptr(WbpsTestPosting) world = wbps_test_posting_new_wbps ("processing-delay-ms=500\n[faults]\nslow-ms=3000\n");
   const char * const argv[] = { "post", video, "--privacy", "SELF_ONLY", "--chunk-size", CHUNK, NULL };
-  g_autoptr(GSubprocess) post = posting_spawn (world, argv);
-  g_autoptr(JsonObject) first = posting_wait_for_row (world, first_chunk_checkpointed);
+  g_autoptr(GSubprocess) post = wbps_test_posting_spawn_wbps (world, argv);
+  g_autoptr(JsonObject) first = wbps_test_posting_wait_for_row (world, first_chunk_checkpointed);
   const char *publish_id = json_object_get_string_member (first, "publish_id");
   g_autoptr(WbpsTestRun) logout = NULL;
   g_autoptr(JsonObject) second = NULL;
   g_autofree char *url = NULL;
 
-  logout = posting_run (world, "logout", NULL);
+  logout = wbps_test_posting_run_wbps (world, "logout", NULL);
   g_assert_cmpint (logout->status, ==, 0);
-  second = posting_wait_for_row (world, two_chunks_checkpointed);
+  second = wbps_test_posting_wait_for_row (world, two_chunks_checkpointed);
   g_assert_cmpstr (json_object_get_string_member (second, "state"), ==, "UPLOAD");
   url = stored_upload_url (world, publish_id);
   g_assert_null (url);
@@ -250,11 +249,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  int status;
-
   g_test_init (&argc, &argv, NULL);
-  video_dir = wbps_test_mkdtemp ();
-  video = posting_make_video (video_dir, "video.mp4", 80);
+  video = wbps_test_posting_make_mp4 ("video.mp4", 80);
 
   g_test_add_func ("/resume/interrupt-resume", test_interrupt_then_resume);
   g_test_add_func ("/resume/resume-expired", test_resume_expired);
@@ -263,7 +259,5 @@ main (int   argc,
   g_test_add_func ("/resume/repost-of-unfinished-upload-refused", test_repost_of_unfinished_upload_refused);
   g_test_add_func ("/resume/logout-forgets-upload-url", test_logout_forgets_upload_url);
   g_test_add_func ("/resume/logout-during-upload-keeps-url-forgotten", test_logout_during_upload_keeps_url_forgotten);
-  status = g_test_run ();
-  wbps_test_rmtree (video_dir);
-  return status;
+  return wbps_test_posting_run_tests ();
 }

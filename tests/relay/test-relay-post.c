@@ -7,12 +7,11 @@
  * the post waits) the post falls back to polling. Real emulator, relay and
  * keyring (run under with-keyring).
  */
-#include "posting-fixture.h"
+#include "wbps-test-posting.h"
 #include "relay-test-util.h"
 
 #define SECRET "wbps-demo-secret"
 
-static char *video_dir;
 static char *small_video;  /* ~2 MB: one chunk */
 
 /*
@@ -50,10 +49,10 @@ set_webhook_url (WbpsTestEmulator *emu,
 }
 
 typedef struct {
-  char         *dir;
-  GSocket      *refusing;  /* where nothing listens (RELAY_DOWN, RELAY_RUNS_UNFED) */
-  PostingWorld *world;
-  RelayProcess *relay;
+  char            *dir;
+  GSocket         *refusing;  /* where nothing listens (RELAY_DOWN, RELAY_RUNS_UNFED) */
+  WbpsTestPosting *world;
+  RelayProcess    *relay;
 } RelayWorld;
 
 typedef enum {
@@ -79,10 +78,10 @@ relay_world_new (const char *extra_ini,
   w->dir = wbps_test_mkdtemp ();
   w->refusing = refusing_port (&port);
   nowhere = g_strdup_printf ("http://127.0.0.1:%u", port);
-  w->world = posting_world_new (ini);
+  w->world = wbps_test_posting_new_wbps (ini);
   if (mode != RELAY_DOWN)
     w->relay = relay_start (w->dir, w->world->emu->base_url, SECRET, 0, NULL);
-  posting_world_setenv (w->world, "WBPS_RELAY_URL", mode == RELAY_DOWN ? nowhere : w->relay->url);
+  wbps_test_posting_setenv (w->world, "WBPS_RELAY_URL", mode == RELAY_DOWN ? nowhere : w->relay->url);
   webhook_url = g_strconcat (mode == RELAY_RUNS ? w->relay->url : nowhere, "/webhook", NULL);
   set_webhook_url (w->world->emu, webhook_url);
   return w;
@@ -96,7 +95,7 @@ relay_world_free (RelayWorld *w)
       relay_stop (w->relay);
       relay_free (w->relay);
     }
-  posting_world_free (w->world);
+  wbps_test_posting_free (w->world);
   g_clear_object (&w->refusing);
   wbps_test_rmtree (w->dir);
   g_free (w->dir);
@@ -143,12 +142,12 @@ post_expecting (RelayWorld *w,
                 int         exit_status,
                 const char *final_status)
 {
-  g_autoptr(WbpsTestRun) run = posting_run (w->world, "post", small_video, "--privacy", "SELF_ONLY", NULL);
+  g_autoptr(WbpsTestRun) run = wbps_test_posting_run_wbps (w->world, "post", small_video, "--privacy", "SELF_ONLY", NULL);
   g_autofree char *publish_id = NULL;
   g_autofree char *status = NULL;
 
   g_assert_cmpint (run->status, ==, exit_status);
-  g_assert_true (posting_parse_result (run, &publish_id, &status));
+  g_assert_true (wbps_test_posting_parse_result (run, &publish_id, &status));
   g_assert_cmpstr (status, ==, final_status);
   g_assert_null (strstr (run->err, "Could not check the post's status"));
   return g_steal_pointer (&publish_id);
@@ -161,7 +160,7 @@ test_settled_by_event (void)
   /* Long enough that polling would have asked twice (at 2 s and 5 s). */
   g_autoptr(RelayWorld) w = relay_world_new ("[emulator]\nprocessing-delay-ms=4500\n", RELAY_RUNS);
   g_autofree char *publish_id = post_expecting (w, 0, "PUBLISH_COMPLETE");
-  g_autoptr(JsonObject) row = posting_only_row (w->world);
+  g_autoptr(JsonObject) row = wbps_test_posting_only_row (w->world);
   g_autofree char *log = NULL;
 
   g_assert_cmpint (status_requests (w, publish_id), ==, 0);
@@ -181,7 +180,7 @@ test_failed_by_event (void)
   g_autoptr(RelayWorld) w = relay_world_new ("[emulator]\nprocessing-delay-ms=4500\n"
                                              "[user:demo-creator]\nfail-reason=spam_risk_text\n", RELAY_RUNS);
   g_autofree char *publish_id = post_expecting (w, 1, "FAILED");
-  g_autoptr(JsonObject) row = posting_only_row (w->world);
+  g_autoptr(JsonObject) row = wbps_test_posting_only_row (w->world);
 
   g_assert_cmpint (status_requests (w, publish_id), ==, 0);
   g_assert_cmpstr (json_object_get_string_member (row, "status"), ==, "FAILED");
@@ -234,7 +233,7 @@ test_relay_drops_while_waiting (void)
   g_autoptr(RelayWorld) w = relay_world_new ("[emulator]\nprocessing-delay-ms=3000\n", RELAY_RUNS_UNFED);
   g_autoptr(SoupSession) session = test_session_new ();
   const char * const argv[] = { "post", small_video, "--privacy", "SELF_ONLY", NULL };
-  g_autoptr(GSubprocess) post = posting_spawn (w->world, argv);
+  g_autoptr(GSubprocess) post = wbps_test_posting_spawn_wbps (w->world, argv);
   Finished f = { g_new0 (WbpsTestRun, 1), FALSE };
   g_autoptr(WbpsTestRun) run = f.run;
   g_autofree char *publish_id = NULL;
@@ -260,7 +259,7 @@ test_relay_drops_while_waiting (void)
   run->status = g_subprocess_get_exit_status (post);
   g_test_message ("wbps post -> %d\nstdout: %s\nstderr: %s", run->status, run->out, run->err);
   g_assert_cmpint (run->status, ==, 0);
-  g_assert_true (posting_parse_result (run, &publish_id, &status));
+  g_assert_true (wbps_test_posting_parse_result (run, &publish_id, &status));
   g_assert_cmpstr (status, ==, "PUBLISH_COMPLETE");
   g_assert_cmpint (status_requests (w, publish_id), >=, 1);
 }
@@ -269,17 +268,12 @@ int
 main (int    argc,
       char **argv)
 {
-  int status;
-
   g_test_init (&argc, &argv, NULL);
-  video_dir = wbps_test_mkdtemp ();
-  small_video = posting_make_video (video_dir, "small.mp4", 10);
+  small_video = wbps_test_posting_make_mp4 ("small.mp4", 10);
 
   g_test_add_func ("/relay/post/settled-by-event", test_settled_by_event);
   g_test_add_func ("/relay/post/failed-by-event", test_failed_by_event);
   g_test_add_func ("/relay/post/relay-down-polls", test_relay_down_polls);
   g_test_add_func ("/relay/post/relay-drops-while-waiting", test_relay_drops_while_waiting);
-  status = g_test_run ();
-  wbps_test_rmtree (video_dir);
-  return status;
+  return wbps_test_posting_run_tests ();
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#include "emu-test-http.h"
+#include "wbps-test-http.h"
 
 #include <string.h>
 
