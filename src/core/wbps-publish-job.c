@@ -387,22 +387,18 @@ processing_start (WbpsPublishJob *self)
 /* ---- upload ---------------------------------------------------------------------- */
 
 static void
-reconcile_status_cb (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
+reconciled_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  g_autoptr(WbpsPublishStatus) status = NULL;
   GError *error = NULL;
+  gint64 uploaded = wbps_status_poller_uploaded_bytes_finish (WBPS_STATUS_POLLER (source), result, &error);
 
-  status = wbps_api_client_status_finish (WBPS_API_CLIENT (source), result, &error);
-  if (status == NULL)
+  if (uploaded < 0)
     g_task_return_error (task, error);
-  else if (status->uploaded_bytes < 0)
-    g_task_return_new_error (task, WBPS_ERROR, WBPS_ERROR_MALFORMED_REPLY,
-                             _("TikTok did not say how many bytes of the upload it holds."));
   else
-    g_task_return_int (task, status->uploaded_bytes);
+    g_task_return_int (task, uploaded);
 }
 
 /* The uploader asks how much TikTok holds after a 416 or an ambiguous loss. */
@@ -415,8 +411,7 @@ reconcile_func (WbpsUploader *uploader,
 
   g_assert (WBPS_IS_PUBLISH_JOB (self));
 
-  wbps_api_client_status_async (self->api, self->record->open_id, self->record->publish_id,
-                                g_task_get_cancellable (task), reconcile_status_cb, task);
+  wbps_status_poller_uploaded_bytes_async (job_poller (self), g_task_get_cancellable (task), reconciled_cb, task);
 }
 
 static void

@@ -186,6 +186,53 @@ wbps_status_poller_fetch_finish (WbpsStatusPoller  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* uploaded bytes: one request, no "status" signal */
+
+static void
+uploaded_bytes_reply_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(WbpsPublishStatus) status = NULL;
+  GError *error = NULL;
+
+  status = wbps_api_client_status_finish (WBPS_API_CLIENT (source), result, &error);
+  if (status == NULL)
+    g_task_return_error (task, error);
+  else if (status->uploaded_bytes < 0)
+    g_task_return_new_error (task, WBPS_ERROR, WBPS_ERROR_MALFORMED_REPLY,
+                             _("TikTok did not say how many bytes of the upload it holds."));
+  else
+    g_task_return_int (task, status->uploaded_bytes);
+}
+
+void
+wbps_status_poller_uploaded_bytes_async (WbpsStatusPoller    *self,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (WBPS_IS_STATUS_POLLER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, wbps_status_poller_uploaded_bytes_async);
+  wbps_api_client_status_async (self->api, self->open_id, self->publish_id, cancellable,
+                                uploaded_bytes_reply_cb, task);
+}
+
+gint64
+wbps_status_poller_uploaded_bytes_finish (WbpsStatusPoller  *self,
+                                          GAsyncResult      *result,
+                                          GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+
+  return g_task_propagate_int (G_TASK (result), error);
+}
+
 /* follow: wait -> fetch -> (final? done : wait longer) */
 
 static gboolean

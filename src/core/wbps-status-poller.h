@@ -49,6 +49,19 @@ WbpsPublishStatus *wbps_status_poller_fetch_finish  (WbpsStatusPoller    *self,
                                                      GError             **error);
 
 /*
+ * How many bytes of the upload TikTok holds, asked once (the uploader goes on
+ * from there after a 416 or a lost reply); WBPS_ERROR_MALFORMED_REPLY when the
+ * reply does not say. Emits no "status".
+ */
+void               wbps_status_poller_uploaded_bytes_async  (WbpsStatusPoller    *self,
+                                                             GCancellable        *cancellable,
+                                                             GAsyncReadyCallback  callback,
+                                                             gpointer             user_data);
+/* The byte count, or -1 with @error set. */
+gint64             wbps_status_poller_uploaded_bytes_finish (WbpsStatusPoller    *self,
+                                                             GAsyncResult        *result,
+                                                             GError             **error);
+/*
  * Polls until a final status or @give_up_seconds have passed. Transient
  * failures (network, TikTok busy) are retried with "retrying"; anything else
  * ends the follow. The time out is WBPS_ERROR_TIMEOUT; a cancel ends at once.
