@@ -13,6 +13,7 @@
 #include "wbps-creator-info.h"
 #include "wbps-error.h"
 #include "wbps-sign-in.h"
+#include "wbps-status-poller.h"
 #include "wbps-test-emulator.h"
 #include "wbps-test-server.h"
 #include "wbps-token-store.h"
@@ -182,6 +183,21 @@ fake_request (Fake        *fake,
   return data;
 }
 
+/* Asks @fake for @path and asserts it fails with @domain and @code. Returns: (transfer full) the error. */
+static GError *
+fake_request_fails (Fake       *fake,
+                    const char *path,
+                    GQuark      domain,
+                    gint        code)
+{
+  GError *error = NULL;
+  g_autoptr(JsonObject) object = fake_request (fake, path, &error);
+
+  g_assert_null (object);
+  g_assert_error (error, domain, code);
+  return error;
+}
+
 /* ---- envelope -------------------------------------------------------- */
 
 static void
@@ -237,12 +253,9 @@ test_envelope_error_at_200 (Fake          *fake,
                             gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) object = NULL;
 
   fake->handler = handle_by_path;
-  object = fake_request (fake, "/spam-at-200", &error);
-  g_assert_null (object);
-  g_assert_error (error, WBPS_TIKTOK_ERROR, WBPS_TIKTOK_ERROR_SPAM_RISK_TOO_MANY_POSTS);
+  error = fake_request_fails (fake, "/spam-at-200", WBPS_TIKTOK_ERROR, WBPS_TIKTOK_ERROR_SPAM_RISK_TOO_MANY_POSTS);
   g_assert_cmpstr (wbps_tiktok_error_get_code (error), ==, "spam_risk_too_many_posts");
   g_assert_cmpstr (wbps_tiktok_error_get_log_id (error), ==, "20240101000000ABCDEF0123456789ABCDEF");
   g_assert_cmpuint (wbps_tiktok_error_get_http_status (error), ==, 200);
@@ -256,13 +269,7 @@ test_envelope_invalid_param_spellings (Fake          *fake,
 
   fake->handler = handle_by_path;
   for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(JsonObject) object = fake_request (fake, paths[i], &error);
-
-      g_assert_null (object);
-      g_assert_error (error, WBPS_TIKTOK_ERROR, WBPS_TIKTOK_ERROR_INVALID_PARAMS);
-    }
+    g_error_free (fake_request_fails (fake, paths[i], WBPS_TIKTOK_ERROR, WBPS_TIKTOK_ERROR_INVALID_PARAMS));
 }
 
 static void
@@ -275,13 +282,7 @@ test_envelope_malformed (Fake          *fake,
 
   fake->handler = handle_by_path;
   for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
-    {
-      g_autoptr(GError) local_error = NULL;
-      g_autoptr(JsonObject) reply_object = fake_request (fake, paths[i], &local_error);
-
-      g_assert_null (reply_object);
-      g_assert_error (local_error, WBPS_ERROR, WBPS_ERROR_MALFORMED_REPLY);
-    }
+    g_error_free (fake_request_fails (fake, paths[i], WBPS_ERROR, WBPS_ERROR_MALFORMED_REPLY));
 
   /* An empty 5xx is TikTok's trouble, worth a retry, not a malformed reply. */
   object = fake_request (fake, "/bare-503", &error);
@@ -374,12 +375,9 @@ test_hostile_deep_nesting (Fake          *fake,
                            gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) object = NULL;
 
   fake->handler = handle_hostile;
-  object = fake_request (fake, "/deep", &error);
-  g_assert_null (object);
-  g_assert_error (error, WBPS_ERROR, WBPS_ERROR_MALFORMED_REPLY);
+  error = fake_request_fails (fake, "/deep", WBPS_ERROR, WBPS_ERROR_MALFORMED_REPLY);
   g_assert_cmpstr (error->message, ==, "TikTok sent a reply wbps refuses to read (HTTP 200): "
                                        "The reply is nested deeper than the 32 levels wbps accepts, "
                                        "so it was not read.");
@@ -395,11 +393,8 @@ test_hostile_huge_reply (Fake          *fake,
   fake->handler = handle_hostile;
   for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
     {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(JsonObject) object = fake_request (fake, paths[i], &error);
+      g_autoptr(GError) error = fake_request_fails (fake, paths[i], WBPS_ERROR, WBPS_ERROR_MALFORMED_REPLY);
 
-      g_assert_null (object);
-      g_assert_error (error, WBPS_ERROR, WBPS_ERROR_MALFORMED_REPLY);
       g_assert_cmpstr (error->message, ==, "The reply is larger than the 1024 KiB wbps accepts, "
                                            "so it was not read.");
     }
@@ -410,14 +405,11 @@ test_hostile_trickle_deadline (Fake          *fake,
                                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) object = NULL;
   gint64 start = g_get_monotonic_time ();
 
   fake->handler = handle_hostile;
   wbps_api_client_set_deadline (fake->api, 2);
-  object = fake_request (fake, "/trickle", &error);
-  g_assert_null (object);
-  g_assert_error (error, WBPS_ERROR, WBPS_ERROR_TIMEOUT);
+  error = fake_request_fails (fake, "/trickle", WBPS_ERROR, WBPS_ERROR_TIMEOUT);
   g_assert_cmpstr (error->message, ==, "TikTok did not answer within 2 seconds.");
   g_assert_cmpint (g_get_monotonic_time () - start, <, 6 * G_USEC_PER_SEC);
 }
@@ -663,6 +655,43 @@ test_status_post_ids_exact (Fake          *fake,
 }
 
 static void
+handle_status_without_bytes (Fake              *fake,
+                             SoupServerMessage *msg,
+                             const char        *path,
+                             const char        *bearer)
+{
+  reply (msg, 200, OK_ENVELOPE ("{\"status\":\"PROCESSING_UPLOAD\"}"));
+}
+
+static gint64
+fake_uploaded_bytes (Fake    *fake,
+                     GError **error)
+{
+  g_autoptr(WbpsStatusPoller) poller = wbps_status_poller_new (fake->api, NULL, "v_pub_file~v2-1.123");
+  g_autoptr(GAsyncResult) result = NULL;
+
+  wbps_status_poller_uploaded_bytes_async (poller, NULL, wbps_test_store_result, &result);
+  return wbps_status_poller_uploaded_bytes_finish (poller, wbps_test_await (&result, 30), error);
+}
+
+/* What the uploader goes on from after a 416: TikTok's count, and a reply without one refused. */
+static void
+test_status_uploaded_bytes (Fake          *fake,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fake->handler = handle_status;
+  g_assert_cmpint (fake_uploaded_bytes (fake, &error), ==, 10000);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fake->last_path, ==, "/v2/post/publish/status/fetch/");
+
+  fake->handler = handle_status_without_bytes;
+  g_assert_cmpint (fake_uploaded_bytes (fake, &error), ==, -1);
+  g_assert_error (error, WBPS_ERROR, WBPS_ERROR_MALFORMED_REPLY);
+}
+
+static void
 handle_init (Fake              *fake,
              SoupServerMessage *msg,
              const char        *path,
@@ -799,18 +828,31 @@ emu_sign_in (Emu     *emu,
   return account;
 }
 
-#define EMU_CLIENT \
+/* creator_info for @open_id (NULL: the current account) through the emulator. */
+static WbpsCreatorInfo *
+emu_creator_info (Emu         *emu,
+                  const char  *open_id,
+                  GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  wbps_creator_info_query_async (emu->api, open_id, NULL, wbps_test_store_result, &result);
+  return wbps_creator_info_query_finish (wbps_test_await (&result, 30), error);
+}
+
+/* A world whose browser signs @user in at once to the api-test client; @user's group follows. */
+#define EMU_WORLD(user) \
+  "[emulator]\n" \
+  "auto-approve=true\n" \
+  "signed-in-user=" user "\n" \
   "[client:api-test]\n" \
   "secret=api-test-secret\n" \
   "redirect-uris=http://127.0.0.1:*/callback/\n" \
-  "scopes=user.info.basic,user.info.profile,video.publish,video.upload\n"
+  "scopes=user.info.basic,user.info.profile,video.publish,video.upload\n" \
+  "[user:" user "]\n"
 
 static const char capped_world[] =
-  "[emulator]\n"
-  "auto-approve=true\n"
-  "signed-in-user=capped\n"
-  EMU_CLIENT
-  "[user:capped]\n"
+  EMU_WORLD ("capped")
   "display-name=Capped Creator\n"
   "cap-state=spam_risk_too_many_posts\n";
 
@@ -822,16 +864,13 @@ test_emulator_sign_in_and_cap (Emu           *emu,
   g_autoptr(GError) error = NULL;
   g_autoptr(WbpsAccount) account = emu_sign_in (emu, &error);
   g_autoptr(WbpsCreatorInfo) info = NULL;
-  GAsyncResult *result = NULL;
 
   g_assert_no_error (error);
   g_assert_cmpstr (wbps_account_get_open_id (account), ==, "capped");
   g_assert_cmpstr (wbps_account_get_display_name (account), ==, "Capped Creator");
   g_assert_true (wbps_account_manager_get_current_account (emu->accounts) == account);
 
-  wbps_creator_info_query_async (emu->api, NULL, NULL, wbps_test_store_result, &result);
-  info = wbps_creator_info_query_finish (wbps_test_await (&result, 30), &error);
-  g_object_unref (result);
+  info = emu_creator_info (emu, NULL, &error);
   g_assert_null (info);
   g_assert_error (error, WBPS_TIKTOK_ERROR, WBPS_TIKTOK_ERROR_SPAM_RISK_TOO_MANY_POSTS);
   g_assert_cmpuint (wbps_tiktok_error_get_http_status (error), ==, 200);
@@ -839,11 +878,7 @@ test_emulator_sign_in_and_cap (Emu           *emu,
 }
 
 static const char handle_world[] =
-  "[emulator]\n"
-  "auto-approve=true\n"
-  "signed-in-user=handle\n"
-  EMU_CLIENT
-  "[user:handle]\n"
+  EMU_WORLD ("handle")
   "display-name=Handle Creator\n"
   "username=handle.creator\n";
 
@@ -873,11 +908,7 @@ test_emulator_username (Emu           *emu,
 }
 
 static const char private_world[] =
-  "[emulator]\n"
-  "auto-approve=true\n"
-  "signed-in-user=shy\n"
-  EMU_CLIENT
-  "[user:shy]\n"
+  EMU_WORLD ("shy")
   "display-name=Shy Creator\n"
   "username=shy\n"
   "private=true\n"
@@ -890,12 +921,9 @@ test_emulator_creator_info (Emu           *emu,
   g_autoptr(GError) error = NULL;
   g_autoptr(WbpsAccount) account = emu_sign_in (emu, &error);
   g_autoptr(WbpsCreatorInfo) info = NULL;
-  GAsyncResult *result = NULL;
 
   g_assert_no_error (error);
-  wbps_creator_info_query_async (emu->api, "shy", NULL, wbps_test_store_result, &result);
-  info = wbps_creator_info_query_finish (wbps_test_await (&result, 30), &error);
-  g_object_unref (result);
+  info = emu_creator_info (emu, "shy", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (wbps_creator_info_get_open_id (info), ==, "shy");
   g_assert_cmpstr (wbps_creator_info_get_nickname (info), ==, "Shy Creator");
@@ -910,14 +938,11 @@ test_emulator_creator_info (Emu           *emu,
 
 /* The server's clock runs 100x: a 400 s token lasts 4 real seconds, inside wbps's refresh margin. */
 static const char fast_clock_world[] =
+  EMU_WORLD ("busy")
+  "display-name=Busy Creator\n"
   "[emulator]\n"
-  "auto-approve=true\n"
   "clock-scale=100\n"
-  "access-lifetime=400\n"
-  "signed-in-user=busy\n"
-  EMU_CLIENT
-  "[user:busy]\n"
-  "display-name=Busy Creator\n";
+  "access-lifetime=400\n";
 
 static void
 test_emulator_expiring_token_refreshed (Emu           *emu,
@@ -965,6 +990,7 @@ main (int    argc,
   FAKE_TEST ("/api-client/call/forced-refresh", test_forced_refresh);
   FAKE_TEST ("/api-client/call/refresh-only-once", test_refresh_only_once);
   FAKE_TEST ("/api-client/status/post-ids-exact", test_status_post_ids_exact);
+  FAKE_TEST ("/api-client/status/uploaded-bytes", test_status_uploaded_bytes);
   FAKE_TEST ("/api-client/video-init/paths", test_video_init_paths);
   g_test_add_func ("/api-client/fail-reasons", test_fail_reasons);
   g_test_add ("/api-client/emulator/sign-in-and-cap", Emu, capped_world,
