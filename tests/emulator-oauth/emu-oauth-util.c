@@ -20,10 +20,7 @@ emu_new_verifier (void)
 char *
 emu_hex_challenge (const char *verifier)
 {
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-
-  g_checksum_update (checksum, (const guchar *) verifier, strlen (verifier));
-  return g_strdup (g_checksum_get_string (checksum));
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, verifier, -1);
 }
 
 char *
