@@ -139,6 +139,21 @@ take_status (WbpsStatusPoller        *self,
   g_signal_emit (self, signals[SIGNAL_STATUS], 0, self->status);
 }
 
+/* One status request for a task of @self's, answered to @reply_cb. */
+static void
+request_status (WbpsStatusPoller    *self,
+                gpointer             source_tag,
+                GAsyncReadyCallback  reply_cb,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  wbps_api_client_status_async (self->api, self->open_id, self->publish_id, cancellable, reply_cb, task);
+}
+
 /* fetch */
 
 static void
@@ -166,14 +181,9 @@ wbps_status_poller_fetch_async (WbpsStatusPoller    *self,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
-  GTask *task;
-
   g_return_if_fail (WBPS_IS_STATUS_POLLER (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, wbps_status_poller_fetch_async);
-  wbps_api_client_status_async (self->api, self->open_id, self->publish_id, cancellable,
-                                fetch_reply_cb, task);
+  request_status (self, wbps_status_poller_fetch_async, fetch_reply_cb, cancellable, callback, user_data);
 }
 
 WbpsPublishStatus *
@@ -213,14 +223,10 @@ wbps_status_poller_uploaded_bytes_async (WbpsStatusPoller    *self,
                                          GAsyncReadyCallback  callback,
                                          gpointer             user_data)
 {
-  GTask *task;
-
   g_return_if_fail (WBPS_IS_STATUS_POLLER (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, wbps_status_poller_uploaded_bytes_async);
-  wbps_api_client_status_async (self->api, self->open_id, self->publish_id, cancellable,
-                                uploaded_bytes_reply_cb, task);
+  request_status (self, wbps_status_poller_uploaded_bytes_async, uploaded_bytes_reply_cb,
+                  cancellable, callback, user_data);
 }
 
 gint64
