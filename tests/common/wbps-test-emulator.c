@@ -111,24 +111,6 @@ wbps_test_emulator_received_sha256 (WbpsTestEmulator *emu,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 flag_wait_done_cb (GObject      *object,
                    GAsyncResult *result,
                    gpointer      user_data)
@@ -208,7 +190,7 @@ wbps_test_emulator_stop (WbpsTestEmulator *emu)
       g_object_unref (emu->process);
     }
   if (emu->data_dir != NULL)
-    remove_tree (emu->data_dir);
+    wbps_test_rmtree (emu->data_dir);
   g_free (emu->data_dir);
   g_free (emu->config_path);
   g_free (emu->base_url);

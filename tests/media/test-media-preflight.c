@@ -767,24 +767,6 @@ test_media_info_boxed (void)
 
 /* --- main --- */
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -836,7 +818,7 @@ main (int   argc,
   g_test_add_func ("/media/info/boxed-and-object", test_media_info_boxed);
 
   status = g_test_run ();
-  remove_tree (tmpdir);
+  wbps_test_rmtree (tmpdir);
   g_free (tmpdir);
 
   return status;
