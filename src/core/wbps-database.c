@@ -191,6 +191,36 @@ fail:
   return FALSE;
 }
 
+#define BUSY_TIMEOUT_MS 5000
+
+/*
+ * WAL mode and the schema. Beside another wbps opening the same new file, SQLite
+ * answers "database is locked" at once (its busy handler is not called for the
+ * journal-mode change): try again until the busy timeout has passed.
+ */
+static gboolean
+set_up_schema (sqlite3  *db,
+               GError  **error)
+{
+  gint64 deadline = g_get_monotonic_time () + BUSY_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
+
+  for (;;)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      if (exec_sql (db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;", &local_error) &&
+          migrate (db, &local_error))
+        return TRUE;
+      if (sqlite3_errcode (db) != SQLITE_BUSY || g_get_monotonic_time () >= deadline)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      /* The database's own worker thread: no caller waits on this pause but through the queue. */
+      g_usleep (20 * G_TIME_SPAN_MILLISECOND);
+    }
+}
+
 /* Upload URLs are capabilities: keep the file (and its WAL, which inherits the mode) private. */
 static gboolean
 create_private_file (const char  *path,
@@ -262,9 +292,8 @@ do_open (WbpsDatabase  *self,
       return FALSE;
     }
   /* Another wbps (e.g. `wbps history` during a post) may hold the lock briefly. */
-  sqlite3_busy_timeout (self->db, 5000);
-  if (!exec_sql (self->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;", error) ||
-      !migrate (self->db, error))
+  sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
+  if (!set_up_schema (self->db, error))
     {
       if (is_damaged (self->db))
         explain_damaged (self, error);
