@@ -3,6 +3,8 @@
 
 #include "wbps-history.h"
 
+#include "wbps-error.h"
+
 #include "wbps-post-private.h"
 #include "wbps-publish-state.h"
 #include "wbps-status-poller.h"
@@ -13,7 +15,17 @@ struct _WbpsHistory
 
   WbpsDatabase *database;
   GPtrArray    *posts;   /* WbpsPost*, newest first */
+
+  /* watch: the database file and its WAL, written by other processes too */
+  GFileMonitor *monitors[2];
+  guint         reread_source;
+  GCancellable *watch_cancellable;
+  gboolean      rereading;
+  gboolean      reread_again;   /* a change came while the rows were being read */
 };
+
+/* Long enough to read a burst of writes (a chunk's checkpoint and state) once. */
+#define REREAD_DELAY_MS 150
 
 static void wbps_history_list_model_init (GListModelInterface *iface);
 
@@ -93,6 +105,15 @@ wbps_history_dispose (GObject *object)
   if (self->database != NULL)
     g_signal_handlers_disconnect_by_data (self->database, self);
   g_clear_object (&self->database);
+  for (guint i = 0; i < G_N_ELEMENTS (self->monitors); i++)
+    if (self->monitors[i] != NULL)
+      {
+        g_signal_handlers_disconnect_by_data (self->monitors[i], self);
+        g_file_monitor_cancel (self->monitors[i]);
+        g_clear_object (&self->monitors[i]);
+      }
+  g_clear_handle_id (&self->reread_source, g_source_remove);
+  g_cancellable_cancel (self->watch_cancellable);
 
   G_OBJECT_CLASS (wbps_history_parent_class)->dispose (object);
 }
@@ -103,6 +124,7 @@ wbps_history_finalize (GObject *object)
   WbpsHistory *self = WBPS_HISTORY (object);
 
   g_clear_pointer (&self->posts, g_ptr_array_unref);
+  g_clear_object (&self->watch_cancellable);
 
   G_OBJECT_CLASS (wbps_history_parent_class)->finalize (object);
 }
@@ -187,6 +209,114 @@ wbps_history_load_finish (WbpsHistory   *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* watch: file changed -> (debounce) -> list -> merge */
+
+/* Rows another process added or changed since the model last saw them; the list is newest first. */
+static void
+merge_rows (WbpsHistory *self,
+            GPtrArray   *rows)
+{
+  for (guint i = 0; i < rows->len; i++)
+    {
+      WbpsPostRecord *record = g_ptr_array_index (rows, i);
+      guint position;
+
+      if (!find_row (self, record->id, &position))
+        {
+          position = MIN (i, self->posts->len);
+          g_ptr_array_insert (self->posts, position, wbps_post_new (record));
+          g_list_model_items_changed (G_LIST_MODEL (self), position, 0, 1);
+        }
+      else if (wbps_post_get_updated_at (g_ptr_array_index (self->posts, position)) != record->updated_at)
+        {
+          wbps_post_update (g_ptr_array_index (self->posts, position), record);
+          g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 1);
+        }
+    }
+}
+
+static void schedule_reread (WbpsHistory *self);
+
+static void
+reread_listed_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(WbpsHistory) self = user_data;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+
+  rows = wbps_database_list_finish (WBPS_DATABASE (source), result, &error);
+  self->rereading = FALSE;
+  if (g_cancellable_is_cancelled (self->watch_cancellable))
+    return;
+  if (rows == NULL)
+    g_debug ("Could not read the history again: %s", error->message);
+  else
+    merge_rows (self, rows);
+  if (self->reread_again)
+    schedule_reread (self);
+}
+
+static gboolean
+reread_cb (gpointer user_data)
+{
+  WbpsHistory *self = WBPS_HISTORY (user_data);
+
+  self->reread_source = 0;
+  self->rereading = TRUE;
+  self->reread_again = FALSE;
+  wbps_database_list_async (self->database, self->watch_cancellable, reread_listed_cb, g_object_ref (self));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_reread (WbpsHistory *self)
+{
+  if (self->rereading)
+    self->reread_again = TRUE;
+  else if (self->reread_source == 0)
+    self->reread_source = g_timeout_add (REREAD_DELAY_MS, reread_cb, self);
+}
+
+static void
+database_changed_cb (GFileMonitor      *monitor,
+                     GFile             *file,
+                     GFile             *other_file,
+                     GFileMonitorEvent  event,
+                     WbpsHistory       *self)
+{
+  if (event == G_FILE_MONITOR_EVENT_CHANGED || event == G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT ||
+      event == G_FILE_MONITOR_EVENT_CREATED)
+    schedule_reread (self);
+}
+
+gboolean
+wbps_history_watch (WbpsHistory  *self,
+                    GError      **error)
+{
+  const char *path;
+
+  g_return_val_if_fail (WBPS_IS_HISTORY (self), FALSE);
+  g_return_val_if_fail (self->monitors[0] == NULL, FALSE);
+
+  path = wbps_database_get_path (self->database);
+  self->watch_cancellable = g_cancellable_new ();
+  for (guint i = 0; i < G_N_ELEMENTS (self->monitors); i++)
+    {
+      g_autofree char *name = g_strconcat (path, i == 0 ? "" : "-wal", NULL);
+      g_autoptr(GFile) file = g_file_new_for_path (name);
+
+      self->monitors[i] = g_file_monitor_file (file, G_FILE_MONITOR_NONE, NULL, error);
+      if (self->monitors[i] == NULL)
+        return FALSE;
+      /* A post's progress is worth seeing more often than GIO's default 800 ms. */
+      g_file_monitor_set_rate_limit (self->monitors[i], 200);
+      g_signal_connect (self->monitors[i], "changed", G_CALLBACK (database_changed_cb), self);
+    }
+  return TRUE;
+}
+
 WbpsPost *
 wbps_history_lookup (WbpsHistory *self,
                      const char  *publish_id)
@@ -230,6 +360,7 @@ typedef struct {
   WbpsApiClient *api;
   GPtrArray     *pending;   /* WbpsPostRecord* still to ask about */
   guint          next;
+  GError        *failure;   /* the first question TikTok did not answer */
 } Refresh;
 
 static void
@@ -237,6 +368,7 @@ refresh_free (Refresh *refresh)
 {
   g_object_unref (refresh->api);
   g_ptr_array_unref (refresh->pending);
+  g_clear_error (&refresh->failure);
   g_free (refresh);
 }
 
@@ -266,6 +398,7 @@ refresh_fetched_cb (GObject      *source,
   WbpsPostRecord *record = g_ptr_array_index (refresh->pending, refresh->next - 1);
   g_autoptr(WbpsPublishStatus) status = NULL;
   g_autoptr(GError) error = NULL;
+  GCancellable *cancellable;
 
   g_assert (WBPS_IS_STATUS_POLLER (source));
 
@@ -275,11 +408,15 @@ refresh_fetched_cb (GObject      *source,
   if (status == NULL)
     {
       g_debug ("No status for %s: %s", record->publish_id, error->message);
+      /* A signed-out account's posts are skipped; any other failure is said at the end. */
+      if (refresh->failure == NULL && !g_error_matches (error, WBPS_ERROR, WBPS_ERROR_NOT_SIGNED_IN))
+        refresh->failure = g_steal_pointer (&error);
       return refresh_next (g_steal_pointer (&task));
     }
   wbps_history_record_status (record, status);
-  wbps_database_update_async (self->database, record, g_task_get_cancellable (task),
-                              refresh_saved_cb, g_steal_pointer (&task));
+  cancellable = g_task_get_cancellable (task);
+  /* The cancellable is read before the task is handed on: argument order is unspecified. */
+  wbps_database_update_async (self->database, record, cancellable, refresh_saved_cb, g_steal_pointer (&task));
 }
 
 static void
@@ -289,6 +426,12 @@ refresh_next (GTask *task)
   g_autoptr(WbpsStatusPoller) poller = NULL;
   WbpsPostRecord *record;
 
+  if (refresh->next >= refresh->pending->len && refresh->failure != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&refresh->failure));
+      g_object_unref (task);
+      return;
+    }
   if (refresh->next >= refresh->pending->len)
     {
       g_task_return_boolean (task, TRUE);

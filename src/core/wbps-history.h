@@ -30,6 +30,14 @@ gboolean      wbps_history_load_finish    (WbpsHistory         *self,
                                            GAsyncResult        *result,
                                            GError             **error);
 
+/*
+ * Follows the writes of other processes too (`wbps post` in a terminal while
+ * the window is open): when the database file or its WAL changes, the rows
+ * are read again and new or changed posts update the model as above.
+ */
+gboolean      wbps_history_watch          (WbpsHistory         *self,
+                                           GError             **error);
+
 /* (transfer none) (nullable) */
 WbpsPost     *wbps_history_lookup         (WbpsHistory         *self,
                                            const char          *publish_id);
@@ -37,7 +45,9 @@ WbpsPost     *wbps_history_lookup         (WbpsHistory         *self,
 /*
  * Asks TikTok once for the status of every post still waiting for one
  * (PROCESSING or UNCONFIRMED) and records the answers; a post TikTok cannot
- * answer for (an account signed out since) is skipped.
+ * answer for (an account signed out since) is skipped. When another question
+ * fails (TikTok unreachable), the others are still asked, then it fails with
+ * the first such error.
  */
 void          wbps_history_refresh_async  (WbpsHistory         *self,
                                            WbpsApiClient       *api,

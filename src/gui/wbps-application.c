@@ -207,9 +207,15 @@ history_loaded_cb (GObject      *object,
 {
   g_autoptr(GError) error = NULL;
 
-  if (!wbps_history_load_finish (WBPS_HISTORY (object), result, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_warning ("Could not read the history: %s", error->message);
+  if (!wbps_history_load_finish (WBPS_HISTORY (object), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Could not read the history: %s", error->message);
+      return;
+    }
+  /* Posts made with `wbps post` while the window is open appear as they go. */
+  if (!wbps_history_watch (WBPS_HISTORY (object), &error))
+    g_warning ("Cannot follow the history's changes: %s", error->message);
 }
 
 /* The uploads need the history database: the app is ready once it is open. */

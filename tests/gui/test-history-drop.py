@@ -13,7 +13,9 @@ core's history model), with the cover frame kept when it was posted; Open on
 TikTok opens https://www.tiktok.com/@USERNAME/video/POST_ID with the post id
 the emulator gives for the post (`wbps status --json`); a post made with
 `wbps post --no-wait` shows a placeholder cover and "Processing on TikTok"
-until Refresh learns TikTok is done. Prints TAP. Shares composer_world.py's helpers.
+until Refresh learns TikTok is done; a post made with `wbps post` while the
+window is open appears in History as it goes and turns Published; a Refresh
+that cannot reach TikTok says why in a toast and keeps the list. Prints TAP. Shares composer_world.py's helpers.
 """
 import json
 import os
@@ -34,7 +36,7 @@ from wbps_atspi import start_accessibility_bus, wait_for
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-N_TESTS = 5
+N_TESTS = 7
 
 WORLD = """\
 [emulator]
@@ -158,6 +160,53 @@ def refresh(holder, emulator, files):
         and app.find_all("label", "Published", within=item)])
 
 
+def history_row(app, history, title, *labels, timeout=composer_e2e.TIMEOUT):
+    """The row of @title once it shows one of @labels (any row of it when none); a row is made
+    anew at each change, so it is looked for again each time."""
+    return wait_for("the row of %r showing %r" % (title, labels), lambda: [
+        item for item in app.find_all("list item", None, within=history)
+        if app.find_all("label", title, within=item)
+        and (not labels or app.find_all("label", lambda n: n in labels, within=item))], timeout=timeout)[0]
+
+
+@step("a post made with wbps post while the window is open appears in History and turns Published")
+def cli_post_while_open(app, emulator, files):
+    history = app.find("list", "History")
+    cli = subprocess.Popen([composer_e2e.WBPS_CLI, "post", files["good"], "--privacy", "SELF_ONLY",
+                            "--title", "Posted while open", "--json"], env=emulator.env(),
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        # TikTok takes 20 s to process: the row is seen waiting before the command ends.
+        history_row(app, history, "Posted while open", "Uploading", "Processing on TikTok")
+        assert cli.poll() is None, "wbps post ended before its row was seen waiting"
+        out, err = cli.communicate(timeout=120)
+    finally:
+        if cli.poll() is None:
+            cli.terminate()
+            cli.wait(10)
+    assert cli.returncode == 0, (cli.returncode, out, err)
+    history_row(app, history, "Posted while open", "Published", timeout=30)
+    assert json.loads(out)["publish_id"] in [p["publish_id"] for p in emulator.posts()], out
+
+
+@step("a Refresh that cannot reach TikTok says why in a toast; the list stays")
+def refresh_unreachable(app, emulator, files):
+    history = app.find("list", "History")
+    out = subprocess.run([composer_e2e.WBPS_CLI, "post", files["good"], "--privacy", "SELF_ONLY",
+                          "--title", "Still processing", "--no-wait"], env=emulator.env(),
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, (out.returncode, out.stdout, out.stderr)
+    history_row(app, history, "Still processing", "Processing on TikTok")
+    emulator.stop()
+    app.act("push button", "Refresh")
+    toast = app.label_starting("Could not ask TikTok for the latest statuses: ")
+    print("# the toast: %s" % toast.name, flush=True)
+    assert "127.0.0.1" in toast.name or "connect" in toast.name.lower(), toast.name
+    wait_for("Refresh enabled again", lambda: app.state("push button", "Refresh", pyatspi.STATE_SENSITIVE))
+    history_row(app, history, "Still processing", "Processing on TikTok", timeout=1)
+    assert app.find_all("label", "Published", within=history), "the published rows went away"
+
+
 def main():
     if not os.environ.get("DISPLAY"):
         print("1..0 # SKIP no X display")
@@ -181,6 +230,8 @@ def main():
         drop_video(app, files)
         live_history(app, emulator, browser)
         refresh(holder, emulator, files)
+        cli_post_while_open(holder[0], emulator, files)
+        refresh_unreachable(holder[0], emulator, files)
         assert_clean_exit("wbps-gtk", holder[0].stop())
     except Exception:
         outside_steps(traceback.format_exc())
@@ -188,7 +239,7 @@ def main():
         if holder[0] is not None and holder[0].proc.poll() is None:
             code = holder[0].stop()
             print("# wbps-gtk exited with %s" % code, flush=True)
-        if emulator is not None:
+        if emulator is not None and emulator.proc.poll() is None:
             emulator.stop()
         bus.terminate()
         bus.wait(10)

@@ -168,6 +168,88 @@ test_follows_writes (Fixture       *f,
   g_assert_cmpstr (wbps_post_get_state (first), ==, "FAILED");
 }
 
+/* Stops iterating once @post's state is @state (or the history holds @n rows). */
+typedef struct {
+  Fixture    *f;
+  guint       n;
+  const char *state;
+  gboolean    reached;
+} Awaited;
+
+static void
+check_awaited (Awaited *awaited)
+{
+  GListModel *model = G_LIST_MODEL (awaited->f->history);
+  g_autoptr(WbpsPost) top = NULL;
+
+  if (g_list_model_get_n_items (model) < awaited->n)
+    return;
+  top = g_list_model_get_item (model, 0);
+  awaited->reached = awaited->state == NULL || g_strcmp0 (wbps_post_get_state (top), awaited->state) == 0;
+}
+
+static gboolean
+poll_awaited (gpointer user_data)
+{
+  check_awaited (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+await_history (Fixture    *f,
+               guint       n,
+               const char *state)
+{
+  Awaited awaited = { f, n, state, FALSE };
+  guint id = g_timeout_add (20, poll_awaited, &awaited);
+
+  wbps_test_await_flag (&awaited.reached, 20);
+  g_source_remove (id);
+}
+
+/* Another process (here a second connection, which emits nothing to the history) writes the
+ * same file: once watched, the history reads the new row and its progress from the file. */
+static void
+test_watch_follows_other_writers (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autoptr(WbpsDatabase) other = wbps_database_new (wbps_database_get_path (f->db));
+  g_autoptr(WbpsPostRecord) mine = new_record ("/videos/mine.mp4");
+  g_autoptr(WbpsPostRecord) theirs = new_record ("/videos/theirs.mp4");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WbpsPost) post = NULL;
+  WbpsDatabase *own = f->db;
+
+  wbps_database_open_async (other, NULL, wbps_test_store_result, &result);
+  g_assert_true (wbps_database_open_finish (other, wbps_test_await (&result, 10), &error));
+  g_assert_no_error (error);
+  insert (f, mine);
+  load (f);
+  g_assert_true (wbps_history_watch (f->history, &error));
+  g_assert_no_error (error);
+
+  g_string_truncate (f->changes, 0);
+  f->db = other;
+  insert (f, theirs);
+  await_history (f, 2, NULL);
+  g_assert_cmpstr (f->changes->str, ==, "0,0,1;");
+  post = g_list_model_get_item (G_LIST_MODEL (f->history), 0);
+  g_assert_cmpstr (wbps_post_get_file_path (post), ==, "/videos/theirs.mp4");
+  g_assert_cmpint (wbps_post_get_id (post), ==, theirs->id);
+
+  /* Its progress updates the same WbpsPost in place. */
+  g_string_truncate (f->changes, 0);
+  g_free (theirs->state);
+  theirs->state = g_strdup ("DONE");
+  update (f, theirs);
+  await_history (f, 2, "DONE");
+  g_assert_cmpstr (f->changes->str, ==, "0,1,1;");
+  g_assert_true (g_list_model_get_item (G_LIST_MODEL (f->history), 0) == (gpointer) post);
+  g_object_unref (post);
+  f->db = own;
+}
+
 /* The JSON a `wbps history --json` line holds: everything but the upload URL. */
 static void
 test_json_keeps_the_upload_url_out (Fixture       *f,
@@ -215,6 +297,8 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/history/follows-writes", Fixture, NULL, fixture_set_up, test_follows_writes, fixture_tear_down);
+  g_test_add ("/history/watch-follows-other-writers", Fixture, NULL, fixture_set_up,
+              test_watch_follows_other_writers, fixture_tear_down);
   g_test_add ("/history/json-keeps-the-upload-url-out", Fixture, NULL, fixture_set_up,
               test_json_keeps_the_upload_url_out, fixture_tear_down);
   g_test_add_func ("/history/final-status-sets-state", test_final_status_sets_state);

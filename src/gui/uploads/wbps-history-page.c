@@ -10,6 +10,7 @@ struct _WbpsHistoryPage
 {
   AdwBin              parent_instance;
 
+  AdwToastOverlay    *toast_overlay;
   GtkStack           *stack;
   GtkListBox         *list_box;
   GtkButton          *refresh_button;
@@ -63,6 +64,22 @@ update_empty (WbpsHistoryPage *self)
 
 /* ---- Refresh: ask TikTok again for every status that is not final ---- */
 
+/* The list stays as it was; the toast says why nothing changed. */
+static void
+show_refresh_failure (WbpsHistoryPage *self,
+                      const GError    *error)
+{
+  g_autofree char *text = NULL;
+  AdwToast *toast;
+
+  g_message ("Could not refresh the history: %s", error->message);
+  /* Translators: %s is the reason, e.g. "Could not connect to open.tiktokapis.com" */
+  text = g_strdup_printf (_("Could not ask TikTok for the latest statuses: %s"), error->message);
+  toast = adw_toast_new (text);
+  adw_toast_set_timeout (toast, 10);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
 static void
 refreshed_cb (GObject      *source,
               GAsyncResult *result,
@@ -76,7 +93,7 @@ refreshed_cb (GObject      *source,
     return;
   self = WBPS_HISTORY_PAGE (user_data);
   if (error != NULL)
-    g_warning ("Could not refresh the history: %s", error->message);
+    show_refresh_failure (self, error);
   self->refreshing = FALSE;
   gtk_widget_set_sensitive (GTK_WIDGET (self->refresh_button), TRUE);
 }
@@ -145,6 +162,7 @@ wbps_history_page_class_init (WbpsHistoryPageClass *klass)
   object_class->dispose = wbps_history_page_dispose;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/ai/fvz/Wbps/uploads/wbps-history-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, WbpsHistoryPage, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, WbpsHistoryPage, stack);
   gtk_widget_class_bind_template_child (widget_class, WbpsHistoryPage, list_box);
   gtk_widget_class_bind_template_child (widget_class, WbpsHistoryPage, refresh_button);
