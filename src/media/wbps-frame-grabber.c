@@ -341,6 +341,119 @@ read_frame_rate (WbpsFrameGrabber *self,
     }
 }
 
+/* Where @sample's segment ends in stream time (MP4: the video track's own end), or -1. */
+static gint64
+segment_end_ms (GstSample *sample)
+{
+  const GstSegment *segment = gst_sample_get_segment (sample);
+  guint64 end;
+
+  if (segment == NULL || segment->format != GST_FORMAT_TIME || !GST_CLOCK_TIME_IS_VALID (segment->stop))
+    return -1;
+  end = gst_segment_to_stream_time (segment, GST_FORMAT_TIME, segment->stop);
+  return GST_CLOCK_TIME_IS_VALID (end) ? (gint64) (end / GST_MSECOND) : -1;
+}
+
+/* The end of the last picture: its time plus its length. */
+static gint64
+picture_end_ms (WbpsFrameGrabber *self,
+                GstSample        *sample)
+{
+  GstBuffer *buffer = gst_sample_get_buffer (sample);
+  const GstSegment *segment = gst_sample_get_segment (sample);
+  guint64 start;
+  GstClockTime length;
+
+  if (buffer == NULL || segment == NULL || !GST_BUFFER_PTS_IS_VALID (buffer))
+    return -1;
+  start = gst_segment_to_stream_time (segment, GST_FORMAT_TIME, GST_BUFFER_PTS (buffer));
+  if (!GST_CLOCK_TIME_IS_VALID (start))
+    return -1;
+  length = GST_BUFFER_DURATION_IS_VALID (buffer) && GST_BUFFER_DURATION (buffer) > 0
+           ? GST_BUFFER_DURATION (buffer) : gst_util_uint64_scale_int (GST_SECOND, self->fps_d, self->fps_n);
+  return (gint64) ((start + length) / GST_MSECOND);
+}
+
+static GstSample *seek_and_preroll (WbpsFrameGrabber *self, GstClockTime position, GCancellable *cancellable,
+                                    GError **error);
+
+/* The last picture, by bisection between a time with one (0) and the container's end; -1 on error. */
+static gint64
+find_video_end_ms (WbpsFrameGrabber  *self,
+                   GCancellable      *cancellable,
+                   GError           **error)
+{
+  GstClockTime frame = gst_util_uint64_scale_int (GST_SECOND, self->fps_d, self->fps_n);
+  GstClockTime lo = 0, hi = (GstClockTime) self->duration_ms * GST_MSECOND;
+  g_autoptr(GstSample) last = NULL;
+  gboolean first = TRUE;
+
+  while (hi > lo + frame / 2)
+    {
+      /* The end first: a video as long as its container takes one seek. */
+      GstClockTime mid = first ? hi - frame / 2 : lo + (hi - lo) / 2;
+      GError *local_error = NULL;
+      GstSample *sample = seek_and_preroll (self, mid, cancellable, &local_error);
+
+      first = FALSE;
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, local_error);
+          return -1;
+        }
+      if (sample == NULL)
+        {
+          hi = mid;
+          continue;
+        }
+      lo = mid;
+      g_clear_pointer (&last, gst_sample_unref);
+      last = sample;
+    }
+  return last != NULL ? picture_end_ms (self, last) : -1;
+}
+
+/*
+ * The slider and the filmstrip span the pictures, not a longer sound track: the
+ * video branch's segment says where they end (MP4); otherwise (Matroska) the
+ * last picture is looked for once. The first frame stays ready for a grab at 0.
+ */
+static gboolean
+read_video_end (WbpsFrameGrabber  *self,
+                GCancellable      *cancellable,
+                GError           **error)
+{
+  GError *local_error = NULL;
+  gint64 end = self->current != NULL ? segment_end_ms (self->current) : -1;
+
+  if (end <= 0 && self->duration_ms > 0)
+    end = find_video_end_ms (self, cancellable, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  if (end > 0 && (self->duration_ms <= 0 || end < self->duration_ms))
+    self->duration_ms = end;
+  return TRUE;
+}
+
+static gboolean
+open_failed (WbpsFrameGrabber  *self,
+             GError           **error)
+{
+  gst_element_set_state (self->pipeline, GST_STATE_NULL);
+  g_clear_pointer (&self->current, gst_sample_unref);
+  g_clear_object (&self->appsink);
+  g_clear_pointer (&self->pipeline, gst_object_unref);
+  self->duration_ms = -1;
+  /* Only a real failure is final; a cancelled open can be tried again. */
+  if (error != NULL && *error != NULL &&
+      !g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    self->open_error = g_error_copy (*error);
+  return FALSE;
+}
+
 static gboolean
 open_locked (WbpsFrameGrabber  *self,
              GCancellable      *cancellable,
@@ -371,23 +484,16 @@ open_locked (WbpsFrameGrabber  *self,
 
   gst_element_set_state (self->pipeline, GST_STATE_PAUSED);
   if (!wait_settled_cancellable (self, cancellable, error))
-    {
-      gst_element_set_state (self->pipeline, GST_STATE_NULL);
-      g_clear_object (&self->appsink);
-      g_clear_pointer (&self->pipeline, gst_object_unref);
-      /* Only a real failure is final; a cancelled open can be tried again. */
-      if (error != NULL && *error != NULL &&
-          !g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        self->open_error = g_error_copy (*error);
-      return FALSE;
-    }
+    return open_failed (self, error);
 
   self->current = gst_app_sink_try_pull_preroll (GST_APP_SINK (self->appsink), 0);
   if (self->current != NULL)
     read_frame_rate (self, self->current);
-  /* Asked through the video branch: the video's own length, not the longest track's. */
+  /* The container's length counts the longest track, often a longer sound track. */
   if (gst_element_query_duration (self->appsink, GST_FORMAT_TIME, &duration) && duration > 0)
     self->duration_ms = duration / GST_MSECOND;
+  if (!read_video_end (self, cancellable, error))
+    return open_failed (self, error);
   self->opened = TRUE;
 
   return TRUE;

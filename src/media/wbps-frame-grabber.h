@@ -66,7 +66,7 @@ gboolean          wbps_frame_grabber_open         (WbpsFrameGrabber    *self,
 
 GFile            *wbps_frame_grabber_get_file        (WbpsFrameGrabber *self);
 guint             wbps_frame_grabber_get_height      (WbpsFrameGrabber *self);
-/* Valid once opened; -1 / 0 before. */
+/* The pictures' length (a longer sound track does not count); valid once opened, -1 before. */
 gint64            wbps_frame_grabber_get_duration_ms (WbpsFrameGrabber *self);
 /* The stream's frame rate; a variable-rate stream reports its first frame's duration. */
 void              wbps_frame_grabber_get_frame_rate  (WbpsFrameGrabber *self,

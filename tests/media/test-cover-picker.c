@@ -187,12 +187,15 @@ test_cover_picker (void)
   g_object_set (picker, "cover-timestamp-ms", (gint64) 2990, NULL);
   g_assert_cmpint (wbps_cover_picker_get_cover_timestamp_ms (WBPS_COVER_PICKER (picker)), ==, 2967);
   assert_cover_is (picker, path, 89);
-  /* the slider spans the file's 3029 ms (its sound runs longer): one step more at most,
-   * still showing the last picture, and never past the file's end */
-  g_assert_true (press_key (scale, GDK_KEY_Right));
-  g_assert_true (press_key (scale, GDK_KEY_Right));
-  g_assert_cmpint (wbps_cover_picker_get_cover_timestamp_ms (WBPS_COVER_PICKER (picker)), ==, 3000);
-  assert_cover_is (picker, path, 89);
+  /* the slider spans the pictures, not the file's 3029 ms (its sound runs longer): it
+   * ends at the last frame's start, and a step further stays there, on the same picture */
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), ==, 2967.0);
+  press_key (scale, GDK_KEY_Right);
+  press_key (scale, GDK_KEY_Right);
+  g_assert_cmpint (wbps_cover_picker_get_cover_timestamp_ms (WBPS_COVER_PICKER (picker)), ==, 2967);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 2967.0);
+  g_assert_nonnull (g_object_get_data (G_OBJECT (wbps_cover_picker_get_cover_texture (WBPS_COVER_PICKER (picker))),
+                                       "seen"));
 
   wbps_cover_picker_set_file (WBPS_COVER_PICKER (picker), NULL);
   g_assert_cmpint (wbps_cover_picker_get_cover_timestamp_ms (WBPS_COVER_PICKER (picker)), ==, -1);
