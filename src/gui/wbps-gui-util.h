@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 G_BEGIN_DECLS
 
@@ -18,5 +18,14 @@ void  wbps_stack_show_only  (GtkStack   *stack,
  * GSK_RENDERER the user set wins. Call before the first window is realized.
  */
 void  wbps_prefer_cairo_on_software_gl  (GdkDisplay *display);
+
+/*
+ * Has screen readers read each response of an AdwMessageDialog once. libadwaita
+ * 1.2 keeps two rows of response buttons (wide and narrow) in an AdwSqueezer and
+ * GTK 4.8 presents both; and it names a mnemonic button by its label and by the
+ * label naming it ("Sign Out Sign Out"). The row not shown is hidden from them
+ * and each button is named by its label's text alone.
+ */
+void  wbps_message_dialog_fix_accessibility (GtkWidget *dialog);
 
 G_END_DECLS

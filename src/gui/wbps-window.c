@@ -338,6 +338,7 @@ sign_out_activated (GtkWidget  *widget,
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_object_set_data_full (G_OBJECT (dialog), "open-id", g_strdup (wbps_account_get_open_id (account)), g_free);
   g_signal_connect (dialog, "response", G_CALLBACK (sign_out_response_cb), sign_out);
+  wbps_message_dialog_fix_accessibility (dialog);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 

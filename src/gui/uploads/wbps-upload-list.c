@@ -6,6 +6,8 @@
 
 #include "wbps-upload-list.h"
 
+#include "wbps-gui-util.h"
+
 struct _WbpsUploadList
 {
   GObject         parent_instance;
@@ -386,6 +388,7 @@ wbps_upload_list_confirm_close (WbpsUploadList *self,
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
   g_signal_connect_object (dialog, "response", G_CALLBACK (quit_response_cb), self, 0);
+  wbps_message_dialog_fix_accessibility (dialog);
   gtk_window_present (GTK_WINDOW (dialog));
   return TRUE;
 }
