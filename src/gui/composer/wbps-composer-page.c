@@ -171,12 +171,18 @@ set_button_state (GtkButton *button,
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, all->str, -1);
 }
 
-/* The first problem in a sentence; the media ones are listed in full above the form. */
+/* The first problem in a sentence; the media ones are listed in full above the form, and
+ * one the disclosure shows by its check boxes is not said twice (Post's tooltip has them all). */
 static void
 set_hint (WbpsComposerPage *self,
           GPtrArray        *problems)
 {
-  const GError *first = problems->len > 0 ? g_ptr_array_index (problems, 0) : NULL;
+  const char *shown = wbps_disclosure_section_get_warning (self->disclosure_section);
+  const GError *first = NULL;
+
+  for (guint i = 0; first == NULL && i < problems->len; i++)
+    if (g_strcmp0 (((GError *) g_ptr_array_index (problems, i))->message, shown) != 0)
+      first = g_ptr_array_index (problems, i);
 
   gtk_label_set_text (self->hint_label, first == NULL ? ""
                       : first->domain == WBPS_PREFLIGHT_ERROR ? _("The video does not meet TikTok’s requirements (see above).")

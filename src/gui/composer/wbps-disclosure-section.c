@@ -56,6 +56,16 @@ wbps_disclosure_section_get_branded_content (WbpsDisclosureSection *self)
   return wbps_disclosure_section_get_disclose (self) && gtk_check_button_get_active (self->branded_check);
 }
 
+const char *
+wbps_disclosure_section_get_warning (WbpsDisclosureSection *self)
+{
+  g_return_val_if_fail (WBPS_IS_DISCLOSURE_SECTION (self), NULL);
+  if (!wbps_disclosure_section_get_disclose (self) || wbps_disclosure_section_get_brand_organic (self) ||
+      wbps_disclosure_section_get_branded_content (self))
+    return NULL;
+  return gtk_label_get_text (self->label_note);
+}
+
 /* TikTok's label texts (guideline 5): what the post will be labeled as. */
 static void
 update_label_note (WbpsDisclosureSection *self)

@@ -17,6 +17,8 @@ G_DECLARE_FINAL_TYPE (WbpsDisclosureSection, wbps_disclosure_section, WBPS, DISC
 gboolean wbps_disclosure_section_get_disclose        (WbpsDisclosureSection *self);
 gboolean wbps_disclosure_section_get_brand_organic   (WbpsDisclosureSection *self);
 gboolean wbps_disclosure_section_get_branded_content (WbpsDisclosureSection *self);
+/* (transfer none) (nullable): the requirement the section shows itself (disclosure on, nothing ticked). */
+const char *wbps_disclosure_section_get_warning      (WbpsDisclosureSection *self);
 /* Greys out (and unticks) Branded content with the posting rules' @reason; NULL offers it again. */
 void     wbps_disclosure_section_set_branded_blocked (WbpsDisclosureSection *self,
                                                       const char            *reason);
