@@ -4,15 +4,19 @@ recorded and a command-line sign-in, wbps-gtk opened on files, generated test
 videos, and the "Who can view this video" choices."""
 import html.parser
 import os
+import shutil
 import subprocess
+import tempfile
 import time
+import traceback
 import urllib.parse
 
 import pyatspi
 
 import gui_world
 import wbps_atspi
-from wbps_atspi import wait_for
+from gui_tap import assert_clean_exit, outside_steps, results, tap
+from wbps_atspi import start_accessibility_bus, wait_for
 
 WBPS_GTK = os.environ["WBPS_GTK"]
 WBPS_CLI = os.environ["WBPS_CLI"]
@@ -22,6 +26,57 @@ CLIENT_SECRET = "gui-test-secret"
 TIMEOUT = 40
 # The "Who can view this video" choices (toggle buttons read as push buttons in GTK 4.8).
 PRIVACY_LABELS = ("Everyone", "Followers", "Friends", "Only me")
+
+
+def world(emulator, users, faults=""):
+    """An emulator world: the [emulator] lines @emulator, the gui-test client with every
+    scope, one [user:OPEN_ID] per (open_id, display name, username, extra lines...) of
+    @users, and the [faults] lines @faults."""
+    text = "[emulator]\n" + emulator
+    text += ("[client:%s]\nsecret=%s\nredirect-uris=http://127.0.0.1:*/callback/\n"
+             "scopes=user.info.basic,user.info.profile,video.publish,video.upload\n" % (CLIENT_KEY, CLIENT_SECRET))
+    for open_id, name, username, *extra in users:
+        text += "[user:%s]\ndisplay-name=%s\nusername=%s\n" % (open_id, name, username)
+        text += "".join(line + "\n" for line in extra)
+    return text + ("[faults]\n" + faults if faults else "")
+
+
+def running(thing):
+    proc = getattr(thing, "proc", None)
+    return proc is None or proc.poll() is None
+
+
+def run_steps(prefix, n_tests, body):
+    """A GUI test's frame: without a display it skips (fails when CI=true); otherwise it
+    prints the TAP plan and runs body(tmp, holder) with an AT-SPI bus and a temporary
+    directory. holder[0] is the App under test (a step may put a new one there): after the
+    last step it must quit with 0 on SIGTERM. What the body appends (emulator, desktop
+    observer) is stopped after it, when still running. Returns the exit status; the steps
+    never reached count as failed, and so does an exception outside them."""
+    if not os.environ.get("DISPLAY"):
+        print("1..0 # SKIP no X display")
+        return 1 if os.environ.get("CI") == "true" else 77
+    tmp = tempfile.mkdtemp(prefix=prefix)
+    bus = start_accessibility_bus()
+    holder = [None]
+    print("1..%d" % n_tests, flush=True)
+    try:
+        body(tmp, holder)
+        assert_clean_exit("wbps-gtk", holder[0].stop())
+    except Exception:
+        outside_steps(traceback.format_exc())
+    finally:
+        for thing in holder:
+            if thing is not None and running(thing):
+                code = thing.stop()
+                if isinstance(thing, App):
+                    print("# wbps-gtk exited with %s" % code, flush=True)
+        bus.terminate()
+        bus.wait(10)
+        shutil.rmtree(tmp, ignore_errors=True)
+    while len(results) < n_tests:
+        tap("not reached", False)
+    return 0 if all(results) else 1
 
 
 class ConsentForm(html.parser.HTMLParser):

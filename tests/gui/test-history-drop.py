@@ -20,37 +20,23 @@ that cannot reach TikTok says why in a toast and keeps the list. Prints TAP. Sha
 import json
 import os
 import select
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
-import traceback
 
 import pyatspi
 
 import composer_world as composer_e2e
 import gui_world
-from gui_tap import assert_clean_exit, outside_steps, results, step, tap  # noqa: E402
-from wbps_atspi import start_accessibility_bus, wait_for
+from gui_tap import assert_clean_exit, step  # noqa: E402
+from wbps_atspi import wait_for
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 N_TESTS = 7
 
-WORLD = """\
-[emulator]
-auto-approve=true
-signed-in-user=hist-erin
-processing-delay-ms=20000
-[client:gui-test]
-secret=gui-test-secret
-redirect-uris=http://127.0.0.1:*/callback/
-scopes=user.info.basic,user.info.profile,video.publish,video.upload
-[user:hist-erin]
-display-name=Erin Example
-username=erin
-"""
+WORLD = composer_e2e.world("auto-approve=true\nsigned-in-user=hist-erin\nprocessing-delay-ms=20000\n",
+                           [("hist-erin", "Erin Example", "erin")])
 
 
 def drop(path):
@@ -208,45 +194,26 @@ def refresh_unreachable(app, emulator, files):
 
 
 def main():
-    if not os.environ.get("DISPLAY"):
-        print("1..0 # SKIP no X display")
-        return 1 if os.environ.get("CI") == "true" else 77
-    tmp = tempfile.mkdtemp(prefix="wbps-history-drop-")
-    bus = start_accessibility_bus()
-    holder = [None]
-    emulator = None
-    print("1..%d" % N_TESTS, flush=True)
-    try:
-        browser = gui_world.install_browser(tmp)
-        files = {"good": os.path.join(tmp, "good.mp4"), "notes": os.path.join(tmp, "notes.txt")}
-        composer_e2e.make_video(files["good"], 30)
-        with open(files["notes"], "w", encoding="utf-8") as f:
-            f.write("Not a video.\n")
-        emulator = composer_e2e.Emulator(os.path.join(tmp, "main"), WORLD)
-        emulator.sign_in_cli("hist-erin")
-        app = holder[0] = composer_e2e.App(emulator)
-        empty_history(app)
-        drop_text(app, files)
-        drop_video(app, files)
-        live_history(app, emulator, browser)
-        refresh(holder, emulator, files)
-        cli_post_while_open(holder[0], emulator, files)
-        refresh_unreachable(holder[0], emulator, files)
-        assert_clean_exit("wbps-gtk", holder[0].stop())
-    except Exception:
-        outside_steps(traceback.format_exc())
-    finally:
-        if holder[0] is not None and holder[0].proc.poll() is None:
-            code = holder[0].stop()
-            print("# wbps-gtk exited with %s" % code, flush=True)
-        if emulator is not None and emulator.proc.poll() is None:
-            emulator.stop()
-        bus.terminate()
-        bus.wait(10)
-        shutil.rmtree(tmp, ignore_errors=True)
-    while len(results) < N_TESTS:
-        tap("not reached", False)
-    return 0 if all(results) else 1
+    return composer_e2e.run_steps("wbps-history-drop-", N_TESTS, run)
+
+
+def run(tmp, holder):
+    browser = gui_world.install_browser(tmp)
+    files = {"good": os.path.join(tmp, "good.mp4"), "notes": os.path.join(tmp, "notes.txt")}
+    composer_e2e.make_video(files["good"], 30)
+    with open(files["notes"], "w", encoding="utf-8") as f:
+        f.write("Not a video.\n")
+    emulator = composer_e2e.Emulator(os.path.join(tmp, "main"), WORLD)
+    holder.append(emulator)
+    emulator.sign_in_cli("hist-erin")
+    app = holder[0] = composer_e2e.App(emulator)
+    empty_history(app)
+    drop_text(app, files)
+    drop_video(app, files)
+    live_history(app, emulator, browser)
+    refresh(holder, emulator, files)
+    cli_post_while_open(holder[0], emulator, files)
+    refresh_unreachable(holder[0], emulator, files)
 
 
 if __name__ == "__main__":
