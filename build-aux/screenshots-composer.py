@@ -49,6 +49,10 @@ stitch-disabled=true
 display-name=Kai Tanaka
 username=kaitanaka
 cap-state=spam_risk_too_many_posts
+[user:lea]
+display-name=Lea Novak
+username=leanovak
+max-video-post-duration-sec=10
 [faults]
 slow-ms=2500
 """
@@ -190,6 +194,7 @@ def shoot(builddir, scheme, outdir, videos, lang=None):
         video = os.path.join(videos, "golden-hour.mp4")
         small = os.path.join(videos, "harbour.mp4")
         emulator = Emulator(os.path.join(tmp, "world"), WORLD)
+        emulator.sign_in_cli("lea")
         emulator.sign_in_cli("kai")
         emulator.sign_in_cli("maya")
         cli_post(emulator, small, "--privacy", "PUBLIC_TO_EVERYONE", "--title", "Morning ferry across the harbour ⛴️")
@@ -272,6 +277,16 @@ def shoot(builddir, scheme, outdir, videos, lang=None):
         limit = T("The account has reached TikTok's daily limit of posts from apps. Try again tomorrow.")
         shot.snap("composer-cannot-post", ("label", lambda n: (n or "").startswith(limit)),
                   ("push button", T("Try Again")))
+        app.stop()
+
+        # Guideline 1: this creator may post 10 s at most; the 15 s video is refused before anything is sent.
+        emulator.use("lea")
+        app, shot = start(video)
+        app.find("label", T("Posting as %s") % "Lea Novak", 60)
+        too_long = [part for part in T("The video is %s long; this TikTok account may post videos of at most %s.")
+                    .split("%s") if part.strip()]
+        shot.snap("composer-too-long", ("label", lambda n: all(part in (n or "") for part in too_long)),
+                  ("label", T("Posting as %s") % "Lea Novak"))
         app.stop()
 
         # Guideline 12: an app TikTok has not audited yet posts privately.
