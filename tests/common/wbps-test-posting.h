@@ -112,8 +112,15 @@ JsonObject   *wbps_test_posting_wait_for_row (WbpsTestPosting         *fx,
                                               WbpsTestPostingRowCheck  check);
 
 /*
+ * Emulator faults for a world where a post is interrupted midway: each chunk's
+ * reply takes 1.5 s (other replies none), so after the first chunk is in the
+ * checkpoint the interrupt has seconds to arrive even under ASan on a busy machine.
+ */
+#define WBPS_TEST_POSTING_SLOW_UPLOADS "[faults]\nslow-path=/upload/\nslow-ms=1500\n"
+
+/*
  * Runs `wbps post @path --privacy SELF_ONLY --chunk-size @chunk_size`, sends it
- * SIGINT once the first chunk is in the checkpoint, checks the row is INTERRUPTED
+ * SIGINT once the first chunk is in the checkpoint (use WBPS_TEST_POSTING_SLOW_UPLOADS), checks the row is INTERRUPTED
  * and returns its publish_id.
  */
 char         *wbps_test_posting_interrupt_after_first_chunk (WbpsTestPosting *fx,

@@ -16,7 +16,7 @@ static char *video;   /* ~17.5 MB: three chunks of 5 MiB, the last one larger */
 static void
 test_status_then_resume (void)
 {
-  g_autoptr(WbpsTestPosting) world = wbps_test_posting_new_wbps ("processing-delay-ms=500\n[faults]\nslow-ms=600\n");
+  g_autoptr(WbpsTestPosting) world = wbps_test_posting_new_wbps ("processing-delay-ms=500\n" WBPS_TEST_POSTING_SLOW_UPLOADS);
   g_autoptr(WbpsTestRun) status = NULL;
   g_autoptr(WbpsTestRun) resume = NULL;
   g_autoptr(JsonObject) row = NULL;

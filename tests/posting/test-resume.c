@@ -19,7 +19,7 @@ static char *video;   /* ~17.5 MB: three chunks of 5 MiB, the last one larger */
 static void
 test_interrupt_then_resume (void)
 {
-  g_autoptr(WbpsTestPosting) world = wbps_test_posting_new_wbps ("processing-delay-ms=500\n[faults]\nslow-ms=600\n");
+  g_autoptr(WbpsTestPosting) world = wbps_test_posting_new_wbps ("processing-delay-ms=500\n" WBPS_TEST_POSTING_SLOW_UPLOADS);
   g_autoptr(WbpsTestRun) resume = NULL;
   g_autoptr(JsonObject) row = NULL;
   g_autofree char *publish_id = wbps_test_posting_interrupt_after_first_chunk (world, video, CHUNK);
@@ -54,7 +54,7 @@ expire_checkpoint (WbpsTestPosting *world)
 static void
 test_resume_expired (void)
 {
-  g_autoptr(WbpsTestPosting) world = wbps_test_posting_new_wbps ("[faults]\nslow-ms=600\n");
+  g_autoptr(WbpsTestPosting) world = wbps_test_posting_new_wbps (WBPS_TEST_POSTING_SLOW_UPLOADS);
   g_autoptr(WbpsTestRun) resume = NULL;
   g_autoptr(JsonObject) row = NULL;
   g_autofree char *publish_id = wbps_test_posting_interrupt_after_first_chunk (world, video, CHUNK);
@@ -71,7 +71,7 @@ test_resume_expired (void)
 static void
 test_resume_changed_file (void)
 {
-  g_autoptr(WbpsTestPosting) world = wbps_test_posting_new_wbps ("[faults]\nslow-ms=600\n");
+  g_autoptr(WbpsTestPosting) world = wbps_test_posting_new_wbps (WBPS_TEST_POSTING_SLOW_UPLOADS);
   g_autofree char *copy = g_build_filename (world->data_home, "copy.mp4", NULL);
   g_autofree char *contents = NULL;
   g_autofree char *publish_id = NULL;
@@ -132,7 +132,7 @@ test_stopped_upload_names_resume (void)
 static void
 test_repost_of_unfinished_upload_refused (void)
 {
-  g_autoptr(WbpsTestPosting) world = wbps_test_posting_new_wbps ("processing-delay-ms=500\n[faults]\nslow-ms=600\n");
+  g_autoptr(WbpsTestPosting) world = wbps_test_posting_new_wbps ("processing-delay-ms=500\n" WBPS_TEST_POSTING_SLOW_UPLOADS);
   g_autofree char *publish_id = wbps_test_posting_interrupt_after_first_chunk (world, video, CHUNK);
   g_autofree char *hint = g_strdup_printf ("Finish it with: wbps resume %s, or add --new to post the video a second time.",
                                            publish_id);
@@ -189,7 +189,7 @@ stored_upload_url (WbpsTestPosting *world,
 static void
 test_logout_forgets_upload_url (void)
 {
-  g_autoptr(WbpsTestPosting) world = wbps_test_posting_new_wbps ("[faults]\nslow-ms=600\n");
+  g_autoptr(WbpsTestPosting) world = wbps_test_posting_new_wbps (WBPS_TEST_POSTING_SLOW_UPLOADS);
   g_autofree char *publish_id = wbps_test_posting_interrupt_after_first_chunk (world, video, CHUNK);
   g_autofree char *before = stored_upload_url (world, publish_id);
   g_autofree char *after = NULL;
