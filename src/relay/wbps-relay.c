@@ -179,13 +179,13 @@ wbps_relay_run (const WbpsRelayOptions *options,
 
   if (!check_options (options, &error) || (secrets = load_secrets (options, &error)) == NULL)
     {
-      g_printerr ("wbps relay: %s\n", error->message);
+      g_printerr ("%s: %s\n", g_get_prgname (), error->message);
       return EXIT_USAGE;
     }
   keep_heap ();
   if ((server = start_server (options, secrets, &url, &error)) == NULL)
     {
-      g_printerr ("wbps relay: %s\n", error->message);
+      g_printerr ("%s: %s\n", g_get_prgname (), error->message);
       return EXIT_CANNOT_START;
     }
   g_print ("listening on %s\n", url);
@@ -195,6 +195,6 @@ wbps_relay_run (const WbpsRelayOptions *options,
   wbps_relay_server_stop_async (server, stopped_cb, &stopped);
   while (!stopped)
     g_main_context_iteration (NULL, TRUE);
-  g_printerr ("wbps-relay: stopped\n");
+  g_printerr ("%s: stopped\n", g_get_prgname ());
   return 0;
 }

@@ -4,15 +4,18 @@
 --help lists is defined in its page, every option a page defines exists, and
 wbps(1) lists every exit status and environment variable the code uses.
 
-Usage: test-manpages.py MANDIR SRCDIR WBPS EMULATOR [WBPS_GTK]
+wbps-relay(8), as built (its options are wbps(1)'s relay section), matches
+wbps-relay --help.
+
+Usage: test-manpages.py MANDIR SRCDIR WBPS EMULATOR WBPS_RELAY WBPS_RELAY_PAGE [WBPS_GTK]
 """
 import os
 import re
 import subprocess
 import sys
 
-MANDIR, SRCDIR, WBPS, EMULATOR = sys.argv[1:5]
-WBPS_GTK = sys.argv[5] if len(sys.argv) > 5 else None
+MANDIR, SRCDIR, WBPS, EMULATOR, RELAY, RELAY_PAGE = sys.argv[1:7]
+WBPS_GTK = sys.argv[7] if len(sys.argv) > 7 else None
 
 # Documented from issue 8 ahead of the code: reported as skipped until built.
 PLANNED_VERBS = {"relay", "events"}
@@ -152,6 +155,18 @@ check(not missing, "wbps(1) names every GSettings key", f"missing: {missing}")
 # ---- wbps-emulator(1) -----------------------------------------------------
 emu_top = sections(read_page("wbps-emulator"), "#")
 compare("wbps-emulator", help_options(run_help([EMULATOR, "--help"])), defined_options(emu_top["OPTIONS"]))
+
+# ---- wbps-relay(8) ---------------------------------------------------------
+with open(RELAY_PAGE, encoding="utf-8") as f:
+    relay_page = f.read()
+relay_top = sections(relay_page, "#")
+relay_help = run_help([RELAY, "--help"])
+compare("wbps-relay", help_options(relay_help), defined_options(relay_top["DESCRIPTION"]), ignore={"--help"})
+check(relay_help.splitlines()[2:] == run_help([WBPS, "relay", "--help"]).splitlines()[2:] and
+      "wbps-relay [OPTION" in relay_help,
+      "wbps-relay --help is wbps relay --help but for the program's name")
+check(relay_page.startswith("wbps-relay(8)") and "@RELAY@" not in relay_page,
+      "wbps-relay(8) is section 8 with wbps(1)'s relay section put in")
 
 # ---- wbps-gtk(1) ----------------------------------------------------------
 if WBPS_GTK:

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 """A light check of debian/ (building the .debs takes minutes; that is done by hand,
-see README): the changelog's version is the project's, the control file names
-the two packages, and what `meson install` puts in a staging tree is shipped by
-exactly one of them, as dh_install and dh_missing --fail-missing would see it.
+see README and build-aux/deb-check): the changelog's version is the project's, the
+control file names the two packages, what `meson install` puts in a staging tree is
+shipped by exactly one of them, as dh_install and dh_missing --fail-missing would
+see it, and the relay's package takes nothing of the desktop's.
 
 Usage: test-debian.py SRCDIR BUILDDIR VERSION
 """
@@ -37,8 +38,7 @@ check(os.access(os.path.join(DEBIAN, "rules"), os.X_OK), "debian/rules is execut
 
 control = read("control")
 packages = re.findall(r"^Package: (\S+)", control, re.M)
-check(packages == ["wbps", "wbps-cli", "wbps-relay"], "debian/control builds wbps, wbps-cli and wbps-relay",
-      str(packages))
+check(packages == ["wbps", "wbps-relay"], "debian/control builds wbps and wbps-relay", str(packages))
 sections = {re.match(r"Package: (\S+)", s).group(1): s
             for s in re.split(r"\n\n+", control.strip()) if s.startswith("Package: ")}
 
@@ -50,18 +50,12 @@ def depends(package):
     return set(names)
 
 
-check(re.search(r"^Depends:.*\bwbps-cli \(>= \$\{source:Version\}\), wbps-cli \(<< ", sections.get("wbps-relay", ""),
-                re.M) is not None,
-      "wbps-relay depends on the wbps-cli of the same version (the relay runs in the wbps program)")
-check("wbps" not in depends("wbps-relay") and "wbps" not in depends("wbps-cli"),
-      "neither wbps-relay nor wbps-cli depends on the desktop package",
-      f"{depends('wbps-relay')} {depends('wbps-cli')}")
-check("wbps-cli" in depends("wbps"), "wbps (the desktop app) depends on wbps-cli (the command line)",
-      str(depends("wbps")))
-toolkit = re.compile(r"gtk|adwaita|gstreamer1\.0-plugins-(good|bad)|gstreamer1\.0-libav")
-check(not any(toolkit.search(d) for p in ("wbps-cli", "wbps-relay") for d in depends(p)),
-      "wbps-cli and wbps-relay depend on no toolkit or GStreamer plugin set by name",
-      f"{depends('wbps-cli')} {depends('wbps-relay')}")
+# A server gets the relay without the desktop app: wbps-relay needs nothing of wbps.
+check(not any(d.startswith("wbps") for d in depends("wbps-relay")),
+      "wbps-relay depends on no other wbps package", str(depends("wbps-relay")))
+toolkit = re.compile(r"gtk|adwaita|gstreamer")
+check(not any(toolkit.search(d) for d in depends("wbps-relay")),
+      "wbps-relay depends on no toolkit or GStreamer package by name", str(depends("wbps-relay")))
 
 # Every pkg-config dependency the build uses comes from a Build-Depends package.
 build_depends = re.search(r"^Build-Depends:(.*?)^\S", control, re.M | re.S).group(1)
@@ -114,15 +108,35 @@ check(not unshipped, "every installed file is in a package", f"not shipped: {uns
 check(not twice, "no file is in both packages", f"twice: {twice[:20]}")
 for unit in [f for f in staged if f.endswith(".service")]:
     check(owners.get(unit) == ["wbps-relay"], f"{os.path.basename(unit)} is in wbps-relay")
+sysusers = [f for f in staged if "/sysusers.d/" in f]
+check(sysusers and all(owners.get(f) == ["wbps-relay"] for f in sysusers),
+      "the relay's sysusers.d file is in wbps-relay", str(sysusers))
 
-# ${shlibs:Depends} of wbps-cli comes from what its programs link (dpkg-shlibdeps reads their
-# DT_NEEDED entries): the command line and the relay it runs link no GTK or libadwaita.
-for program in sorted(f for f, o in owners.items() if o == ["wbps-cli"] and "/bin/" in f):
-    exe = os.path.join(BUILDDIR, "src", "cli" if program.endswith("/wbps") else "emulator", os.path.basename(program))
-    dump = subprocess.run(["objdump", "-p", exe], capture_output=True, text=True)
+# The unit starts the program wbps-relay ships, as the user its sysusers.d file makes.
+with open(os.path.join(BUILDDIR, "data", "wbps-relay.service"), encoding="utf-8") as f:
+    unit = f.read()
+exec_start = re.search(r"^ExecStart=(\S+)", unit, re.M).group(1).lstrip("/")  # the build's prefix
+check(owners.get(exec_start) == ["wbps-relay"], "the unit's ExecStart is the program wbps-relay ships", exec_start)
+user = re.search(r"^User=(\S+)", unit, re.M)
+made = re.findall(r"^u\s+(\S+)", open(os.path.join(SRCDIR, "data", "wbps-relay.sysusers"), encoding="utf-8").read(), re.M)
+check(user is not None and [user.group(1)] == made, "the unit runs as the user sysusers.d makes",
+      f"User={user and user.group(1)} sysusers {made}")
+check(re.search(r"^StateDirectory=wbps-relay$", unit, re.M) is not None, "the unit has the state directory wbps-relay")
+
+# ${shlibs:Depends} comes from what the programs link (dpkg-shlibdeps reads their DT_NEEDED
+# entries): the relay links no toolkit and no GStreamer; the command line no toolkit.
+built = {"wbps": "src/cli/wbps", "wbps-emulator": "src/emulator/wbps-emulator", "wbps-relay": "src/relay/wbps-relay"}
+graphical = r"gtk|adwaita|graphene|cairo|pango|X11|wayland"
+for program in sorted(f for f in owners if re.search(r"/s?bin/", f)):
+    name = os.path.basename(program)
+    if name not in built:
+        continue
+    forbidden = graphical + ("|gst" if owners[program] == ["wbps-relay"] else "")
+    dump = subprocess.run(["objdump", "-p", os.path.join(BUILDDIR, built[name])], capture_output=True, text=True)
     needed = re.findall(r"^\s+NEEDED\s+(\S+)", dump.stdout, re.M)
-    check(dump.returncode == 0 and needed and not [n for n in needed if re.search(r"gtk|adwaita|graphene|cairo|pango", n)],
-          f"{os.path.basename(program)} (wbps-cli) links no GTK, libadwaita, cairo or pango", str(needed))
+    check(dump.returncode == 0 and needed and not [n for n in needed if re.search(forbidden, n)],
+          f"{name} ({owners[program][0]}) links no " + ("toolkit or GStreamer" if "gst" in forbidden else "toolkit"),
+          str(needed))
 
 print(f"1..{len(results)}")
 for i, (ok, name, detail) in enumerate(results, 1):
