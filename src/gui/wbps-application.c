@@ -138,6 +138,17 @@ wbps_application_get_avatars (WbpsApplication *self)
 }
 
 gboolean
+wbps_application_has_client_key (WbpsApplication *self)
+{
+  const char *key;
+
+  g_return_val_if_fail (WBPS_IS_APPLICATION (self), FALSE);
+  /* The context is kept when loading failed: its configuration is what was resolved. */
+  key = self->context != NULL ? wbps_config_get_client_key (wbps_context_get_config (self->context)) : NULL;
+  return key != NULL && *key != '\0';
+}
+
+gboolean
 wbps_application_get_demo (WbpsApplication *self)
 {
   g_return_val_if_fail (WBPS_IS_APPLICATION (self), FALSE);
@@ -434,8 +445,24 @@ help_activated (GSimpleAction *action,
   gtk_show_uri (gtk_application_get_active_window (app), "help:wbps", GDK_CURRENT_TIME);
 }
 
+/* Try the Demo (the welcome page without a client key, or `wbps-gtk --demo` while wbps
+ * runs): the running app switches to the built-in emulator until it quits. */
+static void
+demo_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  WbpsApplication *self = WBPS_APPLICATION (user_data);
+
+  if (self->demo)
+    return;
+  self->demo = TRUE;
+  reload (self);
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_activated },
+  { "demo", demo_activated },
   { "preferences", preferences_activated },
   { "about", about_activated },
   { "help", help_activated },
@@ -454,6 +481,9 @@ wbps_application_handle_local_options (GApplication *app,
   g_variant_dict_lookup (options, "api-url", "s", &self->api_url);
   g_variant_dict_lookup (options, "client-key", "s", &self->client_key);
   g_variant_dict_lookup (options, "relay-url", "s", &self->relay_url);
+  /* The desktop file's Try the Demo while wbps runs: the running wbps switches to the demo. */
+  if (self->demo && g_application_register (app, NULL, NULL) && g_application_get_is_remote (app))
+    g_action_group_activate_action (G_ACTION_GROUP (app), "demo", NULL);
   return G_APPLICATION_CLASS (wbps_application_parent_class)->handle_local_options (app, options);
 }
 

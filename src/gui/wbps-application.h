@@ -30,6 +30,8 @@ WbpsAccountManager *wbps_application_get_accounts    (WbpsApplication *self);
 WbpsUploadList     *wbps_application_get_uploads     (WbpsApplication *self);
 WbpsAvatarCache    *wbps_application_get_avatars     (WbpsApplication *self);
 gboolean            wbps_application_get_demo        (WbpsApplication *self);
+/* Whether wbps knows the TikTok app to sign in with (a fresh install has no client key). */
+gboolean            wbps_application_has_client_key    (WbpsApplication *self);
 /* After @open_id signed out (here or at TikTok): its upload URLs leave the history. */
 void                wbps_application_forget_uploads  (WbpsApplication *self,
                                                       const char      *open_id);

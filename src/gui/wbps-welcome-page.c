@@ -22,6 +22,7 @@ struct _WbpsWelcomePage
   AdwStatusPage *error_status;
   GtkWidget    *preferences_button;
   GtkWidget    *error_back_button;
+  GtkWidget    *no_key_back_button;
   AdwAvatar    *greeting_avatar;
   GtkLabel     *greeting_name;
 
@@ -52,6 +53,7 @@ show_state (WbpsWelcomePage *self,
                                  wbps_sign_in_get_authorize_url (self->sign_in) != NULL);
   gtk_widget_set_visible (self->start_back_button, self->can_go_back);
   gtk_widget_set_visible (self->error_back_button, self->can_go_back);
+  gtk_widget_set_visible (self->no_key_back_button, self->can_go_back);
   wbps_stack_show_only (self->stack, state);
 }
 
@@ -95,6 +97,13 @@ wbps_welcome_page_show_error (WbpsWelcomePage *self,
   g_return_if_fail (WBPS_IS_WELCOME_PAGE (self));
   stop (self);
   self->can_go_back = can_go_back;
+  /* A fresh install: no TikTok app to sign in with yet; say so plainly and offer the demo. */
+  if (g_error_matches (error, WBPS_ERROR, WBPS_ERROR_CONFIG) &&
+      !wbps_application_has_client_key (wbps_application_get_default ()))
+    {
+      show_state (self, "no-client-key");
+      return;
+    }
   adw_status_page_set_description (self->error_status, text);
   /* A missing client key or endpoint is fixed in Preferences, not by retrying. */
   gtk_widget_set_visible (self->preferences_button, g_error_matches (error, WBPS_ERROR, WBPS_ERROR_CONFIG));
@@ -161,6 +170,11 @@ wbps_welcome_page_sign_in (WbpsWelcomePage *self,
   g_return_if_fail (WBPS_IS_WELCOME_PAGE (self));
   stop (self);
   self->can_go_back = can_go_back;
+  if (!wbps_application_has_client_key (app))
+    {
+      show_state (self, "no-client-key");
+      return;
+    }
   if (context == NULL)
     {
       error = g_error_new_literal (WBPS_ERROR, WBPS_ERROR_CONFIG, _("wbps is not set up to reach TikTok."));
@@ -266,6 +280,7 @@ wbps_welcome_page_class_init (WbpsWelcomePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WbpsWelcomePage, error_status);
   gtk_widget_class_bind_template_child (widget_class, WbpsWelcomePage, preferences_button);
   gtk_widget_class_bind_template_child (widget_class, WbpsWelcomePage, error_back_button);
+  gtk_widget_class_bind_template_child (widget_class, WbpsWelcomePage, no_key_back_button);
   gtk_widget_class_bind_template_child (widget_class, WbpsWelcomePage, greeting_avatar);
   gtk_widget_class_bind_template_child (widget_class, WbpsWelcomePage, greeting_name);
 

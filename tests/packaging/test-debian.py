@@ -35,6 +35,9 @@ check(changelog.returncode == 0 and changelog.stdout.strip() == VERSION,
       "debian/changelog's version is the project's", f"{changelog.stdout.strip()} {changelog.stderr}")
 check(read("source/format").strip() == "3.0 (native)", "a native source package")
 check(os.access(os.path.join(DEBIAN, "rules"), os.X_OK), "debian/rules is executable")
+# Compat 13's dh sequence leaves dh_installsysusers out: without it no postinst makes the user.
+check(re.search(r"^\s+dh_installsysusers\b", read("rules"), re.M) is not None,
+      "debian/rules runs dh_installsysusers (the relay's system user)")
 
 control = read("control")
 packages = re.findall(r"^Package: (\S+)", control, re.M)
