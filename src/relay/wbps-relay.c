@@ -87,7 +87,7 @@ default_database (void)
 {
   const char *state_directory = g_getenv ("STATE_DIRECTORY");
 
-  /* systemd's StateDirectory= (the unit's DynamicUser owns it). */
+  /* systemd's StateDirectory= (the unit's user wbps-relay owns it). */
   if (state_directory != NULL && *state_directory != '\0' && strchr (state_directory, ':') == NULL)
     return g_build_filename (state_directory, "relay.db", NULL);
   return g_build_filename (g_get_user_data_dir (), "wbps", "relay.db", NULL);

@@ -4,10 +4,13 @@
 build default). Through AT-SPI on the real window: the welcome page says plainly that
 this copy of wbps has no client key yet and how to set one, without opening a browser,
 and offers Try the Demo; Try the Demo switches the running app to the built-in emulator,
-where signing in works (a real keyring, the test browser authorizing). Prints TAP.
+where signing in works (a real keyring, the test browser authorizing); and
+`wbps-gtk --demo` (the desktop file's Try the Demo action) while wbps runs switches the
+running app to the demo, which shows the demo account signed in before. Prints TAP.
 """
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import traceback
@@ -18,7 +21,7 @@ from wbps_atspi import App, start_accessibility_bus, wait_for
 
 WBPS_GTK = os.environ["WBPS_GTK"]
 DEMO_CLIENT_KEY = "wbps-demo"  # src/core/wbps-demo.h
-STEPS = 3
+STEPS = 5
 
 
 @step("without a client key, the welcome page says so, says how to set one, and offers Try the Demo")
@@ -44,11 +47,21 @@ def try_demo(app, browser):
     assert keyring_open_ids(DEMO_CLIENT_KEY), "no demo account in the keyring"
 
 
-@step("the app stops on SIGTERM with status 0, the demo emulator with it")
+@step("the app stops on SIGTERM with status 0")
 def stop(app_holder):
     status = app_holder[0].stop()
     app_holder[0] = None
     assert status == 0, "wbps-gtk exited %r" % status
+
+
+@step("wbps-gtk --demo while wbps runs switches the running app to the demo")
+def remote_demo(app, env):
+    app.find("label", "No TikTok Client Key Yet")
+    second = subprocess.run([WBPS_GTK, "--demo"], env=env, timeout=60, capture_output=True, text=True)
+    assert second.returncode == 0, "wbps-gtk --demo exited %d: %s" % (second.returncode, second.stderr)
+    # The demo account signed in before: the running window now shows it.
+    app.find("push button", "Accounts")
+    assert not app.find_all("label", "No TikTok Client Key Yet"), "still the no-key page"
 
 
 def main():
@@ -66,6 +79,9 @@ def main():
         holder[0] = App(WBPS_GTK, env=env)
         no_key(holder[0], browser)
         try_demo(holder[0], browser)
+        stop(holder)
+        holder[0] = App(WBPS_GTK, env=env)
+        remote_demo(holder[0], dict(env, GTK_A11Y="none", GDK_BACKEND="x11"))
         stop(holder)
     except Exception:
         if len(results) == 0 or all(results):  # a failure outside the steps
