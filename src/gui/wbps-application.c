@@ -297,7 +297,8 @@ accounts_loaded_cb (GObject      *object,
     return;
   if (error != NULL)
     {
-      g_warning ("Could not read the signed-in accounts: %s", error->message);
+      /* The window says why (set_ready); the log only keeps it for debugging. */
+      g_debug ("Could not read the signed-in accounts: %s", error->message);
       set_ready (self, g_steal_pointer (&error));
       return;
     }
