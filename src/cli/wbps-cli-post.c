@@ -193,7 +193,7 @@ report_job (WbpsCli        *cli,
                              state == WBPS_PUBLISH_STATE_UNCONFIRMED))
     print_result (publish_id, status != NULL ? status : wbps_publish_state_to_string (state),
                   wbps_post_get_fail_reason (post), wbps_post_get_post_ids (post),
-                  wbps_publish_job_get_uploaded_bytes (job), json);
+                  wbps_post_get_uploaded_bytes (post), json);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       if (state == WBPS_PUBLISH_STATE_INTERRUPTED)
@@ -213,7 +213,7 @@ report_job (WbpsCli        *cli,
       wbps_cli_print_error_hint (cli, error, FALSE, hint);
       return WBPS_CLI_EXIT_UNCONFIRMED;
     }
-  if (g_error_matches (error, WBPS_PUBLISH_ERROR, WBPS_PUBLISH_ERROR_UNFINISHED))
+  if (g_error_matches (error, WBPS_POST_RECORD_ERROR, WBPS_POST_RECORD_ERROR_UNFINISHED))
     {
       g_autofree char *hint = g_strdup_printf (_("Finish it with: wbps resume %s, or add --new to post the video a second time."),
                                                wbps_publish_job_get_unfinished_publish_id (job));

@@ -3,8 +3,11 @@
 
 #include "wbps-post-record.h"
 
+#include <glib/gi18n.h>
+
 #include "wbps-file-identity.h"
 
+G_DEFINE_QUARK (wbps-post-record-error-quark, wbps_post_record_error)
 
 G_DEFINE_BOXED_TYPE (WbpsPostRecord, wbps_post_record, wbps_post_record_copy, wbps_post_record_free)
 
@@ -187,4 +190,95 @@ wbps_post_record_is_resumable (const WbpsPostRecord *record)
   return record->publish_id != NULL && record->file_path != NULL &&
          (state == WBPS_PUBLISH_STATE_UPLOAD || state == WBPS_PUBLISH_STATE_INTERRUPTED ||
           wbps_post_record_upload_is_complete (record));
+}
+
+gboolean
+wbps_post_record_check_resumable (const WbpsPostRecord  *record,
+                                  GError               **error)
+{
+  g_return_val_if_fail (record != NULL, FALSE);
+
+  if (wbps_post_record_is_resumable (record))
+    return TRUE;
+  g_set_error (error, WBPS_POST_RECORD_ERROR, WBPS_POST_RECORD_ERROR_NOT_RESUMABLE,
+               _("The post %s has no interrupted upload to resume (its state is %s)."),
+               record->publish_id != NULL ? record->publish_id : "?", record->state);
+  return FALSE;
+}
+
+gboolean
+wbps_post_record_check_upload_address (const WbpsPostRecord  *record,
+                                       gint64                 now,
+                                       GError               **error)
+{
+  WbpsChunkPlan plan;
+
+  g_return_val_if_fail (record != NULL, FALSE);
+
+  if (record->upload_url == NULL && now < record->upload_expires_at)
+    {
+      g_set_error (error, WBPS_POST_RECORD_ERROR, WBPS_POST_RECORD_ERROR_EXPIRED,
+                   _("The upload of %s (publish ID %s) can no longer be resumed: its upload address was removed when the account signed out (it belonged to that sign-in). Post the video again."),
+                   record->file_path, record->publish_id);
+      return FALSE;
+    }
+  if (record->upload_url == NULL || now >= record->upload_expires_at)
+    {
+      g_autofree char *when = wbps_post_record_format_upload_deadline (record, "%x %X");
+
+      g_set_error (error, WBPS_POST_RECORD_ERROR, WBPS_POST_RECORD_ERROR_EXPIRED,
+                   _("The upload of %s (publish ID %s) can no longer be resumed: TikTok's upload address expired at %s (an upload must finish within an hour). Post the video again."),
+                   record->file_path, record->publish_id, when);
+      return FALSE;
+    }
+  wbps_post_record_get_plan (record, &plan);
+  return wbps_chunk_plan_validate (&plan, error);
+}
+
+gboolean
+wbps_post_record_check_same_file (const WbpsPostRecord  *record,
+                                  const char            *identity,
+                                  const GError          *identity_error,
+                                  GError               **error)
+{
+  g_return_val_if_fail (record != NULL, FALSE);
+  g_return_val_if_fail (identity != NULL || identity_error != NULL, FALSE);
+
+  if (identity != NULL && g_strcmp0 (identity, record->file_identity) == 0)
+    return TRUE;
+  g_set_error (error, WBPS_POST_RECORD_ERROR, WBPS_POST_RECORD_ERROR_FILE_CHANGED,
+               _("%s is not the file whose upload was interrupted (%s); it cannot be resumed."),
+               record->file_path,
+               identity == NULL ? identity_error->message : _("its size, date or content changed"));
+  return FALSE;
+}
+
+GError *
+wbps_post_record_new_unfinished_error (const WbpsPostRecord *earlier,
+                                       const char           *file_path)
+{
+  g_autofree char *when = NULL;
+
+  g_return_val_if_fail (earlier != NULL, NULL);
+
+  if (wbps_post_record_upload_is_complete (earlier))
+    return g_error_new (WBPS_POST_RECORD_ERROR, WBPS_POST_RECORD_ERROR_UNFINISHED,
+                        _("TikTok already received all of %s for an earlier post (publish ID %s) whose final status was not confirmed; posting it again would make a second post."),
+                        file_path, earlier->publish_id);
+  when = wbps_post_record_format_upload_deadline (earlier, "%X");
+  return g_error_new (WBPS_POST_RECORD_ERROR, WBPS_POST_RECORD_ERROR_UNFINISHED,
+                      _("An earlier upload of %s (publish ID %s) is unfinished and can be resumed until %s; posting it again would make a second post."),
+                      file_path, earlier->publish_id, when);
+}
+
+char *
+wbps_post_record_format_upload_deadline (const WbpsPostRecord *record,
+                                         const char           *format)
+{
+  g_autoptr(GDateTime) until = NULL;
+
+  g_return_val_if_fail (record != NULL && format != NULL, NULL);
+
+  until = g_date_time_new_from_unix_local (record->upload_expires_at);
+  return g_date_time_format (until, format);
 }

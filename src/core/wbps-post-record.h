@@ -9,6 +9,15 @@
 
 G_BEGIN_DECLS
 
+#define WBPS_POST_RECORD_ERROR (wbps_post_record_error_quark ())
+typedef enum {
+  WBPS_POST_RECORD_ERROR_NOT_RESUMABLE,  /* no interrupted upload to resume */
+  WBPS_POST_RECORD_ERROR_EXPIRED,        /* the upload address is gone: its hour is over, or signed out */
+  WBPS_POST_RECORD_ERROR_FILE_CHANGED,   /* the file on disk is not the one of the checkpoint */
+  WBPS_POST_RECORD_ERROR_UNFINISHED,     /* the file has an unfinished post a new one would duplicate */
+} WbpsPostRecordError;
+GQuark          wbps_post_record_error_quark (void);
+
 /*
  * One post as the history and the upload checkpoint know it: a row of the
  * `posts` table. The upload URL is a capability for one upload, never printed.
@@ -81,5 +90,32 @@ void            wbps_post_record_set_fail_reason    (WbpsPostRecord       *recor
 gboolean        wbps_post_record_upload_is_complete (const WbpsPostRecord *record);
 /* An upload stopped midway (UPLOAD or INTERRUPTED) or complete as above, with its publish_id and file. */
 gboolean        wbps_post_record_is_resumable       (const WbpsPostRecord *record);
+
+/*
+ * The checks a resume makes, each with the reason told to the creator:
+ * the record is resumable at all (WBPS_POST_RECORD_ERROR_NOT_RESUMABLE);
+ * its upload address still takes bytes at @now, Unix seconds, and its chunk
+ * plan is sound (WBPS_POST_RECORD_ERROR_EXPIRED, or wbps_chunk_plan_validate()'s error);
+ * the file's current @identity is the checkpoint's (@identity NULL: it could
+ * not be computed, for @identity_error) (WBPS_POST_RECORD_ERROR_FILE_CHANGED).
+ */
+gboolean        wbps_post_record_check_resumable    (const WbpsPostRecord *record,
+                                                     GError              **error);
+gboolean        wbps_post_record_check_upload_address (const WbpsPostRecord *record,
+                                                       gint64                now,
+                                                       GError              **error);
+gboolean        wbps_post_record_check_same_file    (const WbpsPostRecord *record,
+                                                     const char           *identity,
+                                                     const GError         *identity_error,
+                                                     GError              **error);
+/*
+ * (transfer full): why a new post of @file_path must not start while @earlier,
+ * a post of the same file, is unfinished (WBPS_POST_RECORD_ERROR_UNFINISHED).
+ */
+GError         *wbps_post_record_new_unfinished_error (const WbpsPostRecord *earlier,
+                                                       const char           *file_path);
+/* (transfer full): the time the upload address expires, in the local zone, as g_date_time_format (@format). */
+char           *wbps_post_record_format_upload_deadline (const WbpsPostRecord *record,
+                                                         const char           *format);
 
 G_END_DECLS

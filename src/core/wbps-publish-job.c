@@ -35,7 +35,6 @@ struct _WbpsPublishJob
   gboolean          sandbox_forced;
   gboolean          running;
 
-  /* progress */
   WbpsPublishState  state;
   WbpsPostRecord   *record;       /* the history row, kept in step with the job */
   WbpsPost         *post;         /* what the row says, for those watching the job */
@@ -45,10 +44,6 @@ struct _WbpsPublishJob
   WbpsUploader     *uploader;
   WbpsStatusPoller *poller;
   WbpsRelayClient  *relay;        /* the account's event stream, or NULL */
-  guint64           bytes_sent;
-  double            rate;
-  gint64            eta_seconds;
-  gint64            uploaded_bytes;
   GError           *error;
   char             *unfinished_publish_id;  /* the earlier post a new one would duplicate */
 
@@ -62,13 +57,6 @@ enum {
   PROP_WAIT,
   PROP_STATE,
   PROP_POST,
-  PROP_UPLOADED_BYTES,
-  PROP_BYTES_SENT,
-  PROP_TOTAL_BYTES,
-  PROP_RATE,
-  PROP_ETA_SECONDS,
-  PROP_CREATOR_NICKNAME,
-  PROP_SANDBOX_FORCED,
   PROP_ERROR,
   N_PROPS
 };
@@ -278,10 +266,10 @@ status_cb (WbpsStatusPoller        *poller,
   g_assert (WBPS_IS_PUBLISH_JOB (self));
 
   wbps_publish_status_apply_to_record (status, self->record);
+  /* What TikTok says it holds is what the checkpoint's "confirmed" means. */
   if (status->uploaded_bytes >= 0)
-    self->uploaded_bytes = status->uploaded_bytes;
+    self->record->next_offset = status->uploaded_bytes;
   save_record (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UPLOADED_BYTES]);
 }
 
 static void
@@ -424,13 +412,7 @@ progress_cb (WbpsUploader   *uploader,
 {
   g_assert (WBPS_IS_PUBLISH_JOB (self));
 
-  self->bytes_sent = bytes_sent;
-  self->rate = rate;
-  self->eta_seconds = eta_seconds;
   g_signal_emit (self, signals[SIGNAL_PROGRESS], 0, bytes_sent, total, rate, eta_seconds);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_SENT]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RATE]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ETA_SECONDS]);
 }
 
 static void
@@ -442,9 +424,7 @@ chunk_done_cb (WbpsUploader   *uploader,
   g_assert (WBPS_IS_PUBLISH_JOB (self));
 
   self->record->next_offset = next_offset;
-  self->uploaded_bytes = next_offset;
   save_record (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UPLOADED_BYTES]);
 }
 
 static void
@@ -474,15 +454,13 @@ upload_cb (GObject      *source,
   if (wbps_uploader_upload_finish (WBPS_UPLOADER (source), result, &error))
     {
       self->record->next_offset = self->plan.video_size;
-      self->uploaded_bytes = self->plan.video_size;
       processing_start (self);
       return;
     }
   self->record->next_offset = wbps_uploader_get_next_offset (WBPS_UPLOADER (source));
   if (is_cancelled (error) || wbps_upload_error_is_resumable (error))
     {
-      g_autoptr(GDateTime) until = g_date_time_new_from_unix_local (self->record->upload_expires_at);
-      g_autofree char *when = g_date_time_format (until, "%X");
+      g_autofree char *when = wbps_post_record_format_upload_deadline (self->record, "%X");
 
       if (!is_cancelled (error))
         g_prefix_error (&error, _("The upload stopped and can be resumed until %s: "), when);
@@ -585,7 +563,6 @@ creator_info_check (WbpsPublishJob *self)
   const char *nickname = wbps_creator_info_get_nickname (self->creator);
   GError *error = NULL;
 
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CREATOR_NICKNAME]);
   /* TikTok may leave the nickname out: the account's own ID still says who posts. */
   notice (self, _("Posting to TikTok as %s."), nickname != NULL && *nickname != '\0' ? nickname : self->record->open_id);
   notice_take (self, wbps_post_rules_sandbox_notice (self->options, self->sandbox_forced));
@@ -682,8 +659,6 @@ unfinished_cb (GObject      *source,
 {
   WbpsPublishJob *self = user_data;
   g_autoptr(WbpsPostRecord) earlier = NULL;
-  g_autoptr(GDateTime) until = NULL;
-  g_autofree char *when = NULL;
   GError *error = NULL;
 
   g_assert (WBPS_IS_PUBLISH_JOB (self));
@@ -701,19 +676,8 @@ unfinished_cb (GObject      *source,
     }
   /* Nothing recorded, nothing sent: posting again would make a second post of one video. */
   self->unfinished_publish_id = g_strdup (earlier->publish_id);
-  if (wbps_post_record_upload_is_complete (earlier))
-    error = publish_error (WBPS_PUBLISH_ERROR_UNFINISHED,
-                           _("TikTok already received all of %s for an earlier post (publish ID %s) whose final status was not confirmed; posting it again would make a second post."),
-                           self->record->file_path, earlier->publish_id);
-  else
-    {
-      until = g_date_time_new_from_unix_local (earlier->upload_expires_at);
-      when = g_date_time_format (until, "%X");
-      error = publish_error (WBPS_PUBLISH_ERROR_UNFINISHED,
-                             _("An earlier upload of %s (publish ID %s) is unfinished and can be resumed until %s; posting it again would make a second post."),
-                             self->record->file_path, earlier->publish_id, when);
-    }
-  job_finish (self, WBPS_PUBLISH_STATE_FAILED, error);
+  job_finish (self, WBPS_PUBLISH_STATE_FAILED,
+              wbps_post_record_new_unfinished_error (earlier, self->record->file_path));
 }
 
 static void
@@ -742,7 +706,6 @@ identity_cb (GObject      *source,
       return;
     }
   wbps_post_record_set_plan (r, &self->plan);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOTAL_BYTES]);
   if (self->allow_duplicate)
     wbps_database_insert_async (self->database, r, job_cancellable (self), inserted_cb, self);
   else
@@ -809,26 +772,22 @@ resume_identity_cb (GObject      *source,
                     gpointer      user_data)
 {
   WbpsPublishJob *self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *identity = wbps_file_identity_compute_finish (result, &error);
+  g_autoptr(GError) identity_error = NULL;
+  g_autofree char *identity = wbps_file_identity_compute_finish (result, &identity_error);
+  GError *error = NULL;
 
   g_assert (WBPS_IS_PUBLISH_JOB (self));
 
-  if (identity == NULL && is_cancelled (error))
+  if (identity == NULL && is_cancelled (identity_error))
     {
-      job_finish (self, WBPS_PUBLISH_STATE_INTERRUPTED, g_steal_pointer (&error));
+      job_finish (self, WBPS_PUBLISH_STATE_INTERRUPTED, g_steal_pointer (&identity_error));
       return;
     }
-  if (identity == NULL || g_strcmp0 (identity, self->record->file_identity) != 0)
+  if (!wbps_post_record_check_same_file (self->record, identity, identity_error, &error))
     {
-      job_finish (self, WBPS_PUBLISH_STATE_INTERRUPTED,
-                  publish_error (WBPS_PUBLISH_ERROR_FILE_CHANGED,
-                                 _("%s is not the file whose upload was interrupted (%s); it cannot be resumed."),
-                                 self->record->file_path,
-                                 identity == NULL ? error->message : _("its size, date or content changed")));
+      job_finish (self, WBPS_PUBLISH_STATE_INTERRUPTED, error);
       return;
     }
-  self->uploaded_bytes = self->record->next_offset;
   relay_listen (self);
   wbps_status_poller_fetch_async (job_poller (self), job_cancellable (self), resume_status_cb, self);
 }
@@ -837,7 +796,6 @@ static void
 resume_start (WbpsPublishJob *self)
 {
   WbpsPostRecord *r = self->record;
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   g_autoptr(GFile) file = g_file_new_for_path (r->file_path);
   GError *error = NULL;
 
@@ -853,30 +811,10 @@ resume_start (WbpsPublishJob *self)
   if (wbps_post_record_upload_is_complete (r))
     {
       /* TikTok holds every byte: only its status is left to follow, no upload address needed. */
-      self->uploaded_bytes = r->next_offset;
       wbps_status_poller_fetch_async (job_poller (self), job_cancellable (self), resume_status_cb, self);
       return;
     }
-  if (r->upload_url == NULL && now < r->upload_expires_at)
-    {
-      job_finish (self, WBPS_PUBLISH_STATE_FAILED,
-                  publish_error (WBPS_PUBLISH_ERROR_CHECKPOINT_EXPIRED,
-                                 _("The upload of %s (publish ID %s) can no longer be resumed: its upload address was removed when the account signed out (it belonged to that sign-in). Post the video again."),
-                                 r->file_path, r->publish_id));
-      return;
-    }
-  if (r->upload_url == NULL || now >= r->upload_expires_at)
-    {
-      g_autoptr(GDateTime) until = g_date_time_new_from_unix_local (r->upload_expires_at);
-      g_autofree char *when = g_date_time_format (until, "%x %X");
-
-      job_finish (self, WBPS_PUBLISH_STATE_FAILED,
-                  publish_error (WBPS_PUBLISH_ERROR_CHECKPOINT_EXPIRED,
-                                 _("The upload of %s (publish ID %s) can no longer be resumed: TikTok's upload address expired at %s (an upload must finish within an hour). Post the video again."),
-                                 r->file_path, r->publish_id, when));
-      return;
-    }
-  if (!wbps_chunk_plan_validate (&self->plan, &error))
+  if (!wbps_post_record_check_upload_address (r, g_get_real_time () / G_USEC_PER_SEC, &error))
     {
       job_finish (self, WBPS_PUBLISH_STATE_FAILED, error);
       return;
@@ -911,16 +849,8 @@ static gboolean
 check_before_start (WbpsPublishJob  *self,
                     GError         **error)
 {
-  if (self->checkpoint != NULL && !wbps_post_record_is_resumable (self->checkpoint))
-    {
-      g_set_error (error, WBPS_PUBLISH_ERROR, WBPS_PUBLISH_ERROR_NOT_RESUMABLE,
-                   _("The post %s has no interrupted upload to resume (its state is %s)."),
-                   self->checkpoint->publish_id != NULL ? self->checkpoint->publish_id : "?",
-                   self->checkpoint->state);
-      return FALSE;
-    }
   if (self->checkpoint != NULL)
-    return TRUE;
+    return wbps_post_record_check_resumable (self->checkpoint, error);
   if (self->options == NULL)
     self->options = wbps_post_options_new ();
   if (!wbps_post_options_get_draft (self->options))
@@ -1072,20 +1002,12 @@ wbps_publish_job_get_post (WbpsPublishJob *self)
   return self->post;
 }
 
-gint64
-wbps_publish_job_get_uploaded_bytes (WbpsPublishJob *self)
-{
-  g_return_val_if_fail (WBPS_IS_PUBLISH_JOB (self), 0);
-
-  return self->uploaded_bytes;
-}
-
-const char *
-wbps_publish_job_get_creator_nickname (WbpsPublishJob *self)
+WbpsCreatorInfo *
+wbps_publish_job_get_creator_info (WbpsPublishJob *self)
 {
   g_return_val_if_fail (WBPS_IS_PUBLISH_JOB (self), NULL);
 
-  return self->creator != NULL ? wbps_creator_info_get_nickname (self->creator) : NULL;
+  return self->creator;
 }
 
 const GError *
@@ -1118,34 +1040,6 @@ wbps_publish_job_get_property (GObject    *object,
 
     case PROP_POST:
       g_value_set_object (value, self->post);
-      break;
-
-    case PROP_UPLOADED_BYTES:
-      g_value_set_int64 (value, self->uploaded_bytes);
-      break;
-
-    case PROP_BYTES_SENT:
-      g_value_set_uint64 (value, self->bytes_sent);
-      break;
-
-    case PROP_TOTAL_BYTES:
-      g_value_set_uint64 (value, self->plan.video_size);
-      break;
-
-    case PROP_RATE:
-      g_value_set_double (value, self->rate);
-      break;
-
-    case PROP_ETA_SECONDS:
-      g_value_set_int64 (value, self->eta_seconds);
-      break;
-
-    case PROP_CREATOR_NICKNAME:
-      g_value_set_string (value, wbps_publish_job_get_creator_nickname (self));
-      break;
-
-    case PROP_SANDBOX_FORCED:
-      g_value_set_boolean (value, self->sandbox_forced);
       break;
 
     case PROP_ERROR:
@@ -1219,27 +1113,6 @@ wbps_publish_job_class_init (WbpsPublishJobClass *klass)
   properties[PROP_POST] =
     g_param_spec_object ("post", NULL, NULL, WBPS_TYPE_POST,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_UPLOADED_BYTES] =
-    g_param_spec_int64 ("uploaded-bytes", NULL, NULL, 0, G_MAXINT64, 0,
-                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_BYTES_SENT] =
-    g_param_spec_uint64 ("bytes-sent", NULL, NULL, 0, G_MAXUINT64, 0,
-                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_TOTAL_BYTES] =
-    g_param_spec_uint64 ("total-bytes", NULL, NULL, 0, G_MAXUINT64, 0,
-                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_RATE] =
-    g_param_spec_double ("rate", NULL, NULL, 0, G_MAXDOUBLE, 0,
-                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_ETA_SECONDS] =
-    g_param_spec_int64 ("eta-seconds", NULL, NULL, -1, G_MAXINT64, -1,
-                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_CREATOR_NICKNAME] =
-    g_param_spec_string ("creator-nickname", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_SANDBOX_FORCED] =
-    g_param_spec_boolean ("sandbox-forced", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_ERROR] =
     g_param_spec_boxed ("error", NULL, NULL, G_TYPE_ERROR,
                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -1259,7 +1132,6 @@ wbps_publish_job_init (WbpsPublishJob *self)
 {
   self->record = wbps_post_record_new ();
   self->post = wbps_post_new (self->record);
-  self->eta_seconds = -1;
   self->wait = TRUE;
 }
 

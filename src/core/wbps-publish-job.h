@@ -19,11 +19,7 @@ G_BEGIN_DECLS
 typedef enum {
   WBPS_PUBLISH_ERROR_FAILED,
   WBPS_PUBLISH_ERROR_PUBLISH_FAILED,      /* TikTok's status said FAILED */
-  WBPS_PUBLISH_ERROR_FILE_CHANGED,        /* resume: not the file of the checkpoint */
-  WBPS_PUBLISH_ERROR_CHECKPOINT_EXPIRED,  /* resume: the upload URL's hour is over */
-  WBPS_PUBLISH_ERROR_NOT_RESUMABLE,
   WBPS_PUBLISH_ERROR_STATUS_UNKNOWN,      /* uploaded whole, but the status could not be followed */
-  WBPS_PUBLISH_ERROR_UNFINISHED,          /* the file has an unfinished post a new one would duplicate */
 } WbpsPublishError;
 GQuark            wbps_publish_error_quark       (void);
 
@@ -35,8 +31,9 @@ G_DECLARE_FINAL_TYPE (WbpsPublishJob, wbps_publish_job, WBPS, PUBLISH_JOB, GObje
  * pre-flight -> creator info (direct posts) -> init -> upload -> processing ->
  * done / failed / unconfirmed, or, from a checkpoint, resume -> upload ->
  * processing. Each state is recorded in the history. The rules are
- * wbps-post-rules', the status polling WbpsStatusPoller's; the give-up time is
- * the configuration's.
+ * wbps-post-rules', the checkpoint's checks (resumable, expired, same file,
+ * unfinished earlier post) WbpsPostRecord's, the status polling
+ * WbpsStatusPoller's; the give-up time is the configuration's.
  *
  * Before running: wbps_publish_job_set_options() (a new post) or
  * wbps_publish_job_set_checkpoint() (a resume); optionally the creator info a
@@ -44,10 +41,9 @@ G_DECLARE_FINAL_TYPE (WbpsPublishJob, wbps_publish_job, WBPS, PUBLISH_JOB, GObje
  * and the account's relay stream.
  *
  * Read-only: "state", "post" (the history row as it stands: publish ID,
- * TikTok's status, fail reason, post IDs; its properties notify as the job
- * records progress), "uploaded-bytes", "bytes-sent",
- * "total-bytes", "rate" (bytes/s), "eta-seconds", "creator-nickname",
- * "sandbox-forced", "error" (GError of a failed job).
+ * TikTok's status, fail reason, post IDs, bytes TikTok confirmed; its
+ * properties notify as the job records progress), "error" (GError of a
+ * failed job).
  *
  * Signals:
  *   "progress" (guint64 bytes_sent, guint64 total, gdouble rate, gint64 eta_seconds)
@@ -73,7 +69,7 @@ void              wbps_publish_job_set_wait     (WbpsPublishJob      *self,
                                                  gboolean             wait);
 /*
  * A new post of a file whose earlier upload is unfinished (resumable, or sent
- * whole with no final status) fails with WBPS_PUBLISH_ERROR_UNFINISHED before
+ * whole with no final status) fails with WBPS_POST_RECORD_ERROR_UNFINISHED before
  * anything is sent or recorded, unless @allow (the user asked for a second post).
  */
 void              wbps_publish_job_set_allow_duplicate (WbpsPublishJob *self,
@@ -103,12 +99,11 @@ gboolean          wbps_publish_job_run_finish   (WbpsPublishJob      *self,
 WbpsPublishState  wbps_publish_job_get_state          (WbpsPublishJob *self);
 /* (transfer none): the job's history row; its id is 0 until the row is written. */
 WbpsPost         *wbps_publish_job_get_post           (WbpsPublishJob *self);
-gint64            wbps_publish_job_get_uploaded_bytes (WbpsPublishJob *self);
-/* (nullable) */
-const char       *wbps_publish_job_get_creator_nickname (WbpsPublishJob *self);
+/* (transfer none) (nullable): the creator info the job was given or queried. */
+WbpsCreatorInfo  *wbps_publish_job_get_creator_info   (WbpsPublishJob *self);
 /* (nullable) */
 const GError     *wbps_publish_job_get_error          (WbpsPublishJob *self);
-/* (nullable): after WBPS_PUBLISH_ERROR_UNFINISHED, the publish ID of the earlier post. */
+/* (nullable): after WBPS_POST_RECORD_ERROR_UNFINISHED, the publish ID of the earlier post. */
 const char       *wbps_publish_job_get_unfinished_publish_id (WbpsPublishJob *self);
 
 G_END_DECLS
