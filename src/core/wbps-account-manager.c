@@ -1053,6 +1053,40 @@ wbps_account_manager_get_token_finish (WbpsAccountManager  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* renew_due */
+
+static void
+renewed_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WbpsToken) token = wbps_account_manager_get_token_finish (WBPS_ACCOUNT_MANAGER (source), result, &error);
+
+  /* A rejected refresh token already marked the account "needs-sign-in", which is what a menu shows. */
+  if (token == NULL)
+    g_debug ("An account's sign-in could not be renewed: %s", error->message);
+}
+
+void
+wbps_account_manager_renew_due (WbpsAccountManager *self,
+                                GCancellable       *cancellable)
+{
+  GListModel *model;
+
+  g_return_if_fail (WBPS_IS_ACCOUNT_MANAGER (self));
+
+  model = wbps_account_manager_get_accounts (self);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(WbpsAccount) account = g_list_model_get_item (model, i);
+
+      if (!wbps_account_get_needs_sign_in (account))
+        wbps_account_manager_get_token_async (self, wbps_account_get_open_id (account), FALSE,
+                                              cancellable, renewed_cb, NULL);
+    }
+}
+
 /* update_profile */
 
 static void

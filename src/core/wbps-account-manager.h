@@ -94,6 +94,14 @@ WbpsToken          *wbps_account_manager_get_token_finish  (WbpsAccountManager  
                                                             GAsyncResult        *result,
                                                             GError             **error);
 
+/*
+ * Renews every sign-in that is due now (as wbps_account_manager_get_token_async
+ * would), so one TikTok rejects shows "needs-sign-in" at once rather than at
+ * the next post. Nothing is returned: the tokens stay inside core.
+ */
+void                wbps_account_manager_renew_due         (WbpsAccountManager  *self,
+                                                            GCancellable        *cancellable);
+
 /* Keeps the profile (display name, username, avatar; each nullable) of an account up to date
  * in the keyring. */
 void                wbps_account_manager_update_profile_async  (WbpsAccountManager  *self,

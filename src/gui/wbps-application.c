@@ -167,19 +167,6 @@ set_ready (WbpsApplication *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READY]);
 }
 
-static void
-token_checked_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(WbpsToken) token = wbps_account_manager_get_token_finish (WBPS_ACCOUNT_MANAGER (object), result, &error);
-
-  /* A rejected refresh token marks the account "needs-sign-in"; the account menu shows it. */
-  if (token == NULL)
-    g_debug ("An account's sign-in could not be renewed: %s", error->message);
-}
-
 /* The keyring refused a renewed sign-in: the user learns it now, not at the next start. */
 static void
 sign_in_unsaved_cb (WbpsApplication *self,
@@ -192,23 +179,6 @@ sign_in_unsaved_cb (WbpsApplication *self,
     wbps_window_add_toast (WBPS_WINDOW (window), text);
   else
     g_message ("%s", text);
-}
-
-/* Renews the sign-ins that are due now, so a rejected one asks to sign in again at once, not at the next post. */
-static void
-check_sign_ins (WbpsApplication *self)
-{
-  WbpsAccountManager *accounts = wbps_context_get_account_manager (self->context);
-  GListModel *model = wbps_account_manager_get_accounts (accounts);
-
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(WbpsAccount) account = g_list_model_get_item (model, i);
-
-      if (!wbps_account_get_needs_sign_in (account))
-        wbps_account_manager_get_token_async (accounts, wbps_account_get_open_id (account), FALSE,
-                                              self->cancellable, token_checked_cb, NULL);
-    }
 }
 
 static void
@@ -304,7 +274,8 @@ accounts_loaded_cb (GObject      *object,
     }
   g_signal_connect_object (wbps_context_get_account_manager (WBPS_CONTEXT (object)), "sign-in-unsaved",
                            G_CALLBACK (sign_in_unsaved_cb), self, G_CONNECT_SWAPPED);
-  check_sign_ins (self);
+  /* Renews the sign-ins due now: a rejected one asks to sign in again at once, not at the next post. */
+  wbps_account_manager_renew_due (wbps_context_get_account_manager (self->context), self->cancellable);
   watch_relay (self);
   wbps_context_open_database_async (WBPS_CONTEXT (object), self->cancellable, database_opened_cb, g_object_ref (self));
 }

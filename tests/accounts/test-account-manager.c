@@ -616,6 +616,38 @@ test_refresh_token_refused_by_tiktok (void)
 }
 
 static void
+set_flag (GObject    *object,
+          GParamSpec *pspec,
+          gboolean   *flag)
+{
+  *flag = TRUE;
+}
+
+/* At start the app renews what is due: a sign-in TikTok rejects is marked at once, no token handed out. */
+static void
+test_renew_due_marks_rejected_sign_in (void)
+{
+  g_auto(SignedIn) w = { 0 };
+  g_autofree char *other_refresh = NULL;
+  WbpsAccount *account;
+  gboolean flagged = FALSE;
+
+  signed_in_start (&w, "access-lifetime=1");
+  account = wbps_account_manager_get_current_account (w.manager);
+  g_assert_false (wbps_account_get_needs_sign_in (account));
+  g_signal_connect (account, "notify::needs-sign-in", G_CALLBACK (set_flag), &flagged);
+  other_refresh = raw_refresh_error (w.emu, w.signed_in->refresh_token);
+  g_assert_cmpstr (other_refresh, ==, "");
+
+  wbps_account_manager_renew_due (w.manager, NULL);
+  wbps_test_await_flag (&flagged, 20);
+  g_assert_true (wbps_account_get_needs_sign_in (account));
+  /* Marked, still listed and current: the menu offers to sign in again. */
+  g_assert_true (wbps_account_manager_get_current_account (w.manager) == account);
+  g_assert_cmpuint (g_list_model_get_n_items (wbps_account_manager_get_accounts (w.manager)), ==, 1);
+}
+
+static void
 test_refresh_token_expired_locally (void)
 {
   g_auto(SignedIn) w = { 0 };
@@ -843,6 +875,7 @@ main (int   argc,
   add_test ("/accounts/concurrent-callers-share-one-refresh",
             test_concurrent_callers_share_one_refresh);
   add_test ("/accounts/refresh-token-refused-by-tiktok", test_refresh_token_refused_by_tiktok);
+  add_test ("/accounts/renew-due-marks-rejected-sign-in", test_renew_due_marks_rejected_sign_in);
   add_test ("/accounts/refresh-token-expired-locally", test_refresh_token_expired_locally);
   add_test ("/accounts/sign-out-revokes", test_sign_out_revokes);
   add_test ("/accounts/sign-out-offline", test_sign_out_offline);
