@@ -595,6 +595,8 @@ add_locked_cb (GObject      *source,
   Add *add = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
+  g_assert (WBPS_IS_ACCOUNT_MANAGER (self));
+
   add->lock_fd = g_task_propagate_int (G_TASK (result), &error);
   if (add->lock_fd < 0)
     {
@@ -1200,6 +1202,8 @@ sign_out_deleted_cb (GObject      *source,
   SignOut *data = g_task_get_task_data (task);
   GError *error = NULL;
 
+  g_assert (WBPS_IS_ACCOUNT_MANAGER (self));
+
   if (!wbps_token_store_delete_finish (self->store, result, NULL, &error))
     return g_task_return_error (task, error);
 
@@ -1244,6 +1248,8 @@ sign_out_token_cb (GObject      *source,
   g_autoptr(WbpsToken) token = NULL;
   g_autoptr(GError) error = NULL;
   const WbpsToken *account;
+
+  g_assert (WBPS_IS_ACCOUNT_MANAGER (self));
 
   token = wbps_account_manager_get_token_finish (self, result, &error);
   /* No renewed token (offline, expired): revoking the one we have is still worth a try. */

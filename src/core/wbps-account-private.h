@@ -6,7 +6,7 @@
 
 G_BEGIN_DECLS
 
-/* Only the account manager makes and updates accounts. */
+/* Only the account manager makes and updates accounts. (transfer full) */
 WbpsAccount  *wbps_account_new                 (const char      *open_id);
 /* Takes the profile fields of @token (never its tokens); notifies what changed. */
 void          wbps_account_update              (WbpsAccount     *self,

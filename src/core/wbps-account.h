@@ -14,10 +14,11 @@ G_DECLARE_FINAL_TYPE (WbpsAccount, wbps_account, WBPS, ACCOUNT, GObject)
  * (every property notifies), so a menu row can bind to it for as long as the
  * account stays signed in. Times are Unix seconds.
  */
+/* (transfer none): TikTok's id of the user for this app; never NULL. */
 const char   *wbps_account_get_open_id             (WbpsAccount *self);
 /* (nullable) */
 const char   *wbps_account_get_display_name        (WbpsAccount *self);
-/* The display name, or the open_id when TikTok gave none: what to call the account. */
+/* (transfer none): the display name, or the open_id when TikTok gave none: what to call the account. */
 const char   *wbps_account_get_name                (WbpsAccount *self);
 /* (nullable): the TikTok handle (@name), from user info when user.info.profile was granted. */
 const char   *wbps_account_get_username            (WbpsAccount *self);

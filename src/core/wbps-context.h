@@ -21,7 +21,7 @@ G_DECLARE_FINAL_TYPE (WbpsContext, wbps_context, WBPS, CONTEXT, GObject)
  * long as it runs: the resolved configuration, the token store, the account
  * manager, the API client, the history database and, in demo mode, the demo
  * emulator. Made once at start; nothing in it touches the keyring, the disk or
- * the network until asked to load or open.
+ * the network until asked to load or open. Returns: (transfer full)
  */
 WbpsContext        *wbps_context_new                    (WbpsConfig          *config);
 

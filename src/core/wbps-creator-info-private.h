@@ -7,7 +7,7 @@
 
 G_BEGIN_DECLS
 
-/* From creator_info/query's "data" object (tests build one without TikTok too). */
+/* From creator_info/query's "data" object (tests build one without TikTok too). (transfer full) */
 WbpsCreatorInfo *wbps_creator_info_new_from_data (const char *open_id,
                                                   JsonObject *data);
 

@@ -112,6 +112,7 @@ void            wbps_database_find_unfinished_async     (WbpsDatabase        *se
                                                          GCancellable        *cancellable,
                                                          GAsyncReadyCallback  callback,
                                                          gpointer             user_data);
+/* (transfer full) (nullable): NULL with no error when the file has no unfinished post. */
 WbpsPostRecord *wbps_database_find_unfinished_finish    (WbpsDatabase        *self,
                                                          GAsyncResult        *result,
                                                          GError             **error);

@@ -263,6 +263,8 @@ reread_cb (gpointer user_data)
 {
   WbpsHistory *self = WBPS_HISTORY (user_data);
 
+  g_assert (WBPS_IS_HISTORY (self));
+
   self->reread_source = 0;
   self->rereading = TRUE;
   self->reread_again = FALSE;

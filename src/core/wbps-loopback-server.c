@@ -234,6 +234,8 @@ finish_source_cb (gpointer user_data)
 {
   WbpsLoopbackServer *self = user_data;
 
+  g_assert (WBPS_IS_LOOPBACK_SERVER (self));
+
   g_clear_pointer (&self->finish_source, g_source_unref);
   finish_wait (self, g_steal_pointer (&self->outcome_error));
   return G_SOURCE_REMOVE;
@@ -379,6 +381,8 @@ server_request_cb (SoupServer        *server,
                    gpointer           user_data)
 {
   WbpsLoopbackServer *self = user_data;
+
+  g_assert (WBPS_IS_LOOPBACK_SERVER (self));
 
   if (!host_is_loopback (self, msg))
     /* A page on another site that resolves its name to 127.0.0.1 (DNS rebinding) lands here. */

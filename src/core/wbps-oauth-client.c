@@ -224,6 +224,8 @@ token_reply_cb (GObject      *source,
   g_autoptr(JsonObject) reply = NULL;
   WbpsToken *token;
 
+  g_assert (WBPS_IS_OAUTH_CLIENT (self));
+
   body = wbps_http_send_and_read_finish (result, &error);
   if (body != NULL)
     reply = wbps_oauth_client_parse_reply (soup_message_get_status (msg), body, &error);

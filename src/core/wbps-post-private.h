@@ -6,7 +6,7 @@
 
 G_BEGIN_DECLS
 
-/* The history keeps the posts in step with the database rows. */
+/* The history keeps the posts in step with the database rows. (transfer full) */
 WbpsPost             *wbps_post_new        (const WbpsPostRecord *record);
 /* Takes @record's values (same id, or a first id for a post made with none), notifying each property that changed. */
 void                  wbps_post_update     (WbpsPost             *self,

@@ -21,7 +21,7 @@ typedef enum {
 
 #define WBPS_TYPE_PUBLISH_STATE (wbps_publish_state_get_type ())
 GType             wbps_publish_state_get_type    (void) G_GNUC_CONST;
-/* "PREFLIGHT", "UPLOAD", ... as stored in the history. */
+/* (transfer none): "PREFLIGHT", "UPLOAD", ... as stored in the history. */
 const char       *wbps_publish_state_to_string   (WbpsPublishState  state);
 /* WBPS_PUBLISH_STATE_NEW for an unknown name. */
 WbpsPublishState  wbps_publish_state_from_string (const char       *text);

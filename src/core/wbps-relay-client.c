@@ -237,6 +237,8 @@ retry_cb (gpointer user_data)
 {
   WbpsRelayClient *self = user_data;
 
+  g_assert (WBPS_IS_RELAY_CLIENT (self));
+
   self->retry_id = 0;
   connect_to_relay (self, FALSE);
   return G_SOURCE_REMOVE;

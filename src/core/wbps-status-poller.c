@@ -286,6 +286,8 @@ request_deadline_cb (gpointer user_data)
 {
   WbpsStatusPoller *self = user_data;
 
+  g_assert (WBPS_IS_STATUS_POLLER (self));
+
   self->request_deadline_id = 0;
   self->request_timed_out = TRUE;
   g_cancellable_cancel (self->request_cancellable);

@@ -693,6 +693,8 @@ announce_restart_cb (gpointer user_data)
   WbpsUploader *self = user_data;
   const char *reason = _("the connection was lost; sending the chunk again");
 
+  g_assert (WBPS_IS_UPLOADER (self));
+
   if (self->task == NULL)
     return G_SOURCE_REMOVE;
   g_debug ("Chunk %" G_GUINT64_FORMAT ": %s", self->index, reason);

@@ -95,6 +95,8 @@ downloaded_cb (GObject      *object,
   g_autoptr(GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
   g_autoptr(GdkTexture) texture = NULL;
 
+  g_assert (WBPS_IS_AVATAR_CACHE (self));
+
   if (bytes != NULL && !SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)))
     error = g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED, "HTTP %u", soup_message_get_status (msg));
   else if (bytes != NULL && g_bytes_get_size (bytes) > MAX_AVATAR_BYTES)
@@ -136,6 +138,8 @@ cache_read_cb (GObject      *object,
   Load *load = g_task_get_task_data (task);
   g_autoptr(GBytes) bytes = g_file_load_bytes_finish (G_FILE (object), result, NULL, NULL);
   g_autoptr(GdkTexture) texture = NULL;
+
+  g_assert (WBPS_IS_AVATAR_CACHE (self));
 
   if (bytes != NULL && (texture = gdk_texture_new_from_bytes (bytes, NULL)) != NULL)
     {

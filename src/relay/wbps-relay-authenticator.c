@@ -138,6 +138,8 @@ user_info_cb (GObject      *source,
   guint status = msg != NULL ? soup_message_get_status (msg) : 0;
   g_autofree char *open_id = NULL;
 
+  g_assert (WBPS_IS_RELAY_AUTHENTICATOR (self));
+
   if (body == NULL || status >= 500 || status == 429)
     {
       g_task_return_new_error (task, WBPS_RELAY_AUTHENTICATOR_ERROR, WBPS_RELAY_AUTHENTICATOR_ERROR_UNAVAILABLE,

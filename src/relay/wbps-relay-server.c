@@ -131,6 +131,8 @@ purge_cb (gpointer user_data)
   WbpsRelayServer *self = user_data;
   g_autoptr(GTask) task = NULL;
 
+  g_assert (WBPS_IS_RELAY_SERVER (self));
+
   if (self->purging || self->stop_task != NULL)
     return G_SOURCE_CONTINUE;
   self->purging = TRUE;
@@ -268,6 +270,8 @@ static gboolean
 worker_stopped_cb (gpointer user_data)
 {
   WbpsRelayServer *self = user_data;
+
+  g_assert (WBPS_IS_RELAY_SERVER (self));
 
   self->workers_stopping--;
   maybe_finish_stop (self);

@@ -182,6 +182,8 @@ flush_log_cb (gpointer user_data)
 {
   WbpsRelayWorker *self = user_data;
 
+  g_assert (WBPS_IS_RELAY_WORKER (self));
+
   flush_log (self);
   g_clear_pointer (&self->log_source, g_source_unref);
   return G_SOURCE_REMOVE;
@@ -378,6 +380,8 @@ heartbeat_cb (gpointer user_data)
   GHashTableIter iter;
   GPtrArray *list;
 
+  g_assert (WBPS_IS_RELAY_WORKER (self));
+
   g_hash_table_iter_init (&iter, self->streams);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &list))
     for (guint i = 0; i < list->len; i++)
@@ -475,6 +479,8 @@ webhook_early_cb (SoupServer        *server,
   WbpsRelayWorker *self = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   SoupEncoding encoding = soup_message_headers_get_encoding (headers);
+
+  g_assert (WBPS_IS_RELAY_WORKER (self));
 
   if (!g_str_equal (soup_server_message_get_method (msg), SOUP_METHOD_POST))
     return;
@@ -657,6 +663,8 @@ commit_cb (gpointer user_data)
   g_autoptr(GError) error = NULL;
   gboolean stored;
 
+  g_assert (WBPS_IS_RELAY_WORKER (self));
+
   g_clear_pointer (&self->commit_source, g_source_unref);
   self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) intake_free);
   for (guint i = 0; i < intakes->len; i++)
@@ -789,6 +797,8 @@ events_cb (SoupServer        *server,
   WbpsRelayWorker *self = user_data;
   const char *token;
 
+  g_assert (WBPS_IS_RELAY_WORKER (self));
+
   if (!g_str_equal (soup_server_message_get_method (msg), SOUP_METHOD_GET))
     {
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", "GET");
@@ -824,6 +834,8 @@ healthz_cb (SoupServer        *server,
   WbpsRelayWorker *self = user_data;
   const char *text = self->stopping ? "stopping\n" : "ok\n";
 
+  g_assert (WBPS_IS_RELAY_WORKER (self));
+
   soup_server_message_set_status (msg, self->stopping ? SOUP_STATUS_SERVICE_UNAVAILABLE : SOUP_STATUS_OK, NULL);
   soup_server_message_set_response (msg, "text/plain; charset=utf-8", SOUP_MEMORY_STATIC, text, strlen (text));
 }
@@ -837,6 +849,8 @@ metrics_cb (SoupServer        *server,
 {
   WbpsRelayWorker *self = user_data;
   char *text = wbps_relay_shared_metrics (self->shared);
+
+  g_assert (WBPS_IS_RELAY_WORKER (self));
 
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
   soup_server_message_set_response (msg, "text/plain; version=0.0.4; charset=utf-8",
@@ -873,6 +887,8 @@ broker_cb (SoupServer        *server,
            gpointer           user_data)
 {
   WbpsRelayWorker *self = user_data;
+
+  g_assert (WBPS_IS_RELAY_WORKER (self));
 
   set_outcome (msg, "broker");
   if (g_str_equal (path, "/oauth/revoke"))
@@ -1037,6 +1053,8 @@ static gboolean
 stop_grace_over_cb (gpointer user_data)
 {
   WbpsRelayWorker *self = user_data;
+
+  g_assert (WBPS_IS_RELAY_WORKER (self));
 
   if (self->done != NULL)
     {

@@ -245,6 +245,8 @@ tick_cb (gpointer user_data)
 {
   WbpsUpload *self = user_data;
 
+  g_assert (WBPS_IS_UPLOAD (self));
+
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIME_LEFT_TEXT]);
   return G_SOURCE_CONTINUE;
 }
