@@ -17,8 +17,6 @@
 #include "wbps-test-oauth.h"
 #include "wbps-test-util.h"
 
-#include "accounts-test-util.h"
-
 #define CLIENT_KEY    "wbps-accounts-test"
 #define CLIENT_SECRET "accounts-test-secret"
 #define CREATOR_ID    "oid-test-creator"
@@ -133,17 +131,10 @@ static guint
 user_info_status (WbpsTestEmulator *emu,
                   const char       *access_token)
 {
-  g_autoptr(SoupSession) session = soup_session_new ();
   g_autofree char *url = wbps_test_emulator_url (emu, "/v2/user/info/?fields=open_id,display_name");
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
-  g_autofree char *bearer = g_strconcat ("Bearer ", access_token, NULL);
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(EmuReply) reply = emu_get (url, access_token);
 
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", bearer);
-  body = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
-  return soup_message_get_status (msg);
+  return reply->status;
 }
 
 /* Waits (on the emulator's compressed clock) until TikTok no longer takes @access_token. */
@@ -170,8 +161,8 @@ new_manager (WbpsConfig *config)
   g_autoptr(GError) error = NULL;
   WbpsAccountManager *manager = wbps_account_manager_new (config, store);
 
-  wbps_account_manager_load_async (manager, NULL, accounts_test_store_result, &result);
-  ACCOUNTS_TEST_WAIT (result, 20);
+  wbps_account_manager_load_async (manager, NULL, wbps_test_store_result, &result);
+  wbps_test_await (&result, 20);
   g_assert_true (wbps_account_manager_load_finish (manager, result, &error));
   g_assert_no_error (error);
   return manager;
@@ -184,8 +175,8 @@ add_account (WbpsAccountManager *manager,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  wbps_account_manager_add_async (manager, token, NULL, accounts_test_store_result, &result);
-  ACCOUNTS_TEST_WAIT (result, 20);
+  wbps_account_manager_add_async (manager, token, NULL, wbps_test_store_result, &result);
+  wbps_test_await (&result, 20);
   g_assert_true (wbps_account_manager_add_finish (manager, result, &error));
   g_assert_no_error (error);
 }
@@ -199,8 +190,8 @@ get_token (WbpsAccountManager  *manager,
   g_autoptr(GAsyncResult) result = NULL;
 
   wbps_account_manager_get_token_async (manager, open_id, force, NULL,
-                                        accounts_test_store_result, &result);
-  ACCOUNTS_TEST_WAIT (result, 30);
+                                        wbps_test_store_result, &result);
+  wbps_test_await (&result, 30);
   return wbps_account_manager_get_token_finish (manager, result, error);
 }
 
@@ -214,8 +205,8 @@ sign_out (WbpsAccountManager  *manager,
   g_autoptr(GError) error = NULL;
   gboolean ok;
 
-  wbps_account_manager_sign_out_async (manager, open_id, NULL, accounts_test_store_result, &result);
-  ACCOUNTS_TEST_WAIT (result, 30);
+  wbps_account_manager_sign_out_async (manager, open_id, NULL, wbps_test_store_result, &result);
+  wbps_test_await (&result, 30);
   ok = wbps_account_manager_sign_out_finish (manager, result, revoked, revoke_error, &error);
   g_assert_no_error (error);
   return ok;
@@ -229,8 +220,8 @@ keyring_token (const char  *open_id,
   g_autoptr(WbpsTokenStore) store = wbps_token_store_new ();
   g_autoptr(GAsyncResult) result = NULL;
 
-  wbps_token_store_lookup_async (store, CLIENT_KEY, open_id, NULL, accounts_test_store_result, &result);
-  ACCOUNTS_TEST_WAIT (result, 20);
+  wbps_token_store_lookup_async (store, CLIENT_KEY, open_id, NULL, wbps_test_store_result, &result);
+  wbps_test_await (&result, 20);
   return wbps_token_store_lookup_finish (store, result, error);
 }
 
@@ -242,14 +233,6 @@ assert_not_in_keyring (const char *open_id)
 
   g_assert_null (token);
   g_assert_error (error, WBPS_ERROR, WBPS_ERROR_NOT_SIGNED_IN);
-}
-
-static void
-count_notify (GObject    *object,
-              GParamSpec *pspec,
-              guint      *counter)
-{
-  (*counter)++;
 }
 
 static void
@@ -278,8 +261,8 @@ reset_world (void)
   g_autoptr(GPtrArray) tokens = NULL;
   g_autoptr(GError) error = NULL;
 
-  wbps_token_store_list_async (store, CLIENT_KEY, NULL, accounts_test_store_result, &result);
-  ACCOUNTS_TEST_WAIT (result, 20);
+  wbps_token_store_list_async (store, CLIENT_KEY, NULL, wbps_test_store_result, &result);
+  wbps_test_await (&result, 20);
   tokens = wbps_token_store_list_finish (store, result, &error);
   g_assert_no_error (error);
 
@@ -289,8 +272,8 @@ reset_world (void)
 
       g_clear_object (&result);
       wbps_token_store_delete_async (store, CLIENT_KEY, token->open_id, NULL,
-                                     accounts_test_store_result, &result);
-      ACCOUNTS_TEST_WAIT (result, 20);
+                                     wbps_test_store_result, &result);
+      wbps_test_await (&result, 20);
       g_assert_true (wbps_token_store_delete_finish (store, result, NULL, &error));
       g_assert_no_error (error);
     }
@@ -475,12 +458,12 @@ test_concurrent_callers_share_one_refresh (void)
 
   /* Three callers at once (one forcing); with rotation, a second refresh with the
    * same old refresh token would fail with invalid_grant. */
-  wbps_account_manager_get_token_async (w.manager, NULL, FALSE, NULL, accounts_test_store_result, &first);
-  wbps_account_manager_get_token_async (w.manager, CREATOR_ID, FALSE, NULL, accounts_test_store_result, &second);
-  wbps_account_manager_get_token_async (w.manager, CREATOR_ID, TRUE, NULL, accounts_test_store_result, &third);
-  ACCOUNTS_TEST_WAIT (first, 30);
-  ACCOUNTS_TEST_WAIT (second, 30);
-  ACCOUNTS_TEST_WAIT (third, 30);
+  wbps_account_manager_get_token_async (w.manager, NULL, FALSE, NULL, wbps_test_store_result, &first);
+  wbps_account_manager_get_token_async (w.manager, CREATOR_ID, FALSE, NULL, wbps_test_store_result, &second);
+  wbps_account_manager_get_token_async (w.manager, CREATOR_ID, TRUE, NULL, wbps_test_store_result, &third);
+  wbps_test_await (&first, 30);
+  wbps_test_await (&second, 30);
+  wbps_test_await (&third, 30);
 
   a = wbps_account_manager_get_token_finish (w.manager, first, &error);
   g_assert_no_error (error);
@@ -513,10 +496,10 @@ two_processes_get_token (SignedIn            *w,
   g_autoptr(GAsyncResult) second = NULL;
   g_autoptr(GError) error = NULL;
 
-  wbps_account_manager_get_token_async (w->manager, CREATOR_ID, force, NULL, accounts_test_store_result, &first);
-  wbps_account_manager_get_token_async (other, CREATOR_ID, force, NULL, accounts_test_store_result, &second);
-  ACCOUNTS_TEST_WAIT (first, 30);
-  ACCOUNTS_TEST_WAIT (second, 30);
+  wbps_account_manager_get_token_async (w->manager, CREATOR_ID, force, NULL, wbps_test_store_result, &first);
+  wbps_account_manager_get_token_async (other, CREATOR_ID, force, NULL, wbps_test_store_result, &second);
+  wbps_test_await (&first, 30);
+  wbps_test_await (&second, 30);
   *a = wbps_account_manager_get_token_finish (w->manager, first, &error);
   g_assert_no_error (error);
   *b = wbps_account_manager_get_token_finish (other, second, &error);
@@ -600,7 +583,7 @@ test_refresh_token_refused_by_tiktok (void)
   signed_in_start (&w, NULL);
   account = wbps_account_manager_get_current_account (w.manager);
   g_assert_false (wbps_account_get_needs_sign_in (account));
-  g_signal_connect (account, "notify::needs-sign-in", G_CALLBACK (count_notify), &flagged);
+  g_signal_connect (account, "notify::needs-sign-in", G_CALLBACK (wbps_test_count_notify), &flagged);
   /* Someone else used the refresh token: rotation killed the copy wbps holds,
    * which wbps cannot know before TikTok says invalid_grant. */
   other_refresh = raw_refresh_error (w.emu, w.signed_in->refresh_token);
@@ -677,7 +660,7 @@ test_sign_out_revokes (void)
   g_assert_cmpstr (wbps_account_manager_get_current (w.manager), ==, CREATOR_ID);
   g_signal_connect (wbps_account_manager_get_accounts (w.manager), "items-changed",
                     G_CALLBACK (count_items_changed), &accounts_changed);
-  g_signal_connect (w.manager, "notify::current-account", G_CALLBACK (count_notify), &current_changed);
+  g_signal_connect (w.manager, "notify::current-account", G_CALLBACK (wbps_test_count_notify), &current_changed);
 
   g_assert_true (sign_out (w.manager, NULL, &revoked, &revoke_error));
   g_assert_no_error (revoke_error);
@@ -747,7 +730,7 @@ test_current_switching (void)
   g_assert_cmpstr (creator->open_id, ==, CREATOR_ID);
   g_assert_cmpstr (second->open_id, ==, SECOND_ID);
   g_assert_null (wbps_account_manager_get_current (manager));
-  g_signal_connect (manager, "notify::current-account", G_CALLBACK (count_notify), &current_changed);
+  g_signal_connect (manager, "notify::current-account", G_CALLBACK (wbps_test_count_notify), &current_changed);
 
   /* A new sign-in becomes current. */
   add_account (manager, creator);

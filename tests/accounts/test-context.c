@@ -9,7 +9,7 @@
 #include "wbps-context.h"
 #include "wbps-error.h"
 
-#include "accounts-test-util.h"
+#include "wbps-test-util.h"
 
 #define CLIENT_KEY "wbps-context-test"
 
@@ -38,8 +38,8 @@ store_token (WbpsTokenStore *store,
   token->display_name = g_strdup (display_name);
   token->access_expires_at = now + 7200;
   token->refresh_expires_at = now + 86400;
-  wbps_token_store_store_async (store, token, NULL, accounts_test_store_result, &result);
-  ACCOUNTS_TEST_WAIT (result, 20);
+  wbps_token_store_store_async (store, token, NULL, wbps_test_store_result, &result);
+  wbps_test_await (&result, 20);
   g_assert_true (wbps_token_store_store_finish (store, result, &error));
   g_assert_no_error (error);
 }
@@ -49,14 +49,6 @@ count_tick (gpointer user_data)
 {
   (*(guint *) user_data)++;
   return G_SOURCE_CONTINUE;
-}
-
-static void
-count_notify (GObject    *object,
-              GParamSpec *pspec,
-              guint      *counter)
-{
-  (*counter)++;
 }
 
 static void
@@ -90,13 +82,13 @@ test_load_accounts (void)
   WbpsAccount *account;
 
   store_token (wbps_context_get_token_store (context), "oid-ctx", "Context Creator");
-  g_signal_connect (accounts, "notify::loaded", G_CALLBACK (count_notify), &loaded);
-  g_signal_connect (accounts, "notify::current-account", G_CALLBACK (count_notify), &current);
+  g_signal_connect (accounts, "notify::loaded", G_CALLBACK (wbps_test_count_notify), &loaded);
+  g_signal_connect (accounts, "notify::current-account", G_CALLBACK (wbps_test_count_notify), &current);
 
   tick_id = g_timeout_add (1, count_tick, &ticks);
-  wbps_context_load_accounts_async (context, NULL, accounts_test_store_result, &result);
+  wbps_context_load_accounts_async (context, NULL, wbps_test_store_result, &result);
   g_assert_null (result);
-  ACCOUNTS_TEST_WAIT (result, 20);
+  wbps_test_await (&result, 20);
   g_source_remove (tick_id);
   g_assert_true (wbps_context_load_accounts_finish (context, result, &error));
   g_assert_no_error (error);
@@ -113,8 +105,8 @@ test_load_accounts (void)
 
   /* A second load is answered at once and changes nothing. */
   g_clear_object (&result);
-  wbps_context_load_accounts_async (context, NULL, accounts_test_store_result, &result);
-  ACCOUNTS_TEST_WAIT (result, 5);
+  wbps_context_load_accounts_async (context, NULL, wbps_test_store_result, &result);
+  wbps_test_await (&result, 5);
   g_assert_true (wbps_context_load_accounts_finish (context, result, &error));
   g_assert_true (wbps_account_manager_get_current_account (accounts) == account);
   g_assert_cmpuint (loaded, ==, 1);
@@ -130,8 +122,8 @@ test_load_refuses_incomplete_config (void)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  wbps_context_load_accounts_async (context, NULL, accounts_test_store_result, &result);
-  ACCOUNTS_TEST_WAIT (result, 5);
+  wbps_context_load_accounts_async (context, NULL, wbps_test_store_result, &result);
+  wbps_test_await (&result, 5);
   g_assert_false (wbps_context_load_accounts_finish (context, result, &error));
   g_assert_error (error, WBPS_ERROR, WBPS_ERROR_CONFIG);
   g_assert_false (wbps_account_manager_get_loaded (wbps_context_get_account_manager (context)));
@@ -149,8 +141,8 @@ test_open_database (void)
       g_autoptr(GAsyncResult) result = NULL;
       g_autoptr(GError) error = NULL;
 
-      wbps_context_open_database_async (context, NULL, accounts_test_store_result, &result);
-      ACCOUNTS_TEST_WAIT (result, 20);
+      wbps_context_open_database_async (context, NULL, wbps_test_store_result, &result);
+      wbps_test_await (&result, 20);
       g_assert_true (wbps_context_open_database_finish (context, result, &error));
       g_assert_no_error (error);
       g_assert_true (wbps_context_get_database (context) == db);
@@ -168,8 +160,8 @@ test_demo_context (void)
   g_autofree char *base_url = NULL;
   WbpsDemo *demo;
 
-  wbps_context_new_demo_async (NULL, accounts_test_store_result, &result);
-  ACCOUNTS_TEST_WAIT (result, 40);
+  wbps_context_new_demo_async (NULL, wbps_test_store_result, &result);
+  wbps_test_await (&result, 40);
   context = wbps_context_new_demo_finish (result, &error);
   g_assert_no_error (error);
   demo = wbps_context_get_demo (context);

@@ -9,7 +9,7 @@
 #include "wbps-error.h"
 #include "wbps-token-store.h"
 
-#include "accounts-test-util.h"
+#include "wbps-test-util.h"
 
 #define CLIENT_KEY "wbps-test-client"
 #define OTHER_CLIENT_KEY "another-client"
@@ -41,8 +41,8 @@ store_token (WbpsTokenStore  *store,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  wbps_token_store_store_async (store, token, NULL, accounts_test_store_result, &result);
-  ACCOUNTS_TEST_WAIT (result, 20);
+  wbps_token_store_store_async (store, token, NULL, wbps_test_store_result, &result);
+  wbps_test_await (&result, 20);
   g_assert_true (wbps_token_store_store_finish (store, result, &error));
   g_assert_no_error (error);
 }
@@ -56,8 +56,8 @@ lookup_token (WbpsTokenStore  *store,
   g_autoptr(GAsyncResult) result = NULL;
 
   wbps_token_store_lookup_async (store, client_key, open_id, NULL,
-                                 accounts_test_store_result, &result);
-  ACCOUNTS_TEST_WAIT (result, 20);
+                                 wbps_test_store_result, &result);
+  wbps_test_await (&result, 20);
   return wbps_token_store_lookup_finish (store, result, error);
 }
 
@@ -69,8 +69,8 @@ list_tokens (WbpsTokenStore *store,
   g_autoptr(GError) error = NULL;
   GPtrArray *tokens;
 
-  wbps_token_store_list_async (store, client_key, NULL, accounts_test_store_result, &result);
-  ACCOUNTS_TEST_WAIT (result, 20);
+  wbps_token_store_list_async (store, client_key, NULL, wbps_test_store_result, &result);
+  wbps_test_await (&result, 20);
   tokens = wbps_token_store_list_finish (store, result, &error);
   g_assert_no_error (error);
   g_assert_nonnull (tokens);
@@ -87,8 +87,8 @@ delete_token (WbpsTokenStore *store,
   gboolean removed = FALSE;
 
   wbps_token_store_delete_async (store, client_key, open_id, NULL,
-                                 accounts_test_store_result, &result);
-  ACCOUNTS_TEST_WAIT (result, 20);
+                                 wbps_test_store_result, &result);
+  wbps_test_await (&result, 20);
   g_assert_true (wbps_token_store_delete_finish (store, result, &removed, &error));
   g_assert_no_error (error);
   return removed;

@@ -508,6 +508,12 @@ second_wait_cb (GObject      *source,
   g_assert_null (code);
 }
 
+static gboolean
+error_set (gpointer error)
+{
+  return *(GError **) error != NULL;
+}
+
 /* One wait at a time: a second one fails without disturbing the first. */
 static void
 test_one_wait_at_a_time (Fixture       *f,
@@ -519,8 +525,7 @@ test_one_wait_at_a_time (Fixture       *f,
 
   start_wait (f, 10, NULL);
   wbps_loopback_server_wait_async (f->server, "other-state-value", 10, NULL, second_wait_cb, &second_error);
-  while (second_error == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  wbps_test_await_until (error_set, &second_error, STEP_DEADLINE_S, "the second wait to fail");
   g_assert_error (second_error, G_IO_ERROR, G_IO_ERROR_PENDING);
   reply = request (f, "GET", path);
   wbps_test_await_flag (&f->done, STEP_DEADLINE_S);

@@ -110,60 +110,12 @@ wbps_test_emulator_received_sha256 (WbpsTestEmulator *emu,
   return wbps_test_sha256_file (path);
 }
 
-static void
-flag_wait_done_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-  gboolean *done = user_data;
-
-  g_subprocess_wait_finish (G_SUBPROCESS (object), result, &error);
-  g_assert_no_error (error);
-  *done = TRUE;
-}
-
-static gboolean
-flag_timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* In a private main context, so it works from any test whatever loop it runs. */
-static gboolean
-wait_exit_within (GSubprocess *process,
-                  guint        seconds)
-{
-  g_autoptr(GMainContext) context = g_main_context_new ();
-  g_autoptr(GSource) timeout = g_timeout_source_new_seconds (seconds);
-  gboolean done = FALSE;
-  gboolean timed_out = FALSE;
-
-  g_main_context_push_thread_default (context);
-  g_subprocess_wait_async (process, NULL, flag_wait_done_cb, &done);
-  g_source_set_callback (timeout, flag_timeout_cb, &timed_out, NULL);
-  g_source_attach (timeout, context);
-  while (!done && !timed_out)
-    g_main_context_iteration (context, TRUE);
-  if (!done)
-    g_subprocess_force_exit (process);
-  while (!done)
-    g_main_context_iteration (context, TRUE);
-  g_source_destroy (timeout);
-  g_main_context_pop_thread_default (context);
-  return !timed_out;
-}
-
 void
 wbps_test_emulator_terminate (WbpsTestEmulator *emu)
 {
   g_assert_nonnull (emu->process);
   g_subprocess_send_signal (emu->process, SIGTERM);
-  if (!wait_exit_within (emu->process, WBPS_TEST_EMULATOR_STOP_SECONDS))
-    g_error ("wbps-emulator did not exit within %u s of SIGTERM", WBPS_TEST_EMULATOR_STOP_SECONDS);
+  wbps_test_await_exit (emu->process, WBPS_TEST_EMULATOR_STOP_SECONDS, "SIGTERM to wbps-emulator");
   g_assert_true (g_subprocess_get_if_exited (emu->process));
   g_assert_cmpint (g_subprocess_get_exit_status (emu->process), ==, 0);
 }
@@ -173,7 +125,7 @@ wbps_test_emulator_kill (WbpsTestEmulator *emu)
 {
   g_assert_nonnull (emu->process);
   g_subprocess_send_signal (emu->process, SIGKILL);
-  g_assert_true (wait_exit_within (emu->process, WBPS_TEST_EMULATOR_STOP_SECONDS));
+  wbps_test_await_exit (emu->process, WBPS_TEST_EMULATOR_STOP_SECONDS, "SIGKILL to wbps-emulator");
   g_assert_true (g_subprocess_get_if_signaled (emu->process));
   g_assert_cmpint (g_subprocess_get_term_sig (emu->process), ==, SIGKILL);
 }

@@ -172,33 +172,146 @@ await_timed_out (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Wakes the loop so a condition no source signals (a file, another process) is seen. */
+static gboolean
+await_poll (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+void
+wbps_test_await_until (WbpsTestDoneFunc done,
+                       gpointer         data,
+                       guint            seconds,
+                       const char      *what)
+{
+  gboolean timed_out = FALSE;
+  guint timeout_id = g_timeout_add_seconds (seconds, await_timed_out, &timed_out);
+  guint poll_id = g_timeout_add (WBPS_TEST_POLL_MS, await_poll, NULL);
+
+  while (!done (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!done (data))
+    g_error ("Still waiting for %s after %u s", what, seconds);
+  g_source_remove (poll_id);
+  g_source_remove (timeout_id);
+}
+
+static gboolean
+slot_filled (gpointer slot)
+{
+  return *(GAsyncResult * const *) slot != NULL;
+}
+
 GAsyncResult *
 wbps_test_await (GAsyncResult **slot,
                  guint          seconds)
 {
-  gboolean timed_out = FALSE;
-  guint timeout_id = g_timeout_add_seconds (seconds, await_timed_out, &timed_out);
-
-  while (*slot == NULL && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (timed_out)
-    g_error ("No result after %u s", seconds);
-  g_source_remove (timeout_id);
+  wbps_test_await_until (slot_filled, slot, seconds, "an asynchronous result");
   return *slot;
+}
+
+static gboolean
+flag_set (gpointer flag)
+{
+  return *(const gboolean *) flag;
 }
 
 void
 wbps_test_await_flag (const gboolean *flag,
                       guint           seconds)
 {
-  gboolean timed_out = FALSE;
-  guint timeout_id = g_timeout_add_seconds (seconds, await_timed_out, &timed_out);
+  wbps_test_await_until (flag_set, (gpointer) flag, seconds, "a callback");
+}
 
-  while (!*flag && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (timed_out)
-    g_error ("Still waiting after %u s", seconds);
-  g_source_remove (timeout_id);
+static gboolean
+count_reached (gpointer data)
+{
+  const guint * const *count_and_target = data;
+
+  return *count_and_target[0] >= *count_and_target[1];
+}
+
+void
+wbps_test_await_count (const guint *count,
+                       guint        target,
+                       guint        seconds,
+                       const char  *what)
+{
+  const guint *count_and_target[] = { count, &target };
+
+  wbps_test_await_until (count_reached, (gpointer) count_and_target, seconds, what);
+}
+
+static void
+set_flag (gpointer flag)
+{
+  *(gboolean *) flag = TRUE;
+}
+
+void
+wbps_test_iterate_for (guint ms)
+{
+  gboolean elapsed = FALSE;
+
+  g_timeout_add_once (ms, set_flag, &elapsed);
+  wbps_test_await_flag (&elapsed, ms / 1000 + 10);
+}
+
+static void
+exited_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, &error);
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* In a private main context, so it works from any test whatever loop it runs. */
+void
+wbps_test_await_exit (GSubprocess *process,
+                      guint        seconds,
+                      const char  *what)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GSource) timeout = g_timeout_source_new_seconds (seconds);
+  gboolean exited = FALSE, timed_out = FALSE;
+
+  g_main_context_push_thread_default (context);
+  g_subprocess_wait_async (process, NULL, exited_cb, &exited);
+  g_source_set_callback (timeout, await_timed_out, &timed_out, NULL);
+  g_source_attach (timeout, context);
+  while (!exited && !timed_out)
+    g_main_context_iteration (context, TRUE);
+  g_source_destroy (timeout);
+  if (!exited)
+    {
+      /* Not left running after the test: killed and reaped before failing. */
+      g_subprocess_force_exit (process);
+      while (!exited)
+        g_main_context_iteration (context, TRUE);
+      g_error ("Still running %u s after %s", seconds, what);
+    }
+  g_main_context_pop_thread_default (context);
+}
+
+void
+wbps_test_count_notify (GObject    *object,
+                        GParamSpec *pspec,
+                        guint      *counter)
+{
+  (*counter)++;
+}
+
+void
+wbps_test_record_notify (GObject    *object,
+                         GParamSpec *pspec,
+                         GPtrArray  *names)
+{
+  g_ptr_array_add (names, g_strdup (pspec->name));
 }
 
 char *

@@ -49,20 +49,56 @@ guint        wbps_test_http_get  (const char  *url,
 void         wbps_test_skip_missing (const char *why);
 
 /*
- * Collecting async results in tests: pass wbps_test_store_result and a
- * GAsyncResult* slot (NULL) as the callback and its data, then
- * wbps_test_await() iterates the default main context until the slot is
- * filled, failing the test after @seconds. Returns the slot's result
- * (owned by the slot).
+ * Every wait in a test has a deadline: the helpers below iterate the default
+ * main context until their condition holds and fail the test, saying what it
+ * waited for, after @seconds.
+ */
+
+/* A condition to wait for; checked after every main-context iteration and every 10 ms. */
+typedef gboolean (*WbpsTestDoneFunc) (gpointer data);
+#define WBPS_TEST_POLL_MS 10
+
+void          wbps_test_await_until  (WbpsTestDoneFunc done,
+                                      gpointer         data,
+                                      guint            seconds,
+                                      const char      *what);
+
+/*
+ * Collecting async results: pass wbps_test_store_result and a GAsyncResult*
+ * slot (NULL) as the callback and its data, then wbps_test_await() waits until
+ * the slot is filled. Returns the slot's result (owned by the slot).
  */
 void          wbps_test_store_result (GObject       *source,
                                       GAsyncResult  *result,
                                       gpointer       user_data);
 GAsyncResult *wbps_test_await        (GAsyncResult **slot,
                                       guint          seconds);
-/* The same for a flag a callback sets: iterates until *@flag, failing after @seconds. */
+/* The same for a flag a callback sets. */
 void          wbps_test_await_flag   (const gboolean *flag,
                                       guint           seconds);
+/* The same for a counter callbacks raise: waits until *@count >= @target. */
+void          wbps_test_await_count  (const guint   *count,
+                                      guint          target,
+                                      guint          seconds,
+                                      const char    *what);
+/* Runs the default main context for @ms milliseconds: what is still on its way arrives. */
+void          wbps_test_iterate_for  (guint          ms);
+/*
+ * Waits for @process to end (in a private main context, so from any loop); after
+ * @seconds it is killed, reaped, and the test fails saying it was still running
+ * after @what.
+ */
+void          wbps_test_await_exit   (GSubprocess   *process,
+                                      guint          seconds,
+                                      const char    *what);
+
+/* Signal handlers for "notify": counting emissions in a guint, or adding each property's name to a GPtrArray. */
+void          wbps_test_count_notify  (GObject       *object,
+                                       GParamSpec    *pspec,
+                                       guint         *counter);
+void          wbps_test_record_notify (GObject       *object,
+                                       GParamSpec    *pspec,
+                                       GPtrArray     *names);
 
 /* Lowercase hex SHA-256 of a file's contents, or NULL when it cannot be read. */
 char         *wbps_test_sha256_file  (const char    *path);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "wbps-account-private.h"
+#include "wbps-test-util.h"
 
 static WbpsToken *
 make_token (void)
@@ -16,14 +17,6 @@ make_token (void)
   token->access_expires_at = 7200;
   token->refresh_expires_at = 15552000;
   return token;
-}
-
-static void
-count_notify (GObject    *object,
-              GParamSpec *pspec,
-              GPtrArray  *names)
-{
-  g_ptr_array_add (names, g_strdup (pspec->name));
 }
 
 /* The profile, never a token, and only what changed is notified. */
@@ -46,7 +39,7 @@ test_update_notifies_changes (void)
   g_assert_cmpint (wbps_account_get_refresh_expires_at (account), ==, 15552000);
   g_assert_false (wbps_account_get_needs_sign_in (account));
 
-  g_signal_connect (account, "notify", G_CALLBACK (count_notify), names);
+  g_signal_connect (account, "notify", G_CALLBACK (wbps_test_record_notify), names);
   wbps_account_update (account, token, FALSE);
   g_assert_cmpuint (names->len, ==, 0);
 

@@ -1,14 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The post's options as a composer binds them, and the init request they make. */
 #include "wbps-post-options.h"
-
-static void
-count_notify (GObject    *object,
-              GParamSpec *pspec,
-              GPtrArray  *names)
-{
-  g_ptr_array_add (names, g_strdup (pspec->name));
-}
+#include "wbps-test-util.h"
 
 static char *
 request_text (WbpsPostOptions *options,
@@ -34,7 +27,7 @@ test_defaults_and_notify (void)
   g_assert_cmpint (wbps_post_options_get_cover_ms (options), ==, -1);
   g_assert_cmpuint (wbps_post_options_get_chunk_size (options), ==, 0);
 
-  g_signal_connect (options, "notify", G_CALLBACK (count_notify), names);
+  g_signal_connect (options, "notify", G_CALLBACK (wbps_test_record_notify), names);
   g_object_set (options, "title", "hello", "allow-duet", TRUE, NULL);
   g_object_set (options, "title", "hello", "allow-duet", TRUE, NULL);
   g_assert_cmpuint (names->len, ==, 2);

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "wbps-rate-limiter.h"
+#include "wbps-test-util.h"
 
 #define WINDOW_MS 400
 #define MARGIN_MS 50
@@ -34,20 +35,27 @@ on_acquired (GObject      *source,
 }
 
 static gboolean
-on_deadline (gpointer user_data)
+none_pending (gpointer grants)
 {
-  g_error ("rate limiter test did not finish in time");
-  return G_SOURCE_REMOVE;
+  return ((Grants *) grants)->pending == 0;
 }
 
 static void
 wait_all (Grants *grants)
 {
-  guint deadline = g_timeout_add_seconds (10, on_deadline, NULL);
+  wbps_test_await_until (none_pending, grants, 10, "every acquire to finish");
+}
 
-  while (grants->pending > 0)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (deadline);
+static gboolean
+one_granted (gpointer grants)
+{
+  return ((Grants *) grants)->grant_times->len >= 1;
+}
+
+static void
+wait_first_grant (Grants *grants)
+{
+  wbps_test_await_until (one_granted, grants, 10, "the first acquire to be granted");
 }
 
 static WbpsRateLimiter *
@@ -181,8 +189,7 @@ test_cancel_waiter (void)
   acquire (limiter, "k", "init", 1, NULL, &grants);
   acquire (limiter, "k", "init", 1, cancellable, &grants);
   acquire (limiter, "k", "init", 1, NULL, &grants);
-  while (grants.grant_times->len < 1)
-    g_main_context_iteration (NULL, TRUE);
+  wait_first_grant (&grants);
   g_cancellable_cancel (cancellable);
   wait_all (&grants);
 
@@ -208,8 +215,7 @@ test_cancel_long_wait (void)
 
   acquire (limiter, "k", "init", 1, NULL, &grants);
   acquire (limiter, "k", "init", 1, cancellable, &grants);
-  while (grants.grant_times->len < 1)
-    g_main_context_iteration (NULL, TRUE);
+  wait_first_grant (&grants);
   g_assert_cmpint (wbps_rate_limiter_get_delay (limiter, "k", "init", 1), >, 50 * G_USEC_PER_SEC);
   g_cancellable_cancel (cancellable);
   wait_all (&grants);

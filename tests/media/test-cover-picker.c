@@ -21,21 +21,6 @@
 
 static char *tmpdir;
 
-/* Spins the main context until @done says so; a minute at most. */
-static void
-wait_for (gboolean (*done) (gpointer), gpointer data, const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (!done (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("timed out waiting for %s", what);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
 static GtkWidget *
 find_descendant (GtkWidget *widget,
                  GType      type)
@@ -89,7 +74,7 @@ assert_cover_is (GtkWidget  *picker,
   g_autofree guint8 *pixels = NULL;
   guint width, height;
 
-  wait_for (cover_texture_is_at, picker, "the cover picture");
+  wbps_test_await_until (cover_texture_is_at, picker, 60, "the cover picture");
   texture = wbps_cover_picker_get_cover_texture (WBPS_COVER_PICKER (picker));
   g_object_set_data (G_OBJECT (texture), "seen", GINT_TO_POINTER (1));
   width = gdk_texture_get_width (texture);
@@ -130,14 +115,6 @@ scale_sensitive (gpointer picker)
 }
 
 static void
-count_notify (GObject    *object,
-              GParamSpec *pspec,
-              int        *count)
-{
-  (*count)++;
-}
-
-static void
 test_cover_picker (void)
 {
   g_autofree char *path = media_test_make_video (tmpdir, "clock-480x270-30.mp4", 480, 270, 30, 90);
@@ -146,7 +123,7 @@ test_cover_picker (void)
   GtkWidget *picker = wbps_cover_picker_new ();
   GtkWidget *scale;
   GtkAdjustment *adjustment;
-  int notified = 0;
+  guint notified = 0;
 
   if (!media_test_have_ffmpeg ())
     return;
@@ -158,20 +135,20 @@ test_cover_picker (void)
 
   wbps_cover_picker_set_file (WBPS_COVER_PICKER (picker), file);
   g_assert_cmpint (wbps_cover_picker_get_cover_timestamp_ms (WBPS_COVER_PICKER (picker)), ==, 0);
-  wait_for (strip_full, picker, "ten thumbnails");
-  wait_for (scale_sensitive, picker, "the slider");
+  wbps_test_await_until (strip_full, picker, 60, "ten thumbnails");
+  wbps_test_await_until (scale_sensitive, picker, 60, "the slider");
   assert_cover_is (picker, path, 0);
 
   scale = find_descendant (picker, GTK_TYPE_SCALE);
   adjustment = gtk_range_get_adjustment (GTK_RANGE (scale));
-  g_signal_connect (picker, "notify::cover-timestamp-ms", G_CALLBACK (count_notify), &notified);
+  g_signal_connect (picker, "notify::cover-timestamp-ms", G_CALLBACK (wbps_test_count_notify), &notified);
 
   /* anywhere inside frame 45 (1500-1533.3 ms) names frame 45's first millisecond */
   gtk_adjustment_set_value (adjustment, 1520.7);
   g_assert_cmpint (wbps_cover_picker_get_cover_timestamp_ms (WBPS_COVER_PICKER (picker)), ==, 1500);
   /* and the slider, what a screen reader reads, says the same */
   g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 1500.0);
-  g_assert_cmpint (notified, ==, 1);
+  g_assert_cmpuint (notified, ==, 1);
   assert_cover_is (picker, path, 45);
 
   /* one frame forward, two back: 46 starts at 1533.3 ms, so 1534 */
@@ -235,11 +212,11 @@ test_video_preview (void)
   g_assert_true (gtk_media_stream_get_muted (stream));
   g_assert_false (gtk_media_stream_get_playing (stream));
 
-  wait_for (stream_prepared, stream, "the media file");
+  wbps_test_await_until (stream_prepared, stream, 60, "the media file");
   g_assert_no_error (gtk_media_stream_get_error (stream));
   g_assert_true (gtk_media_stream_has_video (stream));
   gtk_media_stream_play (stream);
-  wait_for (stream_moved, stream, "playback");
+  wbps_test_await_until (stream_moved, stream, 60, "playback");
   g_assert_true (gtk_media_stream_get_muted (stream));
 
   /* the video's own size does not reach the window */

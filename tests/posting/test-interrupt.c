@@ -108,20 +108,21 @@ state_is_processing (JsonObject *row)
   return g_strcmp0 (json_object_get_string_member (row, "state"), "PROCESSING") == 0;
 }
 
-static gboolean
-on_exit_deadline (gpointer user_data)
+/* Waits for @process to end, failing the test (and killing it) after @seconds; returns its stderr. */
+static char *
+wait_exit_within (GSubprocess *process,
+                  guint        seconds,
+                  const char  *what)
 {
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
+  GInputStream *err_pipe = g_subprocess_get_stderr_pipe (process);
+  char err[8192] = "";
+  gsize length = 0;
 
-static void
-on_exited (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
-  *(gboolean *) user_data = TRUE;
+  wbps_test_await_exit (process, seconds, what);
+  g_input_stream_read_all (err_pipe, err, sizeof err - 1, &length, NULL, NULL);
+  err[length] = '\0';
+  g_test_message ("stderr: %s", err);
+  return g_strdup (err);
 }
 
 /*
@@ -131,33 +132,6 @@ on_exited (GObject      *source,
  * cancellable sleep between status polls did not return; one process outlived
  * its SIGTERM by 19 minutes).
  */
-/* Waits for @process to end, failing the test (and killing it) after @seconds; returns its stderr. */
-static char *
-wait_exit_within (GSubprocess *process,
-                  guint        seconds,
-                  const char  *what)
-{
-  GInputStream *err_pipe = g_subprocess_get_stderr_pipe (process);
-  gboolean exited = FALSE, too_late = FALSE;
-  guint deadline = g_timeout_add_seconds (seconds, on_exit_deadline, &too_late);
-  char err[8192] = "";
-  gsize length = 0;
-
-  g_subprocess_wait_async (process, NULL, on_exited, &exited);
-  while (!exited && !too_late)
-    g_main_context_iteration (NULL, TRUE);
-  if (!exited)
-    {
-      g_subprocess_force_exit (process);
-      g_error ("wbps still running %u s after %s", seconds, what);
-    }
-  g_source_remove (deadline);
-  g_input_stream_read_all (err_pipe, err, sizeof err - 1, &length, NULL, NULL);
-  err[length] = '\0';
-  g_test_message ("stderr: %s", err);
-  return g_strdup (err);
-}
-
 static void
 assert_cancelled_wait (GSubprocess *process,
                        int          signum,
@@ -199,7 +173,7 @@ test_signal_while_resume_processing (void)
   g_autoptr(JsonObject) processing = NULL;
 
   g_subprocess_send_signal (post, SIGINT);
-  g_subprocess_wait (post, NULL, NULL);
+  wbps_test_await_exit (post, 30, "SIGINT while uploading");
   g_assert_true (g_subprocess_get_if_exited (post));
   g_assert_cmpint (g_subprocess_get_exit_status (post), ==, 130);
   resume = wbps_test_posting_spawn_wbps (world, resume_argv);

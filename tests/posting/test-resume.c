@@ -240,7 +240,7 @@ test_logout_during_upload_keeps_url_forgotten (void)
   url = stored_upload_url (world, publish_id);
   g_assert_null (url);
   g_subprocess_send_signal (post, SIGTERM);
-  g_subprocess_wait (post, NULL, NULL);
+  wbps_test_await_exit (post, 30, "SIGTERM while uploading");
   g_assert_true (g_subprocess_get_if_exited (post));
   g_assert_cmpint (g_subprocess_get_exit_status (post), ==, 130);
 }

@@ -92,13 +92,10 @@ relay_port (RelayProcess *relay)
 void
 relay_stop (RelayProcess *relay)
 {
-  g_autoptr(GError) error = NULL;
-
   if (relay->process == NULL)
     return;
   g_subprocess_send_signal (relay->process, SIGTERM);
-  g_subprocess_wait (relay->process, NULL, &error);
-  g_assert_no_error (error);
+  wbps_test_await_exit (relay->process, TEST_WAIT_SECONDS, "SIGTERM to wbps relay");
   g_assert_true (g_subprocess_get_if_exited (relay->process));
   g_assert_cmpint (g_subprocess_get_exit_status (relay->process), ==, 0);
   g_clear_object (&relay->process);
@@ -108,7 +105,7 @@ void
 relay_kill (RelayProcess *relay)
 {
   g_subprocess_send_signal (relay->process, SIGKILL);
-  g_subprocess_wait (relay->process, NULL, NULL);
+  wbps_test_await_exit (relay->process, TEST_WAIT_SECONDS, "SIGKILL to wbps relay");
   g_assert_true (g_subprocess_get_if_signaled (relay->process));
   g_clear_object (&relay->process);
 }
@@ -277,4 +274,27 @@ test_session_new (void)
 {
   /* Open event streams hold connections: leave room for the requests beside them. */
   return soup_session_new_with_options ("timeout", 20, "max-conns", 64, "max-conns-per-host", 32, NULL);
+}
+
+void
+relay_bed_set_up (RelayBed           *bed,
+                  WbpsTestEmulator   *emu,
+                  const char         *secrets_env,
+                  const char * const *extra_args)
+{
+  bed->dir = wbps_test_mkdtemp ();
+  bed->session = test_session_new ();
+  bed->emu = emu;
+  bed->relay = relay_start (bed->dir, emu->base_url, secrets_env, 0, extra_args);
+}
+
+void
+relay_bed_tear_down (RelayBed *bed)
+{
+  relay_stop (bed->relay);
+  relay_free (bed->relay);
+  wbps_test_emulator_stop (bed->emu);
+  g_object_unref (bed->session);
+  wbps_test_rmtree (bed->dir);
+  g_free (bed->dir);
 }

@@ -3,6 +3,8 @@
 
 #include <libsoup/soup.h>
 
+#include "wbps-test-emulator.h"
+
 G_BEGIN_DECLS
 
 /*
@@ -70,5 +72,21 @@ void          test_wait_metric      (SoupSession         *session,
                                      gint64               value);
 
 SoupSession  *test_session_new      (void);
+
+/* What the desktop-side tests run against: a scratch directory, a session, an emulator and a relay. */
+typedef struct {
+  char             *dir;
+  SoupSession      *session;
+  WbpsTestEmulator *emu;
+  RelayProcess     *relay;
+} RelayBed;
+
+/* Takes @emu; starts a relay on it with @secrets_env and @extra_args, its files in a new directory. */
+void          relay_bed_set_up      (RelayBed            *bed,
+                                     WbpsTestEmulator    *emu,
+                                     const char          *secrets_env,
+                                     const char * const  *extra_args);
+/* Stops the relay (asserting a clean exit) and the emulator; removes the directory. */
+void          relay_bed_tear_down   (RelayBed            *bed);
 
 G_END_DECLS

@@ -23,11 +23,8 @@ static const char world[] =
 #define ENV(e)    ((const char * const *) (e))
 
 typedef struct {
-  char             *dir;
-  WbpsTestEmulator *emu;
-  RelayProcess     *relay;
-  SoupSession      *session;
-  GStrv             env;
+  RelayBed  bed;
+  GStrv     env;
 } Fixture;
 
 static void
@@ -38,27 +35,19 @@ fixture_set_up (Fixture       *fixture,
   g_autofree char *relay_env = NULL;
   const char *extra[3] = { NULL, "WBPS_CLIENT_SECRET", NULL };
 
-  fixture->dir = wbps_test_mkdtemp ();
-  fixture->session = test_session_new ();
-  fixture->emu = cli_test_emulator_start (world);
-  fixture->relay = relay_start (fixture->dir, fixture->emu->base_url, SECRET, 0, args);
-  relay_env = g_strdup_printf ("WBPS_RELAY_URL=%s", fixture->relay->url);
+  relay_bed_set_up (&fixture->bed, cli_test_emulator_start (world), SECRET, args);
+  relay_env = g_strdup_printf ("WBPS_RELAY_URL=%s", fixture->bed.relay->url);
   extra[0] = relay_env;
   /* No secret on this desktop: WBPS_CLIENT_SECRET is unset for wbps. */
-  fixture->env = cli_test_env (fixture->emu, CLIENT_KEY, NULL, extra);
+  fixture->env = cli_test_env (fixture->bed.emu, CLIENT_KEY, NULL, extra);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  relay_stop (fixture->relay);
-  relay_free (fixture->relay);
-  wbps_test_emulator_stop (fixture->emu);
-  g_object_unref (fixture->session);
+  relay_bed_tear_down (&fixture->bed);
   g_strfreev (fixture->env);
-  wbps_test_rmtree (fixture->dir);
-  g_free (fixture->dir);
 }
 
 static guint
@@ -80,7 +69,7 @@ deliver (Fixture    *fixture,
 {
   g_autofree char *body = test_envelope (event, open_id, content);
 
-  g_assert_cmpuint (test_deliver (fixture->session, fixture->relay->url, SECRET, body), ==, 200);
+  g_assert_cmpuint (test_deliver (fixture->bed.session, fixture->bed.relay->url, SECRET, body), ==, 200);
 }
 
 /* The keyring item of @open_id, as another program on the desktop would see it. */
@@ -111,7 +100,7 @@ revoke_at_tiktok (Fixture    *fixture,
 {
   g_autofree char *item = keyring_item (open_id);
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autofree char *url = wbps_test_emulator_url (fixture->emu, "/v2/oauth/revoke/");
+  g_autofree char *url = wbps_test_emulator_url (fixture->bed.emu, "/v2/oauth/revoke/");
   g_autoptr(SoupMessage) msg = NULL;
   g_autoptr(GBytes) reply = NULL;
   JsonObject *bundle;
@@ -123,7 +112,7 @@ revoke_at_tiktok (Fixture    *fixture,
                                             soup_form_encode ("client_key", CLIENT_KEY, "client_secret", SECRET,
                                                               "token", json_object_get_string_member (bundle, "access_token"),
                                                               NULL));
-  reply = soup_session_send_and_read (fixture->session, msg, NULL, NULL);
+  reply = soup_session_send_and_read (fixture->bed.session, msg, NULL, NULL);
   g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
 }
 
@@ -145,8 +134,8 @@ test_broker_sign_in (Fixture       *fixture,
   g_assert_false (keyring_has_item ("demo-creator"));
 
   /* Stopped first: the relay writes its log lines out a few times a second. */
-  relay_stop (fixture->relay);
-  log = relay_read_log (fixture->relay);
+  relay_stop (fixture->bed.relay);
+  log = relay_read_log (fixture->bed.relay);
   g_assert_cmpuint (count (log, "method=POST path=/oauth/token status=200 outcome=broker"), ==, 1);
   g_assert_cmpuint (count (log, "method=POST path=/oauth/refresh status=200 outcome=broker"), >=, 1);
   g_assert_cmpuint (count (log, "method=POST path=/oauth/revoke status=200 outcome=broker"), ==, 1);

@@ -19,12 +19,9 @@
 #define CREATOR_B "demo-private"
 
 typedef struct {
-  char             *dir;
-  SoupSession      *session;
-  WbpsTestEmulator *emu;
-  RelayProcess     *relay;
-  char             *token_a;
-  char             *token_b;
+  RelayBed  bed;
+  char     *token_a;
+  char     *token_b;
 } Fixture;
 
 static char *
@@ -43,24 +40,16 @@ fixture_set_up (Fixture       *fixture,
   /* Three workers: a stream and the deliveries for it often land on different threads. */
   const char *args[] = { "--heartbeat-seconds", "1", "--broker", "--threads", "3", NULL };
 
-  fixture->dir = wbps_test_mkdtemp ();
-  fixture->session = test_session_new ();
-  fixture->emu = wbps_test_emulator_start (NULL);
-  fixture->token_a = sign_in (fixture->emu, CREATOR_A);
-  fixture->token_b = sign_in (fixture->emu, CREATOR_B);
-  fixture->relay = relay_start (fixture->dir, fixture->emu->base_url, SECRET, 0, args);
+  relay_bed_set_up (&fixture->bed, wbps_test_emulator_start (NULL), SECRET, args);
+  fixture->token_a = sign_in (fixture->bed.emu, CREATOR_A);
+  fixture->token_b = sign_in (fixture->bed.emu, CREATOR_B);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  relay_stop (fixture->relay);
-  relay_free (fixture->relay);
-  wbps_test_emulator_stop (fixture->emu);
-  g_object_unref (fixture->session);
-  wbps_test_rmtree (fixture->dir);
-  g_free (fixture->dir);
+  relay_bed_tear_down (&fixture->bed);
   g_free (fixture->token_a);
   g_free (fixture->token_b);
 }
@@ -105,7 +94,7 @@ open_events (Fixture     *fixture,
              const char  *last_event_id,
              Stream     **stream_out)
 {
-  g_autofree char *url = g_strconcat (fixture->relay->url, "/events", NULL);
+  g_autofree char *url = g_strconcat (fixture->bed.relay->url, "/events", NULL);
   g_autoptr(Stream) stream = g_new0 (Stream, 1);
   g_autoptr(GError) error = NULL;
   g_autoptr(GInputStream) body = NULL;
@@ -117,7 +106,7 @@ open_events (Fixture     *fixture,
     soup_message_headers_replace (headers, "Authorization", authorization);
   if (last_event_id != NULL)
     soup_message_headers_replace (headers, "Last-Event-ID", last_event_id);
-  body = soup_session_send (fixture->session, stream->msg, NULL, &error);
+  body = soup_session_send (fixture->bed.session, stream->msg, NULL, &error);
   g_assert_no_error (error);
   if (soup_message_get_status (stream->msg) == 200)
     {
@@ -218,7 +207,7 @@ deliver (Fixture    *fixture,
   g_autofree char *content = g_strdup_printf ("{\"publish_id\":\"%s\",\"publish_type\":\"DIRECT_PUBLISH\"}", publish_id);
   char *body = test_envelope (event, open_id, content);
 
-  g_assert_cmpuint (test_deliver (fixture->session, fixture->relay->url, SECRET, body), ==, 200);
+  g_assert_cmpuint (test_deliver (fixture->bed.session, fixture->bed.relay->url, SECRET, body), ==, 200);
   return body;
 }
 
@@ -253,7 +242,7 @@ test_replay_live_and_isolation (Fixture       *fixture,
   assert_event (e2, "post.publish.publicly_available", a2);
   g_assert_cmpint (e2->id, >, e1->id);
   assert_event (eb1, "post.publish.failed", b1);
-  g_assert_cmpint (test_metric (fixture->session, fixture->relay->url, "wbps_relay_subscribers"), ==, 2);
+  g_assert_cmpint (test_metric (fixture->bed.session, fixture->bed.relay->url, "wbps_relay_subscribers"), ==, 2);
 
   /* Live: B's event is not A's next one. */
   b2 = deliver (fixture, "post.publish.complete", CREATOR_B, "b2");
@@ -303,11 +292,11 @@ test_heartbeat (Fixture       *fixture,
   assert_event (event, "post.publish.complete", body);
   g_assert_cmpuint (stream->comments, >=, 2);
   g_assert_cmpstr (stream->last_comment, ==, "heartbeat");
-  g_assert_cmpint (test_metric (fixture->session, fixture->relay->url, "wbps_relay_subscribers"), ==, 1);
+  g_assert_cmpint (test_metric (fixture->bed.session, fixture->bed.relay->url, "wbps_relay_subscribers"), ==, 1);
 
   /* A desktop that goes away is noticed at the next heartbeat at the latest. */
   g_clear_pointer (&stream, stream_free);
-  test_wait_metric (fixture->session, fixture->relay->url, "wbps_relay_subscribers", 0);
+  test_wait_metric (fixture->bed.session, fixture->bed.relay->url, "wbps_relay_subscribers", 0);
 }
 
 static void
@@ -319,7 +308,7 @@ test_bad_bearer (Fixture       *fixture,
   g_assert_cmpuint (open_events (fixture, "Bearer act.not-a-real-token", NULL, NULL), ==, 401);
   g_assert_cmpuint (open_events (fixture, "Basic dXNlcjpwYXNz", NULL, NULL), ==, 401);
   g_assert_cmpuint (open_events (fixture, "Bearer ", NULL, NULL), ==, 401);
-  g_assert_cmpint (test_metric (fixture->session, fixture->relay->url, "wbps_relay_subscribers"), ==, 0);
+  g_assert_cmpint (test_metric (fixture->bed.session, fixture->bed.relay->url, "wbps_relay_subscribers"), ==, 0);
 }
 
 static JsonObject *
@@ -328,10 +317,10 @@ post_form (Fixture    *fixture,
            char       *form,
            guint      *status)
 {
-  g_autofree char *url = g_strconcat (fixture->relay->url, path, NULL);
+  g_autofree char *url = g_strconcat (fixture->bed.relay->url, path, NULL);
   g_autoptr(SoupMessage) msg = soup_message_new_from_encoded_form (SOUP_METHOD_POST, url, form);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) reply = soup_session_send_and_read (fixture->session, msg, NULL, &error);
+  g_autoptr(GBytes) reply = soup_session_send_and_read (fixture->bed.session, msg, NULL, &error);
   g_autoptr(JsonParser) parser = json_parser_new ();
 
   g_assert_no_error (error);
@@ -348,8 +337,8 @@ static void
 test_broker (Fixture       *fixture,
              gconstpointer  data)
 {
-  g_autofree char *token_url = g_strconcat (fixture->relay->url, "/oauth/token", NULL);
-  g_autoptr(JsonObject) signed_in = wbps_test_emulator_sign_in_at (fixture->emu, token_url, CLIENT_KEY, NULL,
+  g_autofree char *token_url = g_strconcat (fixture->bed.relay->url, "/oauth/token", NULL);
+  g_autoptr(JsonObject) signed_in = wbps_test_emulator_sign_in_at (fixture->bed.emu, token_url, CLIENT_KEY, NULL,
                                                                    "user.info.basic", CREATOR_A);
   const char *refresh_token = json_object_get_string_member (signed_in, "refresh_token");
   g_autoptr(JsonObject) refreshed = NULL;
@@ -392,19 +381,19 @@ static void
 test_no_broker (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autofree char *other_dir = g_build_filename (fixture->dir, "plain", NULL);
+  g_autofree char *other_dir = g_build_filename (fixture->bed.dir, "plain", NULL);
   g_autoptr(RelayProcess) plain = NULL;
   g_autofree char *url = NULL;
   g_autoptr(SoupMessage) msg = NULL;
   g_autoptr(GBytes) reply = NULL;
 
   g_mkdir (other_dir, 0700);
-  plain = relay_start (other_dir, fixture->emu->base_url, SECRET, 0, NULL);
+  plain = relay_start (other_dir, fixture->bed.emu->base_url, SECRET, 0, NULL);
   url = g_strconcat (plain->url, "/oauth/token", NULL);
   msg = soup_message_new_from_encoded_form (SOUP_METHOD_POST, url,
                                             soup_form_encode ("client_key", CLIENT_KEY,
                                                               "grant_type", "authorization_code", NULL));
-  reply = soup_session_send_and_read (fixture->session, msg, NULL, NULL);
+  reply = soup_session_send_and_read (fixture->bed.session, msg, NULL, NULL);
   g_assert_cmpuint (soup_message_get_status (msg), ==, 404);
   relay_stop (plain);
 }

@@ -222,6 +222,22 @@ communicated_cb (GObject      *source,
   f->done = TRUE;
 }
 
+typedef struct {
+  RelayWorld  *w;
+  SoupSession *session;
+  Finished    *f;
+} WaitingPost;
+
+/* The post uploaded and subscribed to the relay's events; it must not have ended before. */
+static gboolean
+waiting_on_relay (gpointer data)
+{
+  WaitingPost *waiting = data;
+
+  g_assert_false (waiting->f->done);
+  return upload_done (waiting->w) && test_metric (waiting->session, waiting->w->relay->url, "wbps_relay_subscribers") == 1;
+}
+
 /*
  * The relay goes away while the post waits for TikTok (the webhooks go nowhere,
  * so only polling can end the wait): polling resumes at once, not after the
@@ -238,23 +254,13 @@ test_relay_drops_while_waiting (void)
   g_autoptr(WbpsTestRun) run = f.run;
   g_autofree char *publish_id = NULL;
   g_autofree char *status = NULL;
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  WaitingPost waiting = { w, session, &f };
 
   g_subprocess_communicate_utf8_async (post, NULL, NULL, communicated_cb, &f);
-  while (!(upload_done (w) && test_metric (session, w->relay->url, "wbps_relay_subscribers") == 1))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_assert_false (f.done);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (20 * 1000);
-    }
+  wbps_test_await_until (waiting_on_relay, &waiting, 60, "the upload done and the post subscribed to the relay");
   relay_stop (w->relay);
-  while (!f.done)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_assert_true (g_subprocess_wait (post, NULL, NULL));
+  wbps_test_await_flag (&f.done, 60);
+  wbps_test_await_exit (post, 10, "its output closed");
   g_assert_true (g_subprocess_get_if_exited (post));
   run->status = g_subprocess_get_exit_status (post);
   g_test_message ("wbps post -> %d\nstdout: %s\nstderr: %s", run->status, run->out, run->err);

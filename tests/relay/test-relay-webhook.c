@@ -340,12 +340,6 @@ deliver_one (Delivery *delivery,
   soup_session_send_and_read_async (delivery->session, msg, G_PRIORITY_DEFAULT, NULL, delivered_cb, pair);
 }
 
-static void
-set_true (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-}
-
 static gint64
 count_stored_bodies (const char *database,
                      GPtrArray  *bodies,
@@ -398,17 +392,10 @@ test_kill_during_deliveries (Fixture       *fixture,
   delivery.relay = relay;
   delivery.acked_before_kill = g_hash_table_new (NULL, NULL);
   start_next (&delivery);
-  while (!delivery.killed)
-    g_main_context_iteration (NULL, TRUE);
+  wbps_test_await_flag (&delivery.killed, 60);
   /* Deliveries go on against the dead relay for a while (refused, to be retried). */
   g_assert_cmpuint (delivery.in_flight, >, 0);
-  {
-    gboolean waited = FALSE;
-
-    g_timeout_add_once (300, set_true, &waited);
-    while (!waited)
-      g_main_context_iteration (NULL, TRUE);
-  }
+  wbps_test_iterate_for (300);
 
   /* Killed: every event it acknowledged is already in the file. */
   before_restart = test_count_events (relay->database);
@@ -419,8 +406,7 @@ test_kill_during_deliveries (Fixture       *fixture,
                   g_hash_table_size (delivery.acked_before_kill), before_restart);
 
   restarted = relay_start (fixture->dir, NULL, SECRET, port, NULL);
-  while (delivery.acknowledged < DELIVERIES)
-    g_main_context_iteration (NULL, TRUE);
+  wbps_test_await_count (&delivery.acknowledged, DELIVERIES, 90, "every delivery to be acknowledged");
   g_assert_cmpuint (delivery.retries, >, 0);
   relay_stop (restarted);
   g_assert_cmpint (test_count_events (restarted->database), ==, DELIVERIES);

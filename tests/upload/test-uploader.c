@@ -32,7 +32,6 @@ typedef struct {
   char             *sha256;
   WbpsChunkPlan     plan;
 
-  GMainLoop        *loop;
   gboolean          finished;
   GError           *error;
   GCancellable     *cancellable;
@@ -173,7 +172,6 @@ fixture_start (Fixture    *fx,
   fx->emu = wbps_test_emulator_start (config);
   emulator_pid = atoi (g_subprocess_get_identifier (fx->emu->process));
   fx->session = soup_session_new ();
-  fx->loop = g_main_loop_new (NULL, FALSE);
   fx->use_reconcile = TRUE;
   make_file (fx, size);
   g_assert_true (wbps_chunk_plan_compute (size, chunk, &fx->plan, &error));
@@ -190,7 +188,6 @@ fixture_stop (Fixture *fx)
   wbps_test_rmtree (fx->dir);
   g_clear_object (&fx->session);
   g_clear_object (&fx->cancellable);
-  g_clear_pointer (&fx->loop, g_main_loop_unref);
   g_clear_error (&fx->error);
   g_free (fx->token);
   g_free (fx->publish_id);
@@ -305,14 +302,6 @@ upload_done_cb (GObject      *source,
   wbps_uploader_upload_finish (WBPS_UPLOADER (source), result, &fx->error);
   fx->finished = TRUE;
   fx->finish_time = g_get_monotonic_time ();
-  g_main_loop_quit (fx->loop);
-}
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  g_error ("upload did not finish within %d s", TEST_TIMEOUT_S);
-  return G_SOURCE_REMOVE;
 }
 
 static WbpsUploader *
@@ -339,14 +328,10 @@ run_upload (Fixture      *fx,
             WbpsUploader *uploader,
             guint64       start_offset)
 {
-  guint timeout_id = g_timeout_add_seconds (TEST_TIMEOUT_S, timeout_cb, NULL);
-
   fx->finished = FALSE;
   g_clear_error (&fx->error);
   wbps_uploader_upload_async (uploader, start_offset, fx->cancellable, upload_done_cb, fx);
-  g_main_loop_run (fx->loop);
-  g_source_remove (timeout_id);
-  g_assert_true (fx->finished);
+  wbps_test_await_flag (&fx->finished, TEST_TIMEOUT_S);
 }
 
 static void
