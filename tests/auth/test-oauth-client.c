@@ -9,6 +9,7 @@
 #include "wbps-pkce.h"
 #include "wbps-redact.h"
 #include "wbps-test-emulator.h"
+#include "wbps-test-oauth.h"
 #include "wbps-test-server.h"
 #include "wbps-test-util.h"
 
@@ -302,17 +303,10 @@ static gboolean
 user_info_accepts (Fixture    *f,
                    const char *access_token)
 {
-  g_autoptr(SoupSession) session = soup_session_new ();
   g_autofree char *url = wbps_test_emulator_url (f->emu, "/v2/user/info/?fields=open_id");
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
-  g_autofree char *bearer = g_strconcat ("Bearer ", access_token, NULL);
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(EmuReply) reply = emu_get (url, access_token);
 
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", bearer);
-  body = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
-  return soup_message_get_status (msg) == 200;
+  return reply->status == 200;
 }
 
 static void
@@ -328,10 +322,10 @@ test_revoke (Fixture       *f,
   g_assert_false (user_info_accepts (f, token->access_token));
 }
 
-/* An authorization code is single-use; TikTok answers HTTP 200 with an error body. */
+/* An authorization code is single-use: the second exchange fails with invalid_grant, sent with @http_status. */
 static void
-test_error_reused_code (Fixture       *f,
-                        gconstpointer  data)
+assert_reused_code_refused (Fixture *f,
+                            guint    http_status)
 {
   g_autofree char *verifier = wbps_pkce_new_verifier ();
   g_autofree char *code = authorize (f->client, verifier);
@@ -342,7 +336,15 @@ test_error_reused_code (Fixture       *f,
   g_assert_no_error (error);
   second = do_exchange (f->client, code, REDIRECT_URI, verifier, &error);
   g_assert_null (second);
-  assert_tiktok_error (error, WBPS_TIKTOK_ERROR_INVALID_GRANT, "invalid_grant", 200);
+  assert_tiktok_error (error, WBPS_TIKTOK_ERROR_INVALID_GRANT, "invalid_grant", http_status);
+}
+
+/* TikTok answers HTTP 200 with an error body. */
+static void
+test_error_reused_code (Fixture       *f,
+                        gconstpointer  data)
+{
+  assert_reused_code_refused (f, 200);
 }
 
 /* The same mapping when the emulator sends flat OAuth errors as HTTP 400. */
@@ -350,16 +352,7 @@ static void
 test_error_reused_code_400 (Fixture       *f,
                             gconstpointer  data)
 {
-  g_autofree char *verifier = wbps_pkce_new_verifier ();
-  g_autofree char *code = authorize (f->client, verifier);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(WbpsToken) first = do_exchange (f->client, code, REDIRECT_URI, verifier, &error);
-  g_autoptr(WbpsToken) second = NULL;
-
-  g_assert_no_error (error);
-  second = do_exchange (f->client, code, REDIRECT_URI, verifier, &error);
-  g_assert_null (second);
-  assert_tiktok_error (error, WBPS_TIKTOK_ERROR_INVALID_GRANT, "invalid_grant", 400);
+  assert_reused_code_refused (f, 400);
 }
 
 static void
@@ -510,36 +503,34 @@ canned_refresh (guint        status,
   return token;
 }
 
+/* A refresh answered with @body is refused as a malformed reply, not taken for tokens. */
 static void
-test_malformed_not_json (void)
+assert_refresh_malformed (const char *content_type,
+                          const char *body)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(WbpsToken) token = canned_refresh (200, "text/html", "<html>oops</html>", &error);
+  g_autoptr(WbpsToken) token = canned_refresh (200, content_type, body, &error);
 
   g_assert_null (token);
   g_assert_error (error, WBPS_ERROR, WBPS_ERROR_MALFORMED_REPLY);
+}
+
+static void
+test_malformed_not_json (void)
+{
+  assert_refresh_malformed ("text/html", "<html>oops</html>");
 }
 
 static void
 test_malformed_missing_fields (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(WbpsToken) token = canned_refresh (200, "application/json",
-                                               "{\"access_token\":\"act.only-this-one\",\"expires_in\":86400}",
-                                               &error);
-
-  g_assert_null (token);
-  g_assert_error (error, WBPS_ERROR, WBPS_ERROR_MALFORMED_REPLY);
+  assert_refresh_malformed ("application/json", "{\"access_token\":\"act.only-this-one\",\"expires_in\":86400}");
 }
 
 static void
 test_malformed_array (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(WbpsToken) token = canned_refresh (200, "application/json", "[1,2,3]", &error);
-
-  g_assert_null (token);
-  g_assert_error (error, WBPS_ERROR, WBPS_ERROR_MALFORMED_REPLY);
+  assert_refresh_malformed ("application/json", "[1,2,3]");
 }
 
 static void
@@ -726,14 +717,15 @@ test_redirect_sign_in (Fixture       *f,
   g_assert_false (wbps_loopback_server_is_listening (b->server));
 }
 
+/* The browser opens the authorize URL: the consent page, whose request id it returns. */
 static char *
-consent_request_id (const char *html)
+open_consent (Browser *b)
 {
-  g_autoptr(GRegex) regex = g_regex_new ("name=\"request_id\" value=\"([^\"]+)\"", 0, 0, NULL);
-  g_autoptr(GMatchInfo) match = NULL;
+  g_autoptr(Page) consent = browse (b->session, "GET", b->authorize_url, NULL);
+  char *request_id = wbps_test_oauth_consent_request_id (consent->body);
 
-  g_assert_true (g_regex_match (regex, html, 0, &match));
-  return g_match_info_fetch (match, 1);
+  g_assert_nonnull (request_id);
+  return request_id;
 }
 
 /* The consent page: the user unticks video.upload, then authorizes. */
@@ -742,8 +734,7 @@ test_redirect_partial_consent (Fixture       *f,
                                gconstpointer  data)
 {
   g_autoptr(Browser) b = browser_start (f, NULL);
-  g_autoptr(Page) consent = browse (b->session, "GET", b->authorize_url, NULL);
-  g_autofree char *request_id = consent_request_id (consent->body);
+  g_autofree char *request_id = open_consent (b);
   g_autofree char *decide_url = wbps_test_emulator_url (f->emu, "/v2/auth/authorize/decide");
   g_autoptr(Page) done = NULL;
   g_autoptr(GError) error = NULL;
@@ -770,8 +761,7 @@ test_redirect_deny (Fixture       *f,
                     gconstpointer  data)
 {
   g_autoptr(Browser) b = browser_start (f, NULL);
-  g_autoptr(Page) consent = browse (b->session, "GET", b->authorize_url, NULL);
-  g_autofree char *request_id = consent_request_id (consent->body);
+  g_autofree char *request_id = open_consent (b);
   g_autofree char *decide_url = wbps_test_emulator_url (f->emu, "/v2/auth/authorize/decide");
   g_autoptr(Page) done = NULL;
   g_autoptr(GError) error = NULL;

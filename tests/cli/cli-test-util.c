@@ -66,26 +66,14 @@ cli_test_env (WbpsTestEmulator   *emu,
   return (GStrv) g_ptr_array_free (env, FALSE);
 }
 
+/* Both pipes' splices end here, each setting the flag it was given. */
 static void
-on_err_spliced (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+on_spliced (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
 {
-  CliRunning *running = user_data;
-
   g_output_stream_splice_finish (G_OUTPUT_STREAM (source), result, NULL);
-  running->err_done = TRUE;
-}
-
-static void
-on_rest_spliced (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  CliRunning *running = user_data;
-
-  g_output_stream_splice_finish (G_OUTPUT_STREAM (source), result, NULL);
-  running->rest_done = TRUE;
+  *(gboolean *) user_data = TRUE;
 }
 
 typedef struct {
@@ -119,7 +107,7 @@ cli_test_spawn (const char * const *argv,
   g_output_stream_splice_async (G_OUTPUT_STREAM (running->err),
                                 g_subprocess_get_stderr_pipe (running->process),
                                 G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, G_PRIORITY_DEFAULT, NULL,
-                                on_err_spliced, running);
+                                on_spliced, &running->err_done);
   running->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (running->process));
   g_data_input_stream_read_line_async (running->out, G_PRIORITY_DEFAULT, NULL, on_first_line, &wait);
   wbps_test_await_flag (&wait.done, STEP_TIMEOUT_SEC);
@@ -156,7 +144,7 @@ cli_test_finish (CliRunning *running)
   running->rest = G_MEMORY_OUTPUT_STREAM (g_memory_output_stream_new_resizable ());
   g_output_stream_splice_async (G_OUTPUT_STREAM (running->rest), G_INPUT_STREAM (running->out),
                                 G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, G_PRIORITY_DEFAULT, NULL,
-                                on_rest_spliced, running);
+                                on_spliced, &running->rest_done);
   g_subprocess_wait_async (running->process, NULL, on_exited, running);
   wbps_test_await_flag (&running->exited, STEP_TIMEOUT_SEC);
   wbps_test_await_flag (&running->rest_done, STEP_TIMEOUT_SEC);

@@ -12,6 +12,7 @@
 #include <json-glib/json-glib.h>
 
 #include "cli-test-util.h"
+#include "wbps-test-oauth.h"
 
 #define CLIENT_KEY    "cli-test"
 #define CLIENT_SECRET "cli-test-secret"
@@ -380,16 +381,6 @@ test_logout_offline (void)
 
 /* ---- refusals -------------------------------------------------------- */
 
-static char *
-consent_request_id (const char *html)
-{
-  g_autoptr(GRegex) regex = g_regex_new ("name=\"request_id\" value=\"([^\"]+)\"", 0, 0, NULL);
-  g_autoptr(GMatchInfo) match = NULL;
-
-  g_assert_true (g_regex_match (regex, html, 0, &match));
-  return g_match_info_fetch (match, 1);
-}
-
 /* Writes @contents to @dir/@name, making @dir. */
 static void
 write_file (const char *dir,
@@ -460,7 +451,8 @@ test_user_denies (void)
 
   g_assert_cmpuint (cli_test_browse (running->first_line, &page), ==, 200);
   g_assert_nonnull (strstr (page, "id=\"deny\""));
-  request_id = consent_request_id (page);
+  request_id = wbps_test_oauth_consent_request_id (page);
+  g_assert_nonnull (request_id);
   form = g_strdup_printf ("request_id=%s&decision=deny", request_id);
   cli_test_post_form (decide_url, form);
   run = cli_test_finish (running);
@@ -614,7 +606,8 @@ test_demo_consent_page (void)
   g_assert_cmpuint (cli_test_browse (running->first_line, &page), ==, 200);
   g_assert_nonnull (strstr (page, "id=\"deny\""));
   g_assert_nonnull (strstr (page, "id=\"authorize\""));
-  request_id = consent_request_id (page);
+  request_id = wbps_test_oauth_consent_request_id (page);
+  g_assert_nonnull (request_id);
   form = g_strdup_printf ("request_id=%s&decision=authorize", request_id);
   cli_test_post_form (decide_url, form);
   run = cli_test_finish (running);

@@ -2,26 +2,6 @@
 #include "emu-oauth-util.h"
 
 #include <string.h>
-#include <sys/random.h>
-
-char *
-emu_new_verifier (void)
-{
-  static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
-  guint8 bytes[64];
-  char *verifier = g_new0 (char, sizeof bytes + 1);
-
-  g_assert_cmpint (getrandom (bytes, sizeof bytes, 0), ==, sizeof bytes);
-  for (guint i = 0; i < sizeof bytes; i++)
-    verifier[i] = alphabet[bytes[i] % (sizeof alphabet - 1)];
-  return verifier;
-}
-
-char *
-emu_hex_challenge (const char *verifier)
-{
-  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, verifier, -1);
-}
 
 char *
 emu_base64url_challenge (const char *verifier)
@@ -42,94 +22,6 @@ emu_base64url_challenge (const char *verifier)
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
-static void
-append_param (GString    *url,
-              const char *name,
-              const char *value)
-{
-  g_autofree char *escaped = NULL;
-
-  if (value == NULL)
-    return;
-  escaped = g_uri_escape_string (value, NULL, FALSE);
-  g_string_append_printf (url, "%s%s=%s", strchr (url->str, '?') != NULL ? "&" : "?", name, escaped);
-}
-
-char *
-emu_authorize_url (WbpsTestEmulator *emu,
-                   const char       *client_key,
-                   const char       *scope,
-                   const char       *redirect_uri,
-                   const char       *state,
-                   const char       *challenge)
-{
-  g_autofree char *base = wbps_test_emulator_url (emu, "/v2/auth/authorize/");
-  GString *url = g_string_new (base);
-
-  append_param (url, "client_key", client_key);
-  append_param (url, "scope", scope);
-  append_param (url, "response_type", "code");
-  append_param (url, "redirect_uri", redirect_uri);
-  append_param (url, "state", state);
-  append_param (url, "code_challenge", challenge);
-  if (challenge != NULL)
-    append_param (url, "code_challenge_method", "S256");
-  return g_string_free (url, FALSE);
-}
-
-char *
-emu_consent_request_id (const char *html)
-{
-  g_autoptr(GRegex) regex = g_regex_new ("name=\"request_id\" value=\"([^\"]+)\"", 0, 0, NULL);
-  g_autoptr(GMatchInfo) match = NULL;
-
-  if (!g_regex_match (regex, html, 0, &match))
-    return NULL;
-  return g_match_info_fetch (match, 1);
-}
-
-char *
-emu_location_param (const char *location,
-                    const char *name)
-{
-  g_autoptr(GUri) uri = g_uri_parse (location, G_URI_FLAGS_ENCODED_QUERY, NULL);
-  g_autoptr(GHashTable) params = NULL;
-
-  g_assert_nonnull (uri);
-  if (g_uri_get_query (uri) == NULL)
-    return NULL;
-  params = g_uri_parse_params (g_uri_get_query (uri), -1, "&", G_URI_PARAMS_NONE, NULL);
-  g_assert_nonnull (params);
-  return g_strdup (g_hash_table_lookup (params, name));
-}
-
-char *
-emu_obtain_code (WbpsTestEmulator *emu,
-                 const char       *client_key,
-                 const char       *scope,
-                 const char       *redirect_uri,
-                 const char       *challenge)
-{
-  g_autofree char *url = emu_authorize_url (emu, client_key, scope, redirect_uri, "st", challenge);
-  g_autoptr(EmuReply) page = emu_get (url, NULL);
-  g_autoptr(EmuReply) decided = NULL;
-  g_autofree char *request_id = NULL;
-  g_autofree char *decide_url = NULL;
-  EmuReply *redirect = page;
-
-  if (page->status == 200)
-    {
-      request_id = emu_consent_request_id (page->body);
-      g_assert_nonnull (request_id);
-      decide_url = wbps_test_emulator_url (emu, "/v2/auth/authorize/decide");
-      decided = emu_post_form (decide_url, "request_id", request_id, "decision", "authorize", NULL);
-      redirect = decided;
-    }
-  g_assert_cmpuint (redirect->status, ==, 302);
-  g_assert_nonnull (redirect->location);
-  return emu_location_param (redirect->location, "code");
-}
-
 EmuReply *
 emu_exchange_code (WbpsTestEmulator *emu,
                    const char       *client_key,
@@ -140,14 +32,7 @@ emu_exchange_code (WbpsTestEmulator *emu,
 {
   g_autofree char *url = wbps_test_emulator_url (emu, "/v2/oauth/token/");
 
-  return emu_post_form (url,
-                        "client_key", client_key,
-                        "client_secret", secret,
-                        "code", code,
-                        "grant_type", "authorization_code",
-                        "redirect_uri", redirect_uri,
-                        "code_verifier", verifier,
-                        NULL);
+  return wbps_test_oauth_exchange_code (url, client_key, secret, code, redirect_uri, verifier);
 }
 
 EmuReply *
@@ -175,4 +60,16 @@ emu_user_info (WbpsTestEmulator *emu,
   g_autofree char *url = wbps_test_emulator_url (emu, path);
 
   return emu_get (url, token);
+}
+
+int
+emu_run_tests_with (WbpsTestEmulator **demo,
+                    const char        *config)
+{
+  int status;
+
+  *demo = wbps_test_emulator_start (config);
+  status = g_test_run ();
+  g_clear_pointer (demo, wbps_test_emulator_stop);
+  return status;
 }

@@ -3,7 +3,6 @@
 
 /* Login Kit helpers for the emulator's OAuth tests: raw HTTP, no wbps code involved. */
 
-#include "wbps-test-http.h"
 #include "wbps-test-oauth.h"
 
 G_BEGIN_DECLS
@@ -12,33 +11,10 @@ G_BEGIN_DECLS
 #define DEMO_SECRET "wbps-demo-secret"
 #define DEMO_REDIRECT "http://127.0.0.1:5555/callback/"
 
-/* A fresh PKCE verifier (64 unreserved chars) and its lowercase hex SHA-256 challenge. */
-char       *emu_new_verifier      (void);
-char       *emu_hex_challenge     (const char *verifier);
+/* The base64url SHA-256 challenge (RFC 7636's S256, which TikTok does not take). */
 char       *emu_base64url_challenge (const char *verifier);
 
-/* The authorize URL; NULL arguments are left out of the query. */
-char       *emu_authorize_url     (WbpsTestEmulator *emu,
-                                   const char       *client_key,
-                                   const char       *scope,
-                                   const char       *redirect_uri,
-                                   const char       *state,
-                                   const char       *challenge);
-/* The hidden request_id of a consent page, or NULL. */
-char       *emu_consent_request_id (const char *html);
-/* Query parameter @name of a redirect Location (decoded once), or NULL. */
-char       *emu_location_param    (const char *location,
-                                   const char *name);
-
-/*
- * Authorize as the signed-in user through the consent page (or auto-approve)
- * and return the code (decoded) for @scope, @redirect_uri and @challenge.
- */
-char       *emu_obtain_code       (WbpsTestEmulator *emu,
-                                   const char       *client_key,
-                                   const char       *scope,
-                                   const char       *redirect_uri,
-                                   const char       *challenge);
+/* The code exchange at the emulator's token endpoint. */
 EmuReply   *emu_exchange_code     (WbpsTestEmulator *emu,
                                    const char       *client_key,
                                    const char       *secret,
@@ -53,5 +29,9 @@ EmuReply   *emu_sign_in           (WbpsTestEmulator *emu,
 EmuReply   *emu_user_info         (WbpsTestEmulator *emu,
                                    const char       *token,
                                    const char       *fields);
+
+/* Starts an emulator with @config into *@demo, runs the tests added, stops it; returns g_test_run's status. */
+int         emu_run_tests_with    (WbpsTestEmulator **demo,
+                                   const char        *config);
 
 G_END_DECLS

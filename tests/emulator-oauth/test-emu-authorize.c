@@ -9,9 +9,9 @@ static WbpsTestEmulator *demo;   /* the built-in demo world, consent page on */
 static char *
 challenge_for_test (void)
 {
-  g_autofree char *verifier = emu_new_verifier ();
+  g_autofree char *verifier = wbps_test_oauth_verifier ();
 
-  return emu_hex_challenge (verifier);
+  return wbps_test_oauth_challenge (verifier);
 }
 
 /* An error page: no redirect, and the page names the faulty parameter. */
@@ -44,7 +44,7 @@ authorize (WbpsTestEmulator *emu,
            const char       *state,
            const char       *challenge)
 {
-  g_autofree char *url = emu_authorize_url (emu, client_key, scope, redirect_uri, state, challenge);
+  g_autofree char *url = wbps_test_oauth_authorize_url (emu, client_key, scope, redirect_uri, state, challenge);
 
   return emu_get (url, NULL);
 }
@@ -109,7 +109,7 @@ static void
 test_rule_03_response_type (void)
 {
   g_autofree char *challenge = challenge_for_test ();
-  g_autofree char *url = emu_authorize_url (demo, DEMO_KEY, "user.info.basic", DEMO_REDIRECT, "st-3", challenge);
+  g_autofree char *url = wbps_test_oauth_authorize_url (demo, DEMO_KEY, "user.info.basic", DEMO_REDIRECT, "st-3", challenge);
   g_autofree char *token_url = NULL;
   g_autoptr(GString) edited = g_string_new (url);
   g_autoptr(EmuReply) reply = NULL;
@@ -120,8 +120,8 @@ test_rule_03_response_type (void)
   reply = emu_get (edited->str, NULL);
   g_assert_cmpuint (reply->status, ==, 302);
   g_assert_true (g_str_has_prefix (reply->location, DEMO_REDIRECT "?"));
-  error = emu_location_param (reply->location, "error");
-  state = emu_location_param (reply->location, "state");
+  error = wbps_test_oauth_location_param (reply->location, "error");
+  state = wbps_test_oauth_location_param (reply->location, "state");
   g_assert_cmpstr (error, ==, "unsupported_response_type");
   g_assert_cmpstr (state, ==, "st-3");
 }
@@ -130,7 +130,7 @@ static void
 test_rule_04_code_challenge (void)
 {
   g_autofree char *challenge = challenge_for_test ();
-  g_autofree char *url = emu_authorize_url (demo, DEMO_KEY, "user.info.basic", DEMO_REDIRECT, "s", challenge);
+  g_autofree char *url = wbps_test_oauth_authorize_url (demo, DEMO_KEY, "user.info.basic", DEMO_REDIRECT, "s", challenge);
   g_autoptr(GString) plain = g_string_new (url);
   g_autoptr(GString) no_method = g_string_new (url);
   g_autoptr(EmuReply) missing = authorize (demo, DEMO_KEY, "user.info.basic", DEMO_REDIRECT, "s", NULL);
@@ -159,10 +159,10 @@ assert_redirect_error (EmuReply   *reply,
 
   g_assert_cmpuint (reply->status, ==, 302);
   g_assert_true (g_str_has_prefix (reply->location, DEMO_REDIRECT "?"));
-  got_error = emu_location_param (reply->location, "error");
-  got_type = emu_location_param (reply->location, "error_type");
-  got_state = emu_location_param (reply->location, "state");
-  got_code = emu_location_param (reply->location, "code");
+  got_error = wbps_test_oauth_location_param (reply->location, "error");
+  got_type = wbps_test_oauth_location_param (reply->location, "error_type");
+  got_state = wbps_test_oauth_location_param (reply->location, "state");
+  got_code = wbps_test_oauth_location_param (reply->location, "code");
   g_assert_cmpstr (got_error, ==, error);
   g_assert_cmpstr (got_type, ==, error_type);
   g_assert_cmpstr (got_state, ==, state);
@@ -187,7 +187,7 @@ decide (WbpsTestEmulator *emu,
         EmuReply         *page,
         const char       *decision)
 {
-  g_autofree char *request_id = emu_consent_request_id (page->body);
+  g_autofree char *request_id = wbps_test_oauth_consent_request_id (page->body);
   g_autofree char *url = wbps_test_emulator_url (emu, "/v2/auth/authorize/decide");
 
   g_assert_nonnull (request_id);
@@ -239,9 +239,9 @@ test_rule_07_success_redirect (void)
 
   g_assert_cmpuint (reply->status, ==, 302);
   g_assert_true (g_str_has_prefix (reply->location, DEMO_REDIRECT "?code="));
-  code = emu_location_param (reply->location, "code");
-  scopes = emu_location_param (reply->location, "scopes");
-  echoed = emu_location_param (reply->location, "state");
+  code = wbps_test_oauth_location_param (reply->location, "code");
+  scopes = wbps_test_oauth_location_param (reply->location, "scopes");
+  echoed = wbps_test_oauth_location_param (reply->location, "state");
   g_assert_nonnull (strchr (code, '*'));
   g_assert_nonnull (strchr (code, '!'));
   /* The raw query carries them percent-encoded, exactly once. */
@@ -280,11 +280,11 @@ test_consent_page_content (void)
 static void
 test_consent_approve_gives_working_code (void)
 {
-  g_autofree char *verifier = emu_new_verifier ();
-  g_autofree char *challenge = emu_hex_challenge (verifier);
+  g_autofree char *verifier = wbps_test_oauth_verifier ();
+  g_autofree char *challenge = wbps_test_oauth_challenge (verifier);
   g_autoptr(EmuReply) page = authorize (demo, DEMO_KEY, "user.info.basic", DEMO_REDIRECT, "ok", challenge);
   g_autoptr(EmuReply) reply = decide (demo, page, "authorize");
-  g_autofree char *code = emu_location_param (reply->location, "code");
+  g_autofree char *code = wbps_test_oauth_location_param (reply->location, "code");
   g_autoptr(EmuReply) tokens = emu_exchange_code (demo, DEMO_KEY, DEMO_SECRET, code, DEMO_REDIRECT, verifier);
   g_autoptr(EmuReply) again = decide (demo, page, "authorize");
 
@@ -300,12 +300,12 @@ test_consent_deselect_scope (void)
   g_autofree char *challenge = challenge_for_test ();
   g_autoptr(EmuReply) page = authorize (demo, DEMO_KEY, "user.info.basic,video.publish", DEMO_REDIRECT, "s",
                                         challenge);
-  g_autofree char *request_id = emu_consent_request_id (page->body);
+  g_autofree char *request_id = wbps_test_oauth_consent_request_id (page->body);
   g_autofree char *url = wbps_test_emulator_url (demo, "/v2/auth/authorize/decide");
   /* What a browser submits with the video.publish box unticked. */
   g_autoptr(EmuReply) reply = emu_post_form (url, "request_id", request_id, "scope:user.info.basic", "on",
                                              "decision", "authorize", NULL);
-  g_autofree char *scopes = emu_location_param (reply->location, "scopes");
+  g_autofree char *scopes = wbps_test_oauth_location_param (reply->location, "scopes");
 
   g_assert_cmpstr (scopes, ==, "user.info.basic");
 }
@@ -320,8 +320,8 @@ test_auto_approve (void)
   g_autofree char *state = NULL;
 
   g_assert_cmpuint (reply->status, ==, 302);
-  code = emu_location_param (reply->location, "code");
-  state = emu_location_param (reply->location, "state");
+  code = wbps_test_oauth_location_param (reply->location, "code");
+  state = wbps_test_oauth_location_param (reply->location, "state");
   g_assert_nonnull (code);
   g_assert_cmpstr (state, ==, "auto");
 }
@@ -330,10 +330,7 @@ int
 main (int    argc,
       char **argv)
 {
-  int status;
-
   g_test_init (&argc, &argv, NULL);
-  demo = wbps_test_emulator_start (NULL);
 
   g_test_add_func ("/emulator/oauth/rule-01-unknown-client-key", test_rule_01_unknown_client_key);
   g_test_add_func ("/emulator/oauth/rule-02-redirect-uri", test_rule_02_redirect_uri);
@@ -348,7 +345,5 @@ main (int    argc,
   g_test_add_func ("/emulator/oauth/consent-deselect-scope", test_consent_deselect_scope);
   g_test_add_func ("/emulator/oauth/auto-approve", test_auto_approve);
 
-  status = g_test_run ();
-  wbps_test_emulator_stop (demo);
-  return status;
+  return emu_run_tests_with (&demo, NULL);
 }

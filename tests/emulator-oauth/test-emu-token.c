@@ -70,9 +70,9 @@ test_rule_10_unsupported_grant_type (void)
 static void
 test_rule_11_invalid_grant (void)
 {
-  g_autofree char *verifier = emu_new_verifier ();
-  g_autofree char *challenge = emu_hex_challenge (verifier);
-  g_autofree char *code = emu_obtain_code (demo, DEMO_KEY, "user.info.basic", DEMO_REDIRECT, challenge);
+  g_autofree char *verifier = wbps_test_oauth_verifier ();
+  g_autofree char *challenge = wbps_test_oauth_challenge (verifier);
+  g_autofree char *code = wbps_test_oauth_obtain_code (demo, DEMO_KEY, "user.info.basic", DEMO_REDIRECT, challenge);
   g_autoptr(EmuReply) unknown = emu_exchange_code (demo, DEMO_KEY, DEMO_SECRET, "abc*0!6410", DEMO_REDIRECT,
                                                    verifier);
   g_autoptr(EmuReply) first = emu_exchange_code (demo, DEMO_KEY, DEMO_SECRET, code, DEMO_REDIRECT, verifier);
@@ -83,8 +83,8 @@ test_rule_11_invalid_grant (void)
     "[client:other]\nsecret=other-secret\nredirect-uris=http://127.0.0.1:*/callback/\nscopes=user.info.basic\n"
     "[client:" DEMO_KEY "]\nsecret=" DEMO_SECRET "\nredirect-uris=http://127.0.0.1:*/callback/\n"
     "scopes=user.info.basic\n");
-  g_autofree char *late_code = emu_obtain_code (fast, DEMO_KEY, "user.info.basic", DEMO_REDIRECT, challenge);
-  g_autofree char *foreign_code = emu_obtain_code (fast, DEMO_KEY, "user.info.basic", DEMO_REDIRECT, challenge);
+  g_autofree char *late_code = wbps_test_oauth_obtain_code (fast, DEMO_KEY, "user.info.basic", DEMO_REDIRECT, challenge);
+  g_autofree char *foreign_code = wbps_test_oauth_obtain_code (fast, DEMO_KEY, "user.info.basic", DEMO_REDIRECT, challenge);
   g_autoptr(EmuReply) foreign = emu_exchange_code (fast, "other", "other-secret", foreign_code, DEMO_REDIRECT,
                                                    verifier);
   g_autoptr(EmuReply) expired = NULL;
@@ -102,9 +102,9 @@ test_rule_11_invalid_grant (void)
 static void
 test_rule_12_redirect_uri_mismatch (void)
 {
-  g_autofree char *verifier = emu_new_verifier ();
-  g_autofree char *challenge = emu_hex_challenge (verifier);
-  g_autofree char *code = emu_obtain_code (demo, DEMO_KEY, "user.info.basic", DEMO_REDIRECT, challenge);
+  g_autofree char *verifier = wbps_test_oauth_verifier ();
+  g_autofree char *challenge = wbps_test_oauth_challenge (verifier);
+  g_autofree char *code = wbps_test_oauth_obtain_code (demo, DEMO_KEY, "user.info.basic", DEMO_REDIRECT, challenge);
   g_autoptr(EmuReply) other_port = emu_exchange_code (demo, DEMO_KEY, DEMO_SECRET, code,
                                                       "http://127.0.0.1:5556/callback/", verifier);
   g_autoptr(EmuReply) missing = emu_exchange_code (demo, DEMO_KEY, DEMO_SECRET, code, NULL, verifier);
@@ -120,20 +120,20 @@ static void
 test_rule_13_pkce_hex (void)
 {
   const char *text = "Code verifier or code challenge is invalid.";
-  g_autofree char *verifier = emu_new_verifier ();
-  g_autofree char *other = emu_new_verifier ();
-  g_autofree char *hex = emu_hex_challenge (verifier);
+  g_autofree char *verifier = wbps_test_oauth_verifier ();
+  g_autofree char *other = wbps_test_oauth_verifier ();
+  g_autofree char *hex = wbps_test_oauth_challenge (verifier);
   g_autofree char *b64 = emu_base64url_challenge (verifier);
-  g_autofree char *code = emu_obtain_code (demo, DEMO_KEY, "user.info.basic", DEMO_REDIRECT, hex);
+  g_autofree char *code = wbps_test_oauth_obtain_code (demo, DEMO_KEY, "user.info.basic", DEMO_REDIRECT, hex);
   g_autoptr(EmuReply) missing = emu_exchange_code (demo, DEMO_KEY, DEMO_SECRET, code, DEMO_REDIRECT, NULL);
   g_autoptr(EmuReply) wrong = emu_exchange_code (demo, DEMO_KEY, DEMO_SECRET, code, DEMO_REDIRECT, other);
-  g_autofree char *b64_code = emu_obtain_code (demo, DEMO_KEY, "user.info.basic", DEMO_REDIRECT, b64);
+  g_autofree char *b64_code = wbps_test_oauth_obtain_code (demo, DEMO_KEY, "user.info.basic", DEMO_REDIRECT, b64);
   g_autoptr(EmuReply) rfc_style = emu_exchange_code (demo, DEMO_KEY, DEMO_SECRET, b64_code, DEMO_REDIRECT,
                                                      verifier);
   g_autoptr(EmuReply) good = emu_exchange_code (demo, DEMO_KEY, DEMO_SECRET, code, DEMO_REDIRECT, verifier);
   g_autoptr(WbpsTestEmulator) lenient = wbps_test_emulator_start (
     "[emulator]\nauto-approve=true\naccept-base64url-challenge=true\n");
-  g_autofree char *lenient_code = emu_obtain_code (lenient, DEMO_KEY, "user.info.basic", DEMO_REDIRECT, b64);
+  g_autofree char *lenient_code = wbps_test_oauth_obtain_code (lenient, DEMO_KEY, "user.info.basic", DEMO_REDIRECT, b64);
   g_autoptr(EmuReply) accepted = emu_exchange_code (lenient, DEMO_KEY, DEMO_SECRET, lenient_code, DEMO_REDIRECT,
                                                     verifier);
 
@@ -148,8 +148,8 @@ test_rule_13_pkce_hex (void)
 static void
 assert_verifier_rejected (const char *verifier)
 {
-  g_autofree char *challenge = emu_hex_challenge (verifier);
-  g_autofree char *code = emu_obtain_code (demo, DEMO_KEY, "user.info.basic", DEMO_REDIRECT, challenge);
+  g_autofree char *challenge = wbps_test_oauth_challenge (verifier);
+  g_autofree char *code = wbps_test_oauth_obtain_code (demo, DEMO_KEY, "user.info.basic", DEMO_REDIRECT, challenge);
   g_autoptr(EmuReply) reply = emu_exchange_code (demo, DEMO_KEY, DEMO_SECRET, code, DEMO_REDIRECT, verifier);
 
   emu_assert_oauth_error (reply, "invalid_request", NULL);
@@ -163,10 +163,10 @@ test_rule_14_verifier_format (void)
   const char *bad_char = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG+/=";
   g_autofree char *shortest = g_strnfill (43, 'c');
   g_autofree char *longest = g_strnfill (128, 'd');
-  g_autofree char *shortest_challenge = emu_hex_challenge (shortest);
-  g_autofree char *longest_challenge = emu_hex_challenge (longest);
-  g_autofree char *code_a = emu_obtain_code (demo, DEMO_KEY, "user.info.basic", DEMO_REDIRECT, shortest_challenge);
-  g_autofree char *code_b = emu_obtain_code (demo, DEMO_KEY, "user.info.basic", DEMO_REDIRECT, longest_challenge);
+  g_autofree char *shortest_challenge = wbps_test_oauth_challenge (shortest);
+  g_autofree char *longest_challenge = wbps_test_oauth_challenge (longest);
+  g_autofree char *code_a = wbps_test_oauth_obtain_code (demo, DEMO_KEY, "user.info.basic", DEMO_REDIRECT, shortest_challenge);
+  g_autofree char *code_b = wbps_test_oauth_obtain_code (demo, DEMO_KEY, "user.info.basic", DEMO_REDIRECT, longest_challenge);
   g_autoptr(EmuReply) ok_a = emu_exchange_code (demo, DEMO_KEY, DEMO_SECRET, code_a, DEMO_REDIRECT, shortest);
   g_autoptr(EmuReply) ok_b = emu_exchange_code (demo, DEMO_KEY, DEMO_SECRET, code_b, DEMO_REDIRECT, longest);
 
@@ -328,10 +328,7 @@ int
 main (int    argc,
       char **argv)
 {
-  int status;
-
   g_test_init (&argc, &argv, NULL);
-  demo = wbps_test_emulator_start ("[emulator]\nauto-approve=true\n");
 
   g_test_add_func ("/emulator/oauth/rule-08-invalid-client", test_rule_08_invalid_client);
   g_test_add_func ("/emulator/oauth/rule-09-missing-secret", test_rule_09_missing_secret);
@@ -347,7 +344,5 @@ main (int    argc,
   g_test_add_func ("/emulator/oauth/rule-17-client-credentials", test_rule_17_client_credentials);
   g_test_add_func ("/emulator/oauth/rule-18-revoke", test_rule_18_revoke);
 
-  status = g_test_run ();
-  wbps_test_emulator_stop (demo);
-  return status;
+  return emu_run_tests_with (&demo, "[emulator]\nauto-approve=true\n");
 }

@@ -213,13 +213,13 @@ test_persistence_across_restart (void)
   g_autoptr(WbpsTestEmulator) holder = wbps_test_emulator_start (NULL);  /* owns a temp dir we reuse */
   g_autofree char *data_dir = g_build_filename (holder->data_dir, "persist", NULL);
   g_autofree char *config = write_config (holder->data_dir, "[emulator]\nauto-approve=true\npersist=true\n");
-  g_autofree char *verifier = emu_new_verifier ();
-  g_autofree char *challenge = emu_hex_challenge (verifier);
+  g_autofree char *verifier = wbps_test_oauth_verifier ();
+  g_autofree char *challenge = wbps_test_oauth_challenge (verifier);
   g_autofree char *state_path = g_build_filename (data_dir, "state.ini", NULL);
   g_autofree char *state_text = NULL;
   WbpsTestEmulator *first = spawn_emulator (data_dir, config, NULL);
   g_autoptr(EmuReply) tokens = emu_sign_in (first, "user.info.basic");
-  g_autofree char *spare_code = emu_obtain_code (first, DEMO_KEY, "user.info.basic", DEMO_REDIRECT, challenge);
+  g_autofree char *spare_code = wbps_test_oauth_obtain_code (first, DEMO_KEY, "user.info.basic", DEMO_REDIRECT, challenge);
   const char *access = emu_reply_string (tokens, "access_token");
   const char *refresh = emu_reply_string (tokens, "refresh_token");
   WbpsTestEmulator *second;
@@ -305,9 +305,9 @@ test_log_has_no_secrets_and_sigterm_exits (void)
   g_autofree char *log_path = g_build_filename (holder->data_dir, "stderr.log", NULL);
   g_autofree char *data_dir = g_build_filename (holder->data_dir, "data", NULL);
   g_autoptr(WbpsTestEmulator) emu = spawn_emulator (data_dir, config, log_path);
-  g_autofree char *verifier = emu_new_verifier ();
-  g_autofree char *challenge = emu_hex_challenge (verifier);
-  g_autofree char *code = emu_obtain_code (emu, DEMO_KEY, "user.info.basic", DEMO_REDIRECT, challenge);
+  g_autofree char *verifier = wbps_test_oauth_verifier ();
+  g_autofree char *challenge = wbps_test_oauth_challenge (verifier);
+  g_autofree char *code = wbps_test_oauth_obtain_code (emu, DEMO_KEY, "user.info.basic", DEMO_REDIRECT, challenge);
   g_autoptr(EmuReply) tokens = emu_exchange_code (emu, DEMO_KEY, DEMO_SECRET, code, DEMO_REDIRECT, verifier);
   g_autoptr(EmuReply) info = emu_user_info (emu, emu_reply_string (tokens, "access_token"), "open_id");
   g_autofree char *token_url = wbps_test_emulator_url (emu, "/v2/oauth/token/");
@@ -343,10 +343,7 @@ int
 main (int    argc,
       char **argv)
 {
-  int status;
-
   g_test_init (&argc, &argv, NULL);
-  demo = wbps_test_emulator_start ("[emulator]\nauto-approve=true\n");
 
   g_test_add_func ("/emulator/oauth/rule-19-access-token-invalid", test_rule_19_access_token_invalid);
   g_test_add_func ("/emulator/oauth/rule-20-scope-not-authorized", test_rule_20_scope_not_authorized);
@@ -362,7 +359,5 @@ main (int    argc,
   g_test_add_func ("/emulator/oauth/log-has-no-secrets-and-sigterm-exits", test_log_has_no_secrets_and_sigterm_exits);
   g_test_add_func ("/emulator/oauth/binds-loopback-only", test_binds_loopback_only);
 
-  status = g_test_run ();
-  wbps_test_emulator_stop (demo);
-  return status;
+  return emu_run_tests_with (&demo, "[emulator]\nauto-approve=true\n");
 }
