@@ -12,17 +12,7 @@
 #include "wbps-redact.h"
 #include "fuzz-common.h"
 
-int LLVMFuzzerInitialize (int *argc, char ***argv);
-int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
-
 static const guint statuses[] = { 200, 400, 401, 403, 404, 429, 500, 503 };
-
-int
-LLVMFuzzerInitialize (int *argc, char ***argv)
-{
-  fuzz_init ();
-  return 0;
-}
 
 int
 LLVMFuzzerTestOneInput (const guint8 *data,

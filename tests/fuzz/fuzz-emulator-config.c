@@ -10,18 +10,16 @@
 #include "wbps-emu-state.h"
 #include "fuzz-common.h"
 
-int LLVMFuzzerInitialize (int *argc, char ***argv);
-int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
-
-static char *data_dir;
-
-int
-LLVMFuzzerInitialize (int *argc, char ***argv)
+/* The emulator's data directory, made on the first input and kept for the whole run. */
+static const char *
+data_dir (void)
 {
-  fuzz_init ();
-  data_dir = g_dir_make_tmp ("wbps-fuzz-emu-XXXXXX", NULL);
-  g_assert (data_dir != NULL);
-  return 0;
+  static char *dir;
+
+  if (dir == NULL)
+    dir = g_dir_make_tmp ("wbps-fuzz-emu-XXXXXX", NULL);
+  g_assert (dir != NULL);
+  return dir;
 }
 
 int
@@ -33,7 +31,7 @@ LLVMFuzzerTestOneInput (const guint8 *data,
 
   if (!g_key_file_load_from_data (key_file, (const char *) data, size, G_KEY_FILE_NONE, NULL))
     return 0;
-  state = wbps_emu_state_new (key_file, data_dir, NULL);
+  state = wbps_emu_state_new (key_file, data_dir (), NULL);
   if (state != NULL)
     {
       (void) wbps_emu_state_get_client (state, "demo-client-key");
