@@ -2,7 +2,6 @@
 """What the composer and uploads GUI tests share: the emulator with the posts it
 recorded and a command-line sign-in, wbps-gtk opened on files, generated test
 videos, and the "Who can view this video" choices."""
-import html.parser
 import os
 import shutil
 import subprocess
@@ -16,6 +15,7 @@ import pyatspi
 import gui_world
 import wbps_atspi
 from gui_tap import assert_clean_exit, outside_steps, results, tap
+from gui_world import ConsentForm, world  # noqa: F401 (world: the tests build theirs through here)
 from wbps_atspi import start_accessibility_bus, wait_for
 
 WBPS_GTK = os.environ["WBPS_GTK"]
@@ -26,19 +26,6 @@ CLIENT_SECRET = "gui-test-secret"
 TIMEOUT = 40
 # The "Who can view this video" choices (toggle buttons read as push buttons in GTK 4.8).
 PRIVACY_LABELS = ("Everyone", "Followers", "Friends", "Only me")
-
-
-def world(emulator, users, faults=""):
-    """An emulator world: the [emulator] lines @emulator, the gui-test client with every
-    scope, one [user:OPEN_ID] per (open_id, display name, username, extra lines...) of
-    @users, and the [faults] lines @faults."""
-    text = "[emulator]\n" + emulator
-    text += ("[client:%s]\nsecret=%s\nredirect-uris=http://127.0.0.1:*/callback/\n"
-             "scopes=user.info.basic,user.info.profile,video.publish,video.upload\n" % (CLIENT_KEY, CLIENT_SECRET))
-    for open_id, name, username, *extra in users:
-        text += "[user:%s]\ndisplay-name=%s\nusername=%s\n" % (open_id, name, username)
-        text += "".join(line + "\n" for line in extra)
-    return text + ("[faults]\n" + faults if faults else "")
 
 
 def running(thing):
@@ -77,25 +64,6 @@ def run_steps(prefix, n_tests, body):
     while len(results) < n_tests:
         tap("not reached", False)
     return 0 if all(results) else 1
-
-
-class ConsentForm(html.parser.HTMLParser):
-    """The emulator's consent page, as a person sees its form."""
-
-    def __init__(self):
-        super().__init__()
-        self.action = None
-        self.fields = {}
-        self.ticked = {}
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.action = attrs.get("action")
-        elif tag == "input" and attrs.get("type") == "hidden" and "name" in attrs:
-            self.fields[attrs["name"]] = attrs.get("value", "")
-        elif tag == "input" and attrs.get("type") == "checkbox" and "checked" in attrs and "name" in attrs:
-            self.ticked[attrs["name"]] = attrs.get("value", "on")
 
 
 class Emulator(gui_world.Emulator):

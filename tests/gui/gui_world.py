@@ -3,6 +3,7 @@
 wbps-emulator process, the test "system browser" registered as the
 x-scheme-handler/http default in the private XDG tree of tests/with-keyring,
 and the desktop the screenshots are taken on."""
+import html.parser
 import json
 import os
 import re
@@ -11,6 +12,40 @@ import subprocess
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def world(emulator, users, faults="", client_key="gui-test", secret="gui-test-secret"):
+    """An emulator world: the [emulator] lines @emulator, the client @client_key with every
+    scope, one [user:OPEN_ID] per (open_id, display name, username, extra lines...) of
+    @users, and the [faults] lines @faults."""
+    text = "[emulator]\n" + emulator
+    text += ("[client:%s]\nsecret=%s\nredirect-uris=http://127.0.0.1:*/callback/\n"
+             "scopes=user.info.basic,user.info.profile,video.publish,video.upload\n" % (client_key, secret))
+    for open_id, name, username, *extra in users:
+        text += "[user:%s]\ndisplay-name=%s\nusername=%s\n" % (open_id, name, username)
+        text += "".join(line + "\n" for line in extra)
+    return text + ("[faults]\n" + faults if faults else "")
+
+
+class ConsentForm(html.parser.HTMLParser):
+    """The emulator's consent page, as a person sees its form: the action, the hidden
+    fields, and the ticked boxes as a browser submits them (disabled ones are not sent)."""
+
+    def __init__(self):
+        super().__init__()
+        self.action = None
+        self.fields = {}
+        self.ticked = {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.action = attrs.get("action")
+        elif tag == "input" and attrs.get("type") == "hidden" and "name" in attrs:
+            self.fields[attrs["name"]] = attrs.get("value", "")
+        elif (tag == "input" and attrs.get("type") == "checkbox" and "name" in attrs and "checked" in attrs
+              and "disabled" not in attrs):
+            self.ticked[attrs["name"]] = attrs.get("value") or "on"
 
 
 class Emulator:

@@ -8,30 +8,13 @@ records the URL it was given, then acts as the person at the emulator's
 consent page would, as $WBPS_TEST_BROWSER_DIR/mode says: "authorize", "deny",
 or "none" (leave the page open: nothing is clicked).
 """
-import html.parser
 import os
 import sys
 import urllib.error
 import urllib.parse
 import urllib.request
 
-
-class ConsentForm(html.parser.HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.action = None
-        self.fields = {}
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.action = attrs.get("action")
-        elif tag == "input" and attrs.get("type") == "hidden" and "name" in attrs:
-            self.fields[attrs["name"]] = attrs.get("value", "")
-        elif (tag == "input" and attrs.get("type") == "checkbox" and "name" in attrs and "checked" in attrs
-              and "disabled" not in attrs):
-            # As a browser submits a form: a ticked box sends its value (the scopes left as offered).
-            self.fields[attrs["name"]] = attrs.get("value") or "on"
+from gui_world import ConsentForm
 
 
 def main():
@@ -50,7 +33,9 @@ def main():
     form.feed(page)
     if form.action is None:  # no consent page: the authorize URL redirected at once
         return 0
+    # As a browser submits a form: each ticked box sends its value (the scopes left as offered).
     fields = dict(form.fields, decision=mode)
+    fields.update(form.ticked)
     target = urllib.parse.urljoin(url, form.action)
     # The emulator answers with a redirect to wbps's loopback server, which the opener follows.
     try:

@@ -22,7 +22,7 @@ import traceback
 import urllib.parse
 import urllib.request
 
-from gui_world import Emulator, browser_mode, browser_urls, install_browser, keyring_open_ids
+from gui_world import Emulator, browser_mode, browser_urls, install_browser, keyring_open_ids, world
 from gui_tap import assert_clean_exit, outside_steps, results, step, tap  # noqa: E402
 from wbps_atspi import App, start_accessibility_bus, wait_for
 
@@ -30,20 +30,8 @@ EMULATOR = os.environ["WBPS_EMULATOR"]
 WBPS_GTK = os.environ["WBPS_GTK"]
 CLIENT_KEY = "gui-test"
 
-WORLD = """\
-[emulator]
-signed-in-user=gui-alice
-[client:gui-test]
-secret=gui-test-secret
-redirect-uris=http://127.0.0.1:*/callback/
-scopes=user.info.basic,user.info.profile,video.publish,video.upload
-[user:gui-alice]
-display-name=Alice Example
-username=alice
-[user:gui-bob]
-display-name=Bob Example
-username=bob
-"""
+WORLD = world("signed-in-user=gui-alice\n", [("gui-alice", "Alice Example", "alice"),
+                     ("gui-bob", "Bob Example", "bob")])
 
 
 # ---- the world: emulator, browser, keyring --------------------------------
@@ -130,11 +118,7 @@ def sign_in(app, browser):
 
 @step("add a second account and switch between them")
 def add_and_switch(app, browser, emulator):
-    emulator.sign_in_as("gui-bob")
-    app.open_account_menu()
-    app.click("push button", "Add Account…")
-    app.find("label", "Bob Example")
-    app.click("push button", "Continue")
+    app.add_account(emulator, "gui-bob", "Bob Example")
     assert keyring_open_ids(CLIENT_KEY) == ["gui-alice", "gui-bob"], keyring_open_ids(CLIENT_KEY)
     app.find("label", "Bob Example")           # the signed-in page shows the current account
     app.open_account_menu()

@@ -24,7 +24,7 @@ import urllib.request
 import pyatspi
 
 from composer_world import make_video
-from gui_world import Emulator, browser_mode, install_browser, keyring_open_ids
+from gui_world import Emulator, browser_mode, install_browser, keyring_open_ids, world
 from gui_tap import assert_clean_exit, outside_steps, results, step, tap  # noqa: E402
 from wbps_atspi import App, start_accessibility_bus, wait_for
 
@@ -34,21 +34,8 @@ WBPS = os.environ["WBPS"]
 CLIENT_KEY = "gui-relay"
 SECRET = "gui-relay-secret"
 
-WORLD = """\
-[emulator]
-signed-in-user=gui-alice
-processing-delay-ms=4500
-[client:gui-relay]
-secret=gui-relay-secret
-redirect-uris=http://127.0.0.1:*/callback/
-scopes=user.info.basic,user.info.profile,video.publish,video.upload
-[user:gui-alice]
-display-name=Alice Example
-username=alice
-[user:gui-bob]
-display-name=Bob Example
-username=bob
-"""
+WORLD = world("signed-in-user=gui-alice\nprocessing-delay-ms=4500\n", [("gui-alice", "Alice Example", "alice"),
+                     ("gui-bob", "Bob Example", "bob")], client_key=CLIENT_KEY, secret=SECRET)
 
 TOAST = ("TikTok removed wbps's access to Alice Example: "
          "the account holder disconnected wbps in the TikTok app")
@@ -93,11 +80,7 @@ def sign_in_two(app, browser, emulator, relay):
     app.click("push button", "Sign In with TikTok")
     app.find("label", "Alice Example")
     app.click("push button", "Continue")
-    emulator.sign_in_as("gui-bob")
-    app.open_account_menu()
-    app.click("push button", "Add Account…")
-    app.find("label", "Bob Example")
-    app.click("push button", "Continue")
+    app.add_account(emulator, "gui-bob", "Bob Example")
     assert keyring_open_ids(CLIENT_KEY) == ["gui-alice", "gui-bob"], keyring_open_ids(CLIENT_KEY)
     wait_for("two relay subscribers", lambda: relay.subscribers() == 2)
 

@@ -127,6 +127,14 @@ class App:
         self.click("push button", "Accounts")
         self.find("push button", "Add Account…")
 
+    def add_account(self, emulator, open_id, display_name):
+        """Adds @open_id through the account menu, the browser signed in as that user."""
+        emulator.sign_in_as(open_id)
+        self.open_account_menu()
+        self.click("push button", "Add Account…")
+        self.find("label", display_name)
+        self.click("push button", "Continue")
+
     def dump(self, within=None):
         lines = []
 
