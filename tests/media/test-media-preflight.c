@@ -10,6 +10,7 @@
 #include <gst/gst.h>
 #include <string.h>
 
+#include "media-test-util.h"
 #include "wbps-media-preflight.h"
 #include "wbps-test-util.h"
 
@@ -18,28 +19,6 @@
 static char *tmpdir;
 
 /* --- making test videos --- */
-
-static void
-run_pipeline (const char *description)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GstElement) pipeline = gst_parse_launch (description, &error);
-  g_autoptr(GstBus) bus = NULL;
-  g_autoptr(GstMessage) message = NULL;
-
-  g_assert_no_error (error);
-  bus = gst_element_get_bus (pipeline);
-  g_assert_cmpint (gst_element_set_state (pipeline, GST_STATE_PLAYING), !=, GST_STATE_CHANGE_FAILURE);
-
-  message = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-  gst_element_set_state (pipeline, GST_STATE_NULL);
-  g_assert_nonnull (message);
-  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
-    {
-      gst_message_parse_error (message, &error, NULL);
-      g_error ("pipeline “%s” failed: %s", description, error->message);
-    }
-}
 
 /* The raw source: SMPTE bars, I420 (so x264 makes a widely decodable profile). */
 static char *
@@ -72,7 +51,7 @@ make_video (const char *name,
     {
       description = g_strdup_printf ("%s ! %s ! %s ! filesink location=\"%s\"",
                                      source, encode, mux, path);
-      run_pipeline (description);
+      media_test_run_pipeline (description);
     }
 
   return g_file_new_for_path (path);
