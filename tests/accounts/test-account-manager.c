@@ -137,18 +137,27 @@ user_info_status (WbpsTestEmulator *emu,
   return reply->status;
 }
 
+typedef struct {
+  WbpsTestEmulator *emu;
+  const char       *access_token;
+} AccessToken;
+
+static gboolean
+access_token_refused (gpointer data)
+{
+  AccessToken *token = data;
+
+  return user_info_status (token->emu, token->access_token) == 401;
+}
+
 /* Waits (on the emulator's compressed clock) until TikTok no longer takes @access_token. */
 static void
 wait_until_expired (WbpsTestEmulator *emu,
                     const char       *access_token)
 {
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  AccessToken token = { emu, access_token };
 
-  while (user_info_status (emu, access_token) != 401)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_usleep (100 * 1000);
-    }
+  wbps_test_await_until (access_token_refused, &token, 30, "TikTok to refuse the expired access token");
 }
 
 /* the code under test, driven to completion */

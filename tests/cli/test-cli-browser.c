@@ -66,8 +66,9 @@ webdriver (WebDriver  *wd,
 }
 
 static gboolean
-driver_ready (WebDriver *wd)
+driver_ready (gpointer data)
 {
+  WebDriver *wd = data;
   g_autoptr(JsonNode) value = webdriver (wd, "GET", "/status", NULL, NULL);
 
   return value != NULL && JSON_NODE_HOLDS_OBJECT (value) &&
@@ -100,7 +101,6 @@ start_driver (WebDriver *wd)
 {
   g_autoptr(GError) error = NULL;
   guint port;
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
 
   /* Port 0: chromedriver binds a free port itself and names it (no reserve-then-release race). */
   wd->http = soup_session_new_with_options ("timeout", 60, NULL);
@@ -111,11 +111,7 @@ start_driver (WebDriver *wd)
   port = read_driver_port (wd->driver);
   g_assert_cmpuint (port, >, 0);
   wd->base = g_strdup_printf ("http://127.0.0.1:%u", port);
-  while (!driver_ready (wd))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_usleep (100 * 1000);
-    }
+  wbps_test_await_until (driver_ready, wd, 20, "chromedriver to say it is ready");
 }
 
 static void

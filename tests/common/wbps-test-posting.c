@@ -310,19 +310,29 @@ only_row_if (WbpsTestPosting         *fx,
   return check (row) ? json_object_ref (row) : NULL;
 }
 
+typedef struct {
+  WbpsTestPosting         *fx;
+  WbpsTestPostingRowCheck  check;
+  JsonObject              *row;
+} RowWait;
+
+static gboolean
+row_found (gpointer data)
+{
+  RowWait *wait = data;
+
+  wait->row = only_row_if (wait->fx, wait->check);
+  return wait->row != NULL;
+}
+
 JsonObject *
 wbps_test_posting_wait_for_row (WbpsTestPosting         *fx,
                                 WbpsTestPostingRowCheck  check)
 {
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  JsonObject *row;
+  RowWait wait = { fx, check, NULL };
 
-  while ((row = only_row_if (fx, check)) == NULL)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_usleep (50 * 1000);
-    }
-  return row;
+  wbps_test_await_until (row_found, &wait, 30, "the history's only row to be as the test expects");
+  return wait.row;
 }
 
 static gboolean

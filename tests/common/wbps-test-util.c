@@ -188,10 +188,12 @@ wbps_test_await_until (WbpsTestDoneFunc done,
   gboolean timed_out = FALSE;
   guint timeout_id = g_timeout_add_seconds (seconds, await_timed_out, &timed_out);
   guint poll_id = g_timeout_add (WBPS_TEST_POLL_MS, await_poll, NULL);
+  gboolean met;
 
-  while (!done (data) && !timed_out)
+  /* @done is called once a check: a condition may take what it found (see wbps-test-posting). */
+  while (!(met = done (data)) && !timed_out)
     g_main_context_iteration (NULL, TRUE);
-  if (!done (data))
+  if (!met)
     g_error ("Still waiting for %s after %u s", what, seconds);
   g_source_remove (poll_id);
   g_source_remove (timeout_id);

@@ -54,7 +54,7 @@ void         wbps_test_skip_missing (const char *why);
  * waited for, after @seconds.
  */
 
-/* A condition to wait for; checked after every main-context iteration and every 10 ms. */
+/* A condition to wait for; checked once after every main-context iteration and every 10 ms. */
 typedef gboolean (*WbpsTestDoneFunc) (gpointer data);
 #define WBPS_TEST_POLL_MS 10
 
