@@ -717,15 +717,27 @@ test_redirect_sign_in (Fixture       *f,
   g_assert_false (wbps_loopback_server_is_listening (b->server));
 }
 
-/* The browser opens the authorize URL: the consent page, whose request id it returns. */
-static char *
-open_consent (Browser *b)
+/*
+ * The browser opens the authorize URL, the consent page, and sends the person's
+ * choice: @decision, with the boxes of @scopes (NULL-terminated, may be NULL) ticked.
+ */
+static Page *
+decide_consent (Fixture            *f,
+                Browser            *b,
+                const char         *decision,
+                const char * const *scopes)
 {
   g_autoptr(Page) consent = browse (b->session, "GET", b->authorize_url, NULL);
-  char *request_id = wbps_test_oauth_consent_request_id (consent->body);
+  g_autofree char *request_id = wbps_test_oauth_consent_request_id (consent->body);
+  g_autofree char *decide_url = wbps_test_emulator_url (f->emu, "/v2/auth/authorize/decide");
+  g_autoptr(GHashTable) form = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   g_assert_nonnull (request_id);
-  return request_id;
+  g_hash_table_insert (form, g_strdup ("request_id"), request_id);
+  g_hash_table_insert (form, g_strdup ("decision"), (char *) decision);
+  for (guint i = 0; scopes != NULL && scopes[i] != NULL; i++)
+    g_hash_table_insert (form, g_strconcat ("scope:", scopes[i], NULL), "on");
+  return browse (b->session, "POST", decide_url, soup_form_encode_hash (form));
 }
 
 /* The consent page: the user unticks video.upload, then authorizes. */
@@ -733,19 +745,14 @@ static void
 test_redirect_partial_consent (Fixture       *f,
                                gconstpointer  data)
 {
+  const char * const ticked[] = { "user.info.basic", "user.info.profile", "video.publish", NULL };
   g_autoptr(Browser) b = browser_start (f, NULL);
-  g_autofree char *request_id = open_consent (b);
-  g_autofree char *decide_url = wbps_test_emulator_url (f->emu, "/v2/auth/authorize/decide");
-  g_autoptr(Page) done = NULL;
+  g_autoptr(Page) done = decide_consent (f, b, "authorize", ticked);
   g_autoptr(GError) error = NULL;
   g_autofree char *scopes = NULL;
   g_autofree char *code = NULL;
   g_autoptr(WbpsToken) token = NULL;
 
-  done = browse (b->session, "POST", decide_url,
-                 soup_form_encode ("request_id", request_id, "decision", "authorize",
-                                   "scope:user.info.basic", "on", "scope:user.info.profile", "on",
-                                   "scope:video.publish", "on", NULL));
   g_assert_cmpuint (done->status, ==, 200);
   code = browser_finish (b, &scopes, &error);
   g_assert_no_error (error);
@@ -761,14 +768,10 @@ test_redirect_deny (Fixture       *f,
                     gconstpointer  data)
 {
   g_autoptr(Browser) b = browser_start (f, NULL);
-  g_autofree char *request_id = open_consent (b);
-  g_autofree char *decide_url = wbps_test_emulator_url (f->emu, "/v2/auth/authorize/decide");
-  g_autoptr(Page) done = NULL;
+  g_autoptr(Page) done = decide_consent (f, b, "deny", NULL);
   g_autoptr(GError) error = NULL;
   g_autofree char *code = NULL;
 
-  done = browse (b->session, "POST", decide_url,
-                 soup_form_encode ("request_id", request_id, "decision", "deny", NULL));
   g_assert_nonnull (strstr (done->body, "Sign-in failed"));
   code = browser_finish (b, NULL, &error);
   g_assert_null (code);
