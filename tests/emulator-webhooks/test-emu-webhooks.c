@@ -101,28 +101,40 @@ recorded_events (WbpsTestPosting *fx)
  * Waits until the emulator has settled event @serial (@acknowledged 200s, or
  * dropped when @acknowledged is -1): after that it sends nothing more for it.
  */
+typedef struct {
+  WbpsTestPosting *fx;
+  guint            serial;
+  gint64           acknowledged;
+  JsonObject      *recorded;
+} SettledWait;
+
+static gboolean
+settled (gpointer data)
+{
+  SettledWait *wait = data;
+  g_autoptr(JsonArray) events = recorded_events (wait->fx);
+  JsonObject *recorded = json_array_get_length (events) >= wait->serial
+                         ? json_array_get_object_element (events, wait->serial - 1) : NULL;
+
+  if (recorded == NULL ||
+      !(wait->acknowledged < 0 ? json_object_get_boolean_member (recorded, "dropped")
+                               : json_object_get_int_member (recorded, "acknowledged") == wait->acknowledged))
+    return FALSE;
+  wait->recorded = json_object_ref (recorded);
+  return TRUE;
+}
+
 static JsonObject *
 wait_settled (WbpsTestPosting *fx,
               guint            serial,
               gint64           acknowledged)
 {
-  gint64 deadline = g_get_monotonic_time () + WAIT_MS * G_TIME_SPAN_MILLISECOND;
+  SettledWait wait = { fx, serial, acknowledged, NULL };
+  g_autofree char *what = g_strdup_printf ("event #%u settled (%" G_GINT64_FORMAT " acknowledgements, or dropped if -1)",
+                                           serial, acknowledged);
 
-  for (;;)
-    {
-      g_autoptr(JsonArray) events = recorded_events (fx);
-      JsonObject *recorded = json_array_get_length (events) >= serial
-                             ? json_array_get_object_element (events, serial - 1) : NULL;
-
-      if (recorded != NULL &&
-          (acknowledged < 0 ? json_object_get_boolean_member (recorded, "dropped")
-                            : json_object_get_int_member (recorded, "acknowledged") == acknowledged))
-        return json_object_ref (recorded);
-      if (g_get_monotonic_time () > deadline)
-        g_error ("event #%u not settled (%" G_GINT64_FORMAT " acknowledgements, or dropped if -1) after %d ms",
-                 serial, acknowledged, WAIT_MS);
-      g_usleep (20 * G_TIME_SPAN_MILLISECOND);
-    }
+  wbps_test_await_until (settled, &wait, (WAIT_MS + 999) / 1000, what);
+  return wait.recorded;
 }
 
 /* Exactly @count events recorded: with each settled, nothing more is on its way to a receiver. */

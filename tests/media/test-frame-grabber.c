@@ -471,20 +471,20 @@ stall_writer (gpointer data)
   return NULL;
 }
 
+static gboolean
+fifo_drained (gpointer fd)
+{
+  int unread = -1;
+
+  g_assert_cmpint (ioctl (*(int *) fd, FIONREAD, &unread), ==, 0);
+  return unread == 0;
+}
+
 /* Waits until the reader has taken every byte written to the FIFO (FIONREAD on its write end says 0). */
 static void
 wait_fifo_drained (int fd)
 {
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-  int unread = -1;
-
-  while (ioctl (fd, FIONREAD, &unread) == 0 && unread > 0)
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("the grabber left %d bytes of the FIFO unread for 20 s", unread);
-      g_usleep (10 * 1000);
-    }
-  g_assert_cmpint (unread, ==, 0);
+  wbps_test_await_until (fifo_drained, &fd, 20, "the grabber to read every byte of the FIFO");
 }
 
 static gboolean

@@ -251,22 +251,31 @@ test_metric (SoupSession *session,
   return -1;
 }
 
+typedef struct {
+  SoupSession *session;
+  const char  *url;
+  const char  *name;
+  gint64       value;
+} MetricWait;
+
+static gboolean
+metric_reads (gpointer data)
+{
+  MetricWait *wait = data;
+
+  return test_metric (wait->session, wait->url, wait->name) == wait->value;
+}
+
 void
 test_wait_metric (SoupSession *session,
                   const char  *url,
                   const char  *name,
                   gint64       value)
 {
-  gint64 deadline = g_get_monotonic_time () + TEST_WAIT_SECONDS * G_USEC_PER_SEC;
-  gint64 now_value;
+  MetricWait wait = { session, url, name, value };
+  g_autofree char *what = g_strdup_printf ("%s to read %" G_GINT64_FORMAT, name, value);
 
-  while ((now_value = test_metric (session, url, name)) != value)
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("%s stayed %" G_GINT64_FORMAT ", not %" G_GINT64_FORMAT ", for %d s",
-                 name, now_value, value, TEST_WAIT_SECONDS);
-      g_usleep (50 * 1000);
-    }
+  wbps_test_await_until (metric_reads, &wait, TEST_WAIT_SECONDS, what);
 }
 
 SoupSession *

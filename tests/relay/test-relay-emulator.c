@@ -58,19 +58,28 @@ count_acknowledged (JsonArray *events)
   return acknowledged;
 }
 
+typedef struct {
+  const char *database;
+  gint64      count;
+} StoredWait;
+
+static gboolean
+events_stored (gpointer data)
+{
+  StoredWait *wait = data;
+
+  return test_count_events (wait->database) >= wait->count;
+}
+
 /* Waits (TEST_WAIT_SECONDS at most) until the relay's database holds at least @count events. */
 static void
 wait_stored_events (const char *database,
-                        gint64      count)
+                    gint64      count)
 {
-  gint64 deadline = g_get_monotonic_time () + TEST_WAIT_SECONDS * G_USEC_PER_SEC;
+  StoredWait wait = { database, count };
+  g_autofree char *what = g_strdup_printf ("the relay to store %" G_GINT64_FORMAT " events", count);
 
-  while (test_count_events (database) < count)
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("the relay stored fewer than %" G_GINT64_FORMAT " events in %d s", count, TEST_WAIT_SECONDS);
-      g_usleep (10 * 1000);
-    }
+  wbps_test_await_until (events_stored, &wait, TEST_WAIT_SECONDS, what);
 }
 
 /* Delivery attempts the emulator has made so far, over every event. */
@@ -95,6 +104,23 @@ all_acknowledged (JsonArray *events,
   return TRUE;
 }
 
+typedef struct {
+  WbpsTestEmulator *emu;
+  gboolean        (*done) (JsonArray *events, gint64 value);
+  gint64            value;
+  JsonArray        *events;
+} EventsWait;
+
+static gboolean
+events_as_wanted (gpointer data)
+{
+  EventsWait *wait = data;
+
+  g_clear_pointer (&wait->events, json_array_unref);
+  wait->events = emulator_events (wait->emu);
+  return wait->done (wait->events, wait->value);
+}
+
 /* Waits (TEST_WAIT_SECONDS at most) until @done says the emulator's record is as wanted. */
 static JsonArray *
 wait_events (WbpsTestEmulator *emu,
@@ -102,18 +128,11 @@ wait_events (WbpsTestEmulator *emu,
              gint64            value,
              const char       *what)
 {
-  gint64 deadline = g_get_monotonic_time () + TEST_WAIT_SECONDS * G_USEC_PER_SEC;
+  EventsWait wait = { emu, done, value, NULL };
+  g_autofree char *waited_for = g_strdup_printf ("the emulator to get to: %s", what);
 
-  for (;;)
-    {
-      g_autoptr(JsonArray) events = emulator_events (emu);
-
-      if (done (events, value))
-        return g_steal_pointer (&events);
-      if (g_get_monotonic_time () > deadline)
-        g_error ("the emulator never got to: %s (%d s)", what, TEST_WAIT_SECONDS);
-      g_usleep (50 * 1000);
-    }
+  wbps_test_await_until (events_as_wanted, &wait, TEST_WAIT_SECONDS, waited_for);
+  return wait.events;
 }
 
 static gboolean
