@@ -5,7 +5,7 @@
 
 #include "wbps-json.h"
 #include "wbps-webhook-envelope.h"
-#include "wbps-webhook-event.h"
+#include "wbps-webhook-event-private.h"
 
 /*
  * A validating scan of RFC 8259 JSON that builds nothing: it only remembers
@@ -355,15 +355,6 @@ read_seconds (const Member *member,
 }
 
 static gboolean
-invalid (GError     **error,
-         const char  *what)
-{
-  g_set_error (error, WBPS_WEBHOOK_EVENT_ERROR, WBPS_WEBHOOK_EVENT_ERROR_INVALID,
-               "Not a TikTok webhook envelope: %s", what);
-  return FALSE;
-}
-
-static gboolean
 check_members (const Member *members,
                gint64       *create_time,
                GError      **error)
@@ -371,18 +362,18 @@ check_members (const Member *members,
   g_autofree char *content = NULL;
 
   if (members[CLIENT_KEY].kind != KIND_STRING)
-    return invalid (error, "no client_key string");
+    return wbps_webhook_event_set_invalid (error, "no client_key string");
   if (members[EVENT].kind != KIND_STRING || members[EVENT].start == members[EVENT].stop)
-    return invalid (error, "no event name");
+    return wbps_webhook_event_set_invalid (error, "no event name");
   if (!read_seconds (&members[CREATE_TIME], create_time))
-    return invalid (error, "no create_time in seconds");
+    return wbps_webhook_event_set_invalid (error, "no create_time in seconds");
   if (members[CONTENT].kind != KIND_STRING)
-    return invalid (error, "no content string");
+    return wbps_webhook_event_set_invalid (error, "no content string");
   if (members[USER_OPENID].kind != KIND_NONE && members[USER_OPENID].kind != KIND_STRING)
-    return invalid (error, "user_openid is not a string");
+    return wbps_webhook_event_set_invalid (error, "user_openid is not a string");
   content = string_text (&members[CONTENT]);
   if (!scan_top_object (content, strlen (content), NULL))
-    return invalid (error, "content is not a JSON object in a string");
+    return wbps_webhook_event_set_invalid (error, "content is not a JSON object in a string");
   return TRUE;
 }
 
@@ -400,7 +391,7 @@ wbps_webhook_envelope_check (const char           *data,
 
   *envelope = (WbpsWebhookEnvelope) { NULL, NULL, 0 };
   if (!scan_top_object (data != NULL ? data : "", length, members))
-    return invalid (error, "the body is not a JSON object");
+    return wbps_webhook_event_set_invalid (error, "the body is not a JSON object");
   if (!check_members (members, &create_time, error))
     return FALSE;
   envelope->name = string_text (&members[EVENT]);

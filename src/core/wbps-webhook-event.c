@@ -6,7 +6,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "wbps-json.h"
-#include "wbps-webhook-event.h"
+#include "wbps-webhook-event-private.h"
 
 struct _WbpsWebhookEvent
 {
@@ -95,9 +95,9 @@ wbps_webhook_event_init (WbpsWebhookEvent *self)
 {
 }
 
-static gboolean
-invalid (GError     **error,
-         const char  *what)
+gboolean
+wbps_webhook_event_set_invalid (GError     **error,
+                                const char  *what)
 {
   g_set_error (error, WBPS_WEBHOOK_EVENT_ERROR, WBPS_WEBHOOK_EVENT_ERROR_INVALID,
                "Not a TikTok webhook envelope: %s", what);
@@ -132,7 +132,7 @@ parse_content (const char  *text,
 
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
-      invalid (error, "content is not a JSON object in a string");
+      wbps_webhook_event_set_invalid (error, "content is not a JSON object in a string");
       return NULL;
     }
   return json_object_ref (json_node_get_object (root));
@@ -144,16 +144,16 @@ read_envelope (WbpsWebhookEvent  *self,
                GError           **error)
 {
   if (!member_is (envelope, "client_key", G_TYPE_STRING))
-    return invalid (error, "no client_key string");
+    return wbps_webhook_event_set_invalid (error, "no client_key string");
   if (!member_is (envelope, "event", G_TYPE_STRING) || *wbps_json_get_string (envelope, "event") == '\0')
-    return invalid (error, "no event name");
+    return wbps_webhook_event_set_invalid (error, "no event name");
   if (!member_is (envelope, "create_time", G_TYPE_INT64) ||
       json_object_get_int_member (envelope, "create_time") < 0)
-    return invalid (error, "no create_time in seconds");
+    return wbps_webhook_event_set_invalid (error, "no create_time in seconds");
   if (!member_is (envelope, "content", G_TYPE_STRING))
-    return invalid (error, "no content string");
+    return wbps_webhook_event_set_invalid (error, "no content string");
   if (json_object_has_member (envelope, "user_openid") && !member_is (envelope, "user_openid", G_TYPE_STRING))
-    return invalid (error, "user_openid is not a string");
+    return wbps_webhook_event_set_invalid (error, "user_openid is not a string");
 
   self->content = parse_content (wbps_json_get_string (envelope, "content"), error);
   if (self->content == NULL)
@@ -180,7 +180,7 @@ wbps_webhook_event_new_from_data (const char  *data,
   root = parse_json (data, length, &parse_error);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
-      invalid (error, "the body is not a JSON object");
+      wbps_webhook_event_set_invalid (error, "the body is not a JSON object");
       return NULL;
     }
   if (!read_envelope (self, json_node_get_object (root), error))
