@@ -205,3 +205,14 @@ wbps_http_retry_after_usec (SoupMessageHeaders *headers)
   /* A date far ahead is as good as a refusal: wait at most an hour, as with seconds. */
   return CLAMP (g_date_time_difference (date, now), 0, (gint64) 3600 * G_USEC_PER_SEC);
 }
+
+GHashTable *
+wbps_http_read_form (SoupServerMessage *msg)
+{
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  gsize size;
+  const char *data = g_bytes_get_data (bytes, &size);
+  g_autofree char *text = g_strndup (data != NULL ? data : "", size);
+
+  return soup_form_decode (text);
+}

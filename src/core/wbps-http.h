@@ -29,4 +29,7 @@ GBytes  *wbps_http_send_and_read_finish (GAsyncResult         *result,
 /* Retry-After in seconds or as an HTTP date, at most an hour; -1 when absent or unreadable. */
 gint64   wbps_http_retry_after_usec     (SoupMessageHeaders   *headers);
 
+/* A server's view of a form-encoded request body (empty for an empty body). (transfer full) */
+GHashTable *wbps_http_read_form         (SoupServerMessage    *msg);
+
 G_END_DECLS

@@ -125,19 +125,6 @@ is_empty (const char *value)
   return value == NULL || *value == '\0';
 }
 
-/* The form-encoded request body (token, revoke, consent decision). */
-static GHashTable *
-read_form (SoupServerMessage *msg)
-{
-  SoupMessageBody *body = soup_server_message_get_request_body (msg);
-  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
-  gsize size;
-  const char *data = g_bytes_get_data (bytes, &size);
-  g_autofree char *text = g_strndup (data != NULL ? data : "", size);
-
-  return soup_form_decode (text);
-}
-
 /* ---- redirect URI rules (spec 1.1) ---- */
 
 static gboolean
@@ -514,7 +501,7 @@ static void
 decide (OAuth             *oauth,
         SoupServerMessage *msg)
 {
-  g_autoptr(GHashTable) form = read_form (msg);
+  g_autoptr(GHashTable) form = wbps_emu_read_form (msg);
   const char *request_id = param (form, "request_id");
   PendingAuth *request;
   g_autofree char *granted = NULL;
@@ -575,6 +562,7 @@ check_client (OAuth             *oauth,
   return NULL;
 }
 
+/* TikTok's token reply; a client token (@refresh NULL) has no user, refresh token or scope. */
 static void
 reply_tokens (OAuth               *oauth,
               SoupServerMessage   *msg,
@@ -582,23 +570,28 @@ reply_tokens (OAuth               *oauth,
               WbpsEmuRefreshToken *refresh)
 {
   WbpsEmuState *state = oauth->state;
-  gint64 refresh_left_ms = refresh->expires_at_ms - wbps_emu_state_now_ms (state);
+  gint64 lifetime = refresh != NULL ? wbps_emu_state_get_int (state, "access-lifetime", 86400)
+                                    : wbps_emu_state_get_int (state, "client-token-lifetime", 7200);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "access_token");
   json_builder_add_string_value (builder, access->token);
   json_builder_set_member_name (builder, "expires_in");
-  json_builder_add_int_value (builder, wbps_emu_state_to_real_seconds (
-    state, wbps_emu_state_get_int (state, "access-lifetime", 86400)));
-  json_builder_set_member_name (builder, "open_id");
-  json_builder_add_string_value (builder, access->open_id);
-  json_builder_set_member_name (builder, "refresh_expires_in");
-  json_builder_add_int_value (builder, wbps_emu_state_to_real_seconds (state, (refresh_left_ms + 999) / 1000));
-  json_builder_set_member_name (builder, "refresh_token");
-  json_builder_add_string_value (builder, refresh->token);
-  json_builder_set_member_name (builder, "scope");
-  json_builder_add_string_value (builder, refresh->scope_csv);
+  json_builder_add_int_value (builder, wbps_emu_state_to_real_seconds (state, lifetime));
+  if (refresh != NULL)
+    {
+      gint64 refresh_left_ms = refresh->expires_at_ms - wbps_emu_state_now_ms (state);
+
+      json_builder_set_member_name (builder, "open_id");
+      json_builder_add_string_value (builder, access->open_id);
+      json_builder_set_member_name (builder, "refresh_expires_in");
+      json_builder_add_int_value (builder, wbps_emu_state_to_real_seconds (state, (refresh_left_ms + 999) / 1000));
+      json_builder_set_member_name (builder, "refresh_token");
+      json_builder_add_string_value (builder, refresh->token);
+      json_builder_set_member_name (builder, "scope");
+      json_builder_add_string_value (builder, refresh->scope_csv);
+    }
   json_builder_set_member_name (builder, "token_type");
   json_builder_add_string_value (builder, "Bearer");
   json_builder_end_object (builder);
@@ -787,21 +780,7 @@ grant_client_credentials (OAuth             *oauth,
                           SoupServerMessage *msg,
                           WbpsEmuClient     *client)
 {
-  WbpsEmuState *state = oauth->state;
-  WbpsEmuAccessToken *access = wbps_emu_state_issue_access_token (state, client->key, NULL, "");
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "access_token");
-  json_builder_add_string_value (builder, access->token);
-  json_builder_set_member_name (builder, "expires_in");
-  json_builder_add_int_value (builder, wbps_emu_state_to_real_seconds (
-    state, wbps_emu_state_get_int (state, "client-token-lifetime", 7200)));
-  json_builder_set_member_name (builder, "token_type");
-  json_builder_add_string_value (builder, "Bearer");
-  json_builder_end_object (builder);
-  wbps_emu_reply_json (state, msg, SOUP_STATUS_OK, json_builder_get_root (builder));
-  wbps_emu_state_persist (state, msg);
+  reply_tokens (oauth, msg, wbps_emu_state_issue_access_token (oauth->state, client->key, NULL, ""), NULL);
 }
 
 static void
@@ -818,7 +797,7 @@ token_cb (SoupServer        *server,
 
   if (!wbps_emu_require_method (oauth->state, msg, "POST"))
     return;
-  form = read_form (msg);
+  form = wbps_emu_read_form (msg);
   if ((client = check_client (oauth, msg, form)) == NULL)
     return;
   grant_type = param (form, "grant_type");
@@ -882,7 +861,7 @@ revoke_cb (SoupServer        *server,
 
   if (!wbps_emu_require_method (oauth->state, msg, "POST"))
     return;
-  form = read_form (msg);
+  form = wbps_emu_read_form (msg);
   if ((client = check_client (oauth, msg, form)) == NULL)
     return;
   if (is_empty (param (form, "token")))
@@ -1081,7 +1060,7 @@ sign_in_cb (SoupServer        *server,
 
   if (!wbps_emu_require_method (oauth->state, msg, "POST"))
     return;
-  form = read_form (msg);
+  form = wbps_emu_read_form (msg);
   open_id = param (query, "user") != NULL ? param (query, "user") : param (form, "user");
   if (wbps_emu_state_get_user (oauth->state, open_id) == NULL)
     {
@@ -1127,7 +1106,7 @@ deauthorize_cb (SoupServer        *server,
 
   if (!wbps_emu_require_method (oauth->state, msg, "POST"))
     return;
-  form = read_form (msg);
+  form = wbps_emu_read_form (msg);
   user = param (form, "user") != NULL ? param (form, "user") : param (query, "user");
   reason_text = param (form, "reason") != NULL ? param (form, "reason") : param (query, "reason");
   if (is_empty (user) || reason_text == NULL ||

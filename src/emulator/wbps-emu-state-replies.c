@@ -185,6 +185,17 @@ wbps_emu_require_method (WbpsEmuState      *self,
   return FALSE;
 }
 
+GHashTable *
+wbps_emu_read_form (SoupServerMessage *msg)
+{
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  gsize size;
+  const char *data = g_bytes_get_data (bytes, &size);
+  g_autofree char *text = g_strndup (data != NULL ? data : "", size);
+
+  return soup_form_decode (text);
+}
+
 /* ---- holding replies ---- */
 
 static void

@@ -190,6 +190,8 @@ gboolean             wbps_emu_refuse_large_body         (WbpsEmuState      *self
 gboolean             wbps_emu_require_method            (WbpsEmuState      *self,
                                                          SoupServerMessage *msg,
                                                          const char        *method);
+/* The form-encoded request body as a table (empty for an empty body). (transfer full) */
+GHashTable          *wbps_emu_read_form                 (SoupServerMessage *msg);
 
 /* Flat JSON success reply (OAuth envelope); takes @node. */
 void                 wbps_emu_reply_json                (WbpsEmuState      *self,

@@ -358,9 +358,7 @@ static void
 inject_event (WbpsEmuWebhooks   *self,
               SoupServerMessage *msg)
 {
-  g_autoptr(GBytes) bytes = soup_message_body_flatten (soup_server_message_get_request_body (msg));
-  g_autofree char *text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-  g_autoptr(GHashTable) form = soup_form_decode (text);
+  g_autoptr(GHashTable) form = wbps_emu_read_form (msg);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   const char *names[] = { "client_key", "event", "user_openid", "content" };
   GPtrArray *events = wbps_emu_state_get_events (self->state);
@@ -414,17 +412,13 @@ webhook_url_cb (SoupServer        *server,
                 gpointer           user_data)
 {
   WbpsEmuWebhooks *self = user_data;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autofree char *text = NULL;
   g_autoptr(GHashTable) form = NULL;
   const char *url;
 
   g_assert (WBPS_IS_EMU_WEBHOOKS (self));
   if (!g_str_equal (soup_server_message_get_method (msg), "POST"))
     return wbps_emu_reply_method_not_allowed (self->state, msg, "POST");
-  bytes = soup_message_body_flatten (soup_server_message_get_request_body (msg));
-  text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-  form = soup_form_decode (text);
+  form = wbps_emu_read_form (msg);
   url = g_hash_table_lookup (form, "url");
   if (!form_field_ok (form, "url") || !wbps_emu_webhooks_url_valid (url))
     return wbps_emu_reply_v2 (self->state, msg, SOUP_STATUS_BAD_REQUEST, NULL, "invalid_params",

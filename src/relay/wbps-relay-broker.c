@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "wbps-http.h"
 #include "wbps-redact.h"
 #include "wbps-relay-broker.h"
 
@@ -116,9 +117,7 @@ build_form (WbpsRelayBroker   *self,
             SoupServerMessage *msg,
             const char        *grant_type)
 {
-  g_autoptr(GBytes) request = soup_message_body_flatten (soup_server_message_get_request_body (msg));
-  g_autofree char *text = g_strndup (g_bytes_get_data (request, NULL), g_bytes_get_size (request));
-  g_autoptr(GHashTable) form = soup_form_decode (text);
+  g_autoptr(GHashTable) form = wbps_http_read_form (msg);
   g_autoptr(GHashTable) with_secret = NULL;
   GHashTableIter iter;
   gpointer key, value;

@@ -6,6 +6,7 @@
 #include <libsoup/soup.h>
 #include <nettle/sha2.h>
 
+#include "wbps-http.h"
 #include "wbps-relay-authenticator.h"
 #include "wbps-relay-broker.h"
 #include "wbps-relay-stream.h"
@@ -862,9 +863,7 @@ static void
 forget_revoked_token (WbpsRelayWorker   *self,
                       SoupServerMessage *msg)
 {
-  g_autoptr(GBytes) request = soup_message_body_flatten (soup_server_message_get_request_body (msg));
-  g_autofree char *text = g_strndup (g_bytes_get_data (request, NULL), g_bytes_get_size (request));
-  g_autoptr(GHashTable) form = soup_form_decode (text);
+  g_autoptr(GHashTable) form = wbps_http_read_form (msg);
   const char *token = g_hash_table_lookup (form, "token");
 
   if (token == NULL)
