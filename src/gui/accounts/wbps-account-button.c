@@ -6,6 +6,7 @@
 #include "wbps-account-button.h"
 #include "wbps-account-row.h"
 #include "wbps-application.h"
+#include "wbps-current-account.h"
 
 struct _WbpsAccountButton
 {
@@ -17,8 +18,7 @@ struct _WbpsAccountButton
   GtkPopover         *popover;
   GtkListBox         *account_list;
 
-  WbpsAccountManager *accounts;
-  WbpsAccount        *current;   /* the one the avatar follows */
+  WbpsCurrentAccount *current;   /* what the avatar and the menu's mark follow */
 };
 
 G_DEFINE_FINAL_TYPE (WbpsAccountButton, wbps_account_button, ADW_TYPE_BIN)
@@ -26,41 +26,40 @@ G_DEFINE_FINAL_TYPE (WbpsAccountButton, wbps_account_button, ADW_TYPE_BIN)
 static void
 update_avatar (WbpsAccountButton *self)
 {
-  const char *name = self->current != NULL ? wbps_account_get_name (self->current) : NULL;
+  WbpsAccount *account = wbps_current_account_get_account (self->current);
+  const char *name = account != NULL ? wbps_account_get_name (account) : NULL;
   g_autofree char *tooltip = name != NULL ? g_strdup_printf (_("Accounts: %s"), name) : g_strdup (_("Accounts"));
 
   adw_avatar_set_text (self->avatar, name);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->menu_button), tooltip);
   wbps_avatar_cache_apply (wbps_application_get_avatars (wbps_application_get_default ()),
-                           GTK_WIDGET (self->avatar),
-                           self->current != NULL ? wbps_account_get_avatar_url (self->current) : NULL);
+                           GTK_WIDGET (self->avatar), account != NULL ? wbps_account_get_avatar_url (account) : NULL);
 }
 
 static void
 mark_current (WbpsAccountButton *self)
 {
+  WbpsAccount *current = wbps_current_account_get_account (self->current);
+
   for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->account_list));
        row != NULL; row = gtk_widget_get_next_sibling (row))
     if (WBPS_IS_ACCOUNT_ROW (row))
       wbps_account_row_set_current (WBPS_ACCOUNT_ROW (row),
-                                    wbps_account_row_get_account (WBPS_ACCOUNT_ROW (row)) == self->current);
+                                    wbps_account_row_get_account (WBPS_ACCOUNT_ROW (row)) == current);
 }
 
+/* @pspec: the current account's property that changed, NULL when another account became current. */
 static void
-current_changed_cb (WbpsAccountButton *self)
+current_changed_cb (WbpsAccountButton *self,
+                    GParamSpec        *pspec)
 {
-  WbpsAccount *current = self->accounts != NULL ? wbps_account_manager_get_current_account (self->accounts) : NULL;
+  const char *name = pspec != NULL ? g_param_spec_get_name (pspec) : NULL;
 
-  if (self->current != NULL)
-    g_signal_handlers_disconnect_by_data (self->current, self);
-  g_set_object (&self->current, current);
-  if (current != NULL)
-    {
-      g_signal_connect_object (current, "notify::name", G_CALLBACK (update_avatar), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (current, "notify::avatar-url", G_CALLBACK (update_avatar), self, G_CONNECT_SWAPPED);
-    }
-  update_avatar (self);
-  mark_current (self);
+  g_assert (WBPS_IS_ACCOUNT_BUTTON (self));
+  if (name == NULL || g_str_equal (name, "name") || g_str_equal (name, "avatar-url"))
+    update_avatar (self);
+  if (name == NULL)
+    mark_current (self);
 }
 
 static GtkWidget *
@@ -69,8 +68,9 @@ create_row (gpointer item,
 {
   WbpsAccountButton *self = user_data;
   GtkWidget *row = wbps_account_row_new (WBPS_ACCOUNT (item));
+  WbpsAccount *current = wbps_current_account_get_account (self->current);
 
-  wbps_account_row_set_current (WBPS_ACCOUNT_ROW (row), item == (gpointer) self->current);
+  wbps_account_row_set_current (WBPS_ACCOUNT_ROW (row), item == (gpointer) current);
   return row;
 }
 
@@ -97,16 +97,10 @@ wbps_account_button_set_accounts (WbpsAccountButton  *self,
 {
   g_return_if_fail (WBPS_IS_ACCOUNT_BUTTON (self));
 
-  if (self->accounts != NULL)
-    g_signal_handlers_disconnect_by_data (self->accounts, self);
-  g_set_object (&self->accounts, accounts);
   gtk_list_box_bind_model (self->account_list,
                            accounts != NULL ? wbps_account_manager_get_accounts (accounts) : NULL,
                            create_row, self, NULL);
-  if (accounts != NULL)
-    g_signal_connect_object (accounts, "notify::current-account", G_CALLBACK (current_changed_cb),
-                             self, G_CONNECT_SWAPPED);
-  current_changed_cb (self);
+  wbps_current_account_set_accounts (self->current, accounts);
 }
 
 static void
@@ -114,11 +108,6 @@ wbps_account_button_dispose (GObject *object)
 {
   WbpsAccountButton *self = WBPS_ACCOUNT_BUTTON (object);
 
-  if (self->accounts != NULL)
-    g_signal_handlers_disconnect_by_data (self->accounts, self);
-  if (self->current != NULL)
-    g_signal_handlers_disconnect_by_data (self->current, self);
-  g_clear_object (&self->accounts);
   g_clear_object (&self->current);
   /* AdwBin 1.2 would unparent its child a second time after the template cleared it. */
   adw_bin_set_child (ADW_BIN (self), NULL);
@@ -145,4 +134,6 @@ static void
 wbps_account_button_init (WbpsAccountButton *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->current = wbps_current_account_new ();
+  g_signal_connect_swapped (self->current, "changed", G_CALLBACK (current_changed_cb), self);
 }

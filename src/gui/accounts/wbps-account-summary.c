@@ -5,6 +5,7 @@
 
 #include "wbps-account-summary.h"
 #include "wbps-application.h"
+#include "wbps-current-account.h"
 
 struct _WbpsAccountSummary
 {
@@ -16,8 +17,7 @@ struct _WbpsAccountSummary
   GtkLabel           *status_label;
   GtkButton          *sign_in_again_button;
 
-  WbpsAccountManager *accounts;
-  WbpsAccount        *current;
+  WbpsCurrentAccount *current;
 };
 
 G_DEFINE_FINAL_TYPE (WbpsAccountSummary, wbps_account_summary, ADW_TYPE_BIN)
@@ -25,7 +25,7 @@ G_DEFINE_FINAL_TYPE (WbpsAccountSummary, wbps_account_summary, ADW_TYPE_BIN)
 static void
 update (WbpsAccountSummary *self)
 {
-  WbpsAccount *account = self->current;
+  WbpsAccount *account = wbps_current_account_get_account (self->current);
   const char *name = account != NULL ? wbps_account_get_name (account) : "";
   gboolean needs_sign_in = account != NULL && wbps_account_get_needs_sign_in (account);
 
@@ -45,13 +45,8 @@ update (WbpsAccountSummary *self)
 static void
 current_changed_cb (WbpsAccountSummary *self)
 {
-  WbpsAccount *current = self->accounts != NULL ? wbps_account_manager_get_current_account (self->accounts) : NULL;
+  g_assert (WBPS_IS_ACCOUNT_SUMMARY (self));
 
-  if (self->current != NULL)
-    g_signal_handlers_disconnect_by_data (self->current, self);
-  g_set_object (&self->current, current);
-  if (current != NULL)
-    g_signal_connect_object (current, "notify", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
   update (self);
 }
 
@@ -61,13 +56,7 @@ wbps_account_summary_set_accounts (WbpsAccountSummary *self,
 {
   g_return_if_fail (WBPS_IS_ACCOUNT_SUMMARY (self));
 
-  if (self->accounts != NULL)
-    g_signal_handlers_disconnect_by_data (self->accounts, self);
-  g_set_object (&self->accounts, accounts);
-  if (accounts != NULL)
-    g_signal_connect_object (accounts, "notify::current-account", G_CALLBACK (current_changed_cb),
-                             self, G_CONNECT_SWAPPED);
-  current_changed_cb (self);
+  wbps_current_account_set_accounts (self->current, accounts);
 }
 
 static void
@@ -75,11 +64,6 @@ wbps_account_summary_dispose (GObject *object)
 {
   WbpsAccountSummary *self = WBPS_ACCOUNT_SUMMARY (object);
 
-  if (self->accounts != NULL)
-    g_signal_handlers_disconnect_by_data (self->accounts, self);
-  if (self->current != NULL)
-    g_signal_handlers_disconnect_by_data (self->current, self);
-  g_clear_object (&self->accounts);
   g_clear_object (&self->current);
   /* AdwBin 1.2 would unparent its child a second time after the template cleared it. */
   adw_bin_set_child (ADW_BIN (self), NULL);
@@ -104,4 +88,6 @@ static void
 wbps_account_summary_init (WbpsAccountSummary *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->current = wbps_current_account_new ();
+  g_signal_connect_swapped (self->current, "changed", G_CALLBACK (current_changed_cb), self);
 }
