@@ -162,10 +162,6 @@ wbps_cli_whoami (WbpsCli  *cli,
                  char    **argv)
 {
   gboolean json = FALSE;
-  const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print a JSON object"), NULL },
-    { NULL }
-  };
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) data = NULL;
   g_autofree char *open_id = NULL;
@@ -176,7 +172,8 @@ wbps_cli_whoami (WbpsCli  *cli,
   WbpsAccount *account;
   int status;
 
-  if (!wbps_cli_parse_options (cli, NULL, _("Show the account in use."), entries, &argc, &argv, &status))
+  if (!wbps_cli_parse_json_option (cli, NULL, _("Show the account in use."), N_("Print a JSON object"),
+                                   &json, &argc, &argv, &status))
     return status;
   if ((open_id = g_strdup (wbps_cli_require_account (cli, &error))) == NULL)
     return fail (cli, error, json);

@@ -447,19 +447,15 @@ wbps_cli_resume (WbpsCli  *cli,
                  char    **argv)
 {
   gboolean json = FALSE;
-  const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the result as JSON"), NULL },
-    { NULL }
-  };
   int status_code;
   g_autoptr(GError) error = NULL;
   g_autoptr(WbpsDatabase) db = NULL;
   g_autoptr(WbpsPostRecord) record = NULL;
   g_autoptr(WbpsPublishJob) job = NULL;
 
-  if (!wbps_cli_parse_options (cli, _("[PUBLISH_ID]"),
-                               _("Resume an interrupted upload from TikTok's own count of received bytes."),
-                               entries, &argc, &argv, &status_code))
+  if (!wbps_cli_parse_json_option (cli, _("[PUBLISH_ID]"),
+                                   _("Resume an interrupted upload from TikTok's own count of received bytes."),
+                                   N_("Print the result as JSON"), &json, &argc, &argv, &status_code))
     return status_code;
   if (argc > 2)
     return usage_error (cli, json, _("Usage: wbps resume [PUBLISH_ID]"));
@@ -546,10 +542,6 @@ wbps_cli_status (WbpsCli  *cli,
                  char    **argv)
 {
   gboolean json = FALSE;
-  const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the result as JSON"), NULL },
-    { NULL }
-  };
   int status_code;
   g_autoptr(GError) error = NULL;
   g_autoptr(WbpsDatabase) db = NULL;
@@ -557,8 +549,8 @@ wbps_cli_status (WbpsCli  *cli,
   g_autoptr(WbpsPublishStatus) status = NULL;
   g_autofree char *open_id = NULL;
 
-  if (!wbps_cli_parse_options (cli, _("PUBLISH_ID"), _("Show a post's publishing status at TikTok."),
-                               entries, &argc, &argv, &status_code))
+  if (!wbps_cli_parse_json_option (cli, _("PUBLISH_ID"), _("Show a post's publishing status at TikTok."),
+                                   N_("Print the result as JSON"), &json, &argc, &argv, &status_code))
     return status_code;
   if (argc != 2)
     return usage_error (cli, json, _("Usage: wbps status PUBLISH_ID"));
@@ -638,10 +630,6 @@ wbps_cli_history (WbpsCli  *cli,
                   char    **argv)
 {
   gboolean json = FALSE;
-  const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the history as JSON"), NULL },
-    { NULL }
-  };
   int status_code;
   g_autoptr(GError) error = NULL;
   g_autoptr(WbpsDatabase) db = NULL;
@@ -649,8 +637,8 @@ wbps_cli_history (WbpsCli  *cli,
   WbpsCliWaiter waiter = { cli, NULL, FALSE };
   WbpsHistory *history = NULL;
 
-  if (!wbps_cli_parse_options (cli, NULL, _("List the posts made from this computer."),
-                               entries, &argc, &argv, &status_code))
+  if (!wbps_cli_parse_json_option (cli, NULL, _("List the posts made from this computer."),
+                                   N_("Print the history as JSON"), &json, &argc, &argv, &status_code))
     return status_code;
   if (argc != 1)
     return usage_error (cli, json, _("Usage: wbps history [--json]"));

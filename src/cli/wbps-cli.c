@@ -161,7 +161,6 @@ wbps_cli_get_accounts (WbpsCli  *cli,
   return wbps_context_get_account_manager (cli->context);
 }
 
-/* Loads the accounts too if nobody did: a failure then shows on the first per-account call. */
 static void
 on_rate_limited (WbpsApiClient *api,
                  guint          wait_seconds,
@@ -182,6 +181,7 @@ on_sign_in_unsaved (WbpsAccountManager *accounts,
   g_printerr (_("Warning: %s\n"), text);
 }
 
+/* Loads the accounts too if nobody did: a failure then shows on the first per-account call. */
 WbpsApiClient *
 wbps_cli_get_api (WbpsCli *cli)
 {
@@ -262,6 +262,24 @@ wbps_cli_parse_options (WbpsCli            *cli,
   wbps_cli_print_error (cli, usage, json);
   *exit_status = WBPS_CLI_EXIT_USAGE;
   return FALSE;
+}
+
+gboolean
+wbps_cli_parse_json_option (WbpsCli        *cli,
+                            const char     *parameter_string,
+                            const char     *summary,
+                            const char     *json_description,
+                            gboolean       *json,
+                            int            *argc,
+                            char         ***argv,
+                            int            *exit_status)
+{
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, json, json_description, NULL },
+    { NULL }
+  };
+
+  return wbps_cli_parse_options (cli, parameter_string, summary, entries, argc, argv, exit_status);
 }
 
 /* ---- global options -------------------------------------------------- */

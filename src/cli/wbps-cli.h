@@ -88,6 +88,15 @@ gboolean            wbps_cli_parse_options (WbpsCli            *cli,
                                             int                *argc,
                                             char             ***argv,
                                             int                *exit_status);
+/* The same for a verb whose one option is --json, described by @json_description (N_() text). */
+gboolean            wbps_cli_parse_json_option (WbpsCli        *cli,
+                                                const char     *parameter_string,
+                                                const char     *summary,
+                                                const char     *json_description,
+                                                gboolean       *json,
+                                                int            *argc,
+                                                char         ***argv,
+                                                int            *exit_status);
 
 /* Prints @node as one line of JSON on stdout. */
 void                wbps_cli_print_json    (JsonNode    *node);
