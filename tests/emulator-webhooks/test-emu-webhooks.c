@@ -351,9 +351,12 @@ test_dropped_after_retry_window (void)
   /* Attempts at 0, 100, 300 and 700 ms; the next (1500 ms) would be past the 1000 ms window. */
   g_autoptr(WbpsTestPosting) fx = fixture_for (receiver, "retry-window-ms=1000\nretry-initial-ms=100\n");
   g_autofree char *publish_id = post_video (fx, "SELF_ONLY");
+  g_autoptr(JsonObject) content = NULL;
   g_autoptr(JsonObject) recorded = NULL;
 
-  webhook_receiver_wait (receiver, 4, WAIT_MS);
+  /* Every attempt carried the post's event, the last one too. */
+  content = assert_event (webhook_receiver_wait (receiver, 4, WAIT_MS), "post.publish.complete", "creator");
+  assert_post_content (content, publish_id, "DIRECT_PUBLISH");
   recorded = wait_settled (fx, 1, -1);
   g_assert_cmpuint (webhook_receiver_count (receiver), ==, 4);
   assert_identical_bodies (receiver, 4);
