@@ -60,6 +60,7 @@ struct _WbpsDatabase
   char        *path;
   sqlite3     *db;       /* touched only on the worker thread */
   GThreadPool *worker;   /* one thread: statements run in call order */
+  gint64       listed_version;  /* worker thread: PRAGMA data_version at the last list */
 };
 
 G_DEFINE_FINAL_TYPE (WbpsDatabase, wbps_database, G_TYPE_OBJECT)
@@ -77,6 +78,7 @@ typedef enum {
   OP_UPDATE,
   OP_LOOKUP,
   OP_LIST,
+  OP_LIST_CHANGED,
   OP_LATEST_INTERRUPTED,
   OP_FIND_UNFINISHED,
   OP_FORGET_UPLOAD_URLS,
@@ -630,13 +632,54 @@ announce_saved (WbpsDatabase         *self,
                               (GDestroyNotify) saved_free);
 }
 
+/*
+ * PRAGMA data_version: changes when another connection (another wbps) commits,
+ * never for this connection's own writes; -1 when it cannot be read.
+ */
+static gint64
+data_version (WbpsDatabase *self)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 version = -1;
+
+  if (sqlite3_prepare_v2 (self->db, "PRAGMA data_version", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    version = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return version;
+}
+
+/* Every row; with @if_changed, none (NULL, no error) when no one else wrote since the last list. */
+static void
+run_list (WbpsDatabase *self,
+          GTask        *task,
+          gboolean      if_changed)
+{
+  gint64 version = data_version (self);
+  GPtrArray *rows;
+  GError *error = NULL;
+
+  if (if_changed && version >= 0 && version == self->listed_version)
+    {
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+  rows = do_select (self, "ORDER BY created_at DESC, id DESC", NULL, &error);
+  if (rows == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  self->listed_version = version;
+  g_task_return_pointer (task, rows, (GDestroyNotify) g_ptr_array_unref);
+}
+
 static void
 run_op (WbpsDatabase *self,
         GTask        *task,
         Op           *op)
 {
   GError *error = NULL;
-  GPtrArray *rows;
   gint64 id;
 
   switch (op->kind)
@@ -668,11 +711,8 @@ run_op (WbpsDatabase *self,
         g_task_return_error (task, error);
       break;
     case OP_LIST:
-      rows = do_select (self, "ORDER BY created_at DESC, id DESC", NULL, &error);
-      if (rows != NULL)
-        g_task_return_pointer (task, rows, (GDestroyNotify) g_ptr_array_unref);
-      else
-        g_task_return_error (task, error);
+    case OP_LIST_CHANGED:
+      run_list (self, task, op->kind == OP_LIST_CHANGED);
       break;
     case OP_LOOKUP:
     case OP_LATEST_INTERRUPTED:
@@ -882,6 +922,26 @@ GPtrArray *
 wbps_database_list_finish (WbpsDatabase  *self,
                            GAsyncResult  *result,
                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+wbps_database_list_changed_async (WbpsDatabase        *self,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_return_if_fail (WBPS_IS_DATABASE (self));
+  queue_op (self, op_new (OP_LIST_CHANGED, NULL, NULL), wbps_database_list_changed_async,
+            cancellable, callback, user_data);
+}
+
+GPtrArray *
+wbps_database_list_changed_finish (WbpsDatabase  *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);

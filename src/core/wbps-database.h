@@ -85,6 +85,19 @@ void            wbps_database_list_async     (WbpsDatabase        *self,
 GPtrArray      *wbps_database_list_finish    (WbpsDatabase        *self,
                                               GAsyncResult        *result,
                                               GError             **error);
+/*
+ * The same, but only when another connection (another wbps process) wrote
+ * since this database was last listed: this one's own writes are announced by
+ * "saved" already. (transfer full) (nullable): NULL with no error when nobody
+ * else wrote.
+ */
+void            wbps_database_list_changed_async  (WbpsDatabase        *self,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+GPtrArray      *wbps_database_list_changed_finish (WbpsDatabase        *self,
+                                                   GAsyncResult        *result,
+                                                   GError             **error);
 
 /*
  * The newest row `resume` can take up: an upload that stopped midway (UPLOAD or

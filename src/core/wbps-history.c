@@ -246,13 +246,13 @@ reread_listed_cb (GObject      *source,
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(GError) error = NULL;
 
-  rows = wbps_database_list_finish (WBPS_DATABASE (source), result, &error);
+  rows = wbps_database_list_changed_finish (WBPS_DATABASE (source), result, &error);
   self->rereading = FALSE;
   if (g_cancellable_is_cancelled (self->watch_cancellable))
     return;
-  if (rows == NULL)
+  if (error != NULL)
     g_debug ("Could not read the history again: %s", error->message);
-  else
+  else if (rows != NULL)
     merge_rows (self, rows);
   if (self->reread_again)
     schedule_reread (self);
@@ -268,7 +268,8 @@ reread_cb (gpointer user_data)
   self->reread_source = 0;
   self->rereading = TRUE;
   self->reread_again = FALSE;
-  wbps_database_list_async (self->database, self->watch_cancellable, reread_listed_cb, g_object_ref (self));
+  /* Only another process's writes: this one's own came through "saved" (on_saved). */
+  wbps_database_list_changed_async (self->database, self->watch_cancellable, reread_listed_cb, g_object_ref (self));
   return G_SOURCE_REMOVE;
 }
 

@@ -801,7 +801,6 @@ resume_start (WbpsPublishJob *self)
 
   wbps_post_record_get_plan (r, &self->plan);
   self->state = wbps_post_record_get_state (r);
-  sync_post (self);
   self->upload_lock = wbps_upload_lock_claim (r->publish_id, r->file_path, &error);
   if (self->upload_lock == NULL)
     {

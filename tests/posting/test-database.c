@@ -85,6 +85,16 @@ db_list (WbpsDatabase  *db,
   return wbps_database_list_finish (db, wbps_test_await (&result, 10), error);
 }
 
+static GPtrArray *
+db_list_changed (WbpsDatabase  *db,
+                 GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  wbps_database_list_changed_async (db, NULL, wbps_test_store_result, &result);
+  return wbps_database_list_changed_finish (db, wbps_test_await (&result, 10), error);
+}
+
 static char *
 sqlite_query_text (const char *path,
                    const char *sql)
@@ -408,6 +418,49 @@ test_lookup_missing (Fixture       *f,
   g_assert_error (error, WBPS_DATABASE_ERROR, WBPS_DATABASE_ERROR_NOT_FOUND);
 }
 
+/* The window's history follows other processes' writes; its own need no second read. */
+static void
+test_list_changed_by_others (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(WbpsPostRecord) mine = sample_record ("mine");
+  g_autoptr(WbpsPostRecord) theirs = sample_record ("theirs");
+  g_autoptr(WbpsDatabase) other = wbps_database_new (f->path);
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autoptr(GPtrArray) unchanged = NULL;
+  g_autoptr(GPtrArray) changed = NULL;
+  g_autoptr(GPtrArray) again = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (db_open (f->db, &error));
+  mine->id = db_insert (f->db, mine, &error);
+  g_assert_cmpint (mine->id, >, 0);
+  listed = db_list (f->db, &error);
+  g_assert_cmpuint (listed->len, ==, 1);
+
+  /* This connection's own write: nothing to read again. */
+  g_free (mine->state);
+  mine->state = g_strdup ("UPLOAD");
+  g_assert_true (db_update (f->db, mine, &error));
+  unchanged = db_list_changed (f->db, &error);
+  g_assert_no_error (error);
+  g_assert_null (unchanged);
+
+  /* Another connection's (another wbps process): every row, its new one first. */
+  g_assert_true (db_open (other, &error));
+  g_assert_cmpint (db_insert (other, theirs, &error), >, 0);
+  changed = db_list_changed (f->db, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (changed);
+  g_assert_cmpuint (changed->len, ==, 2);
+  g_assert_cmpstr (((WbpsPostRecord *) changed->pdata[0])->title, ==, "theirs");
+  g_assert_cmpstr (((WbpsPostRecord *) changed->pdata[1])->state, ==, "UPLOAD");
+
+  again = db_list_changed (f->db, &error);
+  g_assert_no_error (error);
+  g_assert_null (again);
+}
+
 /* `wbps history` beside a running `wbps post`: two processes create the schema at once. */
 static void
 test_concurrent_first_open (Fixture       *f,
@@ -455,5 +508,6 @@ main (int   argc,
   ADD ("latest-interrupted", test_latest_interrupted);
   ADD ("lookup-missing", test_lookup_missing);
   ADD ("concurrent-first-open", test_concurrent_first_open);
+  ADD ("list-changed-by-others", test_list_changed_by_others);
   return g_test_run ();
 }
