@@ -607,14 +607,6 @@ test_refresh_token_refused_by_tiktok (void)
   g_assert_cmpuint (flagged, ==, 1);
 }
 
-static void
-set_flag (GObject    *object,
-          GParamSpec *pspec,
-          gboolean   *flag)
-{
-  *flag = TRUE;
-}
-
 /* At start the app renews what is due: a sign-in TikTok rejects is marked at once, no token handed out. */
 static void
 test_renew_due_marks_rejected_sign_in (void)
@@ -622,17 +614,17 @@ test_renew_due_marks_rejected_sign_in (void)
   g_auto(SignedIn) w = { 0 };
   g_autofree char *other_refresh = NULL;
   WbpsAccount *account;
-  gboolean flagged = FALSE;
+  guint flagged = 0;
 
   signed_in_start (&w, "access-lifetime=1");
   account = wbps_account_manager_get_current_account (w.manager);
   g_assert_false (wbps_account_get_needs_sign_in (account));
-  g_signal_connect (account, "notify::needs-sign-in", G_CALLBACK (set_flag), &flagged);
+  g_signal_connect (account, "notify::needs-sign-in", G_CALLBACK (wbps_test_count_notify), &flagged);
   other_refresh = raw_refresh_error (w.emu, w.signed_in->refresh_token);
   g_assert_cmpstr (other_refresh, ==, "");
 
   wbps_account_manager_renew_due (w.manager, NULL);
-  wbps_test_await_flag (&flagged, 20);
+  wbps_test_await_count (&flagged, 1, 20, "needs-sign-in to be notified");
   g_assert_true (wbps_account_get_needs_sign_in (account));
   /* Marked, still listed and current: the menu offers to sign in again. */
   g_assert_true (wbps_account_manager_get_current_account (w.manager) == account);

@@ -4,8 +4,6 @@
 #include <signal.h>
 #include <string.h>
 
-#include <glib/gstdio.h>
-
 #include "wbps-test-oauth.h"
 
 #define RUN_TIMEOUT_SEC 60
@@ -85,14 +83,9 @@ wbps_test_posting_run_wbpsv (WbpsTestPosting    *fx,
                              const char * const *argv)
 {
   g_autoptr(GSubprocess) process = wbps_test_posting_spawn_wbps (fx, argv);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
   WbpsTestRun *run = g_new0 (WbpsTestRun, 1);
 
-  g_subprocess_communicate_utf8_async (process, NULL, NULL, wbps_test_store_result, &result);
-  g_subprocess_communicate_utf8_finish (process, wbps_test_await (&result, RUN_TIMEOUT_SEC),
-                                        &run->out, &run->err, &error);
-  g_assert_no_error (error);
+  wbps_test_communicate (process, RUN_TIMEOUT_SEC, &run->out, &run->err);
   g_subprocess_wait (process, NULL, NULL);
   /* A signal shows as 128 + its number, as a shell reports it: never mistaken for an exit code. */
   run->status = g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process)
@@ -355,7 +348,7 @@ wbps_test_posting_interrupt_after_first_chunk (WbpsTestPosting *fx,
 
   checkpointed = wbps_test_posting_wait_for_row (fx, first_chunk_checkpointed);
   g_subprocess_send_signal (post, SIGINT);
-  g_subprocess_communicate_utf8 (post, NULL, NULL, &out, &err, NULL);
+  wbps_test_communicate (post, RUN_TIMEOUT_SEC, &out, &err);
   g_test_message ("interrupted post: %s\n%s", out, err);
   g_assert_true (g_subprocess_get_if_exited (post));
   g_assert_cmpint (g_subprocess_get_exit_status (post), ==, 130);

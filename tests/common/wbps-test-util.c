@@ -272,6 +272,20 @@ exited_cb (GObject      *source,
   *(gboolean *) user_data = TRUE;
 }
 
+void
+wbps_test_communicate (GSubprocess  *process,
+                       guint         seconds,
+                       char        **out,
+                       char        **err)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, wbps_test_store_result, &result);
+  g_subprocess_communicate_utf8_finish (process, wbps_test_await (&result, seconds), out, err, &error);
+  g_assert_no_error (error);
+}
+
 /* In a private main context, so it works from any test whatever loop it runs. */
 void
 wbps_test_await_exit (GSubprocess *process,

@@ -84,6 +84,14 @@ void          wbps_test_await_count  (const guint   *count,
 /* Runs the default main context for @ms milliseconds: what is still on its way arrives. */
 void          wbps_test_iterate_for  (guint          ms);
 /*
+ * Collects @process's standard output and error (each nullable) until it has
+ * ended, failing the test after @seconds.
+ */
+void          wbps_test_communicate  (GSubprocess   *process,
+                                      guint          seconds,
+                                      char         **out,
+                                      char         **err);
+/*
  * Waits for @process to end (in a private main context, so from any loop); after
  * @seconds it is killed, reaped, and the test fails saying it was still running
  * after @what.

@@ -54,7 +54,7 @@ test_interrupt_during_init (void)
   post = wbps_test_posting_spawn_wbps (world, argv);
   initialising = wbps_test_posting_wait_for_row (world, state_is_init);
   g_subprocess_send_signal (post, SIGINT);
-  g_subprocess_communicate_utf8 (post, NULL, NULL, &out, &err, NULL);
+  wbps_test_communicate (post, 120, &out, &err);
   g_test_message ("interrupted post: %s\n%s", out, err);
   g_assert_true (g_subprocess_get_if_exited (post));
   g_assert_cmpint (g_subprocess_get_exit_status (post), ==, 130);
@@ -93,7 +93,7 @@ test_resume_refused_while_uploading (void)
   resume = wbps_test_posting_run_wbps (world, "resume", publish_id, NULL);
   wbps_test_posting_assert_error_line (resume, "already running in another wbps process");
 
-  g_subprocess_communicate_utf8 (post, NULL, NULL, &out, &err, NULL);
+  wbps_test_communicate (post, 120, &out, &err);
   g_test_message ("post: %s\n%s", out, err);
   g_assert_true (g_subprocess_get_if_exited (post));
   g_assert_cmpint (g_subprocess_get_exit_status (post), ==, 0);
@@ -208,7 +208,7 @@ test_signed_out_while_processing (void)
   g_autofree char *hint = g_strdup_printf ("wbps resume %s", publish_id);
 
   g_assert_cmpint (logout->status, ==, 0);
-  g_subprocess_communicate_utf8 (post, NULL, NULL, &out, &err, NULL);
+  wbps_test_communicate (post, 120, &out, &err);
   g_test_message ("post: %s\n%s", out, err);
   g_assert_true (g_subprocess_get_if_exited (post));
   g_assert_cmpint (g_subprocess_get_exit_status (post), ==, 3);

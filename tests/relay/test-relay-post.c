@@ -38,14 +38,9 @@ set_webhook_url (WbpsTestEmulator *emu,
                  const char       *url)
 {
   g_autofree char *target = wbps_test_emulator_url (emu, "/emulator/webhook-url");
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autoptr(SoupMessage) msg = soup_message_new_from_encoded_form (SOUP_METHOD_POST, target,
-                                                                    soup_form_encode ("url", url, NULL));
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) reply = soup_session_send_and_read (session, msg, NULL, &error);
+  g_autoptr(EmuReply) reply = emu_post_form (target, "url", url, NULL);
 
-  g_assert_no_error (error);
-  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  g_assert_cmpuint (reply->status, ==, 200);
 }
 
 typedef struct {
