@@ -303,17 +303,25 @@ only_row_if (WbpsTestPosting         *fx,
   return check (row) ? json_object_ref (row) : NULL;
 }
 
+/* Each look runs `wbps history`: at most one every 50 ms, not every round of the loop. */
+#define ROW_LOOK_INTERVAL_US (50 * G_TIME_SPAN_MILLISECOND)
+
 typedef struct {
   WbpsTestPosting         *fx;
   WbpsTestPostingRowCheck  check;
   JsonObject              *row;
+  gint64                   last_look_us;
 } RowWait;
 
 static gboolean
 row_found (gpointer data)
 {
   RowWait *wait = data;
+  gint64 now = g_get_monotonic_time ();
 
+  if (wait->last_look_us != 0 && now - wait->last_look_us < ROW_LOOK_INTERVAL_US)
+    return FALSE;
+  wait->last_look_us = now;
   wait->row = only_row_if (wait->fx, wait->check);
   return wait->row != NULL;
 }
@@ -322,7 +330,7 @@ JsonObject *
 wbps_test_posting_wait_for_row (WbpsTestPosting         *fx,
                                 WbpsTestPostingRowCheck  check)
 {
-  RowWait wait = { fx, check, NULL };
+  RowWait wait = { fx, check, NULL, 0 };
 
   wbps_test_await_until (row_found, &wait, 30, "the history's only row to be as the test expects");
   return wait.row;

@@ -168,31 +168,24 @@ test_follows_writes (Fixture       *f,
   g_assert_cmpstr (wbps_post_get_state (first), ==, "FAILED");
 }
 
-/* Stops iterating once @post's state is @state (or the history holds @n rows). */
+/* The history holds @n rows and its newest is in @state (NULL: any). */
 typedef struct {
   Fixture    *f;
   guint       n;
   const char *state;
-  gboolean    reached;
 } Awaited;
 
-static void
-check_awaited (Awaited *awaited)
+static gboolean
+history_reached (gpointer data)
 {
+  Awaited *awaited = data;
   GListModel *model = G_LIST_MODEL (awaited->f->history);
   g_autoptr(WbpsPost) top = NULL;
 
   if (g_list_model_get_n_items (model) < awaited->n)
-    return;
+    return FALSE;
   top = g_list_model_get_item (model, 0);
-  awaited->reached = awaited->state == NULL || g_strcmp0 (wbps_post_get_state (top), awaited->state) == 0;
-}
-
-static gboolean
-poll_awaited (gpointer user_data)
-{
-  check_awaited (user_data);
-  return G_SOURCE_CONTINUE;
+  return awaited->state == NULL || g_strcmp0 (wbps_post_get_state (top), awaited->state) == 0;
 }
 
 static void
@@ -200,11 +193,9 @@ await_history (Fixture    *f,
                guint       n,
                const char *state)
 {
-  Awaited awaited = { f, n, state, FALSE };
-  guint id = g_timeout_add (20, poll_awaited, &awaited);
+  Awaited awaited = { f, n, state };
 
-  wbps_test_await_flag (&awaited.reached, 20);
-  g_source_remove (id);
+  wbps_test_await_until (history_reached, &awaited, 20, "the history to show the other writer's row");
 }
 
 /* Another process (here a second connection, which emits nothing to the history) writes the
