@@ -15,7 +15,7 @@ import pyatspi
 import gui_world
 import wbps_atspi
 from gui_tap import assert_clean_exit, outside_steps, results, tap
-from gui_world import ConsentForm, world  # noqa: F401 (world: the tests build theirs through here)
+from gui_world import ConsentForm
 from wbps_atspi import start_accessibility_bus, wait_for
 
 WBPS_GTK = os.environ["WBPS_GTK"]

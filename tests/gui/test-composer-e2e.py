@@ -22,13 +22,14 @@ import sys
 import pyatspi
 
 import composer_world
+import gui_world
 from composer_world import App, Emulator, choose_privacy, make_video, privacy_items, tick
 from gui_tap import step  # noqa: E402
 from wbps_atspi import wait_for
 
 N_TESTS = 10
 
-WORLD = composer_world.world("auto-approve=true\nsigned-in-user=gui-carol\nprocessing-delay-ms=1500\n", [
+WORLD = gui_world.world("auto-approve=true\nsigned-in-user=gui-carol\nprocessing-delay-ms=1500\n", [
     ("gui-carol", "Carol Creator", "carol", "private=true"),
     ("gui-dave", "Dave Example", "dave", "fail-reason=picture_size_check_failed"),
     ("gui-erin", "Erin Example", "erin"),

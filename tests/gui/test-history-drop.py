@@ -35,7 +35,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 N_TESTS = 7
 
-WORLD = composer_e2e.world("auto-approve=true\nsigned-in-user=hist-erin\nprocessing-delay-ms=20000\n",
+WORLD = gui_world.world("auto-approve=true\nsigned-in-user=hist-erin\nprocessing-delay-ms=20000\n",
                            [("hist-erin", "Erin Example", "erin")])
 
 

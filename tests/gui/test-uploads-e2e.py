@@ -52,7 +52,7 @@ SECOND_TITLE = "Second take"
 
 # Every upload PUT's reply is held back 2.5 s: a 70 MB file in 16 MiB chunks takes long
 # enough to be killed half-way, with its first chunks acknowledged.
-WORLD = composer_world.world("signed-in-user=gui-carol\nprocessing-delay-ms=1500\n", [
+WORLD = gui_world.world("signed-in-user=gui-carol\nprocessing-delay-ms=1500\n", [
     ("gui-carol", "Carol Creator", "carol"),
     ("gui-dave", "Dave Example", "dave", "fail-reason=picture_size_check_failed"),
     ("gui-frank", "Frank Drafts", "frank"),
